@@ -1,0 +1,3 @@
+from sae_pii.cli import main
+
+main()
