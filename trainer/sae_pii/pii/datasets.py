@@ -1,0 +1,139 @@
+"""Labelled documents in and out: the project's JSON Lines format and the presidio-research files.
+
+JSON Lines, one document per line: {"text": "...", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}
+(extra fields are kept in Document.meta; an optional "ignore": [[start, end], ...] marks regions of
+labels the project does not detect).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sae_pii.pii.labels import LABELS
+from sae_pii.pii.spans import Document, PIISpan
+
+# presidio-research label -> ours. Labels absent here and from LABELS become ignore regions.
+PRESIDIO_LABEL_MAP = {"ADDRESS": "STREET_ADDRESS"}
+
+
+def _doc_from_json(obj: dict, where: str) -> Document:
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ValueError(f"{where}: expected an object with a string 'text' field")
+    text = obj["text"]
+    spans = []
+    for s in obj.get("spans", []):
+        try:
+            start, end, label = int(s["start"]), int(s["end"]), str(s["label"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: each span needs integer 'start', 'end' and a 'label' ({exc})") from None
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"{where}: span {start}..{end} is outside the text (length {len(text)})")
+        if label not in LABELS:
+            raise ValueError(f"{where}: unknown label {label!r}; expected one of {', '.join(LABELS)}")
+        spans.append(PIISpan(start, end, label, 1.0, text[start:end]))
+    ignore = [(int(a), int(b)) for a, b in obj.get("ignore", [])]
+    meta = {k: v for k, v in obj.items() if k not in ("text", "spans", "ignore")}
+    return Document(text=text, spans=sorted(spans), ignore=ignore, meta=meta)
+
+
+def read_jsonl(path: str | os.PathLike) -> list[Document]:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file (expected JSON Lines with 'text' and 'spans')")
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+                docs.append(_doc_from_json(obj, f"{path}:{n}"))
+    return docs
+
+
+def write_jsonl(docs: Iterable[Document], path: str | os.PathLike) -> int:
+    """Atomic write: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    n = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for d in docs:
+                fh.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
+                n += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def read_presidio_research(path: str | os.PathLike) -> list[Document]:
+    """A presidio-research JSON file (list of records with full_text + spans)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: presidio-research file not found; point --presidio-dir at the folder holding "
+            "synth_dataset_v2.json (in this workspace: ../shared/data/presidio-research)"
+        )
+    records = json.loads(path.read_text(encoding="utf-8"))
+    docs = []
+    for rec in records:
+        text = rec["full_text"]
+        spans, ignore = [], []
+        for s in rec.get("spans") or []:
+            label = PRESIDIO_LABEL_MAP.get(s["entity_type"], s["entity_type"])
+            start, end = int(s["start_position"]), int(s["end_position"])
+            if label in LABELS:
+                spans.append(PIISpan(start, end, label, 1.0, text[start:end]))
+            else:
+                ignore.append((start, end))
+        docs.append(Document(text=text, spans=sorted(spans), ignore=ignore,
+                             meta={"template": rec.get("template_id"), "source": path.name}))
+    return docs
+
+
+def read_any(path: str | os.PathLike) -> list[Document]:
+    """JSON Lines (.jsonl) or a presidio-research .json file, by extension."""
+    p = Path(path)
+    if p.suffix == ".json":
+        return read_presidio_research(p)
+    return read_jsonl(p)
+
+
+def iter_texts(path: str | os.PathLike | None) -> Iterator[str]:
+    """For detect/redact: a .jsonl file of {"text": ...} objects, a plain text file (one document), or stdin."""
+    import sys
+
+    if path is None or str(path) == "-":
+        data = sys.stdin.read()
+        yield from _texts_from_string(data)
+        return
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such file")
+    if p.suffix == ".jsonl":
+        with p.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)["text"]
+    else:
+        yield p.read_text(encoding="utf-8")
+
+
+def _texts_from_string(data: str) -> Iterator[str]:
+    lines = [ln for ln in data.splitlines() if ln.strip()]
+    if lines and all(ln.lstrip().startswith("{") for ln in lines):
+        try:
+            for ln in lines:
+                yield json.loads(ln)["text"]
+            return
+        except (json.JSONDecodeError, KeyError, TypeError):
+            pass
+    yield data
