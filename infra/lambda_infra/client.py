@@ -39,9 +39,22 @@ from .errors import (
 from .models import GONE_STATUSES, Filesystem, FirewallRule, Image, Instance, InstanceType, SshKey
 
 __all__ = [
-    "DEFAULT_BASE_URL", "LambdaClient", "RetryPolicy", "LambdaAPIError", "LambdaError", "InstanceType",
-    "Instance", "SshKey", "Filesystem", "Image", "FirewallRule", "WaitTimeout", "InstanceFailed",
-    "InsufficientCapacity", "NotFound",
+    "DEFAULT_BASE_URL",
+    "GONE_STATUSES",
+    "Filesystem",
+    "FirewallRule",
+    "Image",
+    "Instance",
+    "InstanceFailed",
+    "InstanceType",
+    "InsufficientCapacity",
+    "LambdaAPIError",
+    "LambdaClient",
+    "LambdaError",
+    "NotFound",
+    "RetryPolicy",
+    "SshKey",
+    "WaitTimeout",
 ]
 
 DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1"
@@ -128,7 +141,7 @@ class LambdaClient:
     def close(self) -> None:
         self._session.close()
 
-    def __enter__(self) -> LambdaClient:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -385,13 +398,16 @@ class LambdaClient:
 
     def wait_for_status(self, instance_id: str, statuses: Iterable[str] = ("active",), timeout: float = 600,
                         poll_interval: float = 5, on_progress: Callable[[Instance, float], None] | None = None,
-                        fail_statuses: Iterable[str] = ("unhealthy", "terminating", "terminated", "preempted"),
-                        ) -> Instance:
+                        fail_statuses: Iterable[str] | None = None) -> Instance:
         """Poll until the instance reaches one of `statuses`; WaitTimeout or InstanceFailed otherwise.
 
+        `fail_statuses` end the wait early; by default, when waiting for a live status (active),
+        unhealthy/terminating/terminated/preempted do, and when waiting for an end status nothing does.
         A missing instance counts as `terminated` (the API forgets terminated instances after a while).
         """
         wanted = set(statuses)
+        if fail_statuses is None:
+            fail_statuses = () if wanted & GONE_STATUSES else ("unhealthy", "terminating", "terminated", "preempted")
         failing = set(fail_statuses) - wanted
         start = time.monotonic()
         last_status: str | None = None
@@ -413,7 +429,7 @@ class LambdaClient:
                 raise InstanceFailed(instance_id, inst.status)
             if elapsed >= timeout:
                 raise WaitTimeout(instance_id, wanted, last_status, timeout)
-            self._sleep(min(poll_interval, max(0.0, timeout - elapsed)) or poll_interval)
+            self._sleep(min(poll_interval, timeout - elapsed))
 
     # ------------------------------------------------------------------ SSH keys
     def list_ssh_keys(self) -> list[SshKey]:
@@ -449,11 +465,3 @@ class LambdaClient:
         """Replace every account-wide rule (not applied in us-south-1, per Lambda)."""
         payload = [r.to_api() if isinstance(r, FirewallRule) else r for r in rules]
         return [FirewallRule.from_api(d) for d in self._request("PUT", "/firewall-rules", {"data": payload})]
-
-
-def live_statuses() -> frozenset[str]:
-    """Statuses of an instance that still runs (and bills)."""
-    return frozenset({"booting", "active", "unhealthy"})
-
-
-_ = GONE_STATUSES  # re-exported for callers that import it from here

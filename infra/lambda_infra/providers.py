@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -31,6 +31,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from lambda_infra.errors import LambdaError
+from lambda_infra.naming import OWNER_TAG
 from lambda_infra.stack_config import (
     INSTANCE_TYPE_PATTERN,
     KNOWN_REGIONS,
@@ -47,8 +49,8 @@ API_URL_CONFIG = "lambda:apiUrl"
 class _LambdaProvider(ResourceProvider):
     """Shared plumbing: credentials from config/env, a client per operation."""
 
-    _api_key: Optional[str] = None
-    _api_url: Optional[str] = None
+    _api_key: str | None = None
+    _api_url: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the provider process with the stack config (secrets already decrypted).
@@ -138,8 +140,8 @@ class SshKey(Resource, module="lambda", name="SshKey"):
     public_key: pulumi.Output[str]
     private_key: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, name: Optional[pulumi.Input[str]] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, resource_name: str, name: pulumi.Input[str] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["private_key"]))
         props = {"name": name, "key_id": None, "public_key": None, "private_key": None}
         super().__init__(SshKeyProvider(), resource_name, props, opts)
@@ -189,7 +191,7 @@ class InstanceProvider(_LambdaProvider):
         if new_regions != "auto" and not _is_unknown(new_regions) and current_region not in new_regions:
             replaces.append("regions")
         watched = set(REPLACE_ON) | {"name", "regions", "max_hours", "budget_usd", "estimated_total_usd",
-                                     "boot_timeout_seconds", "purpose"}
+                                     "boot_timeout_seconds", "purpose", "owner"}
         changed = any(_normalise(olds.get(k)) != _normalise(news.get(k)) for k in watched)
         # Paid GPUs: never run two side by side during a replacement.
         return DiffResult(changes=changed or bool(replaces), replaces=replaces, delete_before_replace=True)
@@ -210,11 +212,14 @@ class InstanceProvider(_LambdaProvider):
 
         name = props["name"]
         before = {i.id for i in _instances_named(client, name)}
-        launched_id: Optional[str] = None
+        launched_id: str | None = None
+        owner = props.get("owner") or "pulumi"
         try:
             instance = client.launch_with_fallback(
-                itype_name, regions, props["ssh_key_name"], name, file_system_names=fs_names)
+                itype_name, regions, props["ssh_key_name"], name, file_system_names=fs_names,
+                tags={OWNER_TAG: owner})
             launched_id = instance.id
+            _claims().claim(name, owner, launched_id)   # `lambda-launcher list --orphans` skips it
             instance = client.wait_for_status(launched_id, statuses={"active"}, timeout=timeout, poll_interval=poll)
             if instance.status != "active" or not instance.ip:
                 raise RuntimeError(f"instance {launched_id} ended in status {instance.status!r} instead of active")
@@ -248,13 +253,18 @@ class InstanceProvider(_LambdaProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self._client()
-        client.terminate([id_])
+        client.terminate([id_])   # idempotent: already terminating/terminated/missing is fine
         poll = float(props.get("poll_interval_seconds") or 5)
-        try:
-            client.wait_for_status(id_, statuses={"terminated"}, timeout=600, poll_interval=poll)
-        except Exception as exc:
-            if not _is_not_found(exc):   # terminated instances eventually vanish from the API
-                raise
+        # A missing instance counts as terminated (the API forgets terminated instances).
+        client.wait_for_status(id_, statuses={"terminated", "preempted"}, timeout=600, poll_interval=poll,
+                               fail_statuses=())
+        _claims().release(id_)
+
+
+def _claims():
+    from lambda_infra.naming import ClaimStore
+
+    return ClaimStore()
 
 
 def _is_unknown(value: Any) -> bool:
@@ -270,30 +280,27 @@ def _normalise(value: Any) -> Any:
 
 
 def _default_instance_name(purpose: str) -> str:
-    try:
-        from lambda_infra.naming import unique_instance_name
+    from lambda_infra.naming import unique_instance_name
 
-        return unique_instance_name(purpose)
-    except ImportError:  # naming.py is the contract; keep the provider usable without it
-        return f"sae-pii-{re.sub('[^a-z0-9-]', '-', purpose.lower())}-{_random_suffix()}"
+    return unique_instance_name(purpose)
 
 
 def _instances_named(client, name: str) -> list:
     return [i for i in client.list_instances() if i.name == name and i.status not in ("terminated",)]
 
 
-def _terminate_after_failed_create(client, name: str, before: set[str], launched_id: Optional[str],
+def _terminate_after_failed_create(client, name: str, before: set[str], launched_id: str | None,
                                    exc: BaseException) -> None:
     ids = {launched_id} if launched_id else set()
     try:
         ids |= {i.id for i in _instances_named(client, name) if i.id not in before}
-    except Exception:  # the list failed too: still terminate what we know about
-        pass
+    except LambdaError as list_exc:  # the list failed too: still terminate what we know about
+        pulumi.log.warn(f"could not list instances named {name!r} after a failed launch: {list_exc}")
     if not ids:
         return
     try:
         client.terminate(sorted(ids))
-    except Exception as cleanup_exc:
+    except LambdaError as cleanup_exc:
         # Make the orphan impossible to miss: the error names the ids to terminate by hand.
         raise RuntimeError(
             f"launch failed ({exc}) and terminating {sorted(ids)} failed too ({cleanup_exc}): run "
@@ -323,7 +330,7 @@ def _region_name(region: Any) -> str:
     return getattr(region, "name", region)
 
 
-def _instance_outs(instance, price_cents: Optional[int]) -> dict[str, Any]:
+def _instance_outs(instance, price_cents: int | None) -> dict[str, Any]:
     return {
         "instance_id": instance.id,
         "ip": instance.ip,
@@ -354,12 +361,13 @@ class Instance(Resource, module="lambda", name="Instance"):
         instance_type: pulumi.Input[str],
         ssh_key_name: pulumi.Input[str],
         regions: pulumi.Input[list[str] | str] = "auto",
-        name: Optional[pulumi.Input[str]] = None,
+        name: pulumi.Input[str] | None = None,
         purpose: str = "train",
-        file_system_names: Optional[pulumi.Input[list[str]]] = None,
-        boot_timeout_seconds: Optional[float] = None,
-        cost: Optional[dict[str, float]] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        file_system_names: pulumi.Input[list[str]] | None = None,
+        boot_timeout_seconds: float | None = None,
+        cost: dict[str, float] | None = None,
+        owner: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
             "instance_type": instance_type,
@@ -367,6 +375,7 @@ class Instance(Resource, module="lambda", name="Instance"):
             "regions": regions,
             "name": name,
             "purpose": purpose,
+            "owner": owner,
             "file_system_names": file_system_names or [],
             "boot_timeout_seconds": boot_timeout_seconds,
             # Cost facts travel on the resource so the policy pack can read them at preview time.
@@ -418,6 +427,6 @@ class Filesystem(Resource, module="lambda", name="Filesystem"):
     mount_point: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, name: pulumi.Input[str], region: pulumi.Input[str],
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         props = {"name": name, "region": region, "filesystem_id": None, "mount_point": None}
         super().__init__(FilesystemProvider(), resource_name, props, opts)

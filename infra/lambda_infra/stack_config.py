@@ -8,8 +8,9 @@ names the key, the value and what is allowed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 # Regions from the API reference (late 2025). The live catalogue decides capacity; this list only
 # catches typos early, at preview time.
@@ -38,7 +39,7 @@ class StackSettings:
     regions: list[str] | str = "auto"           # preference list, or "auto" = any region with capacity
     max_hours: float = 12.0                      # deadline: the instance terminates itself after this
     budget_usd: float = 25.0                     # the policy pack fails the preview above this
-    trainer_config: str = "a100-minilm"          # `sae-pii train --config NAME`
+    trainer_config: str = "llama-3.1-8b-a100"    # `sae-pii train --config NAME` (the image's default)
     trainer_image: str | None = None             # pull this image instead of building on the instance
     filesystem: str | None = None                # persistent filesystem for checkpoints/results
     create_filesystem: bool = False              # create the filesystem (else it must exist)
@@ -48,7 +49,6 @@ class StackSettings:
     ssh_user: str = "ubuntu"
     ssh_port: int = 22
     guard_unfetched: bool = True                 # refuse to delete the run before `make fetch`
-    extra_env: dict[str, str] = field(default_factory=dict)
 
 
 def _as_bool(key: str, value: Any) -> bool:
@@ -145,10 +145,6 @@ def load_settings(get: Callable[[str], Any], get_object: Callable[[str], Any] | 
     if not 0 < ssh_port < 65536:
         raise ConfigError(f"config key 'sshPort' must be between 1 and 65535, got {ssh_port}")
 
-    extra_env = get_object("trainerEnv") or {}
-    if not isinstance(extra_env, dict) or not all(re.match(r"^[A-Z_][A-Z0-9_]*$", k) for k in extra_env):
-        raise ConfigError("config key 'trainerEnv' must be a map of UPPER_CASE names to values")
-
     return StackSettings(
         instance_type=instance_type,
         regions=parse_regions(get_object("regions")),
@@ -166,7 +162,6 @@ def load_settings(get: Callable[[str], Any], get_object: Callable[[str], Any] | 
         ssh_port=ssh_port,
         guard_unfetched=_as_bool("guardUnfetched", get("guardUnfetched") if get("guardUnfetched") is not None
                                  else True),
-        extra_env={str(k): str(v) for k, v in extra_env.items()},
     )
 
 

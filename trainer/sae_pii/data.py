@@ -12,6 +12,7 @@ enough to restart the stream exactly there without re-tokenizing what came befor
 
 from __future__ import annotations
 
+import functools
 import glob
 import itertools
 import os
@@ -19,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from sae_pii.lm import structural_token_ids
 
 # File extensions -> the `datasets` builder that reads them.
 _BUILDERS = {
@@ -123,9 +126,7 @@ def _check_readable(files: list[str]) -> str:
 def iter_texts(data: DataConfig) -> Iterator[str]:
     """The documents of one pass, in a fixed order (empty/whitespace-only documents are skipped)."""
     if data.dataset == "default":
-        from sae_pii.corpus import iter_documents
-
-        texts: Iterable = iter_documents(data.default_corpus_documents, data.default_corpus_seed)
+        texts: Iterable = _default_corpus(data.default_corpus_documents, data.default_corpus_seed)
     else:
         texts = _iter_hf_texts(data)
     if data.max_documents is not None:
@@ -133,6 +134,14 @@ def iter_texts(data: DataConfig) -> Iterator[str]:
     for text in texts:
         if text.strip():
             yield text
+
+
+@functools.lru_cache(maxsize=2)
+def _default_corpus(n_documents: int, seed: int) -> tuple[str, ...]:
+    # Generated once per process (a few seconds for the default size), then reused every pass.
+    from sae_pii.corpus import generate_documents
+
+    return tuple(generate_documents(n_documents, seed))
 
 
 def _iter_hf_texts(data: DataConfig) -> Iterator[str]:
@@ -219,7 +228,7 @@ class TokenWindows:
                 f"data.context_size={data.context_size} leaves no room for text next to the model's "
                 f"{len(self.prefix) + len(self.suffix)} special tokens"
             )
-        self.special_ids = {int(i) for i in tokenizer.all_special_ids if i is not None}
+        self.special_ids = structural_token_ids(tokenizer)  # the tokens TruncatedLM.content_token_mask drops
 
     def _tokenized_docs(self, first_doc: int) -> Iterator[tuple[int, list[int]]]:
         texts = itertools.islice(iter_texts(self.data), first_doc, None)

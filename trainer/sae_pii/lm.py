@@ -120,6 +120,14 @@ def _block_output(output) -> torch.Tensor:
     return output[0] if isinstance(output, (tuple, list)) else output
 
 
+def structural_token_ids(tokenizer) -> set[int]:
+    """Special tokens that mark structure (CLS/SEP/BOS/EOS/PAD/MASK), not text; UNK stays: it stands for text."""
+    ids = {int(i) for i in tokenizer.all_special_ids if i is not None}
+    if tokenizer.unk_token_id is not None:
+        ids.discard(int(tokenizer.unk_token_id))
+    return ids
+
+
 class TruncatedLM(nn.Module):
     """The model up to and including block `layer` (0-based); forward returns its residual stream."""
 
@@ -134,7 +142,7 @@ class TruncatedLM(nn.Module):
         _, _, blocks = _find_blocks(model, n_layers)
         self._captured: torch.Tensor | None = None
         blocks[layer].register_forward_hook(self._capture_and_stop)
-        special = sorted({int(i) for i in tokenizer.all_special_ids if i is not None})
+        special = sorted(structural_token_ids(tokenizer))
         self.register_buffer("special_token_ids", torch.tensor(special, dtype=torch.long), persistent=False)
 
     @classmethod

@@ -5,8 +5,8 @@ SKUs, versions, UUIDs, non-birth dates, companies, cities...) are filled with lo
 unlabelled, so a probe has to use context rather than shape alone. Values come from Faker across
 many locales; card numbers pass Luhn (Faker), IBANs carry valid mod-97 check digits (Faker).
 
-Train and validation are split BY TEMPLATE (within every document kind, every fourth template is
-held out), so validation measures generalisation to unseen phrasings, not memorised templates.
+Train, validation and test are split BY TEMPLATE (see `template_split`), so the held-out splits
+measure generalisation to unseen phrasings and layouts, not memorised templates.
 """
 
 from __future__ import annotations
@@ -163,13 +163,25 @@ def templates() -> list[Template]:
     return out
 
 
-def split_templates(held_out_every: int = 4) -> tuple[list[Template], list[Template]]:
-    """Train/validation by template: within every kind, templates 3, 7, 11... are held out."""
-    train, val = [], []
+SPLITS = ("train", "validation", "test")
+
+
+def template_split(template_id: str) -> str:
+    """Which split a template belongs to. Within every kind: templates 3, 7, 11... are the test
+    split, templates 1, 9... the validation split (probe thresholds), the rest train."""
+    idx = int(template_id.rsplit("-", 1)[1])
+    if idx % 4 == 3:
+        return "test"
+    if idx % 8 == 1:
+        return "validation"
+    return "train"
+
+
+def split_templates() -> dict[str, list[Template]]:
+    out: dict[str, list[Template]] = {s: [] for s in SPLITS}
     for t in templates():
-        idx = int(t.id.rsplit("-", 1)[1])
-        (val if idx % held_out_every == held_out_every - 1 else train).append(t)
-    return train, val
+        out[template_split(t.id)].append(t)
+    return out
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -478,12 +490,13 @@ def render(template: Template, values: ValueMaker) -> Document:
 
 
 def generate(n: int, split: str = "train", seed: int = 0) -> Iterator[Document]:
-    """`n` documents from the templates of `split` ("train", "validation" or "all"), seeded."""
-    train, val = split_templates()
-    pool = {"train": train, "validation": val, "all": train + val}.get(split)
+    """`n` documents from the templates of `split` ("train", "validation", "test" or "all"), seeded."""
+    by_split = split_templates()
+    pool = [t for s in SPLITS for t in by_split[s]] if split == "all" else by_split.get(split)
     if pool is None:
-        raise ValueError(f"split must be 'train', 'validation' or 'all', not {split!r}")
-    # Different splits draw different values too (distinct seeds), so no value is shared by chance.
-    values = ValueMaker(seed * 1000 + {"train": 1, "validation": 2, "all": 3}[split])
+        raise ValueError(f"split must be one of {SPLITS + ('all',)}, not {split!r}")
+    # Each split draws its own values too (distinct seeds), so no value is shared by construction.
+    values = ValueMaker(seed * 1000 + {"train": 1, "validation": 2, "test": 3, "all": 4}[split])
     for i in range(n):
-        yield render(pool[i % len(pool)] if i < len(pool) else values.rng.choice(pool), values)
+        template = pool[i % len(pool)] if i < len(pool) else values.rng.choice(pool)
+        yield render(template, values)

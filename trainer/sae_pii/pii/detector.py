@@ -1,0 +1,195 @@
+"""SAEPIIDetector: model cut at layer L -> SAE latents -> probe -> character spans.
+
+    det = SAEPIIDetector.from_pretrained("models/sae-trained")
+    det.detect("Call Jane Doe at 555-123-4567")   # [PIISpan(5, 13, 'PERSON', 0.97, 'Jane Doe'), ...]
+    det.redact(text, style="label")               # "Call <PERSON> at <PHONE_NUMBER>"
+
+Long inputs are cut into character segments (bounded memory: a 10 MB string never lives as one
+token or activation tensor), each segment into overlapping token windows; spans are merged back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from sae_pii.pii import features as feat
+from sae_pii.pii.decode import decode
+from sae_pii.pii.probes import load_probes
+from sae_pii.pii.spans import PIISpan
+
+PROBES_DIR = "probes"
+SEGMENT_CHARS = 16_000
+SEGMENT_OVERLAP = 1_000  # characters; entities longer than half of this could be cut at a seam
+REDACT_STYLES = ("label", "mask", "hash")
+
+
+def _check_text(text) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}; decode bytes first (e.g. data.decode('utf-8'))")
+    return text
+
+
+def segments(text: str, size: int = SEGMENT_CHARS, overlap: int = SEGMENT_OVERLAP) -> Iterator[tuple[int, int, int, int]]:
+    """(start, end, keep_start, keep_end) character segments; cuts fall on whitespace where possible.
+    A span belongs to the segment whose keep range holds its start."""
+    n = len(text)
+    if n <= size:
+        yield 0, n, 0, n
+        return
+    start, keep_start = 0, 0
+    while True:
+        end = min(start + size, n)
+        if end < n:
+            ws = text.rfind(" ", end - overlap // 4, end)
+            nl = text.rfind("\n", end - overlap // 4, end)
+            cut = max(ws, nl)
+            end = cut + 1 if cut > start else end
+        if end >= n:
+            yield start, n, keep_start, n
+            return
+        next_start = max(end - overlap, start + 1)
+        ws = text.find(" ", next_start, next_start + overlap // 4)
+        if ws != -1:
+            next_start = ws + 1
+        keep_end = (next_start + end) // 2
+        yield start, end, keep_start, keep_end
+        start, keep_start = next_start, keep_end
+
+
+class SAEPIIDetector:
+    def __init__(self, lm, sae, probe, info, validators: bool = False, window: int = feat.DEFAULT_WINDOW,
+                 overlap: int = feat.DEFAULT_OVERLAP, batch_windows: int = 16):
+        self.lm, self.sae, self.probe, self.info = lm, sae, probe, info
+        self.validators = validators
+        self.window, self.overlap, self.batch_windows = window, overlap, batch_windows
+        self.thresholds = dict(info.thresholds)
+        self._layout = feat.SpecialLayout(lm.tokenizer)
+
+    @classmethod
+    def from_pretrained(cls, run_dir: str | os.PathLike, device: str | torch.device = "cpu", probe: str | None = None,
+                        validators: bool | None = None) -> SAEPIIDetector:
+        """Load the LM (named by the SAE's cfg), the SAE and the probes from a `sae-pii train` run dir.
+
+        probe: "sae" (default) or "raw" (the raw-activation baseline). validators: add the rule layer
+        (email syntax, Luhn, IBAN, IP, SSN shape) on top of the probe; default: what fit-probes recorded.
+        """
+        from sae_pii.lm import TruncatedLM
+        from sae_pii.sae import SparseAutoencoder
+
+        run = Path(run_dir)
+        if not run.is_dir():
+            raise FileNotFoundError(f"{run}: no such run directory; train one with `sae-pii train --out-dir {run}`")
+        meta, probes = load_probes(run / PROBES_DIR, device=device)
+        name = probe or meta.get("default_probe", "sae")
+        if name not in probes:
+            raise ValueError(f"probe {name!r} not in {run / PROBES_DIR}: available {sorted(probes)}")
+        p, info = probes[name]
+        sae = SparseAutoencoder.from_pretrained(run, device=device) if info.feature == "sae" else None
+        model_name = meta.get("model_name") or (sae.cfg.model_name if sae is not None else None)
+        layer = meta.get("hook_layer") if meta.get("hook_layer") is not None else sae.cfg.hook_layer
+        if sae is not None:
+            model_name, layer = sae.cfg.model_name or model_name, sae.cfg.hook_layer if sae.cfg.hook_layer is not None else layer
+        if model_name is None or layer is None:
+            raise ValueError(f"{run}: cannot tell which model and layer the SAE reads (cfg.model_name / hook_layer)")
+        lm = TruncatedLM.from_pretrained(model_name, int(layer), device=device)
+        if sae is not None:
+            sae.eval().requires_grad_(False)
+            if sae.cfg.d_in != lm.d_model:
+                raise ValueError(f"SAE d_in={sae.cfg.d_in} does not match {model_name} d_model={lm.d_model}")
+        if validators is None:
+            validators = bool(meta.get("validators", False))
+        return cls(lm, sae, p, info, validators=validators, window=int(meta.get("window", feat.DEFAULT_WINDOW)),
+                   overlap=int(meta.get("overlap", feat.DEFAULT_OVERLAP)))
+
+    # ------------------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def token_probs(self, toks: list[feat.Tokens]) -> list[np.ndarray]:
+        """Per tokenized text: [T, n_classes] probabilities."""
+        acts = feat.doc_activations(self.lm, toks, self.window, self.overlap, self.batch_windows)
+        out = []
+        for a in acts:
+            if len(a) == 0:
+                out.append(np.zeros((0, self.probe.weight.shape[0]), dtype=np.float32))
+                continue
+            a = a.to(self.lm.device)
+            f = self.sae.encode(a) if self.sae is not None else a
+            out.append(self.probe(f).float().cpu().numpy())
+        return out
+
+    def _detect_pieces(self, pieces: list[str]) -> list[list[PIISpan]]:
+        toks = [feat.tokenize(self.lm.tokenizer, p) for p in pieces]
+        probs = self.token_probs(toks)
+        return [decode(p, t.offsets, pr, self.thresholds, validators=self.validators)
+                for p, t, pr in zip(pieces, toks, probs)]
+
+    def detect(self, text: str) -> list[PIISpan]:
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: list[str]) -> list[list[PIISpan]]:
+        if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
+            raise TypeError(f"texts must be a list of str, got {type(texts).__name__}")
+        for t in texts:
+            _check_text(t)
+        results: list[list[PIISpan]] = [[] for _ in texts]
+        short = [i for i, t in enumerate(texts) if 0 < len(t) <= SEGMENT_CHARS]
+        # Short texts share window batches; long ones stream segment by segment.
+        for i0 in range(0, len(short), 64):
+            idx = short[i0:i0 + 64]
+            for i, spans in zip(idx, self._detect_pieces([texts[i] for i in idx])):
+                results[i] = spans
+        for i, t in enumerate(texts):
+            if len(t) > SEGMENT_CHARS:
+                results[i] = list(self.iter_detect(t))
+        return results
+
+    def iter_detect(self, text: str) -> Iterator[PIISpan]:
+        """Spans of a text of any length, in order, with memory bounded by one segment."""
+        _check_text(text)
+        last_end = 0
+        for start, end, keep_s, keep_e in segments(text):
+            for sp in self._detect_pieces([text[start:end]])[0]:
+                a, b = sp.start + start, sp.end + start
+                if keep_s <= a < keep_e and a >= last_end:
+                    yield PIISpan(a, b, sp.label, sp.score, sp.text)
+                    last_end = b
+
+    # ------------------------------------------------------------------------------------------
+    def redact(self, text: str, style: str = "label", spans: list[PIISpan] | None = None, salt: str | None = None) -> str:
+        """Replace every detected span. style: "label" -> <PERSON>; "mask" -> ****** (same length,
+        whitespace kept); "hash" -> <PERSON_3f2a9c1b> where equal values give equal tags (sha256 of
+        salt + label + value; salt defaults to env SAE_PII_HASH_SALT: set it so tags cannot be
+        reversed by hashing guesses)."""
+        _check_text(text)
+        if style not in REDACT_STYLES:
+            raise ValueError(f"redaction style {style!r} unknown: choose one of {', '.join(REDACT_STYLES)}")
+        if spans is None:
+            spans = self.detect(text)
+        return redact_spans(text, spans, style, salt)
+
+
+def redact_spans(text: str, spans: list[PIISpan], style: str = "label", salt: str | None = None) -> str:
+    if salt is None:
+        salt = os.environ.get("SAE_PII_HASH_SALT", "")
+    out, pos = [], 0
+    for sp in sorted(spans, key=lambda s: s.start):
+        if sp.start < pos:
+            continue
+        out.append(text[pos:sp.start])
+        value = text[sp.start:sp.end]
+        if style == "label":
+            out.append(f"<{sp.label}>")
+        elif style == "mask":
+            out.append(re.sub(r"\S", "*", value))
+        else:
+            digest = hashlib.sha256(f"{salt}\x00{sp.label}\x00{value}".encode()).hexdigest()[:8]
+            out.append(f"<{sp.label}_{digest}>")
+        pos = sp.end
+    out.append(text[pos:])
+    return "".join(out)

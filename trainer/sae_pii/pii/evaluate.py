@@ -1,0 +1,188 @@
+"""Scores for a detector: exact-span and token-level P/R/F1 per label, micro and macro, a label
+confusion, and latency percentiles.
+
+Exact span: a prediction counts only if (start, end, label) equal a gold span. Token level: every
+token of the evaluation tokenizer is labelled from gold and from predicted spans (align.py), and
+compared per label. Predictions overlapping an `ignore` region (labels we do not detect, e.g.
+presidio-research ORGANIZATION) and matching no gold span are dropped before scoring: neither
+rewarded nor penalised.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sae_pii.pii.labels import LABELS, OUTSIDE
+from sae_pii.pii.spans import Document, PIISpan
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    def to_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, "support": self.support}
+
+
+@dataclass
+class Scores:
+    per_label: dict[str, PRF] = field(default_factory=lambda: {lab: PRF() for lab in LABELS})
+
+    @property
+    def micro(self) -> PRF:
+        return PRF(sum(p.tp for p in self.per_label.values()), sum(p.fp for p in self.per_label.values()),
+                   sum(p.fn for p in self.per_label.values()))
+
+    def macro_f1(self) -> float:
+        # Averaged over labels present in gold or predictions: absent labels say nothing.
+        used = [p for p in self.per_label.values() if p.tp + p.fp + p.fn > 0]
+        return sum(p.f1 for p in used) / len(used) if used else 0.0
+
+    def to_dict(self) -> dict:
+        return {"per_label": {k: v.to_dict() for k, v in self.per_label.items()},
+                "micro": self.micro.to_dict(), "macro_f1": round(self.macro_f1(), 4)}
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def filter_ignored(pred: list[PIISpan], gold: list[PIISpan], ignore: list[tuple[int, int]]) -> list[PIISpan]:
+    gold_keys = {(g.start, g.end, g.label) for g in gold}
+    return [p for p in pred if (p.start, p.end, p.label) in gold_keys
+            or not any(_overlaps((p.start, p.end), r) for r in ignore)]
+
+
+def span_scores(docs: list[Document], preds: list[list[PIISpan]]) -> Scores:
+    scores = Scores()
+    for doc, pred in zip(docs, preds):
+        pred = filter_ignored(pred, doc.spans, doc.ignore)
+        gold_keys = Counter((g.start, g.end, g.label) for g in doc.spans)
+        pred_keys = Counter((p.start, p.end, p.label) for p in pred)
+        for key, n in pred_keys.items():
+            hit = min(n, gold_keys.get(key, 0))
+            scores.per_label[key[2]].tp += hit
+            scores.per_label[key[2]].fp += n - hit
+        for key, n in gold_keys.items():
+            scores.per_label[key[2]].fn += max(0, n - pred_keys.get(key, 0))
+    return scores
+
+
+def char_labels(n_chars: int, spans: Iterable[PIISpan]) -> np.ndarray:
+    out = np.zeros(n_chars, dtype=np.int16)
+    for s in spans:
+        out[s.start:s.end] = LABELS.index(s.label) + 1
+    return out
+
+
+def token_scores(docs: list[Document], preds: list[list[PIISpan]], tokenize: Callable[[str], np.ndarray]) -> Scores:
+    """`tokenize(text)` -> [T, 2] character offsets. A token's label is the label of its first
+    non-space character (gold and predicted alike); tokens inside ignore regions are skipped."""
+    scores = Scores()
+    for doc, pred in zip(docs, preds):
+        pred = filter_ignored(pred, doc.spans, doc.ignore)
+        offsets = tokenize(doc.text)
+        gold_c = char_labels(len(doc.text), doc.spans)
+        pred_c = char_labels(len(doc.text), pred)
+        ign = np.zeros(len(doc.text), dtype=bool)
+        for a, b in doc.ignore:
+            ign[a:b] = True
+        for s, e in offsets.tolist():
+            if e <= s:
+                continue
+            pos = next((i for i in range(s, e) if not doc.text[i].isspace()), s)
+            g, p = int(gold_c[pos]), int(pred_c[pos])
+            if ign[pos] and g == 0:
+                continue
+            if g and g == p:
+                scores.per_label[LABELS[g - 1]].tp += 1
+            else:
+                if g:
+                    scores.per_label[LABELS[g - 1]].fn += 1
+                if p:
+                    scores.per_label[LABELS[p - 1]].fp += 1
+    return scores
+
+
+def confusion(docs: list[Document], preds: list[list[PIISpan]]) -> dict[str, dict[str, int]]:
+    """gold label -> predicted label (of the most-overlapping predicted span, or O if none) -> count;
+    row O counts predicted spans that overlap no gold span."""
+    table: dict[str, Counter] = defaultdict(Counter)
+    for doc, pred in zip(docs, preds):
+        pred = filter_ignored(pred, doc.spans, doc.ignore)
+        for g in doc.spans:
+            best, best_ov = OUTSIDE, 0
+            for p in pred:
+                ov = min(g.end, p.end) - max(g.start, p.start)
+                if ov > best_ov:
+                    best, best_ov = p.label, ov
+            table[g.label][best] += 1
+        for p in pred:
+            if not any(_overlaps((p.start, p.end), (g.start, g.end)) for g in doc.spans):
+                table[OUTSIDE][p.label] += 1
+    return {k: dict(v) for k, v in table.items()}
+
+
+def percentile_ms(seconds: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(seconds) * 1000.0, q)) if seconds else 0.0
+
+
+def evaluate(docs: list[Document], preds: list[list[PIISpan]], tokenize=None,
+             latencies_s: list[float] | None = None) -> dict:
+    out = {"n_docs": len(docs), "n_gold_spans": sum(len(d.spans) for d in docs),
+           "exact_span": span_scores(docs, preds).to_dict(), "confusion": confusion(docs, preds)}
+    if tokenize is not None:
+        out["token"] = token_scores(docs, preds, tokenize).to_dict()
+    if latencies_s:
+        out["latency_ms"] = {"p50": round(percentile_ms(latencies_s, 50), 2),
+                             "p95": round(percentile_ms(latencies_s, 95), 2)}
+    return out
+
+
+def format_table(results: dict[str, dict], level: str = "exact_span", title: str = "") -> str:
+    """One table, labels down, systems across: F1 (P/R) per label, then micro and macro."""
+    systems = list(results)
+    head = f"{'label':<19}" + "".join(f"{s:>26}" for s in systems)
+    lines = [title, head, "-" * len(head)] if title else [head, "-" * len(head)]
+
+    def cell(d: dict) -> str:
+        return f"{d['f1']:.3f} ({d['precision']:.2f}/{d['recall']:.2f})"
+
+    for lab in LABELS:
+        sup = [results[s][level]["per_label"][lab]["support"] for s in systems]
+        if not any(sup) and not any(results[s][level]["per_label"][lab]["fp"] for s in systems):
+            continue
+        row = f"{lab:<19}" + "".join(f"{cell(results[s][level]['per_label'][lab]) + f' n={sup[i]}':>26}"
+                                     for i, s in enumerate(systems))
+        lines.append(row)
+    lines.append("-" * len(head))
+    lines.append(f"{'micro':<19}" + "".join(f"{cell(results[s][level]['micro']):>26}" for s in systems))
+    lines.append(f"{'macro F1':<19}" + "".join(f"{results[s][level]['macro_f1']:>26.3f}" for s in systems))
+    lat = ["{p50:.1f}/{p95:.1f} ms".format(**results[s]["latency_ms"]) if "latency_ms" in results[s] else "-"
+           for s in systems]
+    lines.append(f"{'latency p50/p95':<19}" + "".join(f"{x:>26}" for x in lat))
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""`sae-pii fit-probes`: activations of labelled documents -> SAE-latent probe and raw-activation
+probe -> thresholds on validation -> run_dir/probes/.
+
+The LM runs once per document (the expensive part); both probes read the same cached activations.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from sae_pii.pii import features as feat
+from sae_pii.pii.align import token_labels
+from sae_pii.pii.decode import decode
+from sae_pii.pii.evaluate import span_scores
+from sae_pii.pii.labels import LABELS
+from sae_pii.pii.probes import LinearProbe, ProbeInfo, ProbeTrainConfig, pack, save_probes, train_probe
+from sae_pii.pii.spans import Document
+
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
+
+
+@torch.inference_mode()
+def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch.Tensor]:
+    out = []
+    for a in acts:
+        out.append(torch.cat([sae.encode(a[i:i + chunk]) for i in range(0, max(len(a), 1), chunk)])
+                   if len(a) else torch.zeros((0, sae.cfg.d_sae)))
+    return out
+
+
+@torch.inference_mode()
+def probe_probs(probe: LinearProbe, feats: list[torch.Tensor]) -> list[np.ndarray]:
+    return [probe(f).numpy() if len(f) else np.zeros((0, probe.weight.shape[0]), np.float32) for f in feats]
+
+
+def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list[np.ndarray],
+                      validators: bool = False) -> tuple[dict[str, float], dict]:
+    """Per label, the grid threshold with the best exact-span F1 on validation (ties: nearest 0.5).
+    Labels barely interact in decoding, so one decode per grid value serves all labels."""
+    per_t = {}
+    for t in THRESHOLD_GRID:
+        thr = {lab: t for lab in LABELS}
+        preds = [decode(d.text, tk.offsets, p, thr, validators=validators) for d, tk, p in zip(docs, toks, probs)]
+        per_t[t] = span_scores(docs, preds)
+    chosen = {}
+    for lab in LABELS:
+        chosen[lab] = max(THRESHOLD_GRID, key=lambda t: (round(per_t[t].per_label[lab].f1, 4), -abs(t - 0.5)))
+    preds = [decode(d.text, tk.offsets, p, chosen, validators=validators) for d, tk, p in zip(docs, toks, probs)]
+    return chosen, span_scores(docs, preds).to_dict()
+
+
+def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
+               cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
+               window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP) -> dict:
+    cfg = cfg or ProbeTrainConfig()
+    t0 = time.perf_counter()
+    tok_train = [feat.tokenize(lm.tokenizer, d.text) for d in train_docs]
+    tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
+    lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
+    acts_train = feat.doc_activations(lm, tok_train, window, overlap)
+    acts_val = feat.doc_activations(lm, tok_val, window, overlap)
+    n_tok = sum(len(t.ids) for t in tok_train)
+    log(f"activations: {n_tok} training tokens, {sum(len(t.ids) for t in tok_val)} validation tokens "
+        f"({time.perf_counter() - t0:.0f}s)")
+
+    probes, summary = {}, {}
+    for kind in kinds:
+        t1 = time.perf_counter()
+        if kind == "sae":
+            if sae is None:
+                raise ValueError("an SAE is needed for the 'sae' probe")
+            f_train, f_val = sae_features(sae, acts_train), sae_features(sae, acts_val)
+            # A topk SAE has exactly k active latents per token: storing k loses nothing.
+            keep = sae.cfg.k if sae.cfg.architecture == "topk" else min(cfg.sparse_keep, sae.cfg.d_sae)
+            packed = pack(f_train, lab_train, cfg.context, sparse_keep=keep)
+        else:
+            f_train, f_val = acts_train, acts_val
+            packed = pack(f_train, lab_train, cfg.context)
+        del f_train
+        log(f"probe on {kind} features ({packed.n_features} per token, context +-{cfg.context}):")
+        probe = train_probe(packed, cfg, log=log)
+        del packed
+        probs_val = probe_probs(probe, f_val)
+        thresholds, val_probe = choose_thresholds(val_docs, tok_val, probs_val, validators=False)
+        _, val_rules = choose_thresholds(val_docs, tok_val, probs_val, validators=True)
+        info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
+                         thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
+                         metrics={"validation_exact_span_micro_f1": val_probe["micro"]["f1"],
+                                  "validation_exact_span_micro_f1_with_validators": val_rules["micro"]["f1"],
+                                  "fit_seconds": round(time.perf_counter() - t1, 1)})
+        probes[kind] = (probe, info)
+        summary[kind] = info.metrics
+        log(f"  validation exact-span micro F1 {val_probe['micro']['f1']:.3f} "
+            f"(with validators {val_rules['micro']['f1']:.3f}); {time.perf_counter() - t1:.0f}s")
+    extra = {
+        "model_name": sae.cfg.model_name if sae is not None else getattr(lm, "name_or_path", None),
+        "hook_layer": sae.cfg.hook_layer if sae is not None else lm.layer,
+        "window": window, "overlap": overlap, "default_probe": "sae" if "sae" in probes else kinds[0],
+        "validators": False, "train_config": asdict(cfg),
+        "data": {"train_docs": len(train_docs), "validation_docs": len(val_docs), "train_tokens": n_tok},
+    }
+    save_probes(out_dir, probes, extra)
+    log(f"wrote {out_dir} ({time.perf_counter() - t0:.0f}s in all)")
+    return summary

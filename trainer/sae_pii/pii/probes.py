@@ -1,0 +1,253 @@
+"""Token classifiers on SAE latents (or, as the baseline, on raw activations).
+
+One linear softmax layer over {O, PERSON, EMAIL_ADDRESS, ...} reading the features of a token and
+of its `context` neighbours on each side: logits[t] = b + sum_o W_o . f[t + o]. That is a 1-D
+convolution over the token sequence, i.e. multinomial logistic regression on the concatenated
+neighbourhood features. Per-label decision thresholds are chosen afterwards on validation data.
+
+Files (never pickle: loading a pickle runs code): `<name>.safetensors` holds `weight`
+[n_classes, n_features, 2*context+1] and `bias` [n_classes] with the feature scaling folded in;
+`probes.json` holds everything else (classes, context, thresholds, feature kind, metrics).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from sae_pii.pii.align import IGNORE_INDEX
+from sae_pii.pii.labels import CLASSES, LABELS
+
+PROBES_JSON = "probes.json"
+FORMAT_VERSION = 1
+FEATURE_KINDS = ("sae", "raw")
+
+
+@dataclass
+class ProbeTrainConfig:
+    context: int = 2
+    epochs: int = 12
+    lr: float = 3e-3
+    weight_decay: float = 1e-5
+    chunk_tokens: int = 1024
+    batch_chunks: int = 4
+    sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
+    seed: int = 0
+
+
+class LinearProbe(torch.nn.Module):
+    def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES)):
+        super().__init__()
+        self.context = context
+        self.weight = torch.nn.Parameter(torch.zeros(n_classes, n_features, 2 * context + 1))
+        self.bias = torch.nn.Parameter(torch.zeros(n_classes))
+
+    @property
+    def n_features(self) -> int:
+        return self.weight.shape[1]
+
+    def logits_padded(self, feats: torch.Tensor) -> torch.Tensor:
+        """[N + 2c, F] features (c halo rows each side) -> [N, C] logits."""
+        return F.conv1d(feats.T.unsqueeze(0), self.weight, self.bias).squeeze(0).T
+
+    def forward(self, feats: torch.Tensor) -> torch.Tensor:
+        """[T, F] features of one document -> [T, C] class probabilities (zero features past the edges)."""
+        c = self.context
+        padded = F.pad(feats, (0, 0, c, c))
+        return self.logits_padded(padded).softmax(-1)
+
+
+@dataclass
+class ProbeInfo:
+    name: str
+    feature: str  # "sae" | "raw"
+    context: int
+    n_features: int
+    thresholds: dict[str, float]
+    file: str
+    metrics: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------------
+# Training features: documents packed into one sequence, `context` zero rows between documents so
+# no probe ever reads across a document boundary.
+
+
+class PackedFeatures:
+    """Rows of all documents, stored densely (raw) or as top-m sparse SAE latents."""
+
+    def __init__(self, dense: torch.Tensor | None, idx: torch.Tensor | None, val: torch.Tensor | None,
+                 n_features: int, labels: torch.Tensor):
+        self.dense, self.idx, self.val = dense, idx, val
+        self.n_features = n_features
+        self.labels = labels
+        self.scale = torch.ones(n_features)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def rows(self, a: int, b: int) -> torch.Tensor:
+        """Rows [a, b) (clipped; out-of-range rows are zero), divided by the feature scale."""
+        n = len(self)
+        out = torch.zeros((b - a, self.n_features))
+        lo, hi = max(a, 0), min(b, n)
+        if lo < hi:
+            if self.dense is not None:
+                out[lo - a:hi - a] = self.dense[lo:hi].float()
+            else:
+                out[lo - a:hi - a].scatter_(1, self.idx[lo:hi].long(), self.val[lo:hi].float())
+        return out / self.scale
+
+    def fit_scale(self) -> None:
+        # Root-mean-square per feature over real rows: puts SAE latents and raw dimensions on one scale.
+        if self.dense is not None:
+            sq = (self.dense.float() ** 2).sum(0)
+        else:
+            sq = torch.zeros(self.n_features).index_add_(0, self.idx.flatten().long(),
+                                                         (self.val.float() ** 2).flatten())
+        n_real = int((self.labels != IGNORE_INDEX).sum().clamp_min(1))
+        rms = (sq / n_real).sqrt()
+        self.scale = torch.where(rms > 1e-6, rms, torch.ones_like(rms))
+
+
+def pack(
+    per_doc_feats: list[torch.Tensor], per_doc_labels: list[np.ndarray], context: int,
+    sparse_keep: int | None = None,
+) -> PackedFeatures:
+    """Concatenate documents with `context` separator rows (label IGNORE_INDEX) between them."""
+    n_feat = per_doc_feats[0].shape[1] if per_doc_feats else 0
+    total = sum(len(f) + context for f in per_doc_feats) + context
+    labels = torch.full((total,), IGNORE_INDEX, dtype=torch.long)
+    if sparse_keep is None:
+        dense = torch.zeros((total, n_feat), dtype=torch.float32)
+        idx = val = None
+    else:
+        dense = None
+        idx = torch.zeros((total, sparse_keep), dtype=torch.int32)
+        val = torch.zeros((total, sparse_keep), dtype=torch.float16)
+    pos = context
+    for f, lab in zip(per_doc_feats, per_doc_labels):
+        n = len(f)
+        if dense is not None:
+            dense[pos:pos + n] = f
+        else:
+            v, i = f.topk(min(sparse_keep, f.shape[1]), dim=-1)
+            idx[pos:pos + n, : i.shape[1]] = i.int()
+            val[pos:pos + n, : v.shape[1]] = v.half()
+        labels[pos:pos + n] = torch.as_tensor(lab)
+        pos += n + context
+    return PackedFeatures(dense, idx, val, n_feat, labels)
+
+
+def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> LinearProbe:
+    """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW."""
+    torch.manual_seed(cfg.seed)
+    packed.fit_scale()
+    c = cfg.context
+    probe = LinearProbe(packed.n_features, c)
+    counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
+    class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
+    class_w = class_w / class_w[0]
+    opt = torch.optim.AdamW(probe.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    n = len(packed)
+    starts = list(range(0, n, cfg.chunk_tokens))
+    steps_total = cfg.epochs * math.ceil(len(starts) / cfg.batch_chunks)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=max(steps_total, 1),
+                                                pct_start=0.1)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    for epoch in range(cfg.epochs):
+        order = torch.randperm(len(starts), generator=gen).tolist()
+        total_loss, n_batches = 0.0, 0
+        for b in range(0, len(order), cfg.batch_chunks):
+            loss = 0.0
+            for j in order[b:b + cfg.batch_chunks]:
+                a = starts[j]
+                e = min(a + cfg.chunk_tokens, n)
+                feats = packed.rows(a - c, e + c)
+                logits = probe.logits_padded(feats)
+                loss = loss + F.cross_entropy(logits, packed.labels[a:e], weight=class_w,
+                                              ignore_index=IGNORE_INDEX, reduction="sum")
+            n_tok = sum(int((packed.labels[starts[j]:starts[j] + cfg.chunk_tokens] >= 0).sum())
+                        for j in order[b:b + cfg.batch_chunks])
+            loss = loss / max(n_tok, 1)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total_loss += float(loss)
+            n_batches += 1
+        log(f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}")
+    # Fold the feature scale into the weights: the saved probe reads unscaled features.
+    with torch.no_grad():
+        probe.weight.div_(packed.scale[None, :, None])
+    return probe
+
+
+# ------------------------------------------------------------------------------------------------
+# Files
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[LinearProbe, ProbeInfo]], extra: dict) -> Path:
+    """Write every probe's safetensors file, then probes.json last (its presence means complete)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    infos = {}
+    for name, (probe, info) in probes.items():
+        target = out / info.file
+        tmp = out / f".{info.file}.tmp"
+        save_file({"weight": probe.weight.detach().contiguous(), "bias": probe.bias.detach().contiguous()},
+                  str(tmp), metadata={"feature": info.feature, "context": str(info.context)})
+        os.replace(tmp, target)
+        infos[name] = asdict(info)
+    payload = {"format_version": FORMAT_VERSION, "classes": list(CLASSES), "probes": infos, **extra}
+    _atomic_write_text(out / PROBES_JSON, json.dumps(payload, indent=2) + "\n")
+    return out
+
+
+def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[str, tuple[LinearProbe, ProbeInfo]]]:
+    d = Path(probe_dir)
+    meta_path = d / PROBES_JSON
+    if not meta_path.is_file():
+        raise FileNotFoundError(
+            f"{meta_path} not found: fit the probes first with `sae-pii fit-probes --model-dir {d.parent}`"
+        )
+    meta = json.loads(meta_path.read_text())
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{meta_path}: probe format {meta.get('format_version')!r}, this version reads {FORMAT_VERSION}")
+    if list(meta.get("classes", [])) != list(CLASSES):
+        raise ValueError(f"{meta_path}: classes {meta.get('classes')} differ from this version's {list(CLASSES)}")
+    out = {}
+    for name, raw in meta["probes"].items():
+        info = ProbeInfo(**raw)
+        if info.feature not in FEATURE_KINDS:
+            raise ValueError(f"{meta_path}: probe {name!r} has unknown feature kind {info.feature!r}")
+        tensors = load_file(str(d / info.file), device=str(device))
+        w, b = tensors["weight"], tensors["bias"]
+        if w.shape != (len(CLASSES), info.n_features, 2 * info.context + 1) or b.shape != (len(CLASSES),):
+            raise ValueError(f"{d / info.file}: weight {tuple(w.shape)} does not match {PROBES_JSON}")
+        probe = LinearProbe(info.n_features, info.context)
+        with torch.no_grad():
+            probe.weight.copy_(w)
+            probe.bias.copy_(b)
+        probe.eval().requires_grad_(False)
+        missing = set(LABELS) - set(info.thresholds)
+        if missing:
+            raise ValueError(f"{meta_path}: probe {name!r} lacks thresholds for {sorted(missing)}")
+        out[name] = (probe.to(device), info)
+    return meta, out
