@@ -47,6 +47,12 @@ image:
 run-local: setup
 	$(VENV)/bin/sae-pii container run --config cpu-demo
 
+# Download a Pulumi stack's run directory (STACK=dev) into $(RUN_DIR), verify SHA256SUMS, and mark it
+# fetched on the instance so `pulumi destroy` may remove it (docs/pulumi.md).
+STACK ?= dev
+fetch: setup
+	$(PY) -m lambda_infra.fetch --stack $(STACK) --dest $(RUN_DIR)
+
 emulator: setup
 	$(VENV)/bin/lambda-launcher emulator --port 8787 --api-key $${LAMBDA_API_KEY:?set LAMBDA_API_KEY}
 

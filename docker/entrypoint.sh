@@ -27,7 +27,10 @@ python_bin=${SAE_PII_PYTHON:-python3}
 require_gpu=${SAE_PII_REQUIRE_GPU:-1}
 gpu_count=0
 
-# Prints the report on stderr and leaves the number of GPUs torch can use in $gpu_count.
+# Prints the report on stderr and leaves the number of GPUs torch can use in $gpu_count. With an
+# argument, also writes accelerate's basic config for this machine to that path: `accelerate launch`
+# would otherwise read a default_config.yaml from the mounted HF cache (HF_HOME), e.g. one made by
+# `accelerate config` on the host for DeepSpeed or FSDP, and launch something else than asked.
 environment_report() {
   local smi_lines
   log "environment"
@@ -42,12 +45,13 @@ environment_report() {
     log "  nvidia-smi: not found (no NVIDIA driver mounted into this environment)"
   fi
   # One Python start for the whole report: importing torch takes seconds.
-  gpu_count=$("$python_bin" - <<'PY'
+  gpu_count=$("$python_bin" - "$@" <<'PY'
 import platform
 import sys
 
 import accelerate
 import torch
+from accelerate.utils import write_basic_config
 
 def say(text):
     print(f"[entrypoint]   {text}", file=sys.stderr)
@@ -60,6 +64,8 @@ say(f"torch sees {count} GPU(s)")
 for i in range(count):
     p = torch.cuda.get_device_properties(i)
     say(f"  cuda:{i} {p.name}, {p.total_memory // 2**20} MiB, compute capability {p.major}.{p.minor}")
+if len(sys.argv) > 1:
+    write_basic_config(mixed_precision="no", save_location=sys.argv[1])
 print(count)
 PY
   )
@@ -87,8 +93,8 @@ build_launch_command() {
       log "ERROR: SAE_PII_NUM_PROCESSES=$n but only $gpu_count GPU(s) are visible; use at most $gpu_count."
       exit 2
     fi
-    launch=("$python_bin" -m accelerate.commands.launch --num_machines 1 --mixed_precision no
-      --dynamo_backend no --num_processes "$n")
+    launch=("$python_bin" -m accelerate.commands.launch --config_file "$accelerate_config" --num_machines 1
+      --mixed_precision no --dynamo_backend no --num_processes "$n")
     if [ "$n" -gt 1 ]; then launch+=(--multi_gpu); fi
     launch+=(-m sae_pii)
   else
@@ -96,8 +102,8 @@ build_launch_command() {
     if [ "$n" -gt 1 ]; then
       launch=("$python_bin" -m torch.distributed.run --standalone --nproc_per_node "$n" -m sae_pii)
     else
-      launch=("$python_bin" -m accelerate.commands.launch --cpu --num_processes 1 --num_machines 1
-        --mixed_precision no --dynamo_backend no -m sae_pii)
+      launch=("$python_bin" -m accelerate.commands.launch --config_file "$accelerate_config" --cpu
+        --num_processes 1 --num_machines 1 --mixed_precision no --dynamo_backend no -m sae_pii)
     fi
   fi
 }
@@ -119,6 +125,7 @@ child_pids() {
 
 launcher_pid=""
 stop_requested=0
+accelerate_config=""
 
 forward_stop() {
   local targets
@@ -135,17 +142,20 @@ forward_stop() {
 }
 
 run_training() {
-  local n status
-  environment_report
+  local n=${SAE_PII_NUM_PROCESSES:-} status
+  if [ -n "$n" ] && ! is_count "$n"; then
+    log "ERROR: SAE_PII_NUM_PROCESSES must be a whole number >= 1, got '$n'."
+    exit 2
+  fi
+  accelerate_dir=$(mktemp -d "${TMPDIR:-/tmp}/sae-pii-accelerate.XXXXXX")
+  # shellcheck disable=SC2064 # expand now: the folder is fixed for this run
+  trap "rm -rf '$accelerate_dir'" EXIT
+  accelerate_config=$accelerate_dir/default_config.yaml
+  environment_report "$accelerate_config"
   require_gpu_or_explain
-  n=${SAE_PII_NUM_PROCESSES:-}
   if [ -z "$n" ]; then
     n=$gpu_count
     [ "$n" -gt 0 ] || n=1
-  fi
-  if ! is_count "$n"; then
-    log "ERROR: SAE_PII_NUM_PROCESSES must be a whole number >= 1, got '$n'."
-    exit 2
   fi
   build_launch_command "$n"
   if [ "$gpu_count" -gt 0 ]; then

@@ -29,6 +29,7 @@ cd "$repo_root"
   --override "$work/torch.txt" \
   --python-version 3.12 \
   --python-platform x86_64-manylinux_2_28 \
+  --only-binary :all: \
   --index-url https://pypi.org/simple \
   --generate-hashes \
   --no-header \

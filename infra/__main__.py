@@ -17,7 +17,7 @@ from lambda_infra.stack_cost import live_instance_type, stack_cost
 # ---- 1. configuration, validated up front -------------------------------------------------------
 config = pulumi.Config()
 lambda_config = pulumi.Config("lambda")
-settings = load_settings(config.get, config.get_object)
+settings = load_settings(config.get)
 stack = pulumi.get_stack()
 project = pulumi.get_project()
 # The key stays in this process for the price lookup; resources only ever get it as a secret.
@@ -27,6 +27,11 @@ api_url = lambda_config.get("apiUrl") or os.environ.get("LAMBDA_API_URL") or "ht
 # ---- 2. cost, from the live price list (so `pulumi preview` shows it) ----------------------------
 instance_type = live_instance_type(settings.instance_type, api_key, api_url)
 cost = stack_cost(settings, instance_type.price_cents_per_hour)
+pulumi.log.info(
+    f"cost: {settings.instance_type} at ${cost['hourly_usd']:.2f}/h x {settings.max_hours:g} h (deadline) = "
+    f"${cost['estimated_total_usd']:.2f} at most; budget ${settings.budget_usd:.2f}")
+if cost["estimated_total_usd"] > settings.budget_usd:
+    pulumi.log.warn("the estimate exceeds budgetUsd: `pulumi preview --policy-pack infra/policy` fails this stack")
 if settings.auto_terminate == "instance" and not api_key:
     raise ConfigError("autoTerminate=instance needs the API key on the instance: set lambda:apiKey")
 

@@ -631,6 +631,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
     def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
+        self._entry["status"] = status  # before the client can see the answer
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -658,6 +659,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Logged on arrival (status filled in at the end) so a held answer is already visible.
         entry = {"method": method, "path": path.removeprefix(API_PREFIX),
                  "status": None}
+        self._entry = entry
         with emu_state.lock:
             emu_state.request_log.append(entry)
             del emu_state.request_log[:-2000]
@@ -684,7 +686,7 @@ class _Handler(BaseHTTPRequestHandler):
                 emu_state.advance()
                 data, lost = self._route(method, path, body)
             if lost == "drop":
-                status = 0
+                status = entry["status"] = 0
                 raise _DropConnection()
             if lost == "sleep":
                 time.sleep(emu_state.config.lost_launch_sleep_s)
@@ -707,7 +709,8 @@ class _Handler(BaseHTTPRequestHandler):
             status = 500
             self._send(500, ApiError(500, E.UNKNOWN, f"emulator error: {type(exc).__name__}").body())
         finally:
-            entry["status"] = status
+            if entry["status"] is None:
+                entry["status"] = status
 
     def _route(self, method: str, path: str, body: Any) -> tuple[Any, str | None]:
         st = self.server.state

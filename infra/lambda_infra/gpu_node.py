@@ -117,13 +117,14 @@ class GpuNode(pulumi.ComponentResource):
         cloud_init = step("cloud-init", "01_wait_cloud_init", copies)
         gpu = step("gpu", "02_prepare_gpu", [cloud_init])
         image_env = {"TRAINER_IMAGE": settings.trainer_image} if settings.trainer_image else {}
-        image = step("image", "03_build_image", [gpu], extra_env=image_env,
-                     triggers=[settings.trainer_image or remote.tree_digest(remote.REPO_ROOT / "trainer",
-                                                                            remote.REPO_ROOT / "docker")])
+        # A new image (or new sources to build it from) re-runs the build, then restarts training.
+        image_trigger = settings.trainer_image or remote.tree_digest(remote.REPO_ROOT / "trainer",
+                                                                     remote.REPO_ROOT / "docker")
+        image = step("image", "03_build_image", [gpu], extra_env=image_env, triggers=[image_trigger])
         stop_env = {**env, "PERSISTENT": "1" if settings.filesystem else "0",
                     "GUARD_UNFETCHED": "1" if settings.guard_unfetched else "0"}
         return step("train", "04_start_training", [image, deadline],
                     extra_env={"TRAINER_CONFIG": settings.trainer_config},
-                    triggers=[settings.trainer_config, image.id],
+                    triggers=[settings.trainer_config, image_trigger],
                     stdin=secrets.trainer_env,
                     delete=remote.step_command("stop_training", stop_env, home))

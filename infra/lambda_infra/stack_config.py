@@ -7,6 +7,7 @@ names the key, the value and what is allowed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ def parse_regions(value: Any) -> list[str] | str:
     """`auto`, a list, or a comma-separated string of regions, in order of preference."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
         return "auto"
+    if isinstance(value, str) and value.strip().startswith("["):
+        # A YAML list in the stack file reaches the program as JSON text.
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigError(f"config key 'regions' is not a valid list: {value!r}") from None
     items = value if isinstance(value, list) else str(value).split(",")
     regions = [str(item).strip() for item in items if str(item).strip()]
     unknown = [r for r in regions if r not in KNOWN_REGIONS]
@@ -89,13 +96,11 @@ def parse_regions(value: Any) -> list[str] | str:
     return regions
 
 
-def load_settings(get: Callable[[str], Any], get_object: Callable[[str], Any] | None = None) -> StackSettings:
-    """Build StackSettings from a config getter (e.g. `pulumi.Config().get`).
+def load_settings(get: Callable[[str], Any]) -> StackSettings:
+    """Build StackSettings from a config getter (`pulumi.Config().get`, or `dict.get` in tests).
 
-    `get_object` (e.g. `pulumi.Config().get_object`) reads YAML lists/maps; without it lists must be
-    comma-separated strings.
+    Values arrive as strings; a YAML list (regions) arrives as JSON text.
     """
-    get_object = get_object or get
     defaults = StackSettings()
 
     instance_type = get("instanceType") or defaults.instance_type
@@ -147,7 +152,7 @@ def load_settings(get: Callable[[str], Any], get_object: Callable[[str], Any] | 
 
     return StackSettings(
         instance_type=instance_type,
-        regions=parse_regions(get_object("regions")),
+        regions=parse_regions(get("regions")),
         max_hours=max_hours,
         budget_usd=budget,
         trainer_config=trainer_config,

@@ -25,8 +25,9 @@ if nvidia_runtime_ready; then
 else
   if ! command -v nvidia-ctk >/dev/null 2>&1; then
     log "installing nvidia-container-toolkit"
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nvidia-container-toolkit \
-      || die "could not install nvidia-container-toolkit (apt); install it by hand and re-run pulumi up"
+    if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nvidia-container-toolkit; }; then
+      die "could not install nvidia-container-toolkit (apt); install it by hand and re-run pulumi up"
+    fi
   fi
   log "registering the NVIDIA runtime with Docker"
   $SUDO nvidia-ctk runtime configure --runtime=docker

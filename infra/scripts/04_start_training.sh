@@ -11,14 +11,25 @@ mkdir -p "$RUN_DIR" "$HF_CACHE"
 
 start_finalizer() {  # writes SHA256SUMS when the container exits; detached from this SSH session
   if [ -f "$STATE_DIR/finalizer.pid" ] && kill -0 "$(cat "$STATE_DIR/finalizer.pid")" 2>/dev/null; then
-    return 0
+    [ "${1:-}" = "fresh" ] || return 0
+    kill -- "-$(cat "$STATE_DIR/finalizer.pid")" 2>/dev/null || true   # it watched the old container
   fi
   setsid nohup env RUN_DIR="$RUN_DIR" CONTAINER_NAME="$CONTAINER_NAME" SAE_PII_HOME="$SAE_PII_HOME" \
     DOCKER="${DOCKER:-}" bash "$SCRIPTS_DIR/finalize_run.sh" </dev/null >"$STATE_DIR/finalize.log" 2>&1 &
   echo $! > "$STATE_DIR/finalizer.pid"
 }
 
+# What this run should be; a change (new config or image) restarts training from its checkpoint.
+image_id="$(dk image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"   # a rebuilt tag gets a new id
+spec="$image@$image_id $TRAINER_CONFIG"
+spec_file="$STATE_DIR/train.spec"
+previous_spec="$(cat "$spec_file" 2>/dev/null || true)"
 state="$(container_state)"
+if [ -n "$state" ] && [ -n "$previous_spec" ] && [ "$previous_spec" != "$spec" ]; then
+  log "the run changed ($previous_spec -> $spec): stopping the old container (checkpoint first)"
+  dk stop -t "$STOP_TIMEOUT" "$CONTAINER_NAME" >/dev/null || true
+  state="stopped for a new spec"
+fi
 case "$state" in
   running*)
     log "training is already running ($CONTAINER_NAME): nothing to do"
@@ -52,6 +63,7 @@ dk run -d --name "$CONTAINER_NAME" --gpus all --ipc host \
   --stop-timeout "$STOP_TIMEOUT" \
   -v "$RUN_DIR:/models/run" -v "$HF_CACHE:/cache/huggingface" -e HF_HOME=/cache/huggingface \
   "${extra[@]}" "$image" "${train_args[@]}" >/dev/null
-rm -f "$RUN_DIR/.fetched"
-start_finalizer
+printf '%s\n' "$spec" > "$spec_file"
+rm -f "$RUN_DIR/.fetched" "$RUN_DIR/SHA256SUMS" "$RUN_DIR/EXIT_CODE"
+start_finalizer fresh
 log "training started; follow it with the logsCommand stack output"

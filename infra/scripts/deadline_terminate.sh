@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fired by the deadline timer: checkpoint, checksums, then terminate this instance via the API.
 # Usage: deadline_terminate.sh /etc/sae-pii/deadline.env
+# shellcheck source=/dev/null  # written by install_deadline.sh
 set -a; source "${1:?path to deadline.env}"; set +a
 source "$(dirname "$0")/lib.sh"
 log "deadline reached: stopping training and terminating instance $INSTANCE_ID"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every remote step. Each step is safe to re-run: it checks before it changes anything.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ die() { printf '[sae-pii %s] ERROR: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; exit 
 # Root needs no sudo; the `ubuntu` user has passwordless sudo on Lambda images (-n: never prompt).
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
 
+# shellcheck disable=SC2034  # used by the scripts that source this file
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${SAE_PII_HOME:=$HOME/sae-pii}"
 : "${CONTAINER_NAME:=sae-pii-train}"
@@ -33,7 +35,11 @@ write_checksums() {  # SHA256SUMS over every file of the run dir, written atomic
   [ -d "$RUN_DIR" ] || return 0
   local tmp
   tmp="$(mktemp "$RUN_DIR/.SHA256SUMS.XXXXXX")"
-  (cd "$RUN_DIR" && find . -type f ! -name SHA256SUMS ! -name '.SHA256SUMS.*' ! -name '.fetched' \
-      ! -name '.discard' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum > "$tmp") \
-    && mv -f "$tmp" "$RUN_DIR/SHA256SUMS" || { rm -f "$tmp"; return 1; }
+  if (cd "$RUN_DIR" && find . -type f ! -name SHA256SUMS ! -name '.SHA256SUMS.*' ! -name '.fetched' \
+      ! -name '.discard' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum > "$tmp"); then
+    mv -f "$tmp" "$RUN_DIR/SHA256SUMS"
+  else
+    rm -f "$tmp"
+    return 1
+  fi
 }

@@ -62,12 +62,24 @@ class FakeContainers:
         self.container = container
         self.run_error = run_error
         self.run_kwargs: list[dict] = []
+        self.list_calls: list[dict] = []
 
     def run(self, **kwargs):
         self.run_kwargs.append(kwargs)
         if self.run_error is not None:
+            # Like the SDK: the container was created, then starting it failed.
+            self.created_unstarted = {"labels": kwargs.get("labels", {}), "container": self.container}
             raise self.run_error
         return self.container
+
+    def list(self, all=False, filters=None):
+        self.list_calls.append({"all": all, "filters": filters})
+        left = getattr(self, "created_unstarted", None)
+        if left and filters and "label" in filters:
+            key, _, value = filters["label"].partition("=")
+            if left["labels"].get(key) == value:
+                return [left["container"]]
+        return []
 
 
 class FakeImages:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import tomllib
 from docker.utils.build import exclude_paths
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -47,12 +47,14 @@ def _stages() -> list[list[tuple[str, str]]]:
 
 
 def _locked() -> dict[str, str]:
-    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", LOCK.read_text(), flags=re.M)
+    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", LOCK.read_text(), flags=re.MULTILINE)
     return {canonicalize_name(name): ver for name, ver in pins}
 
 
 def test_hadolint_passes_clean():
-    result = subprocess.run([str(BIN / "hadolint"), str(DOCKERFILE)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "hadolint"), str(DOCKERFILE)], check=False, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""
 
@@ -64,12 +66,15 @@ def test_every_ignored_hadolint_rule_is_explained():
     for i in ignores:
         reason = lines[i - 1].strip()
         assert reason.startswith("#") and "hadolint" not in reason and len(reason) > 20, (
-            f"line {i + 1}: say why {lines[i].strip()} is needed in a comment right above it")
+            f"line {i + 1}: say why {lines[i].strip()} is needed in a comment right above it"
+        )
 
 
 def test_shell_scripts_pass_shellcheck():
     scripts = [REPO / "docker" / "entrypoint.sh", REPO / "docker" / "lock-requirements.sh"]
-    result = subprocess.run([str(BIN / "shellcheck"), *map(str, scripts)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "shellcheck"), *map(str, scripts)], check=False, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -95,12 +100,15 @@ def test_multi_stage_non_root_volumes_and_labels():
 
 
 def test_cuda_base_matches_the_locked_torch_build():
-    base = re.search(r"ARG CUDA_IMAGE=nvidia/cuda:(\d+)\.(\d+)\.\d+-base-ubuntu24\.04", DOCKERFILE.read_text())
+    base = re.search(
+        r"ARG CUDA_IMAGE=nvidia/cuda:(\d+)\.(\d+)\.\d+-base-ubuntu24\.04", DOCKERFILE.read_text()
+    )
     assert base, "the base image is NVIDIA's CUDA base flavour, pinned to a full version"
     locked = _locked()
     runtime = locked["nvidia-cuda-runtime"].split(".")
     assert (base.group(1), base.group(2)) == (runtime[0], runtime[1]), (
-        f"nvidia/cuda {base.group(1)}.{base.group(2)} vs torch's CUDA runtime wheel {locked['nvidia-cuda-runtime']}")
+        f"nvidia/cuda {base.group(1)}.{base.group(2)} vs torch's CUDA runtime wheel {locked['nvidia-cuda-runtime']}"
+    )
 
 
 def test_lock_pins_every_trainer_dependency_with_hashes_at_the_venv_versions():
@@ -109,9 +117,13 @@ def test_lock_pins_every_trainer_dependency_with_hashes_at_the_venv_versions():
     locked = _locked()
     for req in wanted:
         name = canonicalize_name(req.name)
-        assert name in locked, f"{req.name} missing from docker/requirements.lock: run docker/lock-requirements.sh"
+        assert name in locked, (
+            f"{req.name} missing from docker/requirements.lock: run docker/lock-requirements.sh"
+        )
         assert req.specifier.contains(locked[name], prereleases=True), f"{req} vs locked {locked[name]}"
-    torch_pin = re.search(r"^torch==([\d.]+)", (REPO / "constraints.txt").read_text(), flags=re.M).group(1)
+    torch_pin = re.search(
+        r"^torch==([\d.]+)", (REPO / "constraints.txt").read_text(), flags=re.MULTILINE
+    ).group(1)
     assert locked["torch"] == torch_pin
     # Shared packages run the versions the tests ran (torch differs only by its +cpu local tag).
     drift = {}
@@ -128,11 +140,20 @@ def test_lock_pins_every_trainer_dependency_with_hashes_at_the_venv_versions():
 
 
 def test_build_context_holds_only_what_the_image_needs():
-    patterns = [p.strip() for p in (REPO / ".dockerignore").read_text().splitlines()
-                if p.strip() and not p.startswith("#")]
+    patterns = [
+        p.strip()
+        for p in (REPO / ".dockerignore").read_text().splitlines()
+        if p.strip() and not p.startswith("#")
+    ]
     sent = exclude_paths(str(REPO), patterns, dockerfile="docker/Dockerfile")
-    for needed in ["docker/Dockerfile", "docker/requirements.lock", "docker/entrypoint.sh",
-                   "trainer/pyproject.toml", "trainer/sae_pii/cli.py", "trainer/sae_pii/__main__.py"]:
+    for needed in [
+        "docker/Dockerfile",
+        "docker/requirements.lock",
+        "docker/entrypoint.sh",
+        "trainer/pyproject.toml",
+        "trainer/sae_pii/cli.py",
+        "trainer/sae_pii/__main__.py",
+    ]:
         assert needed in sent, needed
     # Every COPY source of the Dockerfile is in the context.
     for instr, args in _instructions():

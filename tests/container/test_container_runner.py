@@ -7,15 +7,13 @@ import os
 import subprocess
 from pathlib import Path
 
-import docker
 import docker.errors
 import pytest
 from docker.types import DeviceRequest
 from fake_docker import FakeContainer, FakeDockerClient
-from typer.testing import CliRunner
-
 from sae_pii import container as runner
 from sae_pii.cli import app
+from typer.testing import CliRunner
 
 TOKEN = "hf_secretTOKENvalue123"
 
@@ -79,16 +77,36 @@ def test_cpu_run_config_file_resume_and_env_options(workdir):
     cfg.parent.mkdir()
     cfg.write_text("total_tokens: 1000\n")
     client = FakeDockerClient()
-    spec = _spec(workdir, config=str(cfg), gpus="none", resume=True, env=["WANDB_API_KEY", "SAE_X=1"],
-                 checkpoints_dir=workdir / "ckpt", train_args=["--set", "sae.k=8"], user=None)
+    spec = _spec(
+        workdir,
+        config=str(cfg),
+        gpus="none",
+        resume=True,
+        env=["WANDB_API_KEY", "SAE_X=1"],
+        checkpoints_dir=workdir / "ckpt",
+        train_args=["--set", "sae.k=8"],
+        user=None,
+    )
     code, _, err = _run(spec, client, environ={"WANDB_API_KEY": "wandb-secret"})
 
     assert code == 0
     (kwargs,) = client.containers.run_kwargs
     assert kwargs["device_requests"] == []
-    assert kwargs["environment"] == {"WANDB_API_KEY": "wandb-secret", "SAE_X": "1", "SAE_PII_REQUIRE_GPU": "0"}
-    assert kwargs["command"] == ["train", "--config", "/config/tiny.yaml", "--out-dir", "/models/sae-trained",
-                                 "--resume", "--set", "sae.k=8"]
+    assert kwargs["environment"] == {
+        "WANDB_API_KEY": "wandb-secret",
+        "SAE_X": "1",
+        "SAE_PII_REQUIRE_GPU": "0",
+    }
+    assert kwargs["command"] == [
+        "train",
+        "--config",
+        "/config/tiny.yaml",
+        "--out-dir",
+        "/models/sae-trained",
+        "--resume",
+        "--set",
+        "sae.k=8",
+    ]
     assert kwargs["volumes"][str(cfg.parent)] == {"bind": "/config", "mode": "ro"}
     assert kwargs["volumes"][str(workdir / "ckpt")] == {"bind": "/checkpoints", "mode": "rw"}
     assert "user" not in kwargs
@@ -141,12 +159,23 @@ def test_exit_code_propagates_through_the_cli(workdir, monkeypatch):
     client = FakeDockerClient(FakeContainer(log_lines=["error: layer 9 out of range\n"], exit_code=2))
     monkeypatch.setattr(runner, "connect", lambda factory=None: client)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    result = CliRunner().invoke(app, ["container", "run", "--config", "cpu-demo", "--hf-cache",
-                                      str(workdir / "hf")])
+    args = [
+        "container",
+        "run",
+        "--config",
+        "cpu-demo",
+        "--hf-cache",
+        str(workdir / "hf"),
+        "--stop-timeout",
+        "30",
+    ]
+    result = CliRunner().invoke(app, [*args, "--", "--set", "sae.k=8"])
     assert result.exit_code == 2
     assert "layer 9 out of range" in result.output
     assert TOKEN not in result.output
-    assert client.containers.run_kwargs[0]["environment"] == {"HF_TOKEN": TOKEN}
+    kwargs = client.containers.run_kwargs[0]
+    assert kwargs["environment"] == {"HF_TOKEN": TOKEN}
+    assert kwargs["command"][-2:] == ["--set", "sae.k=8"]  # extra trainer arguments after --
 
 
 def test_no_docker_engine_is_explained(workdir, monkeypatch):
@@ -162,11 +191,21 @@ def test_no_docker_engine_is_explained(workdir, monkeypatch):
 def test_no_nvidia_runtime_is_explained(workdir):
     # What dockerd answers to --gpus all when the NVIDIA Container Toolkit is missing.
     error = docker.errors.APIError(
-        "500 Server Error", explanation='could not select device driver "" with capabilities: [[gpu]]')
+        "500 Server Error", explanation='could not select device driver "" with capabilities: [[gpu]]'
+    )
+    client = FakeDockerClient(run_error=error)
     with pytest.raises(runner.NoNvidiaRuntime, match="NVIDIA Container Toolkit.*--gpus none"):
-        _run(_spec(workdir), FakeDockerClient(run_error=error))
-    too_old = docker.errors.APIError("500 Server Error", explanation=(
-        "failed to create task: nvidia-container-cli: requirement error: unsatisfied condition: cuda>=13.0"))
+        _run(_spec(workdir), client)
+    # The container the SDK created before the failed start is removed, found by this run's label.
+    run_label = client.containers.run_kwargs[0]["labels"]["sae-pii.run"]
+    assert client.containers.list_calls == [{"all": True, "filters": {"label": f"sae-pii.run={run_label}"}}]
+    assert ("remove", {"force": True}) in client.containers.container.calls
+    too_old = docker.errors.APIError(
+        "500 Server Error",
+        explanation=(
+            "failed to create task: nvidia-container-cli: requirement error: unsatisfied condition: cuda>=13.0"
+        ),
+    )
     with pytest.raises(runner.NoNvidiaRuntime, match="driver >= 580"):
         _run(_spec(workdir), FakeDockerClient(run_error=too_old))
 
@@ -180,12 +219,18 @@ def test_missing_image_says_how_to_build_it(workdir):
 
 def test_build_uses_the_repo_context_and_labels_the_revision():
     repo = Path(__file__).resolve().parents[2]
-    client = FakeDockerClient(build_events=[{"stream": "Step 1/20 : FROM nvidia/cuda\n"}, {"aux": {"ID": "sha256:ab"}}])
+    client = FakeDockerClient(
+        build_events=[{"stream": "Step 1/20 : FROM nvidia/cuda\n"}, {"aux": {"ID": "sha256:ab"}}]
+    )
     out = io.StringIO()
     assert runner.build_image(tag="t:1", repo=repo, client=client, out=out) == "sha256:ab"
     (kwargs,) = client.api.build_kwargs
-    assert kwargs["path"] == str(repo) and kwargs["dockerfile"] == "docker/Dockerfile" and kwargs["tag"] == "t:1"
-    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert (
+        kwargs["path"] == str(repo) and kwargs["dockerfile"] == "docker/Dockerfile" and kwargs["tag"] == "t:1"
+    )
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], check=False, capture_output=True, text=True
+    ).stdout.strip()
     assert kwargs["buildargs"]["REVISION"] == (head or "unknown")
     assert set(kwargs["buildargs"]) == {"VERSION", "REVISION", "SOURCE"}
     assert "Step 1/20" in out.getvalue()

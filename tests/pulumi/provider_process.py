@@ -40,7 +40,9 @@ class ProviderProcess:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_")}
         full_env.update(env)
         full_env["PULUMI_PROJECT"] = PROJECT
-        self.proc = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.dynamic"], env=full_env,
+        # PULUMI_PROVIDER_PYTHON=infra/.venv/bin/python runs the provider from the program's own venv.
+        python = os.environ.get("PULUMI_PROVIDER_PYTHON") or sys.executable
+        self.proc = subprocess.Popen([python, "-u", "-m", "pulumi.dynamic"], env=full_env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self.proc.stdout.readline().decode().strip()
         if not line.isdigit():

@@ -6,7 +6,6 @@ import stat
 import time
 
 import pytest
-
 from lambda_infra.client import LambdaClient
 from lambda_infra.emulator import run_emulator_in_thread
 from lambda_infra.remote import SCRIPTS_DIR, step_command
@@ -73,7 +72,7 @@ def test_rerun_keeps_the_original_deadline(sshd, stubs, home, tmp_path, cloud):
 
 
 def test_off_installs_nothing_and_needs_no_key(sshd, stubs, home, tmp_path, cloud):
-    emu, client, instance = cloud
+    emu, _client, instance = cloud
     env = _env(stubs, home, tmp_path, emu, instance, AUTO_TERMINATE="off")
     result = sshd.run(step_command("install_deadline", env, str(home)), stdin="")
     assert result.rc == 0 and "auto-termination is off" in result.stdout
@@ -81,7 +80,7 @@ def test_off_installs_nothing_and_needs_no_key(sshd, stubs, home, tmp_path, clou
 
 
 def test_missing_key_fails_clearly(sshd, stubs, home, tmp_path, cloud):
-    emu, client, instance = cloud
+    emu, _client, instance = cloud
     result = sshd.run(step_command("install_deadline", _env(stubs, home, tmp_path, emu, instance), str(home)),
                       stdin="")
     assert result.rc != 0 and "no API key on stdin" in result.stderr

@@ -7,7 +7,6 @@ import json
 import stat
 
 import pytest
-
 from lambda_infra.fetch import FetchError, Target, fetch_run, main, parse_sums
 
 

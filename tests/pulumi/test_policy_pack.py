@@ -11,9 +11,8 @@ import pytest
 POLICY_DIR = Path(__file__).resolve().parents[2] / "infra" / "policy"
 sys.path.insert(0, str(POLICY_DIR))
 
-import budget_rules  # noqa: E402
-
-from lambda_infra.cost import estimate_cost  # noqa: E402
+import budget_rules
+from lambda_infra.cost import estimate_cost
 
 
 def _args(props, resource_type=budget_rules.INSTANCE_TYPE, config=None):

@@ -131,3 +131,35 @@ def test_missing_api_key_is_explained(base_config, monkeypatch):
     config = {k: v for k, v in base_config.items() if k != "lambda:apiKey"}
     with pytest.raises(ConfigError, match="pulumi config set --secret lambda:apiKey"):
         run_program(config, monkeypatch=monkeypatch)
+
+
+
+def _stack_file(name: str) -> dict[str, str]:
+    """A stack file's config as the engine hands it over: project keys without the namespace."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / f"Pulumi.{name}.yaml").read_text())
+    config = {}
+    for key, value in data["config"].items():
+        key = key.removeprefix("sae-pii-gpu:")
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def test_dev_stack_file_is_valid_and_within_budget(base_config, monkeypatch):
+    run = run_program({**base_config, **_stack_file("dev")}, monkeypatch=monkeypatch)
+    assert run.named("trainer-instance").inputs["instance_type"] == "gpu_1x_a100_sxm4"
+    assert run.exports["estimatedTotalUsd"] == 15.48
+    assert run.exports["estimatedTotalUsd"] <= run.exports["budgetUsd"], "the shipped defaults pass the policy"
+
+
+def test_local_stack_file_creates_one_instance_and_one_key(base_config, monkeypatch):
+    local = _stack_file("local")
+    assert local.pop("lambda:apiUrl") == "http://127.0.0.1:8787/api/v1"
+    run = run_program({**base_config, **local}, monkeypatch=monkeypatch)
+    custom = sorted(r.type for r in run.resources if not r.type.startswith("sae-pii:"))
+    assert custom == ["pulumi-python:dynamic/lambda:Instance", "pulumi-python:dynamic/lambda:SshKey"]
+    assert run.exports["estimatedTotalUsd"] == 2.58

@@ -193,3 +193,29 @@ def test_scripts_are_files_in_the_repo():
     names = {p.name for p in Path(SCRIPTS_DIR).glob("*.sh")}
     assert {"01_wait_cloud_init.sh", "02_prepare_gpu.sh", "03_build_image.sh", "04_start_training.sh",
             "stop_training.sh", "install_deadline.sh", "deadline_terminate.sh"} <= names
+
+
+def test_new_trainer_config_restarts_from_checkpoint(instance, stubs):
+    _setup(instance)
+    (instance.run_dir / "checkpoints" / "step-50").mkdir(parents=True)
+    stubs.clear()
+    result = instance.step("04_start_training", TRAINER_CONFIG="llama-3.1-8b-a100")
+    assert result.rc == 0, result.stderr
+    calls = stubs.calls()
+    stop = calls.index("docker stop -t 600 sae-pii-train")
+    start = next(i for i, c in enumerate(calls) if c.startswith("docker run -d"))
+    assert stop < start
+    assert calls[start].endswith("train --config llama-3.1-8b-a100 --out-dir /models/run --resume")
+
+
+def test_trainer_secrets_come_from_stdin_into_a_private_env_file(instance, stubs, sshd):
+    for step in ("01_wait_cloud_init", "02_prepare_gpu", "03_build_image"):
+        assert instance.step(step).rc == 0
+    result = instance.step("04_start_training", stdin="HF_TOKEN=hf_secret_value")
+    assert result.rc == 0, result.stderr
+    env_file = instance.home / "state" / "trainer.env"
+    assert env_file.read_text().strip() == "HF_TOKEN=hf_secret_value"
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+    start = next(c for c in stubs.calls() if c.startswith("docker run -d"))
+    assert f"--env-file {env_file}" in start and "hf_secret_value" not in start
+    assert "hf_secret_value" not in result.stdout + result.stderr

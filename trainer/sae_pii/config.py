@@ -260,7 +260,7 @@ def resolve_config_path(name_or_path: str | Path) -> Path:
     if p.is_file():
         return p
     shipped = CONFIG_DIR / f"{name_or_path}.yaml"
-    if not p.suffix and shipped.is_file():
+    if p.suffix not in (".yaml", ".yml") and shipped.is_file():
         return shipped
     if p.exists():
         raise ConfigError(f"config {str(p)!r} is not a file")

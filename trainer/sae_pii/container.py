@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,9 @@ class RunSpec:
     name: str | None = None
     stop_timeout: int = DEFAULT_STOP_TIMEOUT_S
     shm_size: str = DEFAULT_SHM_SIZE
-    user: str | None = field(default_factory=lambda: f"{os.getuid()}:{os.getgid()}" if hasattr(os, "getuid") else None)
+    user: str | None = field(
+        default_factory=lambda: f"{os.getuid()}:{os.getgid()}" if hasattr(os, "getuid") else None
+    )
     train_args: list[str] = field(default_factory=list)
     keep: bool = False
 
@@ -90,7 +93,9 @@ def device_requests(gpus: str) -> list:
     ids = gpus.removeprefix("device=").split(",")
     if all(i.strip().isdigit() or i.strip().startswith("gpu-") for i in ids):
         return [DeviceRequest(device_ids=[i.strip() for i in ids], capabilities=[["gpu"]])]
-    raise ContainerError(f"--gpus {gpus!r} is not understood: use 'all', 'none', a count like 2, or ids like 0,1")
+    raise ContainerError(
+        f"--gpus {gpus!r} is not understood: use 'all', 'none', a count like 2, or ids like 0,1"
+    )
 
 
 def resolve_environment(names_or_pairs: list[str], environ: dict[str, str]) -> dict[str, str]:
@@ -112,7 +117,9 @@ def resolve_environment(names_or_pairs: list[str], environ: dict[str, str]) -> d
         elif name in environ:
             env[name] = environ[name]
         else:
-            raise ContainerError(f"--env {name}: {name} is not set in this shell; export it first or pass {name}=VALUE")
+            raise ContainerError(
+                f"--env {name}: {name} is not set in this shell; export it first or pass {name}=VALUE"
+            )
     return env
 
 
@@ -138,7 +145,9 @@ def build_run_kwargs(spec: RunSpec, environ: dict[str, str] | None = None) -> di
     config_path = Path(spec.config).expanduser()
     if config_path.suffix in (".yaml", ".yml") or config_path.is_file():
         if not config_path.is_file():
-            raise ContainerError(f"config file {spec.config} does not exist; give a YAML file or a shipped config name")
+            raise ContainerError(
+                f"config file {spec.config} does not exist; give a YAML file or a shipped config name"
+            )
         # A config file from this machine is mounted read-only next to the others.
         volumes[str(config_path.resolve().parent)] = {"bind": CONTAINER_CONFIG_DIR, "mode": "ro"}
         config_arg = f"{CONTAINER_CONFIG_DIR}/{config_path.name}"
@@ -163,7 +172,8 @@ def build_run_kwargs(spec: RunSpec, environ: dict[str, str] | None = None) -> di
         "volumes": volumes,
         "environment": environment,
         "shm_size": spec.shm_size,
-        "labels": {"sae-pii.role": "trainer"},
+        # A label unique to this run finds the container again if starting it fails (see run_container).
+        "labels": {"sae-pii.role": "trainer", "sae-pii.run": uuid.uuid4().hex},
     }
     if spec.user:
         kwargs["user"] = spec.user  # files written to ./models belong to you, not root
@@ -202,13 +212,15 @@ def explain_api_error(err: Exception, image: str) -> ContainerError:
 
 def connect(factory: Callable[[], Any] | None = None) -> Any:
     """A Docker client, or NoDockerEngine with what to do when no engine answers."""
+    import requests
+
     import docker
 
     factory = factory or docker.from_env
     try:
         client = factory()
         client.ping()
-    except docker.errors.DockerException as err:
+    except (docker.errors.DockerException, requests.exceptions.ConnectionError) as err:
         where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
         raise NoDockerEngine(
             f"No Docker engine answers at {where}: install Docker Engine (or Docker Desktop) and start it "
@@ -222,6 +234,18 @@ def _stream_logs(container: Any, out: TextIO) -> None:
     for chunk in container.logs(stream=True, follow=True):
         out.write(chunk.decode("utf-8", errors="replace") if isinstance(chunk, bytes) else str(chunk))
         out.flush()
+
+
+def _remove_unstarted(client: Any, run_label: str) -> None:
+    # containers.run() creates, then starts: when the start fails (no NVIDIA runtime), the created
+    # container would otherwise stay behind.
+    import docker
+
+    try:
+        for leftover in client.containers.list(all=True, filters={"label": f"sae-pii.run={run_label}"}):
+            leftover.remove(force=True)
+    except docker.errors.APIError:
+        pass
 
 
 def run_container(
@@ -264,6 +288,7 @@ def run_container(
     except docker.errors.ImageNotFound as exc:
         raise ImageMissing(f"Image {spec.image} is not on this machine: build it with `make image`.") from exc
     except docker.errors.APIError as exc:
+        _remove_unstarted(client, kwargs["labels"]["sae-pii.run"])
         raise explain_api_error(exc, spec.image) from exc
 
     logs = threading.Thread(target=_stream_logs, args=(container, out), daemon=True)
@@ -298,9 +323,14 @@ def run_container(
 
     if code == 0:
         verb = "stopped on request; checkpoint kept" if stopped else "finished"
-        print(f"[container] {verb} (exit 0). Outputs: {spec.models_dir}/ (container {spec.out_dir})", file=err)
+        print(
+            f"[container] {verb} (exit 0). Outputs: {spec.models_dir}/ (container {spec.out_dir})", file=err
+        )
     elif code == 137:
-        print("[container] killed (exit 137: SIGKILL or out of memory); the last finished checkpoint is kept", file=err)
+        print(
+            "[container] killed (exit 137: SIGKILL or out of memory); the last finished checkpoint is kept",
+            file=err,
+        )
     else:
         print(f"[container] the trainer exited with code {code}; see the log above", file=err)
     return code
@@ -344,7 +374,12 @@ def build_image(
     image_id = ""
     try:
         for event in client.api.build(
-            path=str(repo), dockerfile="docker/Dockerfile", tag=tag, buildargs=build_args(repo), rm=True, decode=True
+            path=str(repo),
+            dockerfile="docker/Dockerfile",
+            tag=tag,
+            buildargs=build_args(repo),
+            rm=True,
+            decode=True,
         ):
             if "stream" in event:
                 out.write(event["stream"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,15 +27,16 @@ and exits 0; --resume continues exactly where it stopped. Shipped configs: see -
 def register(app: typer.Typer) -> None:
     @app.command("train", help=TRAIN_HELP)
     def train_command(
-        config: str = typer.Option(None, "--config", "-c", help="A shipped config name (cpu-demo, "
-                                   "llama-3.1-8b-a100) or a YAML file. With --resume it defaults to "
-                                   "the run's config.yaml."),
-        out_dir: Path = typer.Option(Path("models/sae-trained"), "--out-dir", "-o", help="Run directory."),
-        resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint in --out-dir "
-                                    "(starts fresh if there is none)."),
-        overrides: list[str] = typer.Option(None, "--set", "-s", help="Override one option, e.g. "
-                                            "--set sae.k=64 --set data.dataset=my.jsonl (repeatable)."),
-        list_configs: bool = typer.Option(False, "--list-configs", help="List the shipped configs and exit."),
+        config: Annotated[str | None, typer.Option(
+            "--config", "-c", help="A shipped config name (cpu-demo, llama-3.1-8b-a100) or a YAML file. "
+            "With --resume it defaults to the run's config.yaml.")] = None,
+        out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Run directory.")] = Path("models/sae-trained"),
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Continue from the last checkpoint in --out-dir (starts fresh if there is none).")] = False,
+        overrides: Annotated[list[str] | None, typer.Option(
+            "--set", "-s", help="Override one option, e.g. --set sae.k=64 --set data.dataset=my.jsonl "
+            "(repeatable).")] = None,
+        list_configs: Annotated[bool, typer.Option("--list-configs", help="List the shipped configs and exit.")] = False,
     ) -> None:
         from sae_pii.config import ConfigError, load_config, shipped_configs
 

@@ -49,6 +49,8 @@ class TrainResult:
     """token_budget, early_stopping, signal or data_exhausted."""
     summary: dict = field(default_factory=dict)
     last_checkpoint: Path | None = None
+    sae: SparseAutoencoder | None = None
+    """This process's replica, in training space (input scale not folded)."""
 
 
 def lr_lambda(total_steps: int, warmup_steps: int, decay_fraction: float):
@@ -131,6 +133,7 @@ class Trainer:
         self.elapsed_before = 0.0  # seconds spent in earlier sessions of this run (resume)
         self.threshold_ema: float | None = None
         self.last_checkpoint: Path | None = None
+        self.sums = _Sums()
 
     # ------------------------------------------------------------------ messages
     def say(self, msg: str) -> None:
@@ -230,6 +233,7 @@ class Trainer:
             self.history.truncate(self.step)
             self.elapsed_before = float(st["elapsed_s"])
             self.threshold_ema = st.get("threshold_ema")
+            self.sums.load_state_dict(st["metric_sums"])
             set_rng_state(ck["rank"]["rng"])
             self.stream.load_state_dict(ck["rank"]["data"])
             self.say(f"resumed from {last_ckpt} (step {self.step}, {self.tokens:,} tokens)")
@@ -258,7 +262,7 @@ class Trainer:
         throughput = Throughput()
         self.session_t0 = time.perf_counter()
         self.session_tokens = 0
-        sums = _Sums()
+        sums = self.sums
         first_bad_step = torch.tensor(-1, device=acc.device)
         it = iter(self.stream)
         progress = self._progress(total_steps)
@@ -290,7 +294,7 @@ class Trainer:
                     with torch.no_grad():
                         active = out.latents > 0
                         fired |= active.any(0)
-                        sums.add(out, self.step)
+                        sums.add(out)
                         bad = ~torch.isfinite(out.loss)
                         first_bad_step = torch.where(bad & (first_bad_step < 0), self.step + 1, first_bad_step)
                         if sae.cfg.architecture == "batchtopk":
@@ -308,7 +312,7 @@ class Trainer:
                 dead.update(fired, step_tokens)
 
                 last = self.step >= total_steps
-                if self.step % cfg.log_every == 0 or last or stop_flag:
+                if self.step % cfg.log_every == 0 or last:
                     self._check_finite(first_bad_step)
                     row = self._log_row(sums, dead, scheduler, throughput)
                     if self.step % cfg.eval_every == 0 or last:
@@ -425,6 +429,7 @@ class Trainer:
                 "history": self.history.state_dict(),
                 "elapsed_s": self.elapsed_before + time.perf_counter() - self.session_t0,
                 "threshold_ema": self.threshold_ema,
+                "metric_sums": self.sums.state_dict(),
                 "sae_cfg": self.sae.cfg.to_dict(),
             }
         rank_state = {"rng": rng_state(), "data": self.stream.state_dict()}
@@ -486,7 +491,7 @@ class Trainer:
                 f"--out-dir {self.out_dir} --resume"
             )
             acc.wait_for_everyone()
-            return TrainResult(self.out_dir, self.step, self.tokens, reason, summary, self.last_checkpoint)
+            return TrainResult(self.out_dir, self.step, self.tokens, reason, summary, self.last_checkpoint, self.sae)
 
         final_eval = self._evaluate(val)
         summary.update({f"final_{k}": v for k, v in final_eval.items()})
@@ -519,7 +524,7 @@ class Trainer:
             acc.end_training()
         acc.wait_for_everyone()
         self.say(_report(summary, self.out_dir))
-        return TrainResult(self.out_dir, self.step, self.tokens, reason, summary, self.last_checkpoint)
+        return TrainResult(self.out_dir, self.step, self.tokens, reason, summary, self.last_checkpoint, self.sae)
 
     def _savings(self, summary: dict, rate: float) -> dict:
         """Tokens, time and money early stopping saved against the planned budget, from the
@@ -535,12 +540,12 @@ class Trainer:
 
 def _report(s: dict, out_dir: Path) -> str:
     lines = [
-        f"done ({s['stopped_reason']}): {s['steps']} steps, {s['trained_tokens']:,} of {s['planned_tokens']:,} "
-        f"planned tokens in {s['elapsed_s']:.0f} s ({s['measured_tokens_per_s']:,.0f} tokens/s), "
-        f"peak RSS {s['peak_rss_mb']:.0f} MB",
-        f"validation: FVU {s['final_val_fvu']:.4f}, L0 {s['final_val_l0']:.1f}, "
-        f"dead latents {100 * s['final_dead_fraction']:.1f}% (over the token window), "
-        f"never fired on validation {100 * s['final_val_never_fired_fraction']:.1f}%",
+        (f"done ({s['stopped_reason']}): {s['steps']} steps, {s['trained_tokens']:,} of {s['planned_tokens']:,} "
+         f"planned tokens in {s['elapsed_s']:.0f} s ({s['measured_tokens_per_s']:,.0f} tokens/s), "
+         f"peak RSS {s['peak_rss_mb']:.0f} MB"),
+        (f"validation: FVU {s['final_val_fvu']:.4f}, L0 {s['final_val_l0']:.1f}, "
+         f"dead latents {100 * s['final_dead_fraction']:.1f}% (over the token window), "
+         f"never fired on validation {100 * s['final_val_never_fired_fraction']:.1f}%"),
     ]
     if s["stopped_reason"] == "early_stopping" and "est_time_saved_s" in s:
         lines.append(
@@ -572,10 +577,17 @@ class _Sums:
         self.sums = None
         self.n = 0
 
-    def add(self, out, step: int) -> None:
+    def add(self, out) -> None:
         vals = torch.stack([getattr(out, k).detach().float() for k in self.KEYS])
-        self.sums = vals if self.sums is None else self.sums + vals
+        self.sums = vals if self.sums is None else self.sums.to(vals.device) + vals
         self.n += 1
+
+    def state_dict(self) -> dict:
+        # Kept in checkpoints so the first log row after a resume averages the same steps.
+        return {"sums": None if self.sums is None else self.sums.cpu(), "n": self.n}
+
+    def load_state_dict(self, d: dict) -> None:
+        self.sums, self.n = d["sums"], int(d["n"])
 
     def pop_means(self) -> dict:
         if self.sums is None:

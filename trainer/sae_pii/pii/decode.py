@@ -3,10 +3,10 @@
 1. Tokens with no whitespace between them form a group ("555-123-4567", "john@x.com", "Smith,");
    groups are also cut at separators (, ; | " = < > brackets) so "ip=1.2.3.4" or a CSV row
    "a@b.com,555-1234" can hold two entities.
-2. Each token is labelled by the probe: the most probable PII class if its probability clears that
-   class's threshold, else O. Inside a group, the labelled tokens' extent gets ONE label (the one
-   with the most probability mass): word pieces merge, and a mislabelled dash inside a phone
-   number does not split it.
+2. Word pieces (letters/digits touching) form words; each word is labelled from its pieces' mean
+   probabilities: the most probable PII class if it clears that class's threshold, else O. Inside
+   a group, the labelled words' extent gets ONE label (the one with the most probability mass), so
+   a mislabelled dash inside a phone number does not split it.
 3. Neighbouring groups with the same label merge when only whitespace separates them (a single
    newline is allowed for addresses only; never a blank line); a lone punctuation group the probe
    missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL").
@@ -50,6 +50,13 @@ def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
     return groups
 
 
+def _glued(text: str, left: int, right: int) -> bool:
+    """Characters text[left] and text[right] touch and are both letters/digits (word pieces)."""
+    if right != left + 1 or left < 0 or right >= len(text):
+        return False
+    return text[left].isalnum() and text[right].isalnum()
+
+
 def token_decisions(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
     """[T, C] probabilities -> [T] class ids after per-label thresholds (0 = O)."""
     if len(probs) == 0:
@@ -85,19 +92,30 @@ def decode(
     decisions = token_decisions(probs, thresholds)
     labelled: list[tuple[int, int, int, list[int]]] = []  # (start_char, end_char, class, tokens)
     for g in _groups(text, offsets):
-        hits = [k for k, i in enumerate(g) if decisions[i] > 0]
+        # Word pieces (letters/digits touching) form one word, decided as a whole.
+        words: list[list[int]] = []
+        for i in g:
+            if words and _glued(text, int(offsets[words[-1][-1], 1]) - 1, int(offsets[i, 0])):
+                words[-1].append(i)
+            else:
+                words.append([i])
+        word_cls = []
+        for w in words:
+            mean = probs[w].mean(0, keepdims=True)
+            word_cls.append(int(token_decisions(mean, thresholds)[0]))
+        hits = [k for k, c in enumerate(word_cls) if c > 0]
         if not hits:
             labelled.append((int(offsets[g[0], 0]), int(offsets[g[-1], 1]), 0, g))
             continue
-        toks = g[hits[0]:hits[-1] + 1]
+        pre = [i for w in words[:hits[0]] for i in w]
+        toks = [i for w in words[hits[0]:hits[-1] + 1] for i in w]
+        post = [i for w in words[hits[-1] + 1:] for i in w]
         mass = probs[toks][:, 1:].sum(0)
         cls = int(mass.argmax()) + 1
-        if hits[0] > 0:
-            pre = g[:hits[0]]
+        if pre:
             labelled.append((int(offsets[pre[0], 0]), int(offsets[pre[-1], 1]), 0, pre))
         labelled.append((int(offsets[toks[0], 0]), int(offsets[toks[-1], 1]), cls, toks))
-        if hits[-1] < len(g) - 1:
-            post = g[hits[-1] + 1:]
+        if post:
             labelled.append((int(offsets[post[0], 0]), int(offsets[post[-1], 1]), 0, post))
 
     spans: list[PIISpan] = []

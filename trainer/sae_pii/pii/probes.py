@@ -35,10 +35,10 @@ FEATURE_KINDS = ("sae", "raw")
 @dataclass
 class ProbeTrainConfig:
     context: int = 2
-    epochs: int = 12
-    lr: float = 3e-3
-    weight_decay: float = 1e-5
-    chunk_tokens: int = 1024
+    epochs: int = 20
+    lr: float = 1e-2
+    weight_decay: float = 1e-4
+    chunk_tokens: int = 256
     batch_chunks: int = 4
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
     seed: int = 0
@@ -55,9 +55,25 @@ class LinearProbe(torch.nn.Module):
     def n_features(self) -> int:
         return self.weight.shape[1]
 
+    def stacked_weight(self) -> torch.Tensor:
+        """[F, K * C]: one matmul projects every feature row onto every (offset, class) pair."""
+        f, k = self.weight.shape[1], self.weight.shape[2]
+        return self.weight.permute(1, 2, 0).reshape(f, -1) if k else self.weight.new_zeros(f, 0)
+
+    def combine(self, projected: torch.Tensor) -> torch.Tensor:
+        """[N + 2c, K * C] projections (c halo rows each side) -> [N, C] logits:
+        logits[t] = b + sum_k W[:, :, k] . f[t + k], i.e. a 1-D convolution over tokens."""
+        k = 2 * self.context + 1
+        n = projected.shape[0] - 2 * self.context
+        y = projected.view(projected.shape[0], k, -1)
+        out = self.bias.expand(n, -1)
+        for j in range(k):
+            out = out + y[j:j + n, j]
+        return out
+
     def logits_padded(self, feats: torch.Tensor) -> torch.Tensor:
         """[N + 2c, F] features (c halo rows each side) -> [N, C] logits."""
-        return F.conv1d(feats.T.unsqueeze(0), self.weight, self.bias).squeeze(0).T
+        return self.combine(feats @ self.stacked_weight())
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
         """[T, F] features of one document -> [T, C] class probabilities (zero features past the edges)."""
@@ -95,17 +111,21 @@ class PackedFeatures:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def rows(self, a: int, b: int) -> torch.Tensor:
-        """Rows [a, b) (clipped; out-of-range rows are zero), divided by the feature scale."""
+    def project(self, a: int, b: int, stacked: torch.Tensor) -> torch.Tensor:
+        """(rows [a, b) / scale) @ stacked; out-of-range rows are zero."""
         n = len(self)
-        out = torch.zeros((b - a, self.n_features))
+        out = stacked.new_zeros((b - a, stacked.shape[1]))
         lo, hi = max(a, 0), min(b, n)
-        if lo < hi:
-            if self.dense is not None:
-                out[lo - a:hi - a] = self.dense[lo:hi].float()
-            else:
-                out[lo - a:hi - a].scatter_(1, self.idx[lo:hi].long(), self.val[lo:hi].float())
-        return out / self.scale
+        if lo >= hi:
+            return out
+        if self.dense is not None:
+            part = (self.dense[lo:hi].float() / self.scale) @ stacked
+        else:
+            # Densify just this chunk: a dense matmul backpropagates far faster than embedding_bag.
+            idx = self.idx[lo:hi].long()
+            dense = torch.zeros((hi - lo, self.n_features)).scatter_(1, idx, self.val[lo:hi].float())
+            part = (dense / self.scale) @ stacked
+        return torch.cat([out[: lo - a], part, out[hi - a:]]) if (lo > a or hi < b) else part
 
     def fit_scale(self) -> None:
         # Root-mean-square per feature over real rows: puts SAE latents and raw dimensions on one scale.
@@ -135,16 +155,21 @@ def pack(
         idx = torch.zeros((total, sparse_keep), dtype=torch.int32)
         val = torch.zeros((total, sparse_keep), dtype=torch.float16)
     pos = context
+    rows = []
     for f, lab in zip(per_doc_feats, per_doc_labels):
         n = len(f)
-        if dense is not None:
-            dense[pos:pos + n] = f
-        else:
-            v, i = f.topk(min(sparse_keep, f.shape[1]), dim=-1)
-            idx[pos:pos + n, : i.shape[1]] = i.int()
-            val[pos:pos + n, : v.shape[1]] = v.half()
+        rows.append(torch.arange(pos, pos + n))
         labels[pos:pos + n] = torch.as_tensor(lab)
         pos += n + context
+    where = torch.cat(rows) if rows else torch.zeros(0, dtype=torch.long)
+    allf = torch.cat(per_doc_feats) if per_doc_feats else torch.zeros((0, n_feat))
+    if dense is not None:
+        dense[where] = allf
+    else:
+        for a in range(0, len(allf), 8192):  # one big top-k per block of rows, not one per document
+            v, i = allf[a:a + 8192].topk(min(sparse_keep, n_feat), dim=-1)
+            idx[where[a:a + 8192], : i.shape[1]] = i.int()
+            val[where[a:a + 8192], : v.shape[1]] = v.half()
     return PackedFeatures(dense, idx, val, n_feat, labels)
 
 
@@ -168,24 +193,22 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> Lin
         order = torch.randperm(len(starts), generator=gen).tolist()
         total_loss, n_batches = 0.0, 0
         for b in range(0, len(order), cfg.batch_chunks):
-            loss = 0.0
+            stacked = probe.stacked_weight()
+            logits, targets = [], []
             for j in order[b:b + cfg.batch_chunks]:
                 a = starts[j]
                 e = min(a + cfg.chunk_tokens, n)
-                feats = packed.rows(a - c, e + c)
-                logits = probe.logits_padded(feats)
-                loss = loss + F.cross_entropy(logits, packed.labels[a:e], weight=class_w,
-                                              ignore_index=IGNORE_INDEX, reduction="sum")
-            n_tok = sum(int((packed.labels[starts[j]:starts[j] + cfg.chunk_tokens] >= 0).sum())
-                        for j in order[b:b + cfg.batch_chunks])
-            loss = loss / max(n_tok, 1)
+                logits.append(probe.combine(packed.project(a - c, e + c, stacked)))
+                targets.append(packed.labels[a:e])
+            loss = F.cross_entropy(torch.cat(logits), torch.cat(targets), weight=class_w, ignore_index=IGNORE_INDEX)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
-            total_loss += float(loss)
+            total_loss += float(loss.detach())
             n_batches += 1
-        log(f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}")
+        if (epoch + 1) % max(cfg.epochs // 4, 1) == 0 or epoch == cfg.epochs - 1:
+            log(f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}")
     # Fold the feature scale into the weights: the saved probe reads unscaled features.
     with torch.no_grad():
         probe.weight.div_(packed.scale[None, :, None])

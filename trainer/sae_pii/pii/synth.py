@@ -59,7 +59,7 @@ class Template:
 _RAW_TEMPLATES: dict[str, list[str]] = {
     "email": [
         "Hi {{FIRST}},\n\nThanks for your order {{ORDER}}. We shipped it on {{DATE}} to:\n{{ADDRESS}}\n\nQuestions? Call us at {{PHONE}} or reply to {{EMAIL}}.\n\nBest,\n{{NAME2}}\n{{COMPANY}}",
-        "From: {{NAME}} <{{EMAIL}}>\nTo: support@{{DOMAIN}}\nSubject: Problem with invoice {{INVOICE}}\n\nHello, my card ending in {{NUM4}} was charged twice on {{DATE}}. The full number is {{CC}}. Please refund it.\n\nRegards,\n{{NAME2}}",
+        "From: {{NAME}} <{{EMAIL}}>\nTo: {{EMAIL2}}\nSubject: Problem with invoice {{INVOICE}}\n\nHello, my card ending in {{NUM4}} was charged twice on {{DATE}}. The full number is {{CC}}. Please refund it.\n\nRegards,\n{{NAME2}}",
         "Dear {{NAME}},\n\nWelcome to {{COMPANY}}! Your employee ID is {{EMPID}}. Payroll needs your SSN ({{SSN}}) and your bank details (IBAN {{IBAN}}) before {{DATE}}.\n\nHR team\n{{CITY}} office",
         "Hello team,\n\nPlease add {{NAME}} (born {{DOB}}) to the travel booking for {{CITY}}. Passport number: {{PASSPORT}}. Mobile: {{PHONE}}.\n\nThanks, {{FIRST}}",
         "Subject: Re: your application\n\n{{FIRST}}, we received your documents on {{DATE}}. We still need a copy of your driver's license ({{DL}}) and proof of address: {{ADDRESS}}.\n\nKind regards,\n{{NAME2}}, {{JOB}}",

@@ -1,0 +1,112 @@
+"""Training end to end on a tiny random Llama loaded through from_pretrained, plus the config layer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+import yaml
+
+from sae_pii.activations import ActivationStream
+from sae_pii.config import ConfigError, TrainConfig, config_from_dict, load_config, parse_overrides, shipped_configs
+from sae_pii.lm import TruncatedLM
+from sae_pii.sae import SparseAutoencoder
+from sae_pii.trainer import lr_lambda, train
+
+
+def test_short_training_on_a_tiny_llama_reduces_fvu_and_writes_the_run_dir(tiny_config, tmp_path):
+    cfg = tiny_config()
+    out = tmp_path / "run"
+    result = train(cfg, out)
+    assert result.stopped_reason == "token_budget"
+    assert result.step == 24 and result.tokens == 24 * 128
+
+    hist = json.loads((out / "training_history.json").read_text())
+    steps = hist["steps"]
+    assert [r["step"] for r in steps] == [4, 8, 12, 16, 20, 24]  # every logged step
+    for key in ("fvu", "mse", "l0", "dead_fraction", "tokens_per_s", "lr", "auxk_loss"):
+        assert key in steps[0]
+    assert steps[-1]["fvu"] < 0.85 * steps[0]["fvu"]
+    vals = [r["val_fvu"] for r in steps if "val_fvu" in r]
+    assert len(vals) == 3 and vals[-1] < vals[0] - 0.05
+    assert steps[-1]["l0"] == pytest.approx(8.0)
+
+    # Outputs load and agree: sae_final.pt, sae/ (SAELens), run dir; all take RAW activations.
+    sae = SparseAutoencoder.from_pretrained(out)
+    assert (sae.cfg.model_name, sae.cfg.hook_layer, sae.cfg.input_scale) == (cfg.model.name, 2, 1.0)
+    pt = SparseAutoencoder.from_pretrained(out / "sae_final.pt")
+    lm = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer)
+    val = ActivationStream(lm, cfg.data, batch_size=128).validation_activations()
+    x_hat = sae.decode(sae.encode(val))
+    fvu = ((val - x_hat).pow(2).sum() / (val - val.mean(0)).pow(2).sum()).item()
+    assert fvu == pytest.approx(hist["summary"]["final_val_fvu"], rel=1e-3)
+    torch.testing.assert_close(pt.encode(val), sae.encode(val))
+
+    from sae_lens import SAE
+
+    theirs = SAE.load_from_disk(out / "sae")
+    torch.testing.assert_close(theirs.encode(val), sae.encode(val), rtol=1e-5, atol=1e-5)
+
+    assert (out / "training_curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert config_from_dict(yaml.safe_load((out / "config.yaml").read_text())) == cfg
+    assert [p.name for p in sorted((out / "checkpoints").iterdir())] == ["step-16", "step-24"]  # keep 2
+
+
+def test_early_stopping_reports_tokens_and_cost_saved(tiny_config, tmp_path):
+    # min_delta larger than any possible improvement: the second evaluation already stops.
+    cfg = tiny_config(early_stopping={"enabled": True, "patience": 1, "min_delta": 10.0},
+                      cost_per_hour_usd=2.0, eval_every=4)
+    result = train(cfg, tmp_path / "run")
+    s = result.summary
+    assert result.stopped_reason == "early_stopping"
+    assert s["steps"] == 8 and s["trained_tokens"] == 8 * 128
+    assert s["tokens_saved"] == s["planned_tokens"] - s["trained_tokens"] == 16 * 128
+    assert s["est_time_saved_s"] == pytest.approx(s["tokens_saved"] / s["measured_tokens_per_s"])
+    assert s["est_cost_saved_usd"] == pytest.approx(s["est_time_saved_s"] / 3600 * 2.0)
+    assert (tmp_path / "run" / "sae_final.pt").exists()
+
+
+def test_relu_architecture_trains_with_l1(tiny_config, tmp_path):
+    cfg = tiny_config(sae={"architecture": "relu", "l1_coefficient": 0.5})
+    result = train(cfg, tmp_path / "run")
+    steps = json.loads((tmp_path / "run" / "training_history.json").read_text())["steps"]
+    assert steps[-1]["fvu"] < steps[0]["fvu"]
+    assert steps[-1]["l1_loss"] > 0
+    assert SparseAutoencoder.from_pretrained(tmp_path / "run").cfg.architecture == "relu"
+    assert result.summary["final_val_l0"] < 256
+
+
+def test_lr_schedule_warms_up_holds_and_decays_to_zero():
+    f = lr_lambda(total_steps=100, warmup_steps=10, decay_fraction=0.2)
+    assert f(0) == pytest.approx(0.1) and f(9) == pytest.approx(1.0)
+    assert f(50) == 1.0 and f(79) == 1.0
+    assert f(90) == pytest.approx(0.5) and f(100) == 0.0
+
+
+def test_shipped_configs_load_and_validate():
+    assert {"cpu-demo", "llama-3.1-8b-a100"} <= set(shipped_configs())
+    demo = load_config("cpu-demo")
+    assert demo.model.name == "all-MiniLM-L6-v2" and demo.device == "cpu"
+    llama = load_config("llama-3.1-8b-a100")
+    assert llama.model.name == "meta-llama/Llama-3.1-8B" and llama.mixed_precision == "bf16"
+
+
+def test_dotted_overrides_and_clear_config_errors(tmp_path):
+    assert parse_overrides(["sae.k=64", "optim.betas=[0.9, 0.99]", "trackers=[tensorboard]"]) == {
+        "sae": {"k": 64}, "optim": {"betas": [0.9, 0.99]}, "trackers": ["tensorboard"]}
+    cfg = load_config("cpu-demo", ["sae.k=64", "total_tokens=1e5", "data.dataset=x.jsonl", "optim.lr=1e-3"])
+    assert (cfg.sae.k, cfg.total_tokens, cfg.data.dataset, cfg.optim.lr) == (64, 100000, "x.jsonl", 1e-3)
+    with pytest.raises(ConfigError, match=r"unknown option 'sae.kk'; valid options here: architecture"):
+        load_config("cpu-demo", ["sae.kk=3"])
+    with pytest.raises(ConfigError, match="optim.lr must be a number"):
+        load_config("cpu-demo", ["optim.lr=fast"])
+    with pytest.raises(ConfigError, match="mixed_precision must be no, bf16 or fp16"):
+        load_config("cpu-demo", ["mixed_precision=fp8"])
+    with pytest.raises(ConfigError, match="shipped configs: .*cpu-demo"):
+        load_config("no-such-config")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: [unclosed")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    assert TrainConfig().planned_steps() == 2_000_000 // 4096 + 1
