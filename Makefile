@@ -40,9 +40,12 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check trainer infra tests bench
 	$(VENV)/bin/hadolint docker/Dockerfile
+	$(VENV)/bin/shellcheck -x docker/*.sh infra/scripts/*.sh $(wildcard scripts/*.sh)
 
 image:
-	docker build -f docker/Dockerfile -t sae-pii-trainer:latest .
+	docker build -f docker/Dockerfile -t sae-pii-trainer:latest \
+		--build-arg VERSION=$$(sed -n 's/^version = "\(.*\)"/\1/p' trainer/pyproject.toml) \
+		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
 
 run-local: setup
 	$(VENV)/bin/sae-pii container run --config cpu-demo

@@ -26,6 +26,7 @@ log() { printf '[entrypoint] %s\n' "$*" >&2; }
 python_bin=${SAE_PII_PYTHON:-python3}
 require_gpu=${SAE_PII_REQUIRE_GPU:-1}
 gpu_count=0
+smi_gpus=0
 
 # Prints the report on stderr and leaves the number of GPUs torch can use in $gpu_count. With an
 # argument, also writes accelerate's basic config for this machine to that path: `accelerate launch`
@@ -38,6 +39,7 @@ environment_report() {
     if smi_lines=$(nvidia-smi --query-gpu=index,name,driver_version,memory.total \
       --format=csv,noheader 2>&1); then
       while IFS= read -r line; do log "  nvidia-smi: GPU $line"; done <<<"$smi_lines"
+      smi_gpus=$(grep -c . <<<"$smi_lines" || true)
     else
       log "  nvidia-smi: failed: $smi_lines"
     fi
@@ -74,6 +76,12 @@ PY
 require_gpu_or_explain() {
   if [ "$gpu_count" -gt 0 ] || [ "$require_gpu" = "0" ]; then
     return 0
+  fi
+  if [ "$smi_gpus" -gt 0 ]; then
+    log "ERROR: nvidia-smi lists $smi_gpus GPU(s) but torch can use none. The image's torch is built for"
+    log "  CUDA 13.0 and needs an NVIDIA driver >= 580 (the driver version is above): update the host"
+    log "  driver. (Outside the image: a CPU-only torch build sees no GPU either; see its CUDA build above.)"
+    exit 3
   fi
   log "ERROR: no GPU is visible here and SAE_PII_REQUIRE_GPU=$require_gpu."
   log "  - on the host, \`nvidia-smi\` must list the GPU and the NVIDIA Container Toolkit must be installed;"

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import requests
 import urllib3
@@ -106,6 +107,11 @@ class _BearerAuth(requests.auth.AuthBase):
         return "<BearerAuth ***>"
 
 
+def _q(path_part: str) -> str:
+    """An id as one URL path segment (ids come from users too: `show a/b` must not change the path)."""
+    return quote(str(path_part), safe="")
+
+
 def _never_sent(exc: requests.RequestException) -> bool:
     """True when the request provably never reached the server (safe to resend anything)."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -176,7 +182,7 @@ class LambdaClient:
     def _connection_error(self, method: str, path: str, exc: Exception) -> LambdaAPIError:
         return errors.ConnectionFailed(
             errors.CONNECTION_FAILED,
-            f"{method} {path}: no answer from {self.base_url}: {type(exc).__name__}: {self._auth.scrub(str(exc))}",
+            self._auth.scrub(f"{method} {path}: no answer from {self.base_url}: {type(exc).__name__}: {exc}"),
             "check the network and LAMBDA_API_URL (for the local emulator: is `lambda-launcher emulator` running?)",
         )
 
@@ -222,11 +228,11 @@ class LambdaClient:
         return [Instance.from_api(d) for d in self._request("GET", "/instances")]
 
     def get_instance(self, instance_id: str) -> Instance:
-        return Instance.from_api(self._request("GET", f"/instances/{instance_id}"))
+        return Instance.from_api(self._request("GET", f"/instances/{_q(instance_id)}"))
 
     def rename_instance(self, instance_id: str, name: str) -> Instance:
         # Setting the same name twice is harmless, so this retries like a read.
-        return Instance.from_api(self._request("POST", f"/instances/{instance_id}", {"name": name}))
+        return Instance.from_api(self._request("POST", f"/instances/{_q(instance_id)}", {"name": name}))
 
     def restart(self, instance_ids: Sequence[str]) -> list[Instance]:
         data = self._request("POST", "/instance-operations/restart", {"instance_ids": list(instance_ids)},
@@ -349,9 +355,14 @@ class LambdaClient:
         return None
 
     def _drop_duplicates(self, name: str, before: set[str], keep: str) -> None:
-        """Belt and braces after a retried launch: at most one live instance carries `name`."""
-        extra = [i.id for i in self.list_instances() if i.name == name and i.id not in before
-                 and i.id != keep and not i.is_gone]
+        """Belt and braces after a retried launch: at most one live instance carries `name`.
+        Best effort: the launch succeeded, so a failure here must not lose its id."""
+        try:
+            extra = [i.id for i in self.list_instances() if i.name == name and i.id not in before
+                     and i.id != keep and not i.is_gone]
+        except LambdaAPIError as exc:
+            log.warning("could not check for duplicates of %r after a retried launch (%s)", name, exc.code)
+            return
         if extra:
             log.warning("terminating duplicate instances %s named %r", extra, name)
             self.terminate(extra)
@@ -444,7 +455,7 @@ class LambdaClient:
         return SshKey.from_api(self._request("POST", "/ssh-keys", body, idempotent=False))
 
     def delete_ssh_key(self, key_id: str) -> None:
-        self._request("DELETE", f"/ssh-keys/{key_id}")
+        self._request("DELETE", f"/ssh-keys/{_q(key_id)}")
 
     # ------------------------------------------------------------------ filesystems
     def list_filesystems(self) -> list[Filesystem]:
@@ -455,7 +466,7 @@ class LambdaClient:
                                                  idempotent=False))
 
     def delete_filesystem(self, filesystem_id: str) -> list[str]:
-        return list(self._request("DELETE", f"/filesystems/{filesystem_id}").get("deleted_ids", []))
+        return list(self._request("DELETE", f"/filesystems/{_q(filesystem_id)}").get("deleted_ids", []))
 
     # ------------------------------------------------------------------ firewall
     def get_firewall_rules(self) -> list[FirewallRule]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -159,10 +160,14 @@ def emulator(
     from .emulator import Emulator
 
     def body() -> None:
-        emu = Emulator(api_key, port=port, state_file=state_file, ssh_host=ssh_host, ssh_port=ssh_port,
-                       boot_seconds=boot_seconds, terminate_seconds=terminate_seconds, quota_instances=quota,
-                       rate_limit_rps=rate_limit, launch_min_interval_s=launch_interval,
-                       no_capacity_regions=list(no_capacity or []))
+        try:
+            emu = Emulator(api_key, port=port, state_file=state_file, ssh_host=ssh_host, ssh_port=ssh_port,
+                           boot_seconds=boot_seconds, terminate_seconds=terminate_seconds, quota_instances=quota,
+                           rate_limit_rps=rate_limit, launch_min_interval_s=launch_interval,
+                           no_capacity_regions=list(no_capacity or []))
+        except OSError as exc:
+            raise ValueError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): is another emulator running? "
+                             "choose another --port") from None
         if as_json:
             # one line, so a script can read the URL before the server blocks
             sys.stdout.write(json.dumps({"url": emu.url, "port": emu.port,
@@ -172,12 +177,18 @@ def emulator(
             out.print(f"  export LAMBDA_API_URL={emu.url}")
             out.print("  export LAMBDA_API_KEY=<the key you passed>   (Ctrl-C stops the emulator)")
         sys.stdout.flush()
+        # Stop cleanly on Ctrl-C and on `kill` (SIGTERM); SIGINT is re-armed because shells start
+        # background jobs with it ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             emu.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             emu.close()
+        if not as_json:
+            err.print("emulator stopped" + (f"; state kept in {state_file}" if state_file else ""))
 
     _run(as_json, body)
 

@@ -3,6 +3,7 @@ what the image needs, and a dependency lock in step with the trainer package and
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -163,3 +164,11 @@ def test_build_context_holds_only_what_the_image_needs():
         top = path.split("/")[0]
         assert top in {"docker", "trainer", ".dockerignore"}, f"{path} would be sent to the Docker daemon"
         assert "__pycache__" not in path and ".egg-info" not in path, path
+
+
+def test_default_command_trains_a_shipped_config_into_a_volume():
+    from sae_pii.config import shipped_configs
+
+    (cmd,) = [json.loads(a) for i, a in _stages()[-1] if i == "CMD"]
+    assert cmd[0] == "train" and cmd[cmd.index("--config") + 1] in shipped_configs()
+    assert cmd[cmd.index("--out-dir") + 1].startswith("/checkpoints/")

@@ -119,6 +119,10 @@ def test_bad_env_and_missing_config_file_are_clear(workdir):
         _run(_spec(workdir, env=["NOT_SET_ANYWHERE"]), client)
     with pytest.raises(runner.ContainerError, match="does not exist"):
         _run(_spec(workdir, config="missing.yaml"), client)
+    with pytest.raises(
+        runner.ContainerError, match="unknown config 'llama-typo': use a shipped config .*cpu-demo"
+    ):
+        _run(_spec(workdir, config="llama-typo"), client)
     assert client.containers.run_kwargs == []
 
 

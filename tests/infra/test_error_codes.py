@@ -173,3 +173,19 @@ def test_terminating_twice_answers_global_unknown(client, emu, ssh_key):
     iid = client.launch("gpu_1x_a10", "us-west-1", "k1", "sae-pii-t-1")
     assert raw(emu, "POST", "/instance-operations/terminate", {"instance_ids": [iid]}).status_code == 200
     assert_error(raw(emu, "POST", "/instance-operations/terminate", {"instance_ids": [iid]}), 400, E.UNKNOWN)
+
+
+def test_redirect_is_refused_with_advice_not_followed(client, emu):
+    # the old cloud.lambdalabs.com host may redirect; a redirected POST can lose its body and auth
+    emu.control.fail_next(count=1, status=308, code="moved", path="/instances")
+    with pytest.raises(LambdaAPIError) as info:
+        client.list_instances()
+    assert info.value.code == E.BAD_RESPONSE and info.value.status == 308
+    assert "LAMBDA_API_URL" in info.value.suggestion
+    assert len(emu.control.requests("GET", "/instances")) == 1
+
+
+def test_ids_cannot_change_the_request_path(client, emu):
+    with pytest.raises(NotFound):
+        client.get_instance("../ssh-keys")
+    assert emu.control.requests("GET")[-1]["path"] == "/instances/..%2Fssh-keys"

@@ -123,6 +123,17 @@ def resolve_environment(names_or_pairs: list[str], environ: dict[str, str]) -> d
     return env
 
 
+def shipped_config_names() -> list[str]:
+    """The configs inside the package (and so inside the image), without importing the trainer."""
+    from importlib.resources import files
+
+    return sorted(
+        p.name.removesuffix(".yaml")
+        for p in files("sae_pii").joinpath("configs").iterdir()
+        if p.name.endswith(".yaml")
+    )
+
+
 def _host_dir(path: Path) -> str:
     # Create it first: a missing bind source would be created by the daemon, owned by root.
     path = path.expanduser().resolve()
@@ -151,6 +162,10 @@ def build_run_kwargs(spec: RunSpec, environ: dict[str, str] | None = None) -> di
         # A config file from this machine is mounted read-only next to the others.
         volumes[str(config_path.resolve().parent)] = {"bind": CONTAINER_CONFIG_DIR, "mode": "ro"}
         config_arg = f"{CONTAINER_CONFIG_DIR}/{config_path.name}"
+    elif spec.config not in (shipped := shipped_config_names()):
+        raise ContainerError(
+            f"unknown config {spec.config!r}: use a shipped config ({', '.join(shipped)}) or a YAML file path"
+        )
 
     environment = resolve_environment(spec.env, environ)
     requests = device_requests(spec.gpus)

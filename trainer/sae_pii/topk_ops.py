@@ -57,12 +57,13 @@ class _TopKEncode(torch.autograd.Function):
         d_sae = W_enc.shape[1]
         grad_x = grad_W = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_x = F.embedding_bag(idx, W_enc.t().contiguous(), per_sample_weights=grad_vals, mode="sum")
+            w_t = W_enc.t().contiguous()
+            grad_x = F.embedding_bag(idx, w_t, per_sample_weights=grad_vals.to(w_t.dtype), mode="sum").to(x.dtype)
         if ctx.needs_input_grad[1]:
-            grad_W = torch.sparse.mm(_coo_t(grad_vals, idx, d_sae), x).t()
+            grad_W = torch.sparse.mm(_coo_t(grad_vals.to(x.dtype), idx, d_sae), x).t().to(W_enc.dtype)
         if ctx.needs_input_grad[2]:
-            grad_b = torch.zeros(d_sae, dtype=grad_vals.dtype, device=grad_vals.device)
-            grad_b.index_add_(0, idx.reshape(-1), grad_vals.reshape(-1))
+            grad_b = torch.zeros(d_sae, dtype=W_enc.dtype, device=grad_vals.device)
+            grad_b.index_add_(0, idx.reshape(-1), grad_vals.reshape(-1).to(W_enc.dtype))
         return grad_x, grad_W, grad_b, None
 
 
@@ -70,12 +71,13 @@ class _SparseDecode(torch.autograd.Function):
     @staticmethod
     def forward(ctx, acts: Tensor, idx: Tensor, W_dec: Tensor):
         ctx.save_for_backward(acts, idx, W_dec)
-        return F.embedding_bag(idx, W_dec, per_sample_weights=acts, mode="sum")
+        # Under autocast acts may be bf16/fp16 while W_dec stays fp32: embedding_bag needs one dtype.
+        return F.embedding_bag(idx, W_dec, per_sample_weights=acts.to(W_dec.dtype), mode="sum")
 
     @staticmethod
     def backward(ctx, grad_out: Tensor):
         acts, idx, W_dec = ctx.saved_tensors
-        grad_out = grad_out.contiguous()
+        grad_out = grad_out.contiguous().to(W_dec.dtype)
         n, k = idx.shape
         grad_acts = grad_W = None
         if ctx.needs_input_grad[0]:
@@ -83,10 +85,11 @@ class _SparseDecode(torch.autograd.Function):
             crow = torch.arange(0, n * k + 1, k, device=idx.device)
             with warnings.catch_warnings():  # "sparse CSR support is in beta": sampled_addmm is what we need
                 warnings.simplefilter("ignore", UserWarning)
-                mask = torch.sparse_csr_tensor(crow, idx.reshape(-1), acts.new_zeros(n * k), (n, W_dec.shape[0]))
+                mask = torch.sparse_csr_tensor(crow, idx.reshape(-1), W_dec.new_zeros(n * k), (n, W_dec.shape[0]))
             grad_acts = torch.sparse.sampled_addmm(mask, grad_out, W_dec.t(), beta=0.0).values().view(n, k)
+            grad_acts = grad_acts.to(acts.dtype)
         if ctx.needs_input_grad[2]:
-            grad_W = torch.sparse.mm(_coo_t(acts.contiguous(), idx, W_dec.shape[0]), grad_out)
+            grad_W = torch.sparse.mm(_coo_t(acts.to(W_dec.dtype).contiguous(), idx, W_dec.shape[0]), grad_out)
         return grad_acts, None, grad_W
 
 

@@ -109,8 +109,11 @@ def train(cfg: TrainConfig, out_dir: str | Path, resume: bool = False, *, stream
           console=None) -> TrainResult:
     """Train an SAE as configured and write the run directory. `stream` (with `d_in`) replaces the
     LM + ActivationStream, for tests where the LM does not matter."""
+    from accelerate.utils import set_seed
+
     out_dir = Path(out_dir)
     accelerator = make_accelerator(cfg, out_dir)
+    set_seed(cfg.seed)  # python, numpy, torch (and CUDA): the SAE init is reproducible
     if stream is None:
         lm, stream = build_stream(cfg, accelerator)
         d_in = lm.d_model

@@ -22,7 +22,7 @@ PRESIDIO_LABEL_MAP = {"ADDRESS": "STREET_ADDRESS"}
 
 def _doc_from_json(obj: dict, where: str) -> Document:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-        raise ValueError(f"{where}: expected an object with a string 'text' field")
+        raise TypeError(f"{where}: expected an object with a string 'text' field")
     text = obj["text"]
     spans = []
     for s in obj.get("spans", []):

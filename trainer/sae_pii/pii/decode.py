@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 
 import numpy as np
 
@@ -32,7 +33,18 @@ from sae_pii.pii.synth import iban_ok, luhn_ok
 SEPARATORS = set(',;|"=<>[]{}')
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<([{")
+NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: two in a row are two
 ABBREVIATION = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
+
+
+def _mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def _wordish(ch: str) -> bool:
+    # Letters, digits and combining marks (the uncased BERT tokenizer drops Devanagari vowel signs
+    # from its offsets, which leaves gaps of marks between the pieces of one word).
+    return ch.isalnum() or _mark(ch)
 
 
 def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
@@ -42,7 +54,9 @@ def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
         if e <= s:
             continue  # zero-width tokens carry no characters
         sep = text[s:e] in SEPARATORS
-        if groups and prev_end == s and not sep and not prev_sep:
+        touching = prev_end is not None and (prev_end == s or (
+            prev_end < s and all(_wordish(ch) for ch in text[prev_end:s])))
+        if groups and touching and not sep and not prev_sep:
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -51,10 +65,10 @@ def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
 
 
 def _glued(text: str, left: int, right: int) -> bool:
-    """Characters text[left] and text[right] touch and are both letters/digits (word pieces)."""
-    if right != left + 1 or left < 0 or right >= len(text):
+    """The characters from text[left] to text[right] are one word (word pieces of one word)."""
+    if left < 0 or right >= len(text) or right <= left:
         return False
-    return text[left].isalnum() and text[right].isalnum()
+    return all(_wordish(ch) for ch in text[left:right + 1])
 
 
 def token_decisions(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
@@ -77,19 +91,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
     while end > start:
         ch = text[end - 1]
-        if ch in TRAIL_STRIP or (ch == ")" and "(" not in text[start:end]):
-            end -= 1
-        elif ch == "." and not ABBREVIATION.search(text[start:end]):
+        if (ch in TRAIL_STRIP or (ch == ")" and "(" not in text[start:end])
+                or (ch == "." and not ABBREVIATION.search(text[start:end]))):
             end -= 1
         else:
             break
+    while 0 < end < len(text) and _mark(text[end]):  # vowel signs the tokenizer's offsets left out
+        end += 1
     return start, end
 
 
 def decode(
     text: str, offsets: np.ndarray, probs: np.ndarray, thresholds: dict[str, float], validators: bool = False
 ) -> list[PIISpan]:
-    decisions = token_decisions(probs, thresholds)
     labelled: list[tuple[int, int, int, list[int]]] = []  # (start_char, end_char, class, tokens)
     for g in _groups(text, offsets):
         # Word pieces (letters/digits touching) form one word, decided as a whole.
@@ -134,7 +148,10 @@ def decode(
         run.clear()
 
     def joinable(gap: str, label: str) -> bool:
-        if gap.strip():
+        gap = "".join(ch for ch in gap if not _mark(ch))
+        if gap.strip() or "\t" in gap:  # a tab separates columns
+            return False
+        if gap and label in NO_SPACE_LABELS:
             return False
         if "\n\n" in gap.replace("\r", ""):
             return False

@@ -193,3 +193,33 @@ def redact_spans(text: str, spans: list[PIISpan], style: str = "label", salt: st
         pos = sp.end
     out.append(text[pos:])
     return "".join(out)
+
+
+SYSTEMS = ("sae", "sae+rules", "raw", "raw+rules", "presidio")
+
+
+def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cpu") -> dict:
+    """Detectors for side-by-side evaluation, sharing one LM and SAE: "sae" (SAE-latent probe alone),
+    "sae+rules" (plus the validator rule layer), "raw" / "raw+rules" (raw-activation probe),
+    "presidio" (the offline Presidio analyzer)."""
+    unknown = [n for n in names if n not in SYSTEMS]
+    if unknown:
+        raise ValueError(f"unknown system(s) {unknown}: choose from {', '.join(SYSTEMS)}")
+    out: dict = {}
+    base: SAEPIIDetector | None = None
+    if any(n != "presidio" for n in names):
+        base = SAEPIIDetector.from_pretrained(run_dir, device=device, probe="sae", validators=False)
+        _, probes = load_probes(Path(run_dir) / PROBES_DIR, device=device)
+    for n in names:
+        if n == "presidio":
+            from sae_pii.pii.presidio_baseline import PresidioBaseline
+
+            out[n] = PresidioBaseline()
+            continue
+        kind = n.split("+")[0]
+        if kind not in probes:
+            raise ValueError(f"no {kind!r} probe in {Path(run_dir) / PROBES_DIR}: available {sorted(probes)}")
+        probe, info = probes[kind]
+        out[n] = SAEPIIDetector(base.lm, base.sae if kind == "sae" else None, probe, info,
+                                validators=n.endswith("+rules"), window=base.window, overlap=base.overlap)
+    return out

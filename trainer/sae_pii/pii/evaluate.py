@@ -186,3 +186,41 @@ def format_table(results: dict[str, dict], level: str = "exact_span", title: str
            for s in systems]
     lines.append(f"{'latency p50/p95':<19}" + "".join(f"{x:>26}" for x in lat))
     return "\n".join(lines)
+
+
+def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: int = 100,
+            batch_size: int = 64) -> dict[str, dict]:
+    """Run every system on the documents (batched, for scores) and time `latency_docs` of them one
+    at a time (for latency); return {system: evaluate(...)}."""
+    import time
+
+    tokenize = None
+    if tokenizer is not None:
+        def tokenize(text: str) -> np.ndarray:
+            enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+            return np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+    out = {}
+    texts = [d.text for d in docs]
+    for name, det in systems.items():
+        preds: list[list[PIISpan]] = []
+        for i in range(0, len(texts), batch_size):
+            preds.extend(det.detect_batch(texts[i:i + batch_size]))
+        lat = []
+        for t in texts[:latency_docs]:
+            t0 = time.perf_counter()
+            det.detect(t)
+            lat.append(time.perf_counter() - t0)
+        out[name] = evaluate(docs, preds, tokenize, lat)
+    return out
+
+
+def format_confusion(table: dict[str, dict[str, int]], title: str = "") -> str:
+    cols = [lab for lab in (*LABELS, OUTSIDE) if any(lab in row for row in table.values())]
+    rows = [lab for lab in (*LABELS, OUTSIDE) if lab in table]
+    short = {lab: lab.replace("_ADDRESS", "").replace("_NUMBER", "")[:9] for lab in cols}
+    corner = "gold \\ pred"
+    head = f"{corner:<19}" + "".join(f"{short[c]:>10}" for c in cols)
+    lines = ([title] if title else []) + [head]
+    for r in rows:
+        lines.append(f"{r:<19}" + "".join(f"{table[r].get(c, 0) or '.':>10}" for c in cols))
+    return "\n".join(lines)

@@ -365,8 +365,8 @@ class ValueMaker:
 
     def driver_license(self) -> str:
         L = string.ascii_uppercase
-        d = lambda n: "".join(self.rng.choice(string.digits) for _ in range(n))  # noqa: E731
-        c = lambda: self.rng.choice(L)  # noqa: E731
+        d = lambda n: "".join(self.rng.choice(string.digits) for _ in range(n))
+        c = lambda: self.rng.choice(L)
         return self.rng.choice([
             f"{c()}{d(7)}",                                  # CA
             f"{d(9)}",                                       # NY, many states
@@ -384,7 +384,7 @@ class ValueMaker:
     def confuser(self, slot: str) -> str:
         f = self.faker(_weighted(self.rng, ADDRESS_LOCALES))
         r = self.rng
-        hexs = lambda n: "".join(r.choice("0123456789abcdef") for _ in range(n))  # noqa: E731
+        hexs = lambda n: "".join(r.choice("0123456789abcdef") for _ in range(n))
         makers: dict[str, Callable[[], str]] = {
             "COMPANY": f.company,
             "CITY": f.city,

@@ -1,0 +1,130 @@
+"""Char spans -> token labels -> back to char spans, through the real MiniLM tokenizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sae_pii.pii.align import IGNORE_INDEX, token_labels
+from sae_pii.pii.decode import apply_validators, decode
+from sae_pii.pii.features import tokenize
+from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, LABELS
+from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.synth import generate
+
+HALF = {lab: 0.5 for lab in LABELS}
+
+
+def one_hot(labels: np.ndarray) -> np.ndarray:
+    probs = np.zeros((len(labels), len(CLASSES)), dtype=np.float32)
+    probs[np.arange(len(labels)), np.maximum(labels, 0)] = 1.0
+    return probs
+
+
+def test_token_labels_follow_offsets(minilm_tokenizer):
+    text = "Mail gelencsér.szabina@example.com now"
+    start = text.index("gelencsér")
+    end = text.index(" now")
+    tok = tokenize(minilm_tokenizer, text)
+    labels = token_labels(tok.offsets, [PIISpan(start, end, "EMAIL_ADDRESS")])
+    pieces = [text[s:e] for s, e in tok.offsets]
+    tagged = [p for p, lab in zip(pieces, labels) if lab == CLASS_TO_ID["EMAIL_ADDRESS"]]
+    assert "".join(tagged) == "gelencsér.szabina@example.com".replace("é", "é")
+    assert pieces[0] == "Mail" and labels[0] == 0 and labels[-1] == 0
+
+
+def test_ignore_regions_mark_tokens(minilm_tokenizer):
+    text = "Acme Corp hired Dana"
+    tok = tokenize(minilm_tokenizer, text)
+    labels = token_labels(tok.offsets, [PIISpan(16, 20, "PERSON")], ignore=[(0, 9)])
+    assert list(labels[:2]) == [IGNORE_INDEX, IGNORE_INDEX]
+    assert labels[-1] == CLASS_TO_ID["PERSON"]
+
+
+def test_perfect_token_scores_decode_back_to_gold_spans(minilm_tokenizer):
+    """Decoding one-hot gold token labels must give back the gold character spans: word pieces
+    merge, punctuation inside entities stays, whitespace/punctuation around them goes."""
+    docs = list(generate(300, "all", seed=11))
+    total = wrong = 0
+    for d in docs:
+        tok = tokenize(minilm_tokenizer, d.text)
+        spans = decode(d.text, tok.offsets, one_hot(token_labels(tok.offsets, d.spans)), HALF)
+        gold = {(s.start, s.end, s.label) for s in d.spans}
+        got = {(s.start, s.end, s.label) for s in spans}
+        total += len(gold)
+        wrong += len(gold ^ got)
+        for s in spans:
+            assert d.text[s.start:s.end] == s.text
+    assert total > 500
+    assert wrong / total < 0.01
+
+
+def test_decode_trims_and_merges(minilm_tokenizer):
+    text = 'Dear "John Smith", call (555) 123-4567.'
+    tok = tokenize(minilm_tokenizer, text)
+    # Label the quotes/comma with the name and the final period with the phone: decoding must trim them.
+    labels = np.zeros(len(tok.offsets), dtype=np.int64)
+    for i, (s, e) in enumerate(tok.offsets):
+        if 5 <= s < 17:
+            labels[i] = CLASS_TO_ID["PERSON"]
+        if s >= text.index("(555)"):
+            labels[i] = CLASS_TO_ID["PHONE_NUMBER"]
+    spans = decode(text, tok.offsets, one_hot(labels), HALF)
+    assert [(s.label, s.text) for s in spans] == [("PERSON", "John Smith"), ("PHONE_NUMBER", "(555) 123-4567")]
+    assert all(0.99 <= s.score <= 1.0 for s in spans)
+
+
+def test_one_label_per_span_by_probability_mass(minilm_tokenizer):
+    text = "ssn 123-45-6789 ok"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = np.zeros((len(tok.offsets), len(CLASSES)), dtype=np.float32)
+    probs[:, 0] = 1.0
+    inside = [i for i, (s, e) in enumerate(tok.offsets) if 4 <= s < 15]
+    for j, i in enumerate(inside):  # mostly SSN, one piece leaning PHONE
+        probs[i] = 0
+        probs[i, CLASS_TO_ID["US_SSN"] if j != 1 else CLASS_TO_ID["PHONE_NUMBER"]] = 0.9
+        probs[i, 0] = 0.1
+    spans = decode(text, tok.offsets, probs, HALF)
+    assert [(s.label, s.text) for s in spans] == [("US_SSN", "123-45-6789")]
+
+
+def test_thresholds_decide(minilm_tokenizer):
+    text = "call Dana"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = np.zeros((len(tok.offsets), len(CLASSES)), dtype=np.float32)
+    probs[:, 0] = 1.0
+    probs[-1] = 0
+    probs[-1, CLASS_TO_ID["PERSON"]] = 0.3
+    probs[-1, 0] = 0.7
+    assert decode(text, tok.offsets, probs, HALF) == []
+    assert [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.25})] == ["Dana"]
+
+
+def test_two_ips_in_tsv_stay_apart(minilm_tokenizer):
+    text = "10.0.0.1\t192.168.1.20"
+    tok = tokenize(minilm_tokenizer, text)
+    labels = np.full(len(tok.offsets), CLASS_TO_ID["IP_ADDRESS"])
+    spans = decode(text, tok.offsets, one_hot(labels), HALF)
+    assert [s.text for s in spans] == ["10.0.0.1", "192.168.1.20"]
+
+
+def test_empty_input_decodes_to_nothing():
+    assert decode("", np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(CLASSES))), HALF) == []
+
+
+@pytest.mark.parametrize(("label", "value", "keep"), [
+    ("CREDIT_CARD", "4111 1111 1111 1111", True), ("CREDIT_CARD", "4111 1111 1111 1112", False),
+    ("IBAN_CODE", "DE89370400440532013000", True), ("IBAN_CODE", "DE89370400440532013001", False),
+    ("IP_ADDRESS", "10.1.2.3", True), ("IP_ADDRESS", "10.1.2.300", False), ("US_SSN", "123-45-678", False),
+])
+def test_validators_keep_only_valid_shapes(label, value, keep):
+    text = f"x {value} y"
+    out = apply_validators(text, [PIISpan(2, 2 + len(value), label, 0.9, value)])
+    assert bool(out) == keep
+
+
+def test_validator_snaps_email_boundaries():
+    text = "write to <jane.doe@example.org> today"
+    a = text.index("<")
+    out = apply_validators(text, [PIISpan(a, a + 12, "EMAIL_ADDRESS", 0.8, text[a:a + 12])])
+    assert [s.text for s in out] == ["jane.doe@example.org"]

@@ -1,0 +1,101 @@
+"""The generator's documents are valid (exact spans, Luhn, IBAN check digits), seeded, split by
+template; the JSONL and presidio-research readers keep spans exact and map labels."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sae_pii.pii.datasets import read_jsonl, read_presidio_research, write_jsonl
+from sae_pii.pii.labels import LABELS
+from sae_pii.pii.synth import generate, iban_ok, luhn_ok, split_templates
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return list(generate(400, "all", seed=3))
+
+
+def test_spans_are_exact_and_labels_known(docs):
+    for d in docs:
+        for s in d.spans:
+            assert s.label in LABELS
+            value = d.text[s.start:s.end]
+            assert value == value.strip(), f"span {value!r} carries surrounding whitespace"
+            assert value
+        starts = [s.start for s in d.spans]
+        assert starts == sorted(starts)
+
+
+def test_check_digits_are_valid(docs):
+    cards = [d.text[s.start:s.end] for d in docs for s in d.spans if s.label == "CREDIT_CARD"]
+    ibans = [d.text[s.start:s.end] for d in docs for s in d.spans if s.label == "IBAN_CODE"]
+    assert len(cards) > 10 and len(ibans) > 10
+    assert all(luhn_ok(re.sub(r"\D", "", c)) for c in cards)
+    assert all(iban_ok(i) for i in ibans)
+    ssns = [d.text[s.start:s.end] for d in docs for s in d.spans if s.label == "US_SSN"]
+    assert all(len(re.sub(r"\D", "", s)) == 9 for s in ssns)
+
+
+def test_validators_reject_bad_check_digits():
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert iban_ok("DE89 3704 0044 0532 0130 00") and not iban_ok("DE88 3704 0044 0532 0130 00")
+
+
+def test_every_label_and_many_kinds_are_generated(docs):
+    assert {s.label for d in docs for s in d.spans} == set(LABELS)
+    assert len({d.meta["kind"] for d in docs}) >= 8
+
+
+def test_seeded_and_reproducible():
+    a = [d.to_json() for d in generate(30, "train", seed=7)]
+    b = [d.to_json() for d in generate(30, "train", seed=7)]
+    c = [d.to_json() for d in generate(30, "train", seed=8)]
+    assert a == b
+    assert a != c
+
+
+def test_split_by_template_is_disjoint():
+    splits = split_templates()
+    ids = {k: {t.id for t in v} for k, v in splits.items()}
+    assert not ids["train"] & ids["test"] and not ids["train"] & ids["validation"] and not ids["validation"] & ids["test"]
+    used = {d.meta["template"] for d in generate(200, "test", seed=0)}
+    assert used <= ids["test"]
+    # Every kind keeps templates in train and holds some out for test.
+    kinds = lambda split: {t.kind for t in splits[split]}
+    assert kinds("test") == kinds("train")
+
+
+def test_jsonl_roundtrip_and_errors(tmp_path, docs):
+    path = tmp_path / "d.jsonl"
+    assert write_jsonl(docs[:20], path) == 20
+    back = read_jsonl(path)
+    assert [(d.text, [(s.start, s.end, s.label) for s in d.spans]) for d in back] == \
+           [(d.text, [(s.start, s.end, s.label) for s in d.spans]) for d in docs[:20]]
+    assert back[0].meta["template"] == docs[0].meta["template"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": "abc", "spans": [{"start": 0, "end": 9, "label": "PERSON"}]}) + "\n")
+    with pytest.raises(ValueError, match="outside the text"):
+        read_jsonl(bad)
+    bad.write_text(json.dumps({"text": "abc", "spans": [{"start": 0, "end": 2, "label": "NAME"}]}) + "\n")
+    with pytest.raises(ValueError, match="unknown label 'NAME'"):
+        read_jsonl(bad)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        read_jsonl(tmp_path / "missing.jsonl")
+
+
+def test_presidio_research_reader_maps_and_ignores(tmp_path):
+    rec = {"full_text": "Call Dana at 555-123-4567 from Acme, 12 Main St",
+           "spans": [{"entity_type": "PERSON", "entity_value": "Dana", "start_position": 5, "end_position": 9},
+                     {"entity_type": "PHONE_NUMBER", "entity_value": "555-123-4567", "start_position": 13,
+                      "end_position": 25},
+                     {"entity_type": "ORGANIZATION", "entity_value": "Acme", "start_position": 31, "end_position": 35},
+                     {"entity_type": "ADDRESS", "entity_value": "12 Main St", "start_position": 37, "end_position": 47}],
+           "template_id": 1}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([rec]))
+    (doc,) = read_presidio_research(path)
+    assert [(s.label, s.text) for s in doc.spans] == [("PERSON", "Dana"), ("PHONE_NUMBER", "555-123-4567"),
+                                                      ("STREET_ADDRESS", "12 Main St")]
+    assert doc.ignore == [(31, 35)]

@@ -1,0 +1,186 @@
+"""PII commands of `sae-pii`: synth-data, fit-probes, eval, detect, redact.
+
+Heavy imports (torch, transformers, presidio) happen inside the commands so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DEFAULT_RUN_DIR = Path("models/sae-trained")
+
+
+def _fail(msg: str, code: int = 2):
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("synth-data", help="Write synthetic labelled PII documents (train/validation/test JSONL, split by template).")
+    def synth_data(
+        out_dir: Annotated[Path, typer.Option(help="folder for train.jsonl, validation.jsonl, test.jsonl")] = Path("data/pii"),
+        n_train: Annotated[int, typer.Option(min=1)] = 3000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        n_test: Annotated[int, typer.Option(min=1)] = 1000, seed: Annotated[int, typer.Option()] = 0,
+    ):
+        from sae_pii.pii.datasets import write_jsonl
+        from sae_pii.pii.synth import generate
+
+        for split, n in (("train", n_train), ("validation", n_validation), ("test", n_test)):
+            path = out_dir / f"{split}.jsonl"
+            write_jsonl(generate(n, split, seed), path)
+            typer.echo(f"wrote {n} {split} documents to {path}")
+
+    @app.command("fit-probes", help="Fit the SAE-latent probe and the raw-activation probe; writes MODEL_DIR/probes/.")
+    def fit_probes_cmd(
+        model_dir: Annotated[Path, typer.Option(help="run directory of `sae-pii train` (holds the SAE)")] = DEFAULT_RUN_DIR,
+        train: Annotated[Path | None, typer.Option(help="training JSONL (default: generate --n-train documents)")] = None,
+        validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
+        n_train: Annotated[int, typer.Option(min=1)] = 3000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        seed: Annotated[int, typer.Option()] = 0,
+        epochs: Annotated[int, typer.Option(min=1)] = 15,
+        context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe reads")] = 3,
+        kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both")] = "sae,raw",
+        device: Annotated[str, typer.Option()] = "cpu",
+    ):
+        from sae_pii.lm import TruncatedLM
+        from sae_pii.pii.datasets import read_jsonl
+        from sae_pii.pii.fit import fit_probes
+        from sae_pii.pii.probes import ProbeTrainConfig
+        from sae_pii.pii.synth import generate
+        from sae_pii.sae import SparseAutoencoder
+
+        kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
+        if not kind_list or any(k not in ("sae", "raw") for k in kind_list):
+            _fail(f"--kinds takes 'sae', 'raw' or 'sae,raw', not {kinds!r}")
+        if not model_dir.is_dir():
+            _fail(f"{model_dir}: no such run directory; train an SAE first: sae-pii train --config cpu-demo --out-dir {model_dir}")
+        try:
+            sae = SparseAutoencoder.from_pretrained(model_dir, device=device)
+        except (FileNotFoundError, ValueError) as exc:
+            _fail(str(exc))
+        if sae.cfg.model_name is None or sae.cfg.hook_layer is None:
+            _fail(f"{model_dir}: the SAE's cfg does not name its model and layer (model_name, hook_layer)")
+        train_docs = read_jsonl(train) if train else list(generate(n_train, "train", seed))
+        val_docs = read_jsonl(validation) if validation else list(generate(n_validation, "validation", seed))
+        lm = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer, device=device)
+        typer.echo(f"fitting probes on {len(train_docs)} documents ({sae.cfg.model_name}, layer {sae.cfg.hook_layer}, "
+                   f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
+        fit_probes(lm, sae, train_docs, val_docs, model_dir / "probes",
+                   ProbeTrainConfig(epochs=epochs, context=context, seed=seed), kinds=tuple(kind_list), log=typer.echo)
+
+    @app.command("eval", help="Score detectors on labelled data: exact-span and token P/R/F1 per label, latency, confusion.")
+    def eval_cmd(
+        data: Annotated[list[Path], typer.Option(help="JSONL file(s) or presidio-research .json file(s); repeatable")],
+        model_dir: Annotated[Path, typer.Option(help="run directory with probes/")] = DEFAULT_RUN_DIR,
+        systems: Annotated[str, typer.Option(
+            help="comma list of: sae, sae+rules, raw, raw+rules, presidio")] = "sae,sae+rules,raw,presidio",
+        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of tables")] = False,
+        out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
+        limit: Annotated[int, typer.Option(min=0, help="score only the first N documents of each file (0: all)")] = 0,
+        latency_docs: Annotated[int, typer.Option(min=0, help="documents timed one at a time for latency")] = 100,
+        device: Annotated[str, typer.Option()] = "cpu",
+    ):
+        from sae_pii.pii.datasets import read_any
+        from sae_pii.pii.detector import load_systems
+        from sae_pii.pii.evaluate import compare, format_confusion, format_table
+
+        names = [s.strip() for s in systems.split(",") if s.strip()]
+        for path in data:
+            if not path.is_file():
+                _fail(f"{path}: no such file")
+        try:
+            dets = load_systems(model_dir, names, device=device)
+        except (FileNotFoundError, ValueError) as exc:
+            _fail(str(exc))
+        tokenizer = next((d.lm.tokenizer for d in dets.values() if hasattr(d, "lm")), None)
+        report = {"model_dir": str(model_dir), "datasets": {}}
+        if "presidio" in dets:
+            from sae_pii.pii.presidio_baseline import recognizers_scored
+
+            report["presidio_recognizers_scored"] = recognizers_scored()
+        for path in data:
+            docs = read_any(path)
+            if limit:
+                docs = docs[:limit]
+            res = compare(docs, dets, tokenizer=tokenizer, latency_docs=latency_docs)
+            report["datasets"][str(path)] = res
+            if not as_json:
+                n_spans = sum(len(d.spans) for d in docs)
+                typer.echo("")
+                typer.echo(format_table(res, "exact_span", f"== {path} ({len(docs)} docs, {n_spans} gold spans): "
+                                        "exact-span F1 (precision/recall) =="))
+                if tokenizer is not None:
+                    typer.echo("")
+                    typer.echo(format_table(res, "token", f"== {path}: token-level F1 (precision/recall) =="))
+                first = names[0]
+                typer.echo("")
+                typer.echo(format_confusion(res[first]["confusion"], f"== {path}: label confusion of '{first}' "
+                                            "(rows gold, columns predicted; O = missed / spurious) =="))
+        if "presidio" in dets and not as_json:
+            typer.echo(f"\npresidio: offline, blank spaCy pipeline (no NER); recognizers that can emit our labels: "
+                       f"{', '.join(report['presidio_recognizers_scored'])}")
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(out.suffix + ".tmp")
+            tmp.write_text(json.dumps(report, indent=2) + "\n")
+            tmp.replace(out)
+        if as_json:
+            typer.echo(json.dumps(report, indent=2))
+
+    def _detector(model_dir: Path, probe: str, validators: bool, device: str):
+        from sae_pii.pii.detector import SAEPIIDetector
+
+        try:
+            return SAEPIIDetector.from_pretrained(model_dir, device=device, probe=probe, validators=validators)
+        except (FileNotFoundError, ValueError) as exc:
+            _fail(str(exc))
+
+    @app.command("detect", help="Detect PII in a file (.jsonl of {\"text\"}, or plain text) or stdin; JSON lines out.")
+    def detect_cmd(
+        input: Annotated[Path | None, typer.Argument(help="file to read; '-' or nothing reads stdin")] = None,
+        model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR, probe: Annotated[str, typer.Option(help="sae or raw")] = "sae",
+        validators: Annotated[bool, typer.Option(help="add the rule layer (email/IP syntax, Luhn, IBAN, SSN shape)")] = True,
+        device: Annotated[str, typer.Option()] = "cpu",
+    ):
+        from sae_pii.pii.datasets import iter_texts
+
+        det = _detector(model_dir, probe, validators, device)
+        try:
+            for text in iter_texts(input):
+                t0 = time.perf_counter()
+                spans = det.detect(text)
+                ms = (time.perf_counter() - t0) * 1000
+                sys.stdout.write(json.dumps({"spans": [s.to_dict() for s in spans], "latency_ms": round(ms, 2)},
+                                            ensure_ascii=False) + "\n")
+        except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
+            _fail(f"cannot read input: {exc}")
+
+    @app.command("redact", help="Redact PII in a file or stdin; JSON lines out ({\"text\": redacted, \"spans\": [...]}).")
+    def redact_cmd(
+        input: Annotated[Path | None, typer.Argument(help="file to read; '-' or nothing reads stdin")] = None,
+        model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR,
+        style: Annotated[str, typer.Option(help="label (<PERSON>), mask (*****) or hash (<PERSON_1a2b3c4d>, stable)")] = "label",
+        probe: Annotated[str, typer.Option()] = "sae",
+        validators: Annotated[bool, typer.Option()] = True,
+        device: Annotated[str, typer.Option()] = "cpu",
+    ):
+        from sae_pii.pii.datasets import iter_texts
+        from sae_pii.pii.detector import REDACT_STYLES
+
+        if style not in REDACT_STYLES:
+            _fail(f"--style must be one of {', '.join(REDACT_STYLES)}, not {style!r}")
+        det = _detector(model_dir, probe, validators, device)
+        try:
+            for text in iter_texts(input):
+                spans = det.detect(text)
+                sys.stdout.write(json.dumps({"text": det.redact(text, style=style, spans=spans),
+                                             "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans]},
+                                            ensure_ascii=False) + "\n")
+        except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
+            _fail(f"cannot read input: {exc}")
