@@ -17,8 +17,8 @@ import time
 import torch
 
 MODEL, LAYER = "all-MiniLM-L6-v2", 3
-FULL = dict(batch=32, context=128, n_batches=4, repeats=3, cache_tokens=60_000)
-QUICK = dict(batch=4, context=32, n_batches=1, repeats=1, cache_tokens=2_000)
+FULL = {"batch": 32, "context": 128, "n_batches": 2, "repeats": 3, "cache_tokens": 30_000}
+QUICK = {"batch": 4, "context": 32, "n_batches": 1, "repeats": 1, "cache_tokens": 2_000}
 
 
 def _inputs(lm, batch: int, context: int, n_batches: int):
@@ -49,9 +49,8 @@ def _best(fn, repeats: int) -> float:
 
 
 def forward_rows(p: dict) -> list[dict]:
-    from transformers import AutoModel
-
     from sae_pii.lm import TruncatedLM, resolve_model_path
+    from transformers import AutoModel
 
     lm = TruncatedLM.from_pretrained(MODEL, LAYER)
     full = AutoModel.from_pretrained(resolve_model_path(MODEL)).eval()

@@ -53,18 +53,23 @@ def flops_per_token(d_model: int = D_MODEL, d_sae: int = D_SAE) -> int:
     return 6 * d_model * d_sae
 
 
+def _sync(device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
 def _our_step(sparse: bool, device):
     from sae_pii.sae import SAEConfig, SparseAutoencoder
-    from sae_pii.topk_ops import topk_forward
 
     sae = SparseAutoencoder(SAEConfig(d_in=D_MODEL, d_sae=D_SAE, k=K), device=device).train()
+    sae.sparse_kernels = sparse
     opt = torch.optim.Adam(sae.parameters(), lr=1e-4)
     dead = torch.zeros(D_SAE, dtype=torch.bool, device=device)
 
     def step(x):
         # Mixed precision as `sae-pii train --mixed-precision bf16` runs it (fp32 master weights).
-        with torch.autocast("cuda", dtype=torch.bfloat16):
-            out = topk_forward(sae, x, dead) if sparse else sae(x, dead_mask=dead)
+        with torch.autocast(device.type, dtype=torch.bfloat16):
+            out = sae(x, dead_mask=dead)
         out.loss.backward()
         sae.remove_gradient_parallel_to_decoder_directions()
         torch.nn.utils.clip_grad_norm_(sae.parameters(), 1.0)
@@ -79,9 +84,9 @@ def _saelens_step(device):
     from sae_lens import SAETrainer, TopKTrainingSAE, TopKTrainingSAEConfig
     from sae_lens.config import SAETrainerConfig
 
-    sae = TopKTrainingSAE(TopKTrainingSAEConfig(d_in=D_MODEL, d_sae=D_SAE, k=K, dtype="float32", device=str(device)))
+    sae = TopKTrainingSAE(TopKTrainingSAEConfig(d_in=D_MODEL, d_sae=D_SAE, k=K, dtype="float32", device=device.type))
     trainer = SAETrainer(
-        cfg=SAETrainerConfig(total_training_samples=10**9, train_batch_size_samples=BATCH, device=str(device),
+        cfg=SAETrainerConfig(total_training_samples=10**9, train_batch_size_samples=BATCH, device=device.type,
                              autocast=True, lr=1e-4, lr_end=1e-5),
         sae=sae, data_provider=iter(()),
     )
@@ -93,20 +98,22 @@ def _saelens_step(device):
     return step
 
 
-def _time(step, xs) -> float:
+def _time(step, xs, device) -> float:
     for i in range(WARMUP):
         step(xs[i % len(xs)])
-    torch.cuda.synchronize()
+    _sync(device)
     start = time.perf_counter()
     for i in range(STEPS):
         step(xs[i % len(xs)])
-    torch.cuda.synchronize()
+    _sync(device)
     return time.perf_counter() - start
 
 
-def measure() -> dict:
-    device = torch.device("cuda")
-    name = torch.cuda.get_device_name(device)
+def measure(device: str = "cuda") -> dict:
+    """Run every contender on `device` (CPU only for a dry run of this script's logic)."""
+    device = torch.device(device)
+    cuda = device.type == "cuda"
+    name = torch.cuda.get_device_name(device) if cuda else "cpu"
     peak = peak_tflops(name)
     torch.manual_seed(0)
     xs = [torch.randn(BATCH, D_MODEL, device=device) for _ in range(4)]
@@ -116,26 +123,29 @@ def measure() -> dict:
     for label, make in contenders.items():
         try:
             step = make()
-            seconds = _time(step, xs)
-        except Exception as exc:  # keep going: one failing contender must not hide the others
+            seconds = _time(step, xs, device)
+        except Exception as exc:  # noqa: BLE001 - one failing contender must not hide the others
             errors[label] = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}"
             continue
         finally:
             step = None
-            torch.cuda.empty_cache()
+            if cuda:
+                torch.cuda.empty_cache()
         tps = STEPS * BATCH / seconds
+        flops = tps * flops_per_token(D_MODEL, D_SAE)
         results[label] = {
             "tokens_per_s": tps,
             "step_ms": 1000 * seconds / STEPS,
-            "dense_tflops": tps * flops_per_token() / 1e12,
-            "peak_fraction": tps * flops_per_token() / (peak * 1e12) if peak else None,
-            "max_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30,
+            "dense_tflops": flops / 1e12,
+            "peak_fraction": flops / (peak * 1e12) if peak else None,
+            "max_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if cuda else None,
         }
-        torch.cuda.reset_peak_memory_stats(device)
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(device)
     return {
         "device": name, "peak_bf16_tflops": peak, "torch": torch.__version__, "python": platform.python_version(),
         "d_model": D_MODEL, "d_sae": D_SAE, "k": K, "batch": BATCH, "steps": STEPS, "precision": "bf16 autocast",
-        "flops_per_token": flops_per_token(), "results": results, "errors": errors,
+        "flops_per_token": flops_per_token(D_MODEL, D_SAE), "results": results, "errors": errors,
     }
 
 
@@ -148,7 +158,7 @@ def gpu_rows(report: dict | None = None) -> list[dict]:
         return []
     ours = res[best]
     peer = res.get("SAELens")
-    shape = f"{report['device']}, d_model {D_MODEL}, d_sae {D_SAE}, k {K}, batch {BATCH}, bf16"
+    shape = f"{report['device']}, d_model {report['d_model']}, d_sae {report['d_sae']}, k {report['k']}, batch {report['batch']}, bf16"
     rows = [{
         "bench": "sae_training_gpu",
         "metric": "TopK SAE train step",
@@ -168,7 +178,7 @@ def gpu_rows(report: dict | None = None) -> list[dict]:
             "peer": 100 * peer["peak_fraction"] if peer and peer["peak_fraction"] else None,
             "peer_name": "sae-lens (autocast)" if peer else "-",
             "ratio": ours["peak_fraction"] / peer["peak_fraction"] if peer and peer["peak_fraction"] else None,
-            "notes": f"6 x d_model x d_sae = {flops_per_token():,} FLOPs/token, peak {report['peak_bf16_tflops']} TFLOP/s",
+            "notes": f"6 x d_model x d_sae = {report['flops_per_token']:,} FLOPs/token, peak {report['peak_bf16_tflops']} TFLOP/s",
         })
     return rows
 

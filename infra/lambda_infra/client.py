@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 import urllib3
@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1"
+LOCAL_REFUSED_TRIES = 3  # tries when nothing listens on a loopback URL (0.25 s, 0.5 s apart)
 log = logging.getLogger(__name__)
 
 
@@ -101,7 +102,8 @@ class _BearerAuth(requests.auth.AuthBase):
         return r
 
     def scrub(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
+        # Real keys are long; scrubbing a toy key like "x" would mangle every message instead.
+        return text.replace(self._key, "***") if len(self._key) >= 8 else text
 
     def __repr__(self) -> str:
         return "<BearerAuth ***>"
@@ -126,7 +128,8 @@ class LambdaClient:
 
     def __init__(self, api_key: str | None = None, base_url: str | None = None, timeout: float = 30.0,
                  retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-                 reconcile_polls: int = 3, user_agent: str = "sae-pii-lambda-infra/0.1") -> None:
+                 reconcile_polls: int = 3, user_agent: str = "sae-pii-lambda-infra/0.1",
+                 on_retry: Callable[[str, str, float], None] | None = None) -> None:
         key = api_key if api_key is not None else os.environ.get("LAMBDA_API_KEY")
         if not key:
             raise MissingAPIKey()
@@ -134,7 +137,9 @@ class LambdaClient:
         self.timeout = (min(10.0, timeout), timeout)  # (connect, read) for every call
         self.retry = retry or RetryPolicy.from_env()
         self.reconcile_polls = reconcile_polls
+        self.on_retry = on_retry  # (what, why, delay): lets a CLI say why it is waiting
         self._sleep = sleep
+        self._local = urlsplit(self.base_url).hostname in ("127.0.0.1", "localhost", "::1")
         self._auth = _BearerAuth(key)
         self._session = requests.Session()
         self._session.auth = self._auth
@@ -154,6 +159,19 @@ class LambdaClient:
         self.close()
 
     # ------------------------------------------------------------------ transport
+    def _backoff(self, retry_index: int, what: str, last: LambdaAPIError | None, refused_locally: bool) -> None:
+        # Nothing listening on loopback (the emulator is not running) will not fix itself in minutes:
+        # a short pause covers an emulator still starting, then the error surfaces.
+        delay = 0.25 * 2 ** retry_index if refused_locally else self.retry.delay(retry_index)
+        why = last.code if last else "?"
+        log.info("retrying %s in %.2f s after %s", what, delay, why)
+        if self.on_retry:
+            self.on_retry(what, why, delay)
+        self._sleep(delay)
+
+    def _refused_locally(self, exc: requests.RequestException) -> bool:
+        return self._local and _never_sent(exc)
+
     def _send_once(self, method: str, path: str, body: Any = None) -> requests.Response:
         return self._session.request(method, self.base_url + path, json=body, timeout=self.timeout,
                                      allow_redirects=False)
@@ -189,18 +207,21 @@ class LambdaClient:
     def _request(self, method: str, path: str, body: Any = None, idempotent: bool = True) -> Any:
         """One API call with the retry rules; returns the reply's `data`."""
         last: LambdaAPIError | None = None
+        refused_locally = False
         for attempt in range(self.retry.max_attempts):
             if attempt:
-                delay = self.retry.delay(attempt - 1)
-                log.info("retrying %s %s in %.2f s after %s", method, path, delay, last.code if last else "?")
-                self._sleep(delay)
+                self._backoff(attempt - 1, f"{method} {path}", last, refused_locally)
             try:
                 resp = self._send_once(method, path, body)
             except requests.RequestException as exc:
                 last = self._connection_error(method, path, exc)
+                refused_locally = self._refused_locally(exc)
+                if refused_locally and attempt >= LOCAL_REFUSED_TRIES - 1:
+                    raise last from None
                 if idempotent or _never_sent(exc):
                     continue
                 raise last from None
+            refused_locally = False
             log.debug("%s %s -> %s", method, path, resp.status_code)
             if resp.status_code < 300:
                 try:
@@ -300,17 +321,22 @@ class LambdaClient:
 
         last: LambdaAPIError | None = None
         uncertain = False  # did any earlier attempt possibly create an instance?
+        refused_locally = False
         for attempt in range(self.retry.max_attempts):
             if attempt:
-                self._sleep(self.retry.delay(attempt - 1))
+                self._backoff(attempt - 1, "POST /instance-operations/launch", last, refused_locally)
             try:
                 resp = self._send_once("POST", "/instance-operations/launch", body)
             except requests.RequestException as exc:
                 last = self._connection_error("POST", "/instance-operations/launch", exc)
+                refused_locally = self._refused_locally(exc)
+                if refused_locally and attempt >= LOCAL_REFUSED_TRIES - 1:
+                    raise last from None
                 if _never_sent(exc):
                     continue
                 uncertain = True
             else:
+                refused_locally = False
                 log.debug("POST /instance-operations/launch -> %s", resp.status_code)
                 if resp.status_code < 300:
                     try:
@@ -401,7 +427,11 @@ class LambdaClient:
                 last = exc
                 log.info("no capacity for %s in %s, trying the next region", t, r)
                 continue
-            return self.get_instance(iid)
+            try:
+                return self.get_instance(iid)
+            except LambdaAPIError as exc:  # launched: never lose the id (the caller must be able to clean up)
+                log.warning("launched %s but could not read it back (%s)", iid, exc.code)
+                return Instance(id=iid, name=name, status="booting", ip=None, region=r, instance_type=t)
         assert last is not None
         raise InsufficientCapacity(errors.INSUFFICIENT_CAPACITY,
                                    f"every candidate was out of capacity: {', '.join(f'{t}@{r}' for t, r in candidates)}",

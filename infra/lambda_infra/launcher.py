@@ -24,6 +24,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import ops
@@ -74,7 +75,9 @@ def _main(
 
 
 def _client() -> LambdaClient:
-    return LambdaClient(base_url=settings.api_url, timeout=settings.timeout)
+    def say_retry(what: str, why: str, delay: float) -> None:
+        err.print(f"[yellow]{escape(why)}[/]: retrying {what} in {delay:.1f} s (Ctrl-C to stop)")
+    return LambdaClient(base_url=settings.api_url, timeout=settings.timeout, on_retry=say_retry)
 
 
 def _claims() -> ClaimStore:
@@ -89,7 +92,7 @@ def _fail(code: int, message: str, as_json: bool, detail: dict | None = None) ->
     if as_json:
         _emit_json({"error": {"message": message, "exit_code": code, **(detail or {})}})
     else:
-        err.print(f"[bold red]error:[/] {message}")
+        err.print(f"[bold red]error:[/] {escape(message)}")  # API text is not rich markup
     return typer.Exit(code)
 
 
@@ -226,6 +229,16 @@ def _instance_dict(inst: Instance, claims: ClaimStore | None = None) -> dict:
     return d
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def _ssh_hint(inst: Instance) -> str:
     port = f" -p {inst.ssh_port}" if inst.ssh_port != 22 else ""
     return f"ssh -i ~/.ssh/<your key>{port} ubuntu@{inst.ip}"
@@ -241,7 +254,8 @@ def launch(
     file_system: Annotated[list[str] | None, typer.Option(help="Filesystem to mount (repeatable).")] = None,
     owner: Annotated[str, typer.Option(help="Who claims the instance (see `list --orphans`).")] = "launcher",
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Wait until active and show the ssh command.")] = False,
-    wait_timeout: Annotated[float, typer.Option(help="Seconds to wait for active (8-GPU types: 1800).")] = 900,
+    wait_timeout: Annotated[float | None, typer.Option(
+        help="Seconds to wait for active (default 900; 1800 for 8-GPU types, which boot in 15-25 min).")] = None,
     poll_interval: Annotated[float, typer.Option(help="Seconds between status checks.")] = 5,
     as_json: JsonOpt = False,
 ) -> None:
@@ -260,9 +274,11 @@ def launch(
                       f"{_money(inst.price_cents_per_hour)}, billed per minute until terminated")
             out.print(f"  stop the bill: lambda-launcher terminate {inst.id}")
         if wait:
+            gpus = ((inst.raw.get("instance_type") or {}).get("specs") or {}).get("gpus", 1)
+            timeout = wait_timeout if wait_timeout is not None else (1800 if gpus >= 8 else 900)
             ctx, cb = _progress(as_json, f"waiting for {inst.id[:12]} to become active")
             with ctx:
-                inst = ops.wait_until_active(client, inst.id, timeout=wait_timeout, poll_interval=poll_interval,
+                inst = ops.wait_until_active(client, inst.id, timeout=timeout, poll_interval=poll_interval,
                                              on_progress=cb)
             if not as_json:
                 out.print(f"active: ip {inst.ip}\n  {_ssh_hint(inst)}")
@@ -312,7 +328,7 @@ def show(instance: Annotated[str, typer.Argument(help="Instance id or name.")], 
             return
         table = Table(show_header=False, title=f"instance {inst.id}")
         for k, v in _instance_dict(inst, claims).items():
-            table.add_row(k, "" if v is None else str(v))
+            table.add_row(k, _cell(v))
         out.print(table)
         if inst.status == "active" and inst.ip:
             out.print(f"  {_ssh_hint(inst)}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from infra_helpers import FAST_RETRY, live, make_client
+from infra_helpers import live, make_client
 from lambda_infra import errors as E
 from lambda_infra.client import LambdaClient, RetryPolicy
 from lambda_infra.errors import (
@@ -71,11 +71,18 @@ def test_5xx_retried_for_reads_not_for_creates(client, emu):
 def test_connection_refused_is_retried_then_reported(emu):
     port = emu.port
     emu.stop()
+    # 127.0.0.2 is loopback too, but not the emulator's address: the client treats it as remote
     rec = SleepRecorder()
-    client = LambdaClient(api_key="k", base_url=f"http://127.0.0.1:{port}/api/v1", retry=FAST_RETRY, sleep=rec)
+    client = LambdaClient(api_key="k", base_url=f"http://127.0.0.2:{port}/api/v1", retry=RetryPolicy(), sleep=rec)
     with pytest.raises(ConnectionFailed) as info:
         client.list_instances()
-    assert info.value.code == E.CONNECTION_FAILED and len(rec.delays) == 5
+    assert info.value.code == E.CONNECTION_FAILED and len(rec.delays) == 5 and rec.delays[-1] > 30
+    # nothing listening on 127.0.0.1 (emulator not running): two short pauses, then the error
+    rec = SleepRecorder()
+    client = LambdaClient(api_key="k", base_url=f"http://127.0.0.1:{port}/api/v1", retry=RetryPolicy(), sleep=rec)
+    with pytest.raises(ConnectionFailed, match="lambda-launcher emulator"):
+        client.launch("gpu_1x_a10", "us-west-1", "k1", "sae-pii-nobody-home")
+    assert rec.delays == [0.25, 0.5]
 
 
 @pytest.mark.parametrize("mode", ["drop", "error"])
@@ -180,3 +187,10 @@ def test_instance_stuck_in_booting_times_out(client, emu, ssh_key):
         client.wait_for_status(iid, poll_interval=0.02, timeout=0.3, on_progress=lambda i, t: seen.append(i.status))
     assert info.value.last_status == "booting" and set(seen) == {"booting"} and "terminate" in str(info.value)
     assert client.get_instance(iid).status == "booting"
+
+
+def test_fallback_launch_keeps_the_id_when_reading_it_back_fails(client, emu, ssh_key):
+    emu.control.fail_next(count=50, status=503, path="/instances/", method="GET")  # GET /instances/<id> only
+    inst = client.launch_with_fallback("gpu_1x_a10", "auto", "k1", "sae-pii-readback")
+    assert (inst.status, inst.name, inst.region) == ("booting", "sae-pii-readback", "us-west-1")
+    assert [i.id for i in live(client)] == [inst.id]

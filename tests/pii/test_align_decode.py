@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
 from sae_pii.pii.decode import apply_validators, decode
 from sae_pii.pii.features import tokenize

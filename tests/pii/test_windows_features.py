@@ -3,9 +3,10 @@ with context on both sides, and short texts get exactly the single-pass activati
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
-
 from sae_pii.pii.detector import segments
 from sae_pii.pii.features import SpecialLayout, doc_activations, plan_windows, tokenize
 
@@ -20,7 +21,7 @@ def test_windows_keep_every_token_once(n):
         assert w.end - w.start <= size
         kept.extend(range(w.keep_start, w.keep_end))
     assert kept == list(range(n))
-    for a, b in zip(windows, windows[1:]):
+    for a, b in itertools.pairwise(windows):
         assert a.end - b.start == overlap  # consecutive windows share `overlap` tokens
         # a kept token sits at least overlap/2 tokens from the edge it shares with a neighbour
         assert b.keep_start - b.start >= overlap // 2 and a.end - a.keep_end >= overlap // 2
@@ -67,6 +68,6 @@ def test_segments_partition_long_text():
     assert len(parts) > 10
     keeps = [(ks, ke) for _, _, ks, ke in parts]
     assert keeps[0][0] == 0 and keeps[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(keeps, keeps[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(keeps))
     for start, end, ks, ke in parts:
         assert start <= ks <= ke <= end and end - start <= 5000

@@ -8,7 +8,6 @@ import json
 
 import pytest
 import torch
-
 from sae_pii.activations import ActivationStream
 from sae_pii.data import DataConfig, DatasetError, TokenWindows, WindowPos
 from sae_pii.lm import TruncatedLM
@@ -29,7 +28,7 @@ def data_file(tmp_path_factory):
 
 
 def config(path, **kw) -> DataConfig:
-    base = dict(dataset=path, context_size=CONTEXT, lm_batch_size=8, buffer_tokens=600, val_tokens=100, seed=5)
+    base = {"dataset": path, "context_size": CONTEXT, "lm_batch_size": 8, "buffer_tokens": 600, "val_tokens": 100, "seed": 5}
     return DataConfig(**{**base, **kw})
 
 
@@ -66,7 +65,7 @@ def take(stream, n):
 
 
 def test_batches_are_lm_activations_of_content_tokens_only(lm, data_file, epoch_reference):
-    windows, per_window, special = epoch_reference
+    _windows, per_window, special = epoch_reference
     stream = ActivationStream(lm, config(data_file), batch_size=64, device="cpu")
     batches = take(stream, 12)
     assert all(b.shape == (64, 384) and b.dtype == torch.float32 and not b.is_inference() for b in batches)

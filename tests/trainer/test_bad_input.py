@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
 from sae_pii.cli import app
+from typer.testing import CliRunner
 
 
 @pytest.fixture

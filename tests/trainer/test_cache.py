@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from sae_pii.activation_cache import CacheMismatchError
 from sae_pii.activations import ActivationStream
 from sae_pii.data import DataConfig
@@ -29,8 +28,8 @@ def data_file(tmp_path_factory):
 
 
 def config(path, cache_dir=None, **kw) -> DataConfig:
-    base = dict(dataset=path, context_size=32, lm_batch_size=8, buffer_tokens=300, val_tokens=64, seed=1,
-                cache_dir=str(cache_dir) if cache_dir else None)
+    base = {"dataset": path, "context_size": 32, "lm_batch_size": 8, "buffer_tokens": 300, "val_tokens": 64, "seed": 1,
+                "cache_dir": str(cache_dir) if cache_dir else None}
     return DataConfig(**{**base, **kw})
 
 

@@ -6,7 +6,6 @@ import errno
 
 import pytest
 import torch
-
 from sae_pii import checkpoint as ckpt
 from sae_pii.checkpoint import CheckpointWriteError, checkpoint_dirs, load_checkpoint, save_checkpoint
 from sae_pii.train_cli import run_training

@@ -6,11 +6,10 @@ import itertools
 import json
 
 import pytest
-from transformers import AutoTokenizer
-
 from sae_pii.corpus import generate_documents, write_default_corpus
 from sae_pii.data import DataConfig, DatasetError, TokenWindows, WindowPos, iter_texts
 from sae_pii.lm import resolve_model_path
+from transformers import AutoTokenizer
 
 DOCS = [f"Document {i}: {' '.join(['alpha beta gamma delta'] * (i % 5 + 1))} ends here." for i in range(40)]
 

@@ -37,7 +37,7 @@ def test_two_cpu_processes_hold_identical_weights_after_training(tmp_path, tiny_
     out = tmp_path / "run"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"}
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
-    proc = subprocess.run([*torchrun, str(script), str(config_file), str(out)], capture_output=True, text=True,
+    proc = subprocess.run([*torchrun, str(script), str(config_file), str(out)], capture_output=True, text=True, check=False,
                           env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "on 2 process(es)" in proc.stdout

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from sae_pii.lm import ModelNotFoundError, TruncatedLM, resolve_model_path
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 from transformers import AutoModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
-from sae_pii.lm import ModelNotFoundError, TruncatedLM, resolve_model_path
-
 TEXTS = ["My name is John Smith and my email is john.smith@example.com.", "Call me at 555-0100, please."]
-WORDS = "the a my name is john smith email me at please call and to of in on for with by".split()
+WORDS = ["the", "a", "my", "name", "is", "john", "smith", "email", "me", "at", "please", "call", "and", "to", "of", "in", "on", "for", "with", "by"]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +83,7 @@ def test_llama_layers_match_full_model_and_later_blocks_never_run(tiny_llama_dir
         lm = TruncatedLM.from_pretrained(tiny_llama_dir, layer)
         assert len(lm.model.layers) == layer + 1
         norm_calls = []
-        lm.model.norm.register_forward_hook(lambda *a: norm_calls.append(1))
+        lm.model.norm.register_forward_hook(lambda *a, calls=norm_calls: calls.append(1))
         with torch.inference_mode():
             ours = lm(ids, att)
         torch.testing.assert_close(ours, hidden[layer + 1], rtol=0, atol=1e-5)
@@ -113,3 +112,13 @@ def test_unknown_model_path_is_a_clear_error(tmp_path):
 def test_layer_out_of_range_names_the_valid_range(layer):
     with pytest.raises(ValueError, match=r"has 6 blocks: valid layers are 0\.\.5"):
         TruncatedLM.from_pretrained("default", layer)
+
+
+def test_dtype_names_and_float32_output():
+    lm = TruncatedLM.from_pretrained("default", 0, dtype="bf16")
+    assert next(lm.model.parameters()).dtype == torch.bfloat16
+    batch = lm.tokenizer(TEXTS[:1], return_tensors="pt")
+    with torch.inference_mode():
+        assert lm(batch["input_ids"], batch["attention_mask"]).dtype == torch.float32
+    with pytest.raises(ValueError, match="unknown model dtype 'int4'"):
+        TruncatedLM.from_pretrained("default", 0, dtype="int4")

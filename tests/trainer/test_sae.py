@@ -6,7 +6,6 @@ import json
 
 import pytest
 import torch
-
 from sae_pii.sae import SAEConfig, SparseAutoencoder, expected_sq_norm_scale, geometric_median
 
 ARCHS = ["topk", "relu", "batchtopk"]

@@ -7,9 +7,15 @@ import json
 import pytest
 import torch
 import yaml
-
 from sae_pii.activations import ActivationStream
-from sae_pii.config import ConfigError, TrainConfig, config_from_dict, load_config, parse_overrides, shipped_configs
+from sae_pii.config import (
+    ConfigError,
+    TrainConfig,
+    config_from_dict,
+    load_config,
+    parse_overrides,
+    shipped_configs,
+)
 from sae_pii.lm import TruncatedLM
 from sae_pii.sae import SparseAutoencoder
 from sae_pii.trainer import lr_lambda, train

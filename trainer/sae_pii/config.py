@@ -51,6 +51,9 @@ class SAETrainConfig:
     """geometric_median, mean or zeros (computed on held-out activations)."""
     normalize_inputs: bool = True
     """Scale inputs so E||x||^2 = d_in while training; the scale is folded into the saved weights."""
+    kernels: str = "auto"
+    """topk only: sparse (sae_pii.topk_ops: only the encoder forward is a dense product), dense, or
+    auto = sparse on CPU (measured faster), dense on GPU (sparse not yet measured there)."""
 
 
 @dataclass
@@ -311,6 +314,8 @@ def validate(cfg: TrainConfig) -> None:
         problems.append(f"sae.k must be positive, got {s.k}")
     if s.d_sae is not None and s.architecture != "relu" and s.k > s.d_sae:
         problems.append(f"sae.k={s.k} cannot exceed sae.d_sae={s.d_sae}")
+    if s.kernels not in ("auto", "sparse", "dense"):
+        problems.append(f"sae.kernels must be auto, sparse or dense, got {s.kernels!r}")
     if s.b_dec_init not in ("geometric_median", "mean", "zeros"):
         problems.append(f"sae.b_dec_init must be geometric_median, mean or zeros, got {s.b_dec_init!r}")
     if o.lr is not None and not (o.lr > 0 and math.isfinite(o.lr)):

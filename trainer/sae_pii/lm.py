@@ -67,6 +67,22 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+_DTYPES = {
+    "float32": torch.float32, "fp32": torch.float32, "float": torch.float32,
+    "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+    "float16": torch.float16, "fp16": torch.float16, "half": torch.float16,
+}
+
+
+def _parse_dtype(dtype):
+    """None, "auto" (the checkpoint's dtype), a torch.dtype or one of the names in _DTYPES."""
+    if dtype is None or isinstance(dtype, torch.dtype) or dtype == "auto":
+        return dtype
+    if isinstance(dtype, str) and dtype.lower() in _DTYPES:
+        return _DTYPES[dtype.lower()]
+    raise ValueError(f"unknown model dtype {dtype!r}: use auto, float32, bfloat16 or float16")
+
+
 def _looks_like_local_path(name: str) -> bool:
     # A hub id is "name" or "org/name"; anything else with path syntax was meant as a folder.
     return (
@@ -175,8 +191,7 @@ class TruncatedLM(nn.Module):
                 f"layer {layer!r} is out of range: model {name_or_path!r} has {n_layers} blocks: "
                 f"valid layers are 0..{n_layers - 1}"
             )
-        if isinstance(dtype, str):
-            dtype = getattr(torch, dtype)
+        dtype = _parse_dtype(dtype)
         # Loading with fewer blocks means the dropped blocks' weights are never materialised.
         config.num_hidden_layers = layer + 1
         kwargs = {"dtype": dtype} if dtype is not None else {}

@@ -126,6 +126,8 @@ class SparseAutoencoder(nn.Module):
         self.W_enc = nn.Parameter(w_dec.T.clone().contiguous())
         self.b_enc = nn.Parameter(torch.zeros(d_sae, device=device, dtype=dtype))
         self.b_dec = nn.Parameter(torch.zeros(d_in, device=device, dtype=dtype))
+        self.sparse_kernels = False
+        """topk only: train with sae_pii.topk_ops (same maths, only the encoder forward dense)."""
 
     # ----------------------------------------------------------------- encode / decode
     def pre_activations(self, x: Tensor) -> Tensor:
@@ -178,6 +180,10 @@ class SparseAutoencoder(nn.Module):
         Losses are computed in the normalised space (x * input_scale), so their scale does not
         depend on the model's activation norms; x_hat is returned in the input's space.
         """
+        if self.sparse_kernels and self.cfg.architecture == "topk":
+            from sae_pii.topk_ops import topk_forward
+
+            return topk_forward(self, x, dead_mask)
         scale = self.cfg.input_scale
         x = x.to(self.W_enc.dtype)
         xs = x * scale if scale != 1.0 else x

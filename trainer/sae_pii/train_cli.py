@@ -8,19 +8,22 @@ from typing import Annotated
 
 import typer
 
+# One line per paragraph: typer's rich help keeps line breaks as they are.
 TRAIN_HELP = """Train a sparse autoencoder on a language model's residual stream.
 
-\b
 Examples:
-  sae-pii train --config cpu-demo --out-dir models/sae-trained
-  sae-pii train --config cpu-demo --set sae.k=64 --set optim.lr=1e-3
-  sae-pii train --config llama-3.1-8b-a100 --out-dir runs/llama-l12 --resume
-  torchrun --nproc_per_node 4 -m sae_pii train --config my.yaml --out-dir runs/x   (N GPUs)
 
-\b
-The run directory gets sae_final.pt, sae/ (SAELens format), training_history.json,
-training_curves.png, config.yaml and checkpoints/step-N/. SIGTERM or Ctrl-C writes a checkpoint
-and exits 0; --resume continues exactly where it stopped. Shipped configs: see --list-configs.
+  sae-pii train --config cpu-demo --out-dir models/sae-trained
+
+  sae-pii train --config cpu-demo --set sae.k=64 --set optim.lr=2e-3
+
+  sae-pii train --config llama-3.1-8b-a100 --out-dir runs/llama-l12 --resume
+
+  torchrun --nproc_per_node 4 -m sae_pii train --config FILE --out-dir DIR   (N GPUs, data parallel)
+
+The run directory gets sae_final.pt, sae/ (SAELens format), training_history.json, training_curves.png, config.yaml and checkpoints/step-N/.
+
+SIGTERM or Ctrl-C finishes the current step, writes a checkpoint and exits 0; --resume continues exactly where it stopped. Exit codes: 2 bad config/model/dataset, 3 NaN/inf loss, 4 checkpoint write failed (disk full), 1 other errors.
 """
 
 

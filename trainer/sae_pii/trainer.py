@@ -183,6 +183,7 @@ class Trainer:
             hook_layer=self.cfg.model.layer,
         )
         sae = SparseAutoencoder(sae_cfg, device=self.acc.device)
+        sae.sparse_kernels = c.kernels == "sparse" or (c.kernels == "auto" and self.acc.device.type == "cpu")
         if not resumed:
             sample = val[:INIT_SAMPLE].float()
             scale = expected_sq_norm_scale(sample) if c.normalize_inputs else 1.0

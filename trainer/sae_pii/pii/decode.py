@@ -21,12 +21,13 @@ Luhn, IBAN mod-97, IP parsing, 9-digit SSN): it snaps boundaries and drops spans
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 import unicodedata
 
 import numpy as np
 
-from sae_pii.pii.labels import CLASSES, LABELS
+from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, LABELS
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
@@ -101,84 +102,108 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
+    """May two PII words separated by `gap` belong to one entity?"""
+    gap = "".join(ch for ch in gap if not _mark(ch))
+    if not gap:
+        return True
+    if gap.strip() or "\t" in gap:  # visible characters or a tab (a column break) separate
+        return False
+    if "\n" in gap:  # line breaks join only address lines, and never a blank line
+        addr = CLASS_TO_ID["STREET_ADDRESS"]
+        return left_cls == right_cls == addr and "\n\n" not in gap.replace("\r", "")
+    return True
+
+
 def decode(
     text: str, offsets: np.ndarray, probs: np.ndarray, thresholds: dict[str, float], validators: bool = False
 ) -> list[PIISpan]:
-    labelled: list[tuple[int, int, int, list[int]]] = []  # (start_char, end_char, class, tokens)
+    # 1. Words (word pieces merged) with their mean probabilities; a word is PII when
+    #    P(not O) clears the threshold of its most probable PII label.
+    words: list[tuple[int, int, list[int], bool, int]] = []  # (start, end, tokens, is_pii, best class)
     for g in _groups(text, offsets):
-        # Word pieces (letters/digits touching) form one word, decided as a whole.
-        words: list[list[int]] = []
+        current: list[list[int]] = []
         for i in g:
-            if words and _glued(text, int(offsets[words[-1][-1], 1]) - 1, int(offsets[i, 0])):
-                words[-1].append(i)
+            if current and _glued(text, int(offsets[current[-1][-1], 1]) - 1, int(offsets[i, 0])):
+                current[-1].append(i)
             else:
-                words.append([i])
-        word_cls = []
-        for w in words:
-            mean = probs[w].mean(0, keepdims=True)
-            word_cls.append(int(token_decisions(mean, thresholds)[0]))
-        hits = [k for k, c in enumerate(word_cls) if c > 0]
-        if not hits:
-            labelled.append((int(offsets[g[0], 0]), int(offsets[g[-1], 1]), 0, g))
-            continue
-        pre = [i for w in words[:hits[0]] for i in w]
-        toks = [i for w in words[hits[0]:hits[-1] + 1] for i in w]
-        post = [i for w in words[hits[-1] + 1:] for i in w]
-        mass = probs[toks][:, 1:].sum(0)
-        cls = int(mass.argmax()) + 1
-        if pre:
-            labelled.append((int(offsets[pre[0], 0]), int(offsets[pre[-1], 1]), 0, pre))
-        labelled.append((int(offsets[toks[0], 0]), int(offsets[toks[-1], 1]), cls, toks))
-        if post:
-            labelled.append((int(offsets[post[0], 0]), int(offsets[post[-1], 1]), 0, post))
+                current.append([i])
+        for w in current:
+            mean = probs[w].mean(0)
+            cls = int(mean[1:].argmax()) + 1
+            is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5)
+            words.append((int(offsets[w[0], 0]), int(offsets[w[-1], 1]), w, is_pii, cls))
 
-    spans: list[PIISpan] = []
-    run: list[tuple[int, int, int, list[int]]] = []
-
-    def flush():
-        if not run:
-            return
-        cls = run[0][2]
-        label = CLASSES[cls]
-        start, end = _trim(text, run[0][0], run[-1][1])
-        if end > start:
-            toks = [t for part in run for t in part[3]]
-            score = float(probs[toks, cls].mean())
-            spans.append(PIISpan(start, end, label, round(score, 4), text[start:end]))
-        run.clear()
-
-    def joinable(gap: str, label: str) -> bool:
-        gap = "".join(ch for ch in gap if not _mark(ch))
-        if gap.strip() or "\t" in gap:  # a tab separates columns
-            return False
-        if gap and label in NO_SPACE_LABELS:
-            return False
-        if "\n\n" in gap.replace("\r", ""):
-            return False
-        return "\n" not in gap or label == "STREET_ADDRESS"
-
+    # 2. Runs of PII words; a short punctuation word the probe missed is bridged when it sits
+    #    between two PII words of one token group ("+61-453-400-291") or between two parts of
+    #    the same non-PERSON entity ("Springfield , IL").
+    runs: list[list[int]] = []
     k = 0
-    while k < len(labelled):
-        s, e, cls, toks = labelled[k]
-        if cls == 0:
-            # Bridge a lone punctuation group between two parts of one (non-PERSON) entity.
-            if (run and k + 1 < len(labelled) and labelled[k + 1][2] == run[0][2]
-                    and CLASSES[run[0][2]] != "PERSON" and not any(ch.isalnum() for ch in text[s:e])
-                    and len(text[s:e]) <= 2 and joinable(text[run[-1][1]:s], CLASSES[run[0][2]])
-                    and joinable(text[e:labelled[k + 1][0]], CLASSES[run[0][2]])):
-                run.append((s, e, run[0][2], []))
-            else:
-                flush()
+    while k < len(words):
+        s, e, _, is_pii, cls = words[k]
+        if not is_pii:
+            if runs and runs[-1][-1] == k - 1 and k + 1 < len(words) and words[k + 1][3]:
+                nxt = words[k + 1]
+                punct = not any(ch.isalnum() for ch in text[s:e]) and e - s <= 2
+                tight_ok = text[s:e] not in SEPARATORS  # a CSV comma between two values separates
+                tight = words[k - 1][1] == s and e == nxt[0] and tight_ok
+                same = words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
+                if punct and (tight or (same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4])
+                                        and _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]))):
+                    runs[-1].append(k)
             k += 1
             continue
-        if run and (run[0][2] != cls or not joinable(text[run[-1][1]:s], CLASSES[cls])):
-            flush()
-        run.append((s, e, cls, toks))
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and prev == k - 1 and _gap_ok(text[words[prev][1]:s], words[prev][4], cls):
+            runs[-1].append(k)
+        elif prev is not None and prev == k - 1 and not words[prev][3]:
+            runs[-1].append(k)  # after a bridged punctuation word
+        else:
+            runs.append([k])
         k += 1
-    flush()
+
+    # 3. One label per run (probability mass), split where two confident words of different labels
+    #    meet across whitespace ("Dana 555-0134"), and at whitespace for labels that never hold any.
+    spans: list[PIISpan] = []
+    for run in runs:
+        for part in _split_run(text, words, run, probs):
+            toks = [t for j in part for t in words[j][2]]
+            cls = int(probs[toks, 1:].sum(0).argmax()) + 1
+            pieces = [part]
+            if CLASSES[cls] in NO_SPACE_LABELS:
+                pieces = _split_at_space(text, words, part)
+            for piece in pieces:
+                toks = [t for j in piece for t in words[j][2]]
+                start, end = _trim(text, words[piece[0]][0], words[piece[-1]][1])
+                if end > start:
+                    score = float(probs[toks, cls].mean())
+                    spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     if validators:
         spans = apply_validators(text, spans)
     return spans
+
+
+def _split_run(text, words, run, probs) -> list[list[int]]:
+    parts = [[run[0]]]
+    for a, b in itertools.pairwise(run):
+        wa, wb = words[a], words[b]
+        conf_a = probs[wa[2], wa[4]].mean() >= 0.5
+        conf_b = probs[wb[2], wb[4]].mean() >= 0.5
+        if wa[1] < wb[0] and wa[3] and wb[3] and wa[4] != wb[4] and conf_a and conf_b:
+            parts.append([b])
+        else:
+            parts[-1].append(b)
+    return parts
+
+
+def _split_at_space(text, words, part) -> list[list[int]]:
+    pieces = [[part[0]]]
+    for a, b in itertools.pairwise(part):
+        if text[words[a][1]:words[b][0]]:
+            pieces.append([b])
+        else:
+            pieces[-1].append(b)
+    return pieces
 
 
 # ------------------------------------------------------------------------------------------------

@@ -109,10 +109,15 @@ class SAEPIIDetector:
                    overlap=int(meta.get("overlap", feat.DEFAULT_OVERLAP)))
 
     # ------------------------------------------------------------------------------------------
-    @torch.inference_mode()
     def token_probs(self, toks: list[feat.Tokens]) -> list[np.ndarray]:
         """Per tokenized text: [T, n_classes] probabilities."""
-        acts = feat.doc_activations(self.lm, toks, self.window, self.overlap, self.batch_windows)
+        return self.probs_from_activations(
+            feat.doc_activations(self.lm, toks, self.window, self.overlap, self.batch_windows))
+
+    @torch.inference_mode()
+    def probs_from_activations(self, acts: list[torch.Tensor]) -> list[np.ndarray]:
+        """Per text: [T, d_model] activations -> [T, n_classes] probabilities (lets several probes
+        share one LM pass, as the evaluation does)."""
         out = []
         for a in acts:
             if len(a) == 0:
@@ -123,11 +128,13 @@ class SAEPIIDetector:
             out.append(self.probe(f).float().cpu().numpy())
         return out
 
+    def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray]) -> list[list[PIISpan]]:
+        return [decode(t, tk.offsets, pr, self.thresholds, validators=self.validators)
+                for t, tk, pr in zip(texts, toks, probs)]
+
     def _detect_pieces(self, pieces: list[str]) -> list[list[PIISpan]]:
         toks = [feat.tokenize(self.lm.tokenizer, p) for p in pieces]
-        probs = self.token_probs(toks)
-        return [decode(p, t.offsets, pr, self.thresholds, validators=self.validators)
-                for p, t, pr in zip(pieces, toks, probs)]
+        return self.decode_all(pieces, toks, self.token_probs(toks))
 
     def detect(self, text: str) -> list[PIISpan]:
         return self.detect_batch([text])[0]

@@ -201,16 +201,51 @@ def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: i
             return np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
     out = {}
     texts = [d.text for d in docs]
+    shared = _shared_predictions(texts, systems, batch_size)
     for name, det in systems.items():
-        preds: list[list[PIISpan]] = []
-        for i in range(0, len(texts), batch_size):
-            preds.extend(det.detect_batch(texts[i:i + batch_size]))
+        preds = shared.get(name)
+        if preds is None:
+            preds = []
+            for i in range(0, len(texts), batch_size):
+                preds.extend(det.detect_batch(texts[i:i + batch_size]))
         lat = []
         for t in texts[:latency_docs]:
             t0 = time.perf_counter()
             det.detect(t)
             lat.append(time.perf_counter() - t0)
         out[name] = evaluate(docs, preds, tokenize, lat)
+    return out
+
+
+def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dict[str, list[list[PIISpan]]]:
+    """Detectors that share one truncated LM (SAE probe, raw probe, with or without rules) read the
+    same activations: run the LM once per batch for all of them. Same results as detect_batch for
+    texts that fit one segment; longer texts are left to detect_batch."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.detector import SEGMENT_CHARS, SAEPIIDetector
+
+    groups: dict[int, list[str]] = {}
+    for name, det in systems.items():
+        if isinstance(det, SAEPIIDetector):
+            groups.setdefault(id(det.lm), []).append(name)
+    out: dict[str, list[list[PIISpan]]] = {}
+    if any(len(t) > SEGMENT_CHARS for t in texts):
+        return out
+    for names in groups.values():
+        first = systems[names[0]]
+        preds: dict[str, list[list[PIISpan]]] = {n: [] for n in names}
+        for i in range(0, len(texts), batch_size):
+            batch = texts[i:i + batch_size]
+            toks = [feat.tokenize(first.lm.tokenizer, t) for t in batch]
+            acts = feat.doc_activations(first.lm, toks, first.window, first.overlap, first.batch_windows)
+            probs_by_probe: dict[int, list] = {}
+            for n in names:
+                det = systems[n]
+                key = id(det.probe)
+                if key not in probs_by_probe:
+                    probs_by_probe[key] = det.probs_from_activations(acts)
+                preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key]))
+        out.update(preds)
     return out
 
 

@@ -35,11 +35,11 @@ FEATURE_KINDS = ("sae", "raw")
 @dataclass
 class ProbeTrainConfig:
     context: int = 2
-    epochs: int = 20
+    epochs: int = 10
     lr: float = 1e-2
-    weight_decay: float = 1e-4
-    chunk_tokens: int = 256
-    batch_chunks: int = 4
+    weight_decay: float = 1e-3
+    chunk_tokens: int = 1024
+    batch_chunks: int = 2
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
     seed: int = 0
 

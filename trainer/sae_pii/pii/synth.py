@@ -293,9 +293,8 @@ class ValueMaker:
         addr = self.faker(_weighted(self.rng, ADDRESS_LOCALES)).address()
         if one_line is None:
             one_line = self.rng.random() < 0.6
-        if one_line:
-            addr = ", ".join(part.strip() for part in addr.split("\n"))
-        return addr
+        lines = [part.strip() for part in addr.split("\n") if part.strip()]
+        return ", ".join(lines) if one_line else "\n".join(lines)
 
     def street(self) -> str:
         return self.faker(_weighted(self.rng, ADDRESS_LOCALES)).street_address()
@@ -479,8 +478,9 @@ def render(template: Template, values: ValueMaker) -> Document:
             value = values.pii(slot)
         else:
             value = values.confuser(slot)
+        value = value.strip()  # some Faker locales pad their values
         if label is not None:
-            spans.append(PIISpan(pos, pos + len(value), label))
+            spans.append(PIISpan(pos, pos + len(value), label, 1.0, value))
         parts.append(value)
         pos += len(value)
         last = m.end()
@@ -498,5 +498,107 @@ def generate(n: int, split: str = "train", seed: int = 0) -> Iterator[Document]:
     # Each split draws its own values too (distinct seeds), so no value is shared by construction.
     values = ValueMaker(seed * 1000 + {"train": 1, "validation": 2, "test": 3, "all": 4}[split])
     for i in range(n):
-        template = pool[i % len(pool)] if i < len(pool) else values.rng.choice(pool)
+        # Half whole-document templates, half compositional documents from the same split's parts.
+        if i % 2 == 1:
+            yield compose(values, split)
+            continue
+        template = pool[(i // 2) % len(pool)] if i // 2 < len(pool) else values.rng.choice(pool)
         yield render(template, values)
+
+
+# ------------------------------------------------------------------------------------------------
+# Compositional documents: short frames (one slot each) and key-value lines, strung together in
+# random order with random separators. Many more distinct contexts than whole-document templates;
+# frames and keys are split between train/validation/test by index like the templates.
+
+# fmt: off
+_FRAMES: dict[str, list[str]] = {
+    "NAME": ["my name is {{NAME}}", "{{NAME}} called this morning", "please contact {{NAME}}", "signed, {{NAME}}",
+             "meeting with {{NAME}} tomorrow", "thanks to {{NAME}} for the help", "cc: {{NAME}}", "{{NAME}} wrote:",
+             "approved by {{NAME}}", "the account holder is {{NAME}}", "ask {{NAME}} about it", "owner: {{NAME}}"],
+    "FIRST": ["hi {{FIRST}}", "thanks {{FIRST}}!", "{{FIRST}} said yes", "tell {{FIRST}} I'm late", "cheers, {{FIRST}}",
+              "{{FIRST}} will join later", "hey {{FIRST}}, quick question", "ok {{FIRST}}"],
+    "EMAIL": ["email me at {{EMAIL}}", "contact: {{EMAIL}}", "reply to {{EMAIL}}", "sent from {{EMAIL}}",
+              "{{EMAIL}} is my new address", "forward it to {{EMAIL}}", "login: {{EMAIL}}", "cc {{EMAIL}} please"],
+    "PHONE": ["call me on {{PHONE}}", "phone: {{PHONE}}", "my cell is {{PHONE}}", "reach us at {{PHONE}}",
+              "fax {{PHONE}}", "text {{PHONE}} when you arrive", "mobile number {{PHONE}}", "tel. {{PHONE}}"],
+    "ADDRESS": ["I live at {{ADDRESS}}", "ship to {{ADDRESS}}", "address: {{ADDRESS}}", "mail it to {{ADDRESS}}",
+                "new address {{ADDRESS}}", "billing address {{ADDRESS}}", "we moved to {{ADDRESS}}",
+                "deliver to: {{ADDRESS}}"],
+    "STREET": ["the house at {{STREET}}", "{{STREET}} is the meeting point", "pick me up at {{STREET}}",
+               "office: {{STREET}}"],
+    "DOB": ["born {{DOB}}", "date of birth: {{DOB}}", "DOB {{DOB}}", "my birthday is {{DOB}}",
+            "birth date {{DOB}}", "he was born on {{DOB}}", "d.o.b.: {{DOB}}", "she was born {{DOB}}"],
+    "SSN": ["SSN {{SSN}}", "social security number: {{SSN}}", "my ssn is {{SSN}}", "SSN#: {{SSN}}",
+            "social security no. {{SSN}}", "tax id (SSN) {{SSN}}", "ss# {{SSN}}", "the SSN on file is {{SSN}}"],
+    "CC": ["card number {{CC}}", "charge it to {{CC}}", "my visa is {{CC}}", "cc: {{CC}}", "credit card {{CC}}",
+           "paid with card {{CC}}", "card no {{CC}}", "the card {{CC}} was declined"],
+    "IBAN": ["IBAN {{IBAN}}", "wire it to {{IBAN}}", "bank account (IBAN): {{IBAN}}", "my iban is {{IBAN}}",
+             "transfer to IBAN {{IBAN}}", "account {{IBAN}}", "pay into {{IBAN}}", "beneficiary IBAN: {{IBAN}}"],
+    "IP": ["from ip {{IP}}", "client={{IP}}", "server {{IP}} is down", "connected from {{IP}}", "ip address {{IP}}",
+           "ping {{IP}}", "blocked {{IP}}", "src {{IP}}"],
+    "PASSPORT": ["passport {{PASSPORT}}", "passport no. {{PASSPORT}}", "my passport number is {{PASSPORT}}",
+                 "US passport #{{PASSPORT}}", "passport: {{PASSPORT}}", "travel document {{PASSPORT}}",
+                 "passport number {{PASSPORT}}", "renewed passport {{PASSPORT}}"],
+    "DL": ["driver's license {{DL}}", "DL# {{DL}}", "license no. {{DL}}", "driving licence {{DL}}",
+           "driver license number: {{DL}}", "my license is {{DL}}", "DL {{DL}}", "state license {{DL}}"],
+    "NEG": ["order {{ORDER}} shipped on {{DATE}}", "version {{VERSION}} released", "sku {{SKU}} is out of stock",
+            "request id {{UUID}}", "invoice {{INVOICE}} due {{DATE}}", "total {{AMOUNT}}", "build {{HASH}}",
+            "tracking {{TRACKING}}", "we met in {{CITY}}", "{{COMPANY}} announced results", "ticket {{TICKET}} closed",
+            "appointment on {{DATE}} at {{TIME}}", "flight {{FLIGHT}} to {{COUNTRY}}", "employee id {{EMPID}}",
+            "port {{PORT}} open on {{HOST}}", "see you in {{MONTH}}", "the meeting moved to {{DATE}}",
+            "expires {{EXPIRY}}", "order #{{NUM}} for {{AMOUNT}}", "upgrade to {{VERSION}} before {{DATE}}"],
+}
+_KEYS: dict[str, list[str]] = {
+    "NAME": ["Name", "Full name", "Customer", "Patient", "Contact", "Employee", "Applicant", "Account holder"],
+    "EMAIL": ["Email", "E-mail", "Mail", "Email address", "Contact email", "Login"],
+    "PHONE": ["Phone", "Tel", "Mobile", "Cell", "Phone number", "Home phone", "Work phone", "Contact no."],
+    "ADDRESS": ["Address", "Home address", "Mailing address", "Shipping address", "Residence", "Billing address"],
+    "DOB": ["DOB", "Date of birth", "Birth date", "Born", "Birthday", "D.O.B."],
+    "SSN": ["SSN", "Social security number", "SSN#", "Soc. sec. no.", "Social Security"],
+    "CC": ["Card", "Card number", "Credit card", "CC", "Card no.", "PAN"],
+    "IBAN": ["IBAN", "Bank account", "IBAN code", "Account (IBAN)", "Payout IBAN"],
+    "IP": ["IP", "IP address", "Client IP", "Remote addr", "Source IP", "Last IP"],
+    "PASSPORT": ["Passport", "Passport no.", "Passport number", "US passport", "Travel doc"],
+    "DL": ["Driver's license", "DL", "License no.", "Driver license #", "Driving licence"],
+    "NEG": ["Order", "SKU", "Version", "Invoice", "Date", "Company", "City", "Ticket", "Amount", "Request ID"],
+}
+_NEG_KEY_SLOT = {"Order": "ORDER", "SKU": "SKU", "Version": "VERSION", "Invoice": "INVOICE", "Date": "DATE",
+                 "Company": "COMPANY", "City": "CITY", "Ticket": "TICKET", "Amount": "AMOUNT", "Request ID": "UUID"}
+# fmt: on
+
+
+def _split_items(items: list[str], split: str) -> list[str]:
+    if split == "all":
+        return items
+    return [x for i, x in enumerate(items) if template_split(f"x-{i}") == split] or items[:1]
+
+
+def compose(values: ValueMaker, split: str) -> Document:
+    """A document of 2-6 frames or key-value lines, with exact spans."""
+    rng = values.rng
+    keys = list(_FRAMES)
+    if rng.random() < 0.5:
+        parts = []
+        for _ in range(rng.randint(2, 6)):
+            kind = rng.choice(keys)
+            frame = rng.choice(_split_items(_FRAMES[kind], split))
+            if rng.random() < 0.5:
+                frame = frame[0].upper() + frame[1:]
+            parts.append(frame)
+        sep = rng.choice([". ", ".\n", "\n", "; ", " - ", ", ", " | "])
+        text = sep.join(parts) + rng.choice(["", ".", "\n"])
+        kind = "mixed"
+    else:
+        lines = []
+        colon = rng.choice([": ", ":", " = ", "\t", " - ", ": ", " "])
+        for _ in range(rng.randint(2, 7)):
+            slot = rng.choice([k for k in _KEYS])
+            key = rng.choice(_split_items(_KEYS[slot], split))
+            value = "{{" + (_NEG_KEY_SLOT[key] if slot == "NEG" else slot) + "}}"
+            if slot == "ADDRESS":
+                value = "{{ADDRESS_1L}}"
+            lines.append(f"{key}{colon}{value}")
+        text = rng.choice(["\n", "\n", "; ", " | ", ", "]).join(lines)
+        kind = "keyvalue"
+    return render(Template(id=f"{kind}-{split}", kind=kind, text=text), values)

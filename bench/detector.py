@@ -1,0 +1,129 @@
+"""PII detector benchmark: latency for a 128- and a 512-token document (p50/p95), the detector's
+overhead above the bare truncated forward pass of the model, and the detector process's peak
+memory, with Presidio (offline pattern recognizers) as the peer where the comparison makes sense.
+
+Needs a run directory with probes (`make demo` writes models/sae-trained); set PII_RUN_DIR to use
+another. ratio > 1 means ours is better (peer / ours for latency and memory).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RUN_DIR = Path(os.environ.get("PII_RUN_DIR", "models/sae-trained"))
+SAMPLE = Path(__file__).resolve().parents[1] / "trainer" / "sae_pii" / "samples" / "support_ticket.txt"
+
+_MEMORY_SCRIPT = r"""
+import json, resource, sys
+kind, run_dir, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
+if kind == "ours":
+    from sae_pii.pii.detector import SAEPIIDetector
+    det = SAEPIIDetector.from_pretrained(run_dir)
+else:
+    from sae_pii.pii.presidio_baseline import PresidioBaseline
+    det = PresidioBaseline()
+for _ in range(3):
+    det.detect(text)
+print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _document(tokenizer, n_tokens: int) -> str:
+    """A realistic document of exactly n_tokens tokens: the sample ticket repeated and cut."""
+    base = SAMPLE.read_text()
+    text = base
+    while len(tokenizer(text, add_special_tokens=False)["input_ids"]) < n_tokens:
+        text += "\n\n" + base
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    return text[: enc["offset_mapping"][n_tokens - 1][1]]
+
+
+def _times(fn, repeats: int) -> list[float]:
+    fn()  # warm-up
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def _row(metric, unit, ours, peer=None, peer_name="", notes="", higher_is_better=False):
+    ratio = None
+    if isinstance(ours, (int, float)) and isinstance(peer, (int, float)) and ours and peer:
+        ratio = round(ours / peer if higher_is_better else peer / ours, 3)
+    return {"bench": "detector", "metric": metric, "unit": unit, "ours": ours, "peer": peer,
+            "peer_name": peer_name, "ratio": ratio, "notes": notes}
+
+
+def _peak_memory(kind: str, text: str) -> float:
+    tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-detector-{os.getpid()}.txt"
+    tmp.write_text(text)
+    try:
+        res = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, kind, str(RUN_DIR), str(tmp)],
+                             capture_output=True, text=True, timeout=600, check=False,
+                             env={**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"})
+    finally:
+        tmp.unlink(missing_ok=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"memory probe ({kind}) failed: {res.stderr[-800:]}")
+    return round(json.loads(res.stdout.strip().splitlines()[-1])["peak_rss_mb"], 1)
+
+
+def run(quick: bool) -> list[dict]:
+    if not (RUN_DIR / "probes" / "probes.json").is_file():
+        return [_row("latency", "ms", None, notes=f"skipped: no probes in {RUN_DIR}; run `make demo` first "
+                     "(or set PII_RUN_DIR)")]
+    import torch
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.detector import SAEPIIDetector
+    from sae_pii.pii.presidio_baseline import PresidioBaseline
+
+    det = SAEPIIDetector.from_pretrained(RUN_DIR)
+    presidio = PresidioBaseline()
+    repeats = 10 if quick else 40
+    rows = []
+    threads = torch.get_num_threads()
+    for n_tok in (128, 512):
+        text = _document(det.lm.tokenizer, n_tok)
+        ours = _times(lambda t=text: det.detect(t), repeats)
+        peer = _times(lambda t=text: presidio.detect(t), repeats)
+        for q in (50, 95):
+            rows.append(_row(f"latency p{q} {n_tok} tok", "ms", round(_pct(ours, q), 2), round(_pct(peer, q), 2),
+                             "presidio (offline patterns)", f"{threads} torch threads; {repeats} runs"))
+        # The bare truncated forward pass over the same windows the detector uses.
+        toks = [feat.tokenize(det.lm.tokenizer, text)]
+        layout = feat.SpecialLayout(det.lm.tokenizer)
+        batches = list(feat.window_batches(toks, layout, det.window, det.overlap, det.batch_windows))
+
+        def bare(batches=batches):
+            with torch.inference_mode():
+                for ids, mask, _ in batches:
+                    det.lm(ids, mask)
+
+        fwd = _times(bare, repeats)
+        overhead = statistics.median(ours) / statistics.median(fwd) - 1
+        rows.append(_row(f"overhead vs forward {n_tok} tok", "%", round(100 * overhead, 1), notes=(
+            f"median detect {statistics.median(ours):.1f} ms vs truncated forward {statistics.median(fwd):.1f} ms "
+            f"(layer {det.lm.layer}, {len(batches)} batch(es) of {det.window}-token windows); goal < 10 %")))
+    text512 = _document(det.lm.tokenizer, 512)
+    rows.append(_row("peak memory (process)", "MB", _peak_memory("ours", text512), _peak_memory("presidio", text512),
+                     "presidio (offline patterns)", "ru_maxrss of a fresh process that loads and runs 3 detections; "
+                     "goal < 1536 MB"))
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run(quick="--quick" in sys.argv):
+        print(r)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make demo`: train an SAE on the embedded all-MiniLM-L6-v2, fit PII probes on its latents,
+# evaluate them beside a raw-activation probe and Presidio, then detect + redact a sample document.
+#
+#   bash scripts/demo.sh [RUN_DIR]        (default models/sae-trained)
+#
+# Environment: PRESIDIO_DIR (default ../shared/data/presidio-research), PII_DATA_DIR (default
+# data/pii), RETRAIN=1 to retrain an SAE already present in RUN_DIR, SAE_PII (the CLI to use).
+set -euo pipefail
+
+RUN_DIR="${1:-models/sae-trained}"
+PRESIDIO_DIR="${PRESIDIO_DIR:-../shared/data/presidio-research}"
+DATA_DIR="${PII_DATA_DIR:-data/pii}"
+SAE_PII="${SAE_PII:-.venv/bin/sae-pii}"
+SAMPLE="trainer/sae_pii/samples/support_ticket.txt"
+export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+
+if [[ ! -f "$PRESIDIO_DIR/synth_dataset_v2.json" ]]; then
+  echo "error: presidio-research data not found in $PRESIDIO_DIR (synth_dataset_v2.json)." >&2
+  echo "       Set PRESIDIO_DIR to the folder holding the presidio-research files, e.g." >&2
+  echo "       PRESIDIO_DIR=/path/to/presidio-research make demo" >&2
+  exit 2
+fi
+command -v "$SAE_PII" >/dev/null 2>&1 || [[ -x "$SAE_PII" ]] || { echo "error: $SAE_PII not found: run make setup" >&2; exit 2; }
+
+started=$(date +%s)
+step() { printf '\n=== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+if [[ -f "$RUN_DIR/sae/cfg.json" && -z "${RETRAIN:-}" ]]; then
+  step "1/5 SAE: reusing $RUN_DIR (RETRAIN=1 to train again)"
+else
+  step "1/5 train the SAE (cpu-demo config) into $RUN_DIR"
+  "$SAE_PII" train --config cpu-demo --out-dir "$RUN_DIR"
+fi
+
+step "2/5 synthetic PII documents (split by template) into $DATA_DIR"
+"$SAE_PII" synth-data --out-dir "$DATA_DIR" --n-train 3000 --n-validation 600 --n-test 1000 --seed 0
+
+step "3/5 fit probes: SAE latents and raw activations"
+"$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl"
+
+step "4/5 evaluate: held-out synthetic templates + presidio-research (SAE probe | + rules | raw probe | Presidio)"
+"$SAE_PII" eval --model-dir "$RUN_DIR" --data "$DATA_DIR/test.jsonl" \
+  --data "$PRESIDIO_DIR/synth_dataset_v2.json" --data "$PRESIDIO_DIR/generated_large.json" \
+  --out "$RUN_DIR/eval.json"
+
+step "5/5 detect and redact $SAMPLE"
+echo "--- input"
+cat "$SAMPLE"
+echo "--- detected spans (SAE probe + rules)"
+"$SAE_PII" detect "$SAMPLE" --model-dir "$RUN_DIR" | .venv/bin/python -c '
+import json, sys
+for line in sys.stdin:
+    for s in json.loads(line)["spans"]:
+        print(f"{s[\"label\"]:<18} {s[\"score\"]:.2f}  {s[\"text\"]!r}")'
+echo "--- redacted (style=label)"
+"$SAE_PII" redact "$SAMPLE" --model-dir "$RUN_DIR" --style label | .venv/bin/python -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["text"])'
+step "done: artifacts in $RUN_DIR (probes/, eval.json)"

@@ -1,0 +1,152 @@
+"""Probe files (safetensors + JSON, no pickle), the detector API end to end on a tiny model, bad
+input, long input, redaction, and the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+
+import pytest
+import torch
+from sae_pii.pii.detector import SAEPIIDetector, redact_spans
+from sae_pii.pii.labels import CLASSES, LABELS
+from sae_pii.pii.probes import LinearProbe, ProbeInfo, load_probes, save_probes
+from sae_pii.pii.spans import PIISpan
+from safetensors.torch import load_file
+from typer.testing import CliRunner
+
+TEXT = "Hi Dana, call me at (415) 555-0134 or write to dana.k@example.com. SSN 536-22-8145."
+
+
+def test_probe_file_roundtrip(tmp_path):
+    torch.manual_seed(0)
+    probe = LinearProbe(n_features=7, context=2)
+    with torch.no_grad():
+        probe.weight.normal_()
+        probe.bias.normal_()
+    info = ProbeInfo(name="sae", feature="sae", context=2, n_features=7, thresholds={lab: 0.4 for lab in LABELS},
+                     file="sae.safetensors")
+    save_probes(tmp_path, {"sae": (probe, info)}, {"model_name": "m", "hook_layer": 1})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["probes.json", "sae.safetensors"]
+    meta, loaded = load_probes(tmp_path)
+    assert meta["classes"] == list(CLASSES) and meta["hook_layer"] == 1
+    back, back_info = loaded["sae"]
+    torch.testing.assert_close(back.weight, probe.weight)
+    assert back_info == info
+    feats = torch.randn(5, 7)
+    torch.testing.assert_close(back(feats), probe(feats))
+    assert set(load_file(str(tmp_path / "sae.safetensors"))) == {"weight", "bias"}
+
+
+def test_probe_files_are_checked(tmp_path):
+    with pytest.raises(FileNotFoundError, match="fit-probes"):
+        load_probes(tmp_path)
+    probe = LinearProbe(n_features=3, context=0)
+    info = ProbeInfo(name="raw", feature="raw", context=0, n_features=4, thresholds={lab: 0.5 for lab in LABELS},
+                     file="raw.safetensors")
+    save_probes(tmp_path, {"raw": (probe, info)}, {})
+    with pytest.raises(ValueError, match="does not match"):
+        load_probes(tmp_path)
+
+
+def test_probe_is_a_convolution_over_neighbours():
+    probe = LinearProbe(n_features=2, context=1)
+    with torch.no_grad():
+        probe.weight.zero_()
+        probe.weight[1, 0, 0] = 1.0  # class 1 reads feature 0 of the PREVIOUS token
+    feats = torch.tensor([[5.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    probs = probe(feats)
+    assert probs[1].argmax() == 1 and probs[0].argmax() != 1 and probs[2].argmax() != 1
+
+
+@pytest.fixture(scope="module")
+def detector(tiny_run_dir):
+    return SAEPIIDetector.from_pretrained(tiny_run_dir)
+
+
+def test_detect_returns_exact_spans(detector):
+    spans = detector.detect(TEXT)
+    assert isinstance(spans, list)
+    for s in spans:
+        assert isinstance(s, PIISpan) and s.label in LABELS and 0.0 <= s.score <= 1.0
+        assert TEXT[s.start:s.end] == s.text and s.text == s.text.strip()
+    assert detector.detect_batch([TEXT, "", TEXT]) == [spans, [], spans]
+
+
+def test_bad_input(detector):
+    assert detector.detect("") == []
+    with pytest.raises(TypeError, match="must be a str, got bytes"):
+        detector.detect(TEXT.encode())
+    with pytest.raises(TypeError, match="must be a str"):
+        detector.detect(None)
+    with pytest.raises(TypeError, match="list of str"):
+        detector.detect_batch(TEXT)
+    with pytest.raises(ValueError, match="redaction style"):
+        detector.redact(TEXT, style="blur")
+
+
+def test_long_text_goes_through_segments(detector, monkeypatch):
+    import sae_pii.pii.detector as det_mod
+
+    monkeypatch.setattr(det_mod, "SEGMENT_CHARS", 600)
+    monkeypatch.setattr(det_mod, "SEGMENT_OVERLAP", 200)
+    text = "\n".join([TEXT] * 40)
+    spans = detector.detect(text)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_from_pretrained_errors(tmp_path, tiny_run_dir):
+    with pytest.raises(FileNotFoundError, match="no such run directory"):
+        SAEPIIDetector.from_pretrained(tmp_path / "nope")
+    shutil.copytree(tiny_run_dir / "sae", tmp_path / "run" / "sae")
+    with pytest.raises(FileNotFoundError, match="fit-probes"):
+        SAEPIIDetector.from_pretrained(tmp_path / "run")
+    with pytest.raises(ValueError, match="available"):
+        SAEPIIDetector.from_pretrained(tiny_run_dir, probe="xgboost")
+
+
+def test_redaction_styles():
+    text = "Dana at 555-0134, again Dana"
+    spans = [PIISpan(0, 4, "PERSON", 0.9, "Dana"), PIISpan(8, 16, "PHONE_NUMBER", 0.9, "555-0134"),
+             PIISpan(24, 28, "PERSON", 0.9, "Dana")]
+    assert redact_spans(text, spans, "label") == "<PERSON> at <PHONE_NUMBER>, again <PERSON>"
+    assert redact_spans(text, spans, "mask") == "**** at ********, again ****"
+    hashed = redact_spans(text, spans, "hash", salt="s")
+    tags = [w.strip(",") for w in hashed.split() if w.startswith("<")]
+    assert tags[0] == tags[2] != tags[1]  # same value, same tag: stable pseudonyms
+    assert redact_spans(text, spans, "hash", salt="s") == hashed
+    assert redact_spans(text, spans, "hash", salt="t") != hashed
+    assert "Dana" not in hashed
+
+
+def test_cli_detect_redact_eval(tiny_run_dir, tmp_path):
+    from sae_pii.cli import app
+    from sae_pii.pii.datasets import write_jsonl
+    from sae_pii.pii.synth import generate
+
+    runner = CliRunner()
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"text": TEXT}) + "\n" + json.dumps({"text": "nothing here"}) + "\n")
+    res = runner.invoke(app, ["detect", str(inp), "--model-dir", str(tiny_run_dir)])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert len(lines) == 2 and all("spans" in x for x in lines)
+    res = runner.invoke(app, ["redact", "-", "--model-dir", str(tiny_run_dir), "--style", "mask"], input=TEXT)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout.splitlines()[0])
+    assert len(out["text"]) == len(TEXT)
+    data = tmp_path / "test.jsonl"
+    write_jsonl(generate(6, "test", 0), data)
+    res = runner.invoke(app, ["eval", "--data", str(data), "--model-dir", str(tiny_run_dir), "--systems", "sae,raw",
+                              "--json", "--latency-docs", "2"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    scores = report["datasets"][str(data)]
+    assert set(scores) == {"sae", "raw"}
+    assert set(scores["sae"]["exact_span"]["per_label"]) == set(LABELS)
+    assert scores["sae"]["latency_ms"]["p95"] >= scores["sae"]["latency_ms"]["p50"] > 0
+    res = runner.invoke(app, ["eval", "--data", str(tmp_path / "missing.jsonl"), "--model-dir", str(tiny_run_dir)])
+    assert res.exit_code == 2 and "no such file" in res.output
