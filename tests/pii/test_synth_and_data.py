@@ -61,7 +61,14 @@ def test_split_by_template_is_disjoint():
     ids = {k: {t.id for t in v} for k, v in splits.items()}
     assert not ids["train"] & ids["test"] and not ids["train"] & ids["validation"] and not ids["validation"] & ids["test"]
     used = {d.meta["template"] for d in generate(200, "test", seed=0)}
-    assert used <= ids["test"]
+    composed = {t for t in used if t.startswith(("mixed-", "keyvalue-"))}
+    assert composed == {"mixed-test", "keyvalue-test"}
+    assert used - composed <= ids["test"]
+    # The frames and keys of compositional documents are split the same way.
+    from sae_pii.pii.synth import _FRAMES, _split_items
+
+    for frames in _FRAMES.values():
+        assert not set(_split_items(frames, "train")) & set(_split_items(frames, "test"))
     # Every kind keeps templates in train and holds some out for test.
     kinds = lambda split: {t.kind for t in splits[split]}
     assert kinds("test") == kinds("train")
