@@ -30,7 +30,7 @@ def test_unknown_model_path(config_file, tmp_path):
 
 def test_layer_out_of_range_names_the_valid_range(config_file, tmp_path):
     code, out = train(config_file, tmp_path / "run", "--set", "model.layer=9")
-    assert code != 0
+    assert code == 2
     assert "has 4 blocks: valid layers are 0..3" in out
 
 

@@ -73,14 +73,20 @@ def test_early_stopping_reports_tokens_and_cost_saved(tiny_config, tmp_path):
     assert (tmp_path / "run" / "sae_final.pt").exists()
 
 
-def test_relu_architecture_trains_with_l1(tiny_config, tmp_path):
-    cfg = tiny_config(sae={"architecture": "relu", "l1_coefficient": 0.5})
+@pytest.mark.parametrize("arch", ["relu", "batchtopk"])
+def test_other_architectures_train(arch, tiny_config, tmp_path):
+    cfg = tiny_config(sae={"architecture": arch, "l1_coefficient": 0.5})
     result = train(cfg, tmp_path / "run")
     steps = json.loads((tmp_path / "run" / "training_history.json").read_text())["steps"]
     assert steps[-1]["fvu"] < steps[0]["fvu"]
-    assert steps[-1]["l1_loss"] > 0
-    assert SparseAutoencoder.from_pretrained(tmp_path / "run").cfg.architecture == "relu"
-    assert result.summary["final_val_l0"] < 256
+    sae = SparseAutoencoder.from_pretrained(tmp_path / "run")
+    assert sae.cfg.architecture == arch
+    if arch == "relu":
+        assert steps[-1]["l1_loss"] > 0
+        assert result.summary["final_val_l0"] < 256
+    else:  # k per token on average over the batch; a threshold for inference
+        assert steps[-1]["l0"] == pytest.approx(8.0)
+        assert sae.cfg.threshold is not None and sae.cfg.threshold > 0
 
 
 def test_lr_schedule_warms_up_holds_and_decays_to_zero():
@@ -116,3 +122,21 @@ def test_dotted_overrides_and_clear_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
     assert TrainConfig().planned_steps() == 2_000_000 // 4096 + 1
+
+
+def test_spliced_ce_eval_identity_zero_and_a_trained_sae(tiny_config, tiny_llama_dir, tmp_path):
+    from sae_pii.splice import _load_causal_lm, spliced_ce
+
+    model, tok = _load_causal_lm(tiny_llama_dir, "cpu", None)
+    texts = ["my name is john smith and my email is john@example.com", "call me at 555 0100 please"]
+    exact = spliced_ce(model, tok, 2, texts, lambda x: x)
+    assert exact["ce_sae"] == pytest.approx(exact["ce_clean"], abs=1e-5)
+    assert exact["ce_loss_recovered"] == pytest.approx(1.0, abs=1e-4)
+    assert spliced_ce(model, tok, 2, texts, torch.zeros_like)["ce_loss_recovered"] == pytest.approx(0.0, abs=1e-6)
+
+    result = train(tiny_config(eval_ce=True, eval_ce_documents=16), tmp_path / "run")
+    s = result.summary
+    assert s["final_ce_tokens"] > 0
+    assert s["final_ce_clean"] < s["final_ce_zero_ablation"]
+    assert -1.0 < s["final_ce_loss_recovered"] <= 1.0
+    assert _load_causal_lm("all-MiniLM-L6-v2", "cpu", None) == (None, None)  # an encoder: nothing to recover

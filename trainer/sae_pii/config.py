@@ -102,6 +102,10 @@ class TrainConfig:
     """auto (GPU when there is one), cpu or cuda."""
     trackers: list[str] = field(default_factory=list)
     """accelerate trackers, e.g. [tensorboard] or [wandb] (the package must be installed)."""
+    eval_ce: bool = False
+    """Causal LMs: at the end, splice the SAE into the full model and report CE loss recovered."""
+    eval_ce_documents: int = 64
+    """Documents (from the start of the data, where validation comes from) for eval_ce."""
     cost_per_hour_usd: float = 1.29
     """Price of the machine the run uses (Lambda A100 80GB: $1.29/h), for the cost report."""
     seed: int = 0
@@ -350,7 +354,7 @@ def validate(cfg: TrainConfig) -> None:
 
 # Options that may change between a run and its --resume without breaking exactness.
 RESUME_MUTABLE = {"progress", "trackers", "checkpoint_every", "keep_checkpoints", "total_tokens",
-                  "early_stopping", "cost_per_hour_usd"}
+                  "early_stopping", "cost_per_hour_usd", "eval_ce", "eval_ce_documents"}
 
 
 def resume_differences(saved: dict, new: dict) -> list[str]:

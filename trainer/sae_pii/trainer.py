@@ -98,8 +98,11 @@ def build_stream(cfg: TrainConfig, accelerator):
     from sae_pii.activations import ActivationStream
     from sae_pii.lm import TruncatedLM
 
-    lm = TruncatedLM.from_pretrained(cfg.model.name, cfg.model.layer, device=accelerator.device,
-                                     dtype=cfg.model.dtype)
+    try:
+        lm = TruncatedLM.from_pretrained(cfg.model.name, cfg.model.layer, device=accelerator.device,
+                                         dtype=cfg.model.dtype)
+    except ValueError as exc:  # layer out of range, no fast tokenizer: the config has to change
+        raise ConfigError(str(exc)) from exc
     stream = ActivationStream(lm, cfg.data, batch_size=cfg.optim.batch_size, device=accelerator.device,
                               rank=accelerator.process_index, world_size=accelerator.num_processes)
     return lm, stream
@@ -502,6 +505,8 @@ class Trainer:
         summary["final_dead_fraction"] = dead.dead_fraction()
         summary["best_val_fvu"] = early.best
         summary.update(self._savings(summary, rate))
+        if cfg.eval_ce and self.is_main:
+            summary.update(self._spliced_eval())
         self.history.summary = summary
         if self.is_main:
             final = self.sae.folded_copy()
@@ -529,6 +534,20 @@ class Trainer:
         acc.wait_for_everyone()
         self.say(_report(summary, self.out_dir))
         return TrainResult(self.out_dir, self.step, self.tokens, reason, summary, self.last_checkpoint, self.sae)
+
+    def _spliced_eval(self) -> dict:
+        from sae_pii.splice import evaluate_spliced
+
+        cfg = self.cfg
+        result = evaluate_spliced(self.sae, cfg.data, cfg.model.name, cfg.model.layer, cfg.eval_ce_documents,
+                                  device=self.acc.device, dtype=cfg.model.dtype)
+        if result is None:
+            self.say(f"eval_ce: {cfg.model.name} is not a causal LM, no CE loss to recover")
+            return {"final_ce_loss_recovered": None}
+        self.say(f"spliced into {cfg.model.name}: CE {result['ce_clean']:.4f} clean, {result['ce_sae']:.4f} with "
+                 f"the SAE, {result['ce_zero_ablation']:.4f} zero-ablated: "
+                 f"{100 * result['ce_loss_recovered']:.1f}% of the CE loss recovered")
+        return {f"final_{k}": v for k, v in result.items()}
 
     def _savings(self, summary: dict, rate: float) -> dict:
         """Tokens, time and money early stopping saved against the planned budget, from the
