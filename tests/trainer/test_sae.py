@@ -168,3 +168,22 @@ def test_config_rejects_impossible_shapes():
         SAEConfig(d_in=8, d_sae=16, k=32)
     with pytest.raises(ValueError, match="unknown SAE architecture"):
         SAEConfig(d_in=8, d_sae=16, architecture="gated")
+
+
+def test_gpu_decode_path_gives_the_dense_losses_and_gradients():
+    """The embedding_bag decode (used on GPU) against the dense matmul (used on CPU)."""
+    x = activations(n=256)
+    dead = torch.zeros(96, dtype=torch.bool)
+    dead[::3] = True
+    grads = {}
+    for gather in (False, True):
+        sae = trained_like("topk").train()
+        sae.gather_decode = gather
+        out = sae(x, dead_mask=dead)
+        assert out.auxk_loss > 0
+        out.loss.backward()
+        grads[gather] = (out.loss.detach(), out.x_hat.detach(), {n: p.grad.clone() for n, p in sae.named_parameters()})
+    torch.testing.assert_close(grads[True][0], grads[False][0])
+    torch.testing.assert_close(grads[True][1], grads[False][1], rtol=1e-4, atol=1e-4)
+    for name in grads[False][2]:
+        torch.testing.assert_close(grads[True][2][name], grads[False][2][name], rtol=1e-4, atol=1e-5)

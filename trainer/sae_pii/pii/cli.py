@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
         n_train: Annotated[int, typer.Option(min=1)] = 3000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
-        epochs: Annotated[int, typer.Option(min=1)] = 15,
+        epochs: Annotated[int, typer.Option(min=1)] = 8,
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe reads")] = 3,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both")] = "sae,raw",
         device: Annotated[str, typer.Option()] = "cpu",
