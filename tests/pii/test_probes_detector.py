@@ -39,6 +39,31 @@ def test_probe_file_roundtrip(tmp_path):
     assert set(load_file(str(tmp_path / "sae.safetensors"))) == {"weight", "bias"}
 
 
+def test_selected_features_roundtrip(tmp_path):
+    import numpy as np
+
+    from sae_pii.pii.probes import select_features
+
+    torch.manual_seed(0)
+    feats = [torch.rand(20, 10) * 0.1 for _ in range(5)]
+    labels = [np.zeros(20, dtype=np.int64) for _ in range(5)]
+    for f, lab in zip(feats, labels):
+        lab[:5] = 1
+        f[:5, 7] += 3.0  # feature 7 fires on PERSON tokens only
+    index = select_features(feats, labels, 3)
+    assert 7 in index.tolist() and index.tolist() == sorted(index.tolist())
+    probe = LinearProbe(n_features=3, context=1, feature_index=index)
+    with torch.no_grad():
+        probe.weight.normal_()
+    info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3, thresholds={lab: 0.5 for lab in LABELS},
+                     file="sae.safetensors")
+    save_probes(tmp_path, {"sae": (probe, info)}, {})
+    back = load_probes(tmp_path)[1]["sae"][0]
+    assert back.feature_index.tolist() == index.tolist()
+    full = torch.randn(4, 10)
+    torch.testing.assert_close(back(full), probe(full))
+
+
 def test_probe_files_are_checked(tmp_path):
     with pytest.raises(FileNotFoundError, match="fit-probes"):
         load_probes(tmp_path)

@@ -62,9 +62,12 @@ def test_short_training_on_a_tiny_llama_reduces_fvu_and_writes_the_run_dir(tiny_
 def test_early_stopping_reports_tokens_and_cost_saved(tiny_config, tmp_path):
     # min_delta larger than any possible improvement: the second evaluation already stops.
     cfg = tiny_config(early_stopping={"enabled": True, "patience": 1, "min_delta": 10.0},
-                      cost_per_hour_usd=2.0, eval_every=4)
+                      cost_per_hour_usd=2.0, eval_every=4, log_every=3)
     result = train(cfg, tmp_path / "run")
     s = result.summary
+    steps = json.loads((tmp_path / "run" / "training_history.json").read_text())["steps"]
+    # Evaluations follow eval_every, whatever log_every is.
+    assert [(r["step"], "val_fvu" in r) for r in steps] == [(3, False), (4, True), (6, False), (8, True)]
     assert result.stopped_reason == "early_stopping"
     assert s["steps"] == 8 and s["trained_tokens"] == 8 * 128
     assert s["tokens_saved"] == s["planned_tokens"] - s["trained_tokens"] == 16 * 128
@@ -136,7 +139,9 @@ def test_spliced_ce_eval_identity_zero_and_a_trained_sae(tiny_config, tiny_llama
 
     result = train(tiny_config(eval_ce=True, eval_ce_documents=16), tmp_path / "run")
     s = result.summary
+    # A random tiny Llama barely uses its layers, so only the bookkeeping is checked here; the
+    # identity / zero splices above check the mechanics.
     assert s["final_ce_tokens"] > 0
-    assert s["final_ce_clean"] < s["final_ce_zero_ablation"]
-    assert -1.0 < s["final_ce_loss_recovered"] <= 1.0
+    expected = (s["final_ce_zero_ablation"] - s["final_ce_sae"]) / (s["final_ce_zero_ablation"] - s["final_ce_clean"])
+    assert s["final_ce_loss_recovered"] == pytest.approx(expected)
     assert _load_causal_lm("all-MiniLM-L6-v2", "cpu", None) == (None, None)  # an encoder: nothing to recover

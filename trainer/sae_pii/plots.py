@@ -11,6 +11,8 @@ PANELS = [
     ("dead_fraction", "dead-latent fraction", None),
     ("auxk_loss", "AuxK loss", None),
     ("lr", "learning rate", None),
+    ("tokens_per_s", "throughput (tokens/s)", None),
+    ("val_never_fired_fraction", "never fired on validation", None),
 ]
 
 
@@ -22,7 +24,7 @@ def plot_training_curves(steps: list[dict], path: str | Path, title: str = "") -
 
     from sae_pii.atomic import atomic_file
 
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    fig, axes = plt.subplots(2, 4, figsize=(17, 7))
     for ax, (key, label, val_key) in zip(axes.flat, PANELS):
         rows = [r for r in steps if key in r]
         ax.plot([r["tokens"] / 1e6 for r in rows], [r[key] for r in rows], label="train")

@@ -280,9 +280,7 @@ class SparseAutoencoder(nn.Module):
             self.W_enc.data *= s
             self.W_dec.data /= s
             self.b_dec.data /= s
-            if self.cfg.threshold is not None:
-                pass  # pre-activations are unchanged by the fold, so the threshold is too
-            self.cfg.input_scale = 1.0
+            self.cfg.input_scale = 1.0  # pre-activations are unchanged, so a batchtopk threshold is too
         return self
 
     def folded_copy(self) -> SparseAutoencoder:

@@ -319,10 +319,11 @@ class Trainer:
                 dead.update(fired, step_tokens)
 
                 last = self.step >= total_steps
-                if self.step % cfg.log_every == 0 or last:
+                do_eval = self.step % cfg.eval_every == 0 or last
+                if self.step % cfg.log_every == 0 or do_eval:
                     self._check_finite(first_bad_step)
                     row = self._log_row(sums, dead, scheduler, throughput)
-                    if self.step % cfg.eval_every == 0 or last:
+                    if do_eval:
                         row.update(self._evaluate(val))
                         if early.update(row["val_fvu"], self.step) and not last:
                             reason = "early_stopping"

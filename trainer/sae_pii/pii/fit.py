@@ -18,7 +18,15 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
-from sae_pii.pii.probes import LinearProbe, ProbeInfo, ProbeTrainConfig, pack, save_probes, train_probe
+from sae_pii.pii.probes import (
+    LinearProbe,
+    ProbeInfo,
+    ProbeTrainConfig,
+    pack,
+    save_probes,
+    select_features,
+    train_probe,
+)
 from sae_pii.pii.spans import Document
 
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
@@ -75,16 +83,22 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             if sae is None:
                 raise ValueError("an SAE is needed for the 'sae' probe")
             f_train, f_val = sae_features(sae, acts_train), sae_features(sae, acts_val)
-            # A topk SAE has exactly k active latents per token: storing k loses nothing.
-            keep = sae.cfg.k if sae.cfg.architecture == "topk" else min(cfg.sparse_keep, sae.cfg.d_sae)
-            packed = pack(f_train, lab_train, cfg.context, sparse_keep=keep)
+            # "Sparse probe": read only the latents that separate PII classes from the rest
+            # (cheaper to fit and to run, and fewer ways to memorise templates).
+            index = select_features(f_train, lab_train, cfg.select_features)
+            f_train = [f[:, index] for f in f_train]
+            packed = pack(f_train, lab_train, cfg.context)
         else:
             f_train, f_val = acts_train, acts_val
             packed = pack(f_train, lab_train, cfg.context)
         del f_train
-        log(f"probe on {kind} features ({packed.n_features} per token, context +-{cfg.context}):")
+        log(f"probe on {kind} features ({packed.n_features} per token"
+            + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
+            + f", context +-{cfg.context}):")
         probe = train_probe(packed, cfg, log=log)
         del packed
+        if kind == "sae":
+            probe.feature_index = index
         probs_val = probe_probs(probe, f_val)
         thresholds, val_probe = choose_thresholds(val_docs, tok_val, probs_val, validators=False)
         _, val_rules = choose_thresholds(val_docs, tok_val, probs_val, validators=True)

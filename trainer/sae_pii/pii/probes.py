@@ -41,15 +41,19 @@ class ProbeTrainConfig:
     chunk_tokens: int = 1024
     batch_chunks: int = 2
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
+    select_features: int = 512  # the SAE probe reads this many latents, chosen by select_features()
     seed: int = 0
 
 
 class LinearProbe(torch.nn.Module):
-    def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES)):
+    def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES),
+                 feature_index: torch.Tensor | None = None):
         super().__init__()
         self.context = context
         self.weight = torch.nn.Parameter(torch.zeros(n_classes, n_features, 2 * context + 1))
         self.bias = torch.nn.Parameter(torch.zeros(n_classes))
+        # Which input features the probe reads (selected SAE latents); None: all of them.
+        self.register_buffer("feature_index", feature_index, persistent=False)
 
     @property
     def n_features(self) -> int:
@@ -78,6 +82,8 @@ class LinearProbe(torch.nn.Module):
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
         """[T, F] features of one document -> [T, C] class probabilities (zero features past the edges)."""
         c = self.context
+        if self.feature_index is not None:
+            feats = feats[:, self.feature_index]
         padded = F.pad(feats, (0, 0, c, c))
         return self.logits_padded(padded).softmax(-1)
 
@@ -177,6 +183,28 @@ def pack(
     return PackedFeatures(dense, idx, val, n_feat, labels)
 
 
+def select_features(feats: list[torch.Tensor], labels: list[np.ndarray], n_keep: int) -> torch.Tensor:
+    """The n_keep features whose class means differ most from the not-PII mean, in units of the
+    feature's RMS (max over the PII classes): the probe reads only these (sorted indices)."""
+    n_feat = feats[0].shape[1]
+    sums = torch.zeros((len(CLASSES), n_feat))
+    counts = torch.zeros(len(CLASSES))
+    sq = torch.zeros(n_feat)
+    n = 0
+    for f, lab in zip(feats, labels):
+        lab_t = torch.as_tensor(lab)
+        ok = lab_t >= 0
+        sums.index_add_(0, lab_t[ok], f[ok].float())
+        counts += torch.bincount(lab_t[ok], minlength=len(CLASSES)).float()
+        sq += (f[ok].float() ** 2).sum(0)
+        n += int(ok.sum())
+    means = sums / counts.clamp_min(1)[:, None]
+    rms = (sq / max(n, 1)).sqrt()
+    present = counts[1:] > 0
+    score = ((means[1:][present] - means[0]).abs() / (rms + 1e-6)).max(0).values
+    return score.topk(min(n_keep, n_feat)).indices.sort().values
+
+
 def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> LinearProbe:
     """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW."""
     torch.manual_seed(cfg.seed)
@@ -238,7 +266,10 @@ def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[LinearProbe,
     for name, (probe, info) in probes.items():
         target = out / info.file
         tmp = out / f".{info.file}.tmp"
-        save_file({"weight": probe.weight.detach().contiguous(), "bias": probe.bias.detach().contiguous()},
+        tensors = {"weight": probe.weight.detach().contiguous(), "bias": probe.bias.detach().contiguous()}
+        if probe.feature_index is not None:
+            tensors["feature_index"] = probe.feature_index.to(torch.int64).contiguous()
+        save_file(tensors,
                   str(tmp), metadata={"feature": info.feature, "context": str(info.context)})
         os.replace(tmp, target)
         infos[name] = asdict(info)
@@ -268,7 +299,10 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
         w, b = tensors["weight"], tensors["bias"]
         if w.shape != (len(CLASSES), info.n_features, 2 * info.context + 1) or b.shape != (len(CLASSES),):
             raise ValueError(f"{d / info.file}: weight {tuple(w.shape)} does not match {PROBES_JSON}")
-        probe = LinearProbe(info.n_features, info.context)
+        index = tensors.get("feature_index")
+        if index is not None and (index.ndim != 1 or len(index) != info.n_features):
+            raise ValueError(f"{d / info.file}: feature_index has shape {tuple(index.shape)}, expected ({info.n_features},)")
+        probe = LinearProbe(info.n_features, info.context, feature_index=index)
         with torch.no_grad():
             probe.weight.copy_(w)
             probe.bias.copy_(b)
