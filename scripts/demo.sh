@@ -52,7 +52,7 @@ echo "--- detected spans (SAE probe + rules)"
 import json, sys
 for line in sys.stdin:
     for s in json.loads(line)["spans"]:
-        print(f"{s[\"label\"]:<18} {s[\"score\"]:.2f}  {s[\"text\"]!r}")'
+        print("%-18s %.2f  %r" % (s["label"], s["score"], s["text"]))'
 echo "--- redacted (style=label)"
 "$SAE_PII" redact "$SAMPLE" --model-dir "$RUN_DIR" --style label | .venv/bin/python -c '
 import json, sys

@@ -39,7 +39,7 @@ def test_empty_dataset(config_file, tmp_path):
     empty.write_text("")
     code, out = train(config_file, tmp_path / "run", "--set", f"data.dataset={empty}")
     assert code != 0
-    assert str(empty) in out
+    assert str(empty) in out and "is empty" in out
 
 
 def test_unreadable_dataset_file(config_file, tmp_path):

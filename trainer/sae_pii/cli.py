@@ -18,21 +18,11 @@ app = typer.Typer(
 
 
 def _register_all() -> None:
-    from sae_pii import train_cli
+    from sae_pii import container_cli, train_cli
+    from sae_pii.pii import cli as pii_cli
 
-    train_cli.register(app)
-    try:
-        from sae_pii.pii import cli as pii_cli
-    except ImportError:  # pragma: no cover - during bootstrap only
-        pii_cli = None
-    if pii_cli is not None:
-        pii_cli.register(app)
-    try:
-        from sae_pii import container_cli
-    except ImportError:  # pragma: no cover - during bootstrap only
-        container_cli = None
-    if container_cli is not None:
-        container_cli.register(app)
+    for module in (train_cli, pii_cli, container_cli):
+        module.register(app)
 
 
 _register_all()

@@ -120,6 +120,8 @@ def _check_readable(files: list[str]) -> str:
     for f in files:
         if not os.access(f, os.R_OK):
             raise DatasetError(f"dataset file {f!r} is not readable (check its permissions)")
+        if os.path.getsize(f) == 0:
+            raise DatasetError(f"dataset file {f!r} is empty: point data.dataset at files holding text")
     return builders.pop()
 
 
