@@ -41,7 +41,6 @@ def test_probe_file_roundtrip(tmp_path):
 
 def test_selected_features_roundtrip(tmp_path):
     import numpy as np
-
     from sae_pii.pii.probes import select_features
 
     torch.manual_seed(0)

@@ -32,8 +32,8 @@ from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
 SEPARATORS = set(',;|"=<>[]{}')
-LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|>)]}")
-TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<([{")
+LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
+TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
 NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: two in a row are two
 ABBREVIATION = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
 
@@ -142,14 +142,22 @@ def decode(
     while k < len(words):
         s, e, _, is_pii, cls = words[k]
         if not is_pii:
-            if runs and runs[-1][-1] == k - 1 and k + 1 < len(words) and words[k + 1][3]:
-                nxt = words[k + 1]
+            if runs and runs[-1][-1] == k - 1:
+                # Inside one token group (no whitespace) up to 3 missed words are bridged:
+                # "203.0.113.77" with ".0." missed, "555-0192" with "-" missed.
+                j = k
+                while (j < len(words) and j - k < 3 and not words[j][3] and words[j - 1][1] == words[j][0]
+                       and text[words[j][0]:words[j][1]] not in SEPARATORS):
+                    j += 1
+                if j < len(words) and j > k and words[j][3] and words[j - 1][1] == words[j][0]:
+                    runs[-1].extend(range(k, j))
+                    k = j
+                    continue
+                nxt = words[k + 1] if k + 1 < len(words) else None
                 punct = not any(ch.isalnum() for ch in text[s:e]) and e - s <= 2
-                tight_ok = text[s:e] not in SEPARATORS  # a CSV comma between two values separates
-                tight = words[k - 1][1] == s and e == nxt[0] and tight_ok
-                same = words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
-                if punct and (tight or (same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4])
-                                        and _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]))):
+                same = nxt is not None and nxt[3] and words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
+                if punct and same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4]) and \
+                        _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]):
                     runs[-1].append(k)
             k += 1
             continue
@@ -172,8 +180,20 @@ def decode(
             pieces = [part]
             if CLASSES[cls] in NO_SPACE_LABELS:
                 pieces = _split_at_space(text, words, part)
+            if len(pieces) > 1:  # each piece of a split run gets its own label; equal neighbours rejoin
+                labelled = []
+                for piece in pieces:
+                    toks = [t for j in piece for t in words[j][2]]
+                    c = int(probs[toks, 1:].sum(0).argmax()) + 1
+                    if labelled and labelled[-1][0] == c and CLASSES[c] not in NO_SPACE_LABELS:
+                        labelled[-1][1].extend(piece)
+                    else:
+                        labelled.append((c, list(piece)))
+                pieces = [p for _, p in labelled]
             for piece in pieces:
                 toks = [t for j in piece for t in words[j][2]]
+                if len(pieces) > 1:
+                    cls = int(probs[toks, 1:].sum(0).argmax()) + 1
                 start, end = _trim(text, words[piece[0]][0], words[piece[-1]][1])
                 if end > start:
                     score = float(probs[toks, cls].mean())
@@ -189,7 +209,14 @@ def _split_run(text, words, run, probs) -> list[list[int]]:
         wa, wb = words[a], words[b]
         conf_a = probs[wa[2], wa[4]].mean() >= 0.5
         conf_b = probs[wb[2], wb[4]].mean() >= 0.5
-        if wa[1] < wb[0] and wa[3] and wb[3] and wa[4] != wb[4] and conf_a and conf_b:
+        gap = wa[1] < wb[0]
+        differ = wa[3] and wb[3] and wa[4] != wb[4]
+        # Split where two labels meet across whitespace if both are confident, or if one of them
+        # never holds whitespace ("Maria Gonzalez <maria@x.com>"); but digit groups separated by
+        # spaces stay together ("4539 1488 0343 6467"): they are one number far more often.
+        digits = text[wa[0]:wa[1]].isdigit() and text[wb[0]:wb[1]].isdigit()
+        no_space = CLASSES[wa[4]] in NO_SPACE_LABELS or CLASSES[wb[4]] in NO_SPACE_LABELS
+        if gap and differ and not digits and ((conf_a and conf_b) or no_space):
             parts.append([b])
         else:
             parts[-1].append(b)
