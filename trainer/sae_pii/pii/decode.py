@@ -35,6 +35,11 @@ SEPARATORS = set(',;|"=<>[]{}')
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
 NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: two in a row are two
+# Formats that are one unbroken string: a span that covers part of a whitespace-delimited word is
+# widened to the whole word (a missed ".14" at the end of an IP, a missed first piece of an IBAN).
+ATOMIC_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS", "US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE", "IBAN_CODE",
+                 "CREDIT_CARD", "PHONE_NUMBER"}
+SNAP_STOP = set(" \t\r\n\u00a0,;|\"'`=<>()[]{}/#")
 ABBREVIATION = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
 
 
@@ -198,9 +203,56 @@ def decode(
                 if end > start:
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
+    spans = _snap_atomic(text, [_with_initials(text, sp) for sp in spans])
     if validators:
         spans = apply_validators(text, spans)
     return spans
+
+
+INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]\. ?){1,2}$")
+
+
+def _with_initials(text: str, sp: PIISpan) -> PIISpan:
+    """A name's leading initials ("A. Pawlonka", "J.R. Smith") belong to the PERSON span: the probe
+    often leaves the lone letter out."""
+    if sp.label != "PERSON":
+        return sp
+    m = INITIALS_BEFORE.search(text, max(0, sp.start - 8), sp.start)
+    if m is None:
+        return sp
+    return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
+
+
+def _snap_atomic(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Widen spans of one-string formats to their whole word (stopping at whitespace, brackets,
+    quotes, separators and, except for IPv6, a colon: "IP:10.0.0.1"), re-trim, and merge spans
+    that now overlap (fragments of one entity)."""
+    out: list[PIISpan] = []
+    for sp in spans:
+        if sp.label in ATOMIC_LABELS:
+            stop = SNAP_STOP if sp.label == "IP_ADDRESS" else SNAP_STOP | {":"}
+            a, b = sp.start, sp.end
+            while a > 0 and text[a - 1] not in stop:
+                a -= 1
+            while b < len(text) and text[b] not in stop:
+                b += 1
+            a, b = _trim(text, a, b)
+            if b > a and (a, b) != (sp.start, sp.end):
+                sp = PIISpan(a, b, sp.label, sp.score, text[a:b])
+        if out and sp.start < out[-1].end:
+            prev = out[-1]
+            if prev.label == sp.label or sp.label in ATOMIC_LABELS:
+                keep = prev if prev.label in ATOMIC_LABELS or prev.score >= sp.score else sp
+                a, b = min(prev.start, sp.start), max(prev.end, sp.end)
+                out[-1] = PIISpan(a, b, keep.label, max(prev.score, sp.score), text[a:b])
+                continue
+            sp = PIISpan(prev.end, sp.end, sp.label, sp.score, text[prev.end:sp.end])
+            a, b = _trim(text, sp.start, sp.end)
+            if b <= a:
+                continue
+            sp = PIISpan(a, b, sp.label, sp.score, text[a:b])
+        out.append(sp)
+    return out
 
 
 def _split_run(text, words, run, probs) -> list[list[int]]:

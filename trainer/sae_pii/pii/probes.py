@@ -42,6 +42,9 @@ class ProbeTrainConfig:
     batch_chunks: int = 2
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
     select_features: int = 512  # the SAE probe reads this many latents, chosen by select_features()
+    l2: float = 0.0  # penalty on the squared weights (features RMS-scaled), against memorising templates
+    feature_dropout: float = 0.0  # dropout on input features while training
+    patience: int = 2  # with validation data: stop after this many epochs without a better loss
     seed: int = 0
 
 
@@ -117,21 +120,21 @@ class PackedFeatures:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def project(self, a: int, b: int, stacked: torch.Tensor) -> torch.Tensor:
-        """(rows [a, b) / scale) @ stacked; out-of-range rows are zero."""
+    def project(self, a: int, b: int, stacked: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
+        """(rows [a, b) / scale) @ stacked; out-of-range rows are zero; `dropout` on the features."""
         n = len(self)
         out = stacked.new_zeros((b - a, stacked.shape[1]))
         lo, hi = max(a, 0), min(b, n)
         if lo >= hi:
             return out
         if self.dense is not None:
-            part = (self.dense[lo:hi].float() / self.scale) @ stacked
+            part = F.dropout(self.dense[lo:hi].float() / self.scale, dropout, training=dropout > 0) @ stacked
         else:
             # Sparse rows x dense weights: k multiply-adds per token instead of d_sae (torch.sparse.mm
             # backpropagates into the dense weights).
             idx = self.idx[lo:hi].long()
             rows = torch.arange(hi - lo).repeat_interleave(idx.shape[1])
-            vals = (self.val[lo:hi].float() / self.scale[idx]).flatten()
+            vals = F.dropout((self.val[lo:hi].float() / self.scale[idx]).flatten(), dropout, training=dropout > 0)
             sparse = torch.sparse_coo_tensor(torch.stack([rows, idx.flatten()]), vals, (hi - lo, self.n_features),
                                              check_invariants=False)
             part = torch.sparse.mm(sparse, stacked)
@@ -205,8 +208,27 @@ def select_features(feats: list[torch.Tensor], labels: list[np.ndarray], n_keep:
     return score.topk(min(n_keep, n_feat)).indices.sort().values
 
 
-def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> LinearProbe:
-    """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW."""
+def _mean_loss(probe: LinearProbe, packed: PackedFeatures, chunk: int, class_w: torch.Tensor) -> float:
+    c, n = probe.context, len(packed)
+    total, count = 0.0, 0
+    with torch.no_grad():
+        stacked = probe.stacked_weight()
+        for a in range(0, n, chunk):
+            e = min(a + chunk, n)
+            y = packed.labels[a:e]
+            if (y >= 0).any():
+                loss = F.cross_entropy(probe.combine(packed.project(a - c, e + c, stacked)), y, weight=class_w,
+                                       ignore_index=IGNORE_INDEX, reduction="sum")
+                total += float(loss)
+                count += float(class_w[y[y >= 0]].sum())
+    return total / max(count, 1e-9)
+
+
+def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
+                val: PackedFeatures | None = None) -> LinearProbe:
+    """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW, an L2
+    penalty and feature dropout; with `val` (template-disjoint documents) the epoch with the best
+    validation loss is kept and training stops early when it stops improving."""
     torch.manual_seed(cfg.seed)
     packed.fit_scale()
     c = cfg.context
@@ -221,6 +243,7 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> Lin
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=max(steps_total, 1),
                                                 pct_start=0.1)
     gen = torch.Generator().manual_seed(cfg.seed)
+    best_loss, best_epoch, best_state = float("inf"), -1, None
     for epoch in range(cfg.epochs):
         order = torch.randperm(len(starts), generator=gen).tolist()
         total_loss, n_batches = 0.0, 0
@@ -230,17 +253,32 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print) -> Lin
             for j in order[b:b + cfg.batch_chunks]:
                 a = starts[j]
                 e = min(a + cfg.chunk_tokens, n)
-                logits.append(probe.combine(packed.project(a - c, e + c, stacked)))
+                logits.append(probe.combine(packed.project(a - c, e + c, stacked, cfg.feature_dropout)))
                 targets.append(packed.labels[a:e])
             loss = F.cross_entropy(torch.cat(logits), torch.cat(targets), weight=class_w, ignore_index=IGNORE_INDEX)
+            if cfg.l2:
+                loss = loss + cfg.l2 * probe.weight.pow(2).sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total_loss += float(loss.detach())
             n_batches += 1
-        if (epoch + 1) % max(cfg.epochs // 4, 1) == 0 or epoch == cfg.epochs - 1:
-            log(f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}")
+        msg = f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}"
+        if val is not None:
+            val.scale = packed.scale
+            v = _mean_loss(probe, val, cfg.chunk_tokens, class_w)
+            log(msg + f", validation loss {v:.4f}")
+            if v < best_loss:
+                best_loss, best_epoch = v, epoch
+                best_state = {k: t.detach().clone() for k, t in probe.state_dict().items()}
+            elif epoch - best_epoch >= cfg.patience:
+                log(f"  early stop: best validation loss at epoch {best_epoch + 1}")
+                break
+        elif (epoch + 1) % max(cfg.epochs // 4, 1) == 0 or epoch == cfg.epochs - 1:
+            log(msg)
+    if best_state is not None:
+        probe.load_state_dict(best_state)
     # Fold the feature scale into the weights: the saved probe reads unscaled features.
     with torch.no_grad():
         probe.weight.div_(packed.scale[None, :, None])
