@@ -42,16 +42,16 @@ def _run(args, env, tmp_path: Path, timeout: float = 120) -> tuple[int, str]:
     return code, log.read_text()
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+def _wait_for_checkpoint(checkpoints: Path, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    # Any periodic checkpoint will do: with keep_checkpoints=2 the first one can already be rotated
+    # away by the time a starved poller looks, so never wait for one particular step.
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not any(checkpoints.glob("step-*")):
         if proc.poll() is not None:
-            pytest.fail(
-                f"entrypoint exited ({proc.returncode}) before {path.name} appeared:\n{log.read_text()}"
-            )
+            pytest.fail(f"entrypoint exited ({proc.returncode}) before a checkpoint appeared:\n{log.read_text()}")
         if time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"{path} never appeared:\n{log.read_text()}")
+            pytest.fail(f"no checkpoint appeared in {checkpoints}:\n{log.read_text()}")
         time.sleep(0.05)
 
 
@@ -82,7 +82,7 @@ def test_sigterm_reaches_the_trainers_which_checkpoint_and_exit_cleanly(
     env = {**entrypoint_env, "SAE_PII_NUM_PROCESSES": str(processes)}
     proc = _start(["train", "--config", str(cfg), "--out-dir", str(out)], env, log)
     # Every process is inside the training loop once the first periodic checkpoint exists.
-    _wait_for(out / "checkpoints" / "step-5", proc, log)
+    _wait_for_checkpoint(out / "checkpoints", proc, log)
 
     os.kill(proc.pid, signal.SIGTERM)  # what `docker stop` sends to the container's entrypoint
     code = _finish(proc, timeout=60)

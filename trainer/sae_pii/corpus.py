@@ -15,12 +15,30 @@ import json
 import os
 import random
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from faker import Faker
 
 DEFAULT_SEED = 0
 PII_FRACTION = 0.5
+
+
+# Faker's date_this_year/date_of_birth/time are relative to *today*: the corpus would change from
+# one day (or minute) to the next. These draw from fixed ranges so a seed means one corpus.
+_CORPUS_YEAR = 2025
+
+
+def _recent_date(f: Faker) -> date:
+    return f.date_between_dates(date(_CORPUS_YEAR, 1, 1), date(_CORPUS_YEAR, 12, 31))
+
+
+def _birth_date(f: Faker, min_age: int, max_age: int) -> date:
+    return f.date_between_dates(date(_CORPUS_YEAR - max_age, 1, 1), date(_CORPUS_YEAR - min_age, 12, 31))
+
+
+def _clock_time(f: Faker) -> str:
+    return f"{f.random_int(0, 23):02d}:{f.random_int(0, 59):02d}"
 
 
 def _generic_news(f: Faker, r: random.Random) -> str:
@@ -75,7 +93,7 @@ def _pii_ticket(f: Faker, r: random.Random) -> str:
 
 def _pii_hr(f: Faker, r: random.Random) -> str:
     return (
-        f"Employee record\nName: {f.name()}\nDate of birth: {f.date_of_birth(minimum_age=20, maximum_age=65)}\n"
+        f"Employee record\nName: {f.name()}\nDate of birth: {_birth_date(f, 20, 65)}\n"
         f"SSN: {f.ssn()}\nHome address: {f.address().replace(chr(10), ', ')}\nPosition: {f.job()}\n"
         f"Emergency contact: {f.name()}, {f.phone_number()}\nNotes: {f.paragraph(nb_sentences=2)}"
     )
@@ -93,7 +111,7 @@ def _pii_invoice(f: Faker, r: random.Random) -> str:
 def _pii_shipping(f: Faker, r: random.Random) -> str:
     return (
         f"Your order {r.randint(100000, 999999)} has shipped! It will be delivered to {f.name()} at "
-        f"{f.street_address()}, {f.city()}, {f.state_abbr()} {f.zipcode()} on {f.date_this_year()}. "
+        f"{f.street_address()}, {f.city()}, {f.state_abbr()} {f.zipcode()} on {_recent_date(f)}. "
         f"If you are not home, the courier will call {f.phone_number()}. {f.sentence()}"
     )
 
@@ -112,9 +130,9 @@ def _pii_chat(f: Faker, r: random.Random) -> str:
 
 def _pii_appointment(f: Faker, r: random.Random) -> str:
     return (
-        f"Appointment confirmed for {f.name()} (DOB {f.date_of_birth(minimum_age=1, maximum_age=90)}, "
-        f"patient ID {f.bothify('??-######').upper()}) with Dr. {f.last_name()} on {f.date_this_year()} at "
-        f"{f.time(pattern='%H:%M')}. {f.paragraph(nb_sentences=2)} Reply to {f.email()} or call "
+        f"Appointment confirmed for {f.name()} (DOB {_birth_date(f, 1, 90)}, "
+        f"patient ID {f.bothify('??-######').upper()}) with Dr. {f.last_name()} on {_recent_date(f)} at "
+        f"{_clock_time(f)}. {f.paragraph(nb_sentences=2)} Reply to {f.email()} or call "
         f"{f.phone_number()} to reschedule."
     )
 
