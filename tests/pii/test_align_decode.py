@@ -127,3 +127,47 @@ def test_validator_snaps_email_boundaries():
     a = text.index("<")
     out = apply_validators(text, [PIISpan(a, a + 12, "EMAIL_ADDRESS", 0.8, text[a:a + 12])])
     assert [s.text for s in out] == ["jane.doe@example.org"]
+
+
+def _label_chars(minilm_tokenizer, text: str, marked: list[tuple[str, str]]):
+    """Token probabilities that put `label` on exactly the tokens inside each marked substring."""
+    tok = tokenize(minilm_tokenizer, text)
+    spans = []
+    for sub, label in marked:
+        a = text.index(sub)
+        spans.append(PIISpan(a, a + len(sub), label))
+    return tok, one_hot(token_labels(tok.offsets, spans))
+
+
+def test_atomic_formats_snap_to_the_whole_word(minilm_tokenizer):
+    """The probe missed the last piece of an IP and the first of a passport number: the span
+    still covers the whole string, without the '#' or ':' before it or the '.' after it."""
+    text = "Login from 172.16.250.144. Passport #D57712860 noted, ip:10.0.0.1"
+    tok, probs = _label_chars(minilm_tokenizer, text, [("172.16.250", "IP_ADDRESS"), ("712860", "US_PASSPORT"),
+                                                       ("10.0.0", "IP_ADDRESS")])
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
+    assert got == [("172.16.250.144", "IP_ADDRESS"), ("D57712860", "US_PASSPORT"), ("10.0.0.1", "IP_ADDRESS")]
+
+
+def test_initials_and_month_names_join_their_span(minilm_tokenizer):
+    text = "Signed A. Pawlonka, born Mar 4, 1980 and 11/19/1992."
+    tok, probs = _label_chars(minilm_tokenizer, text, [("Pawlonka", "PERSON"), ("4, 1980", "DATE_OF_BIRTH"),
+                                                       ("19/1992", "DATE_OF_BIRTH")])
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
+    assert got == [("A. Pawlonka", "PERSON"), ("Mar 4, 1980", "DATE_OF_BIRTH"), ("11/19/1992", "DATE_OF_BIRTH")]
+
+
+@pytest.mark.parametrize(("label", "value", "expected"), [
+    ("IBAN_CODE", "4111 1111 1111 1111", "CREDIT_CARD"), ("CREDIT_CARD", "DE89370400440532013000", "IBAN_CODE"),
+    ("PHONE_NUMBER", "123-45-6789", "US_SSN"), ("US_SSN", "123-45-6789", "US_SSN"),
+])
+def test_validators_settle_look_alike_labels(label, value, expected):
+    text = f"x {value} y"
+    out = apply_validators(text, [PIISpan(2, 2 + len(value), label, 0.9, value)])
+    assert [s.label for s in out] == [expected]
+
+
+def test_rule_layer_cuts_greetings_and_pronouns_from_names():
+    text = "Bonjour Tripti Dave. We agree."
+    spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]
+    assert [s.text for s in apply_validators(text, spans)] == ["Tripti Dave"]

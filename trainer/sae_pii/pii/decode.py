@@ -14,8 +14,16 @@
    leading "+" and an abbreviation's final "."). Score = mean probability of the label over
    the span's tokens.
 
-`validators=True` adds a separate rule layer for shapes with cheap exact checks (email syntax,
-Luhn, IBAN mod-97, IP parsing, 9-digit SSN): it snaps boundaries and drops spans that fail.
+5. Boundary repair (format grammar, no word lists): spans of one-string formats (email, IP, IBAN,
+   card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a
+   missed first or last word piece ("172.16.250" + ".144") does not cut the entity; a person's
+   leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span;
+   fragments that now overlap merge into one span.
+
+`validators=True` adds a separate rule layer (the "+ rules" rows of the evaluation): exact checks
+settle look-alike number labels (IBAN mod-97, then Luhn for a card, then the 3-2-4 SSN shape),
+pronouns/greetings are cut from PERSON spans (NOT_NAME), email/IP spans snap to a parseable
+string, and spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN) are dropped.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: t
 # Formats that are one unbroken string: a span that covers part of a whitespace-delimited word is
 # widened to the whole word (a missed ".14" at the end of an IP, a missed first piece of an IBAN).
 ATOMIC_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS", "US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE", "IBAN_CODE",
-                 "CREDIT_CARD", "PHONE_NUMBER"}
+                 "CREDIT_CARD", "PHONE_NUMBER", "DATE_OF_BIRTH"}
 SNAP_STOP = set(" \t\r\n\u00a0,;|\"'`=<>()[]{}/#")
 ABBREVIATION = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
 
@@ -203,13 +211,31 @@ def decode(
                 if end > start:
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
-    spans = _snap_atomic(text, [_with_initials(text, sp) for sp in spans])
+    spans = _snap_atomic(text, [_with_month(text, _with_initials(text, sp)) for sp in spans])
     if validators:
         spans = apply_validators(text, spans)
     return spans
 
 
 INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]\. ?){1,2}$")
+
+
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH_BEFORE = re.compile(r"(?i)(?:(?<=\W)|^)(?:\d{1,2}(?:st|nd|rd|th)?\s+)?" + MONTH + r",?\s+$")
+DAY_BEFORE = re.compile(r"(?:(?<=\s)|^)\d{1,2}(?:st|nd|rd|th)?\.?\s+$")
+MONTH_START = re.compile(r"(?i)" + MONTH + r"\b")
+
+
+def _with_month(text: str, sp: PIISpan) -> PIISpan:
+    """A date's month name and day ("Mar 4, 1980", "9 April 2027") belong to the date span."""
+    if sp.label != "DATE_OF_BIRTH":
+        return sp
+    m = MONTH_BEFORE.search(text, max(0, sp.start - 16), sp.start)
+    if m is None and MONTH_START.match(sp.text):
+        m = DAY_BEFORE.search(text, max(0, sp.start - 6), sp.start)
+    if m is None:
+        return sp
+    return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
 
 
 def _with_initials(text: str, sp: PIISpan) -> PIISpan:
@@ -230,7 +256,10 @@ def _snap_atomic(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out: list[PIISpan] = []
     for sp in spans:
         if sp.label in ATOMIC_LABELS:
-            stop = SNAP_STOP if sp.label == "IP_ADDRESS" else SNAP_STOP | {":"}
+            ipv6 = sp.label == "IP_ADDRESS" and ":" in sp.text
+            stop = SNAP_STOP if ipv6 else SNAP_STOP | {":"}
+            if sp.label == "DATE_OF_BIRTH":
+                stop = (SNAP_STOP - {"/"}) | {":"}
             a, b = sp.start, sp.end
             while a > 0 and text[a - 1] not in stop:
                 a -= 1
@@ -310,9 +339,57 @@ def _ip_ok(s: str) -> bool:
         return False
 
 
+NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
+SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
+
+
+def _relabel(sp: PIISpan) -> PIISpan:
+    """Look-alike number formats: an exact check decides between the labels the probe confuses
+    (a Luhn-valid 16-digit number is a card, not an IBAN; 123-45-6789 is an SSN, not a phone)."""
+    if sp.label not in NUMBER_LABELS:
+        return sp
+    t = sp.text
+    label = sp.label
+    if iban_ok(t):
+        label = "IBAN_CODE"
+    elif CARD_SHAPE.fullmatch(t) and luhn_ok(t):
+        label = "CREDIT_CARD"
+    elif SSN_SHAPE.fullmatch(t):
+        label = "US_SSN"
+    elif sp.label in ("CREDIT_CARD", "IBAN_CODE") and re.fullmatch(r"\(?\+?[\d ().-]{7,}", t) and \
+            len(re.sub(r"\D", "", t)) <= 12 and re.search(r"[ ().-]", t):
+        label = "PHONE_NUMBER"  # separated digits too short for a card and no IBAN letters
+    return sp if label == sp.label else PIISpan(sp.start, sp.end, label, sp.score, t)
+
+
+# Words that are never (part of) a name: pronouns, articles, greetings, yes/no, in a few languages.
+_NOT_NAME_WORDS = """
+i me my we us our you your he him his she her they them their it its this that who
+a an the and or of to from for with by at in on is are was be been yes no ok okay not
+hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
+le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
+"""
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+
+
+def _strip_non_names(text: str, sp: PIISpan) -> PIISpan | None:
+    if sp.label != "PERSON":
+        return sp
+    words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
+    keep = [w for w in words if text[w[0]:w[1]].strip(".,;:!?").lower() not in NOT_NAME]
+    if not keep:
+        return None
+    a, b = _trim(text, keep[0][0], keep[-1][1])
+    return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
+
+
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     for sp in spans:
+        sp = _strip_non_names(text, _relabel(sp))
+        if sp is None:
+            continue
         if sp.label == "EMAIL_ADDRESS":
             sp = _snap(text, sp, EMAIL)
         elif sp.label == "IP_ADDRESS":

@@ -86,7 +86,10 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             # "Sparse probe": read only the latents that separate PII classes from the rest
             # (cheaper to fit and to run, and fewer ways to memorise templates).
             index = select_features(f_train, lab_train, cfg.select_features)
-            f_train = [f[:, index] for f in f_train]
+            if len(index) < sae.cfg.d_sae:  # (all latents kept: no copy)
+                f_train = [f[:, index] for f in f_train]
+            else:
+                index = None
             packed = pack(f_train, lab_train, cfg.context)
         else:
             f_train, f_val = acts_train, acts_val
@@ -101,7 +104,9 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             probe.feature_index = index
         probs_val = probe_probs(probe, f_val)
         thresholds, val_probe = choose_thresholds(val_docs, tok_val, probs_val, validators=False)
-        _, val_rules = choose_thresholds(val_docs, tok_val, probs_val, validators=True)
+        # The rule layer runs on the same thresholds (one decode, not a second grid search).
+        val_rules = span_scores(val_docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
+                                           for d, tk, p in zip(val_docs, tok_val, probs_val)]).to_dict()
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
                          metrics={"validation_exact_span_micro_f1": val_probe["micro"]["f1"],

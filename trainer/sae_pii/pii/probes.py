@@ -41,9 +41,14 @@ class ProbeTrainConfig:
     chunk_tokens: int = 1024
     batch_chunks: int = 2
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
-    select_features: int = 512  # the SAE probe reads this many latents, chosen by select_features()
-    l2: float = 0.0  # penalty on the squared weights (features RMS-scaled), against memorising templates
-    feature_dropout: float = 0.0  # dropout on input features while training
+    # The SAE probe reads up to this many latents, chosen by select_features(). On held-out templates
+    # 512 latents gave 0.61 exact-span F1, 2048 and all 3072 0.63; feature dropout mattered more.
+    select_features: int = 4096
+    l2: float = 0.0  # penalty on the squared weights (features RMS-scaled); 1e-4 hurt, 1e-5 changed nothing
+    # Dropout on input features while training: the probe cannot lean on a few template-specific
+    # latents (held-out templates 0.63 -> 0.68 exact-span F1, presidio-research 0.39 -> 0.45).
+    # 0.5 beat 0.3 on the template-disjoint validation split (0.682 vs 0.670), so it is the default.
+    feature_dropout: float = 0.5
     patience: int = 2  # with validation data: stop after this many epochs without a better loss
     seed: int = 0
 
