@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
-from sae_pii.pii.decode import apply_validators, decode
+from sae_pii.pii.decode import _join_area_codes, apply_validators, decode
 from sae_pii.pii.features import tokenize
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, LABELS
 from sae_pii.pii.spans import PIISpan
@@ -171,3 +171,12 @@ def test_rule_layer_cuts_greetings_and_pronouns_from_names():
     text = "Bonjour Tripti Dave. We agree."
     spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]
     assert [s.text for s in apply_validators(text, spans)] == ["Tripti Dave"]
+
+
+def test_bracketed_area_code_joins_the_number_after_it():
+    text = "call (541) 555-0192 or 555-0100"
+    spans = [PIISpan(5, 10, "PHONE_NUMBER", 0.9, "(541)"), PIISpan(11, 19, "PHONE_NUMBER", 0.7, "555-0192"),
+             PIISpan(23, 31, "PHONE_NUMBER", 0.8, "555-0100")]
+    joined = _join_area_codes(text, spans)
+    assert [(s.start, s.end, s.text) for s in joined] == [(5, 19, "(541) 555-0192"), (23, 31, "555-0100")]
+    assert joined[0].score == 0.9

@@ -212,6 +212,7 @@ def decode(
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = _snap_atomic(text, [_with_month(text, _with_initials(text, sp)) for sp in spans])
+    spans = _join_area_codes(text, spans)
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -280,6 +281,23 @@ def _snap_atomic(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             if b <= a:
                 continue
             sp = PIISpan(a, b, sp.label, sp.score, text[a:b])
+        out.append(sp)
+    return out
+
+
+AREA_CODE = re.compile(r"^\+?\d{0,3}\s?\(\d{1,5}\)$")
+
+
+def _join_area_codes(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """A bracketed area code and the number after it are one phone number: "(541) 555-0192".
+    The brackets stop word-level widening, so the two halves arrive as separate spans."""
+    out: list[PIISpan] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == sp.label == "PHONE_NUMBER" and AREA_CODE.match(prev.text)
+                and text[prev.end:sp.start] in (" ", "")):
+            out[-1] = PIISpan(prev.start, sp.end, sp.label, max(prev.score, sp.score), text[prev.start:sp.end])
+            continue
         out.append(sp)
     return out
 
