@@ -76,6 +76,15 @@ class SAEConfig:
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
+def reconstruction_stats(x: Tensor, x_hat: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Residual, summed squared error, FVU (squared error over the batch's total variance) and MSE.
+    Shared by the dense forward and the sparse kernels so both report the same numbers."""
+    err = x - x_hat
+    sq_err = err.pow(2).sum()
+    fvu = sq_err / (x - x.mean(0)).pow(2).sum().clamp_min(1e-12)
+    return err, sq_err, fvu, sq_err / err.numel()
+
+
 class ForwardOutput(NamedTuple):
     x_hat: Tensor
     """Reconstruction, in the same (raw) space as the input."""
@@ -197,11 +206,7 @@ class SparseAutoencoder(nn.Module):
         else:
             xs_hat = latents @ self.W_dec + self.b_dec
 
-        err = xs - xs_hat
-        sq_err = err.pow(2).sum()
-        total_var = (xs - xs.mean(0)).pow(2).sum().clamp_min(1e-12)
-        fvu = sq_err / total_var
-        mse = sq_err / err.numel()
+        err, sq_err, fvu, mse = reconstruction_stats(xs, xs_hat)
         l0 = (latents > 0).float().sum(-1).mean()
         zero = fvu.new_zeros(())
 

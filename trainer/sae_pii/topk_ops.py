@@ -109,7 +109,7 @@ def topk_forward(sae, x: Tensor, dead_mask: Tensor | None = None):
     Same outputs and losses (fvu + auxk_coefficient * AuxK) and the same gradients as the dense
     forward, up to float rounding; `latents` is returned detached (it only feeds metrics).
     """
-    from sae_pii.sae import ForwardOutput
+    from sae_pii.sae import ForwardOutput, reconstruction_stats
 
     cfg = sae.cfg
     if cfg.architecture != "topk":
@@ -122,11 +122,7 @@ def topk_forward(sae, x: Tensor, dead_mask: Tensor | None = None):
     acts = vals.relu()
     xs_hat = sparse_decode(acts, idx, sae.W_dec) + sae.b_dec
 
-    err = xs - xs_hat
-    sq_err = err.pow(2).sum()
-    total_var = (xs - xs.mean(0)).pow(2).sum().clamp_min(1e-12)
-    fvu = sq_err / total_var
-    mse = sq_err / err.numel()
+    err, _, fvu, mse = reconstruction_stats(xs, xs_hat)
     l0 = (acts > 0).float().sum(-1).mean()
     auxk = fvu.new_zeros(())
     if dead_mask is not None and sae.training:
