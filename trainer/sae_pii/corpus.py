@@ -7,6 +7,9 @@ prose (news-style paragraphs, product reviews, meeting notes built from Faker's 
 lists) and half carry personal data in the places it shows up in practice: e-mails, support
 tickets, HR records, invoices, shipping notices, chat logs, appointment notes. The SAE only needs
 the residual stream of both kinds of text, so that PII features exist among its latents.
+
+These templates are deliberately not `sae_pii.pii.synth`'s: the probes are evaluated on synth
+templates they never saw, and an SAE trained on those same templates would blur that test.
 """
 
 from __future__ import annotations
