@@ -180,3 +180,30 @@ def test_bracketed_area_code_joins_the_number_after_it():
     joined = _join_area_codes(text, spans)
     assert [(s.start, s.end, s.text) for s in joined] == [(5, 19, "(541) 555-0192"), (23, 31, "555-0100")]
     assert joined[0].score == 0.9
+
+
+def test_name_and_address_words_in_one_run_make_one_span(minilm_tokenizer):
+    """A surname the probe calls an address ("Philippe" PERSON + "Hahn" STREET_ADDRESS) is one
+    entity labelled by its probability mass; a name next to a phone number stays two spans."""
+    text = "account holder Philippe Hahn, call 555-123-4567"
+    tok, probs = _label_chars(minilm_tokenizer, text, [("Philippe", "PERSON"), ("Hahn", "STREET_ADDRESS")])
+    tok2, probs2 = _label_chars(minilm_tokenizer, text, [("Philippe Hahn", "PERSON"), ("555-123-4567", "PHONE_NUMBER")])
+    assert [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)] == [("Philippe Hahn", "PERSON")]
+    assert [(s.text, s.label) for s in decode(text, tok2.offsets, probs2, HALF)] == [
+        ("Philippe Hahn", "PERSON"), ("555-123-4567", "PHONE_NUMBER")]
+
+
+def test_rule_layer_rebuilds_a_cut_iban_and_card():
+    """The probe cut a grouped IBAN into pieces with wrong labels and missed a card's last group:
+    the checksum finds the whole number; an invalid neighbour ("3872 0000") is not swallowed."""
+    iban = "ES32 4523 4941 7118 7044 3872"  # mod-97 valid
+    text = f"my iban is {iban} ok, card 4111 1111 1111 1111 thanks"
+    a = text.index(iban)
+    pieces = [PIISpan(a, a + 4, "US_DRIVER_LICENSE", 0.6, "ES32"),
+              PIISpan(a + 5, a + 19, "PHONE_NUMBER", 0.7, text[a + 5:a + 19]),
+              PIISpan(a + 25, a + 29, "US_PASSPORT", 0.5, "3872")]
+    c = text.index("4111")
+    card = PIISpan(c, c + 14, "CREDIT_CARD", 0.8, text[c:c + 14])
+    out = apply_validators(text, [*pieces, card])
+    assert [(s.text, s.label) for s in out] == [(iban, "IBAN_CODE"), ("4111 1111 1111 1111", "CREDIT_CARD")]
+    assert out[0].score == 0.7

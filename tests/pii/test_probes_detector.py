@@ -200,3 +200,50 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
     assert any("early stop" in line for line in lines)  # 40 epochs on a trivial task: it must stop early
     pred = probe(val_f[0]).argmax(-1)
     assert pred[10:14].tolist() == [2, 2, 2, 2] and (pred[:10] == 0).all()
+
+
+def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
+    from sae_pii.pii.features import tokenize
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+
+    text = "Bot: hi NASA, call McDonald\nat 555"
+    tok = tokenize(minilm_tokenizer, text)
+    shapes = token_shapes(text, tok.offsets)
+    assert shapes.shape == (len(tok.offsets), len(SHAPE_FEATURES))
+    col = {name: i for i, name in enumerate(SHAPE_FEATURES)}
+
+    def row(word):
+        i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
+        return {n for n, j in col.items() if shapes[i, j]}
+
+    assert row("Bot") == {"title", "line_start", "sentence_start"}
+    assert row("hi") == {"lower", "sentence_start"}  # after "Bot:"
+    assert row("NASA") == {"upper"}
+    assert row("McDonald") == {"title"}
+    assert row("at") == {"lower", "line_start", "sentence_start"}
+    assert row("555") == {"digit"}
+
+
+def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
+    from sae_pii.pii.shapes import SHAPE_FEATURES
+
+    torch.manual_seed(0)
+    n_shapes = len(SHAPE_FEATURES)
+    probe = LinearProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes)
+    with torch.no_grad():
+        probe.weight.normal_()
+    info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3 + n_shapes,
+                     thresholds={lab: 0.5 for lab in LABELS}, file="sae.safetensors", shapes=list(SHAPE_FEATURES))
+    save_probes(tmp_path, {"sae": (probe, info)}, {})
+    back, back_info = load_probes(tmp_path)[1]["sae"]
+    assert back.n_shapes == n_shapes and back_info.shapes == list(SHAPE_FEATURES)
+    feats, shapes = torch.randn(4, 6), torch.randint(0, 2, (4, n_shapes)).float()
+    torch.testing.assert_close(back(feats, shapes), probe(feats, shapes))
+    assert not torch.allclose(back(feats, shapes), back(feats, 1 - shapes))  # the shapes are read
+    with pytest.raises(ValueError, match="token shapes"):
+        back(feats)
+    meta = json.loads((tmp_path / "probes.json").read_text())
+    meta["probes"]["sae"]["shapes"] = ["title", "emoji"]
+    (tmp_path / "probes.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="refit"):
+        load_probes(tmp_path)

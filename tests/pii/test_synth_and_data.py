@@ -48,6 +48,68 @@ def test_every_label_and_many_kinds_are_generated(docs):
     assert len({d.meta["kind"] for d in docs}) >= 8
 
 
+NEW_KINDS = {"dialogue", "bio", "resume", "medical", "sms", "markup", "legal", "support"}
+
+
+def test_every_kind_has_many_templates_and_all_slots_fill():
+    from sae_pii.pii.synth import ValueMaker, render, templates
+
+    kinds: dict[str, int] = {}
+    for t in templates():
+        kinds[t.kind] = kinds.get(t.kind, 0) + 1
+    assert NEW_KINDS <= set(kinds)
+    assert all(n >= 16 for n in kinds.values()), kinds
+    values = ValueMaker(5)
+    for t in templates():  # every slot of every template has a value maker; spans stay exact
+        doc = render(t, values)
+        assert "{{" not in doc.text, t.id
+        for s in doc.spans:
+            assert doc.text[s.start:s.end] == s.text and s.text == s.text.strip(), (t.id, s)
+
+
+def test_new_kinds_in_every_split_and_some_documents_without_pii():
+    train = list(generate(1500, "train", seed=1))
+    assert NEW_KINDS <= {d.meta["kind"] for d in train}
+    assert NEW_KINDS <= {d.meta["kind"] for d in generate(600, "test", seed=1)}
+    empty = sum(not d.spans for d in train) / len(train)
+    assert 0.05 <= empty <= 0.25, empty
+
+
+def test_repeated_and_derived_name_slots_are_consistent():
+    from sae_pii.pii.synth import Template, ValueMaker, render
+
+    t = Template("x-00", "dialogue", "{{UFIRST}}: hi {{FIRST2}}\n{{UFIRST2}}: hey {{FIRST}}\n{{NAME}} / {{TITLE}} {{LN}} / {{FN}}")
+    values = ValueMaker(0)
+    for _ in range(30):
+        doc = render(t, values)
+        p = [s.text for s in doc.spans]
+        assert all(s.label == "PERSON" for s in doc.spans) and len(p) == 7
+        assert p[0] == p[3].upper() and p[2] == p[1].upper()
+        assert p[5] in p[4] and p[6] in p[4] or p[4].startswith(p[6][0])
+
+
+def test_multiline_address_keeps_indentation():
+    from sae_pii.pii.synth import Template, ValueMaker, render
+
+    t = Template("x-00", "letter", "To:\n    {{ADDRESS}}\n> {{ADDRESS2}}\nend")
+    values = ValueMaker(1)
+    for _ in range(40):
+        doc = render(t, values)
+        a, b = (doc.text[s.start:s.end] for s in doc.spans)
+        assert all(line.startswith("    ") for line in a.split("\n")[1:])
+        assert all(line.startswith("> ") for line in b.split("\n")[1:])
+
+
+def test_frames_and_keys_are_large_enough_to_split():
+    from sae_pii.pii.synth import _FRAMES, _KEYS, _NEG_KEY_SLOT, _split_items
+
+    for table in (_FRAMES, _KEYS):
+        for key, items in table.items():
+            assert len(items) >= 8, key
+            assert all(_split_items(items, s) for s in ("train", "validation", "test"))
+    assert set(_KEYS["NEG"]) == set(_NEG_KEY_SLOT)
+
+
 def test_seeded_and_reproducible():
     a = [d.to_json() for d in generate(30, "train", seed=7)]
     b = [d.to_json() for d in generate(30, "train", seed=7)]

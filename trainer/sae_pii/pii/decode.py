@@ -42,6 +42,7 @@ from sae_pii.pii.synth import iban_ok, luhn_ok
 SEPARATORS = set(',;|"=<>[]{}')
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
+FREE_TEXT_LABELS = {"PERSON", "STREET_ADDRESS"}  # words, not a format: their shapes overlap
 NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: two in a row are two
 # Formats that are one unbroken string: a span that covers part of a whitespace-delimited word is
 # widened to the whole word (a missed ".14" at the end of an IP, a missed first piece of an IBAN).
@@ -315,7 +316,10 @@ def _split_run(text, words, run, probs) -> list[list[int]]:
         # spaces stay together ("4539 1488 0343 6467"): they are one number far more often.
         digits = text[wa[0]:wa[1]].isdigit() and text[wb[0]:wb[1]].isdigit()
         no_space = CLASSES[wa[4]] in NO_SPACE_LABELS or CLASSES[wb[4]] in NO_SPACE_LABELS
-        if gap and differ and not digits and ((conf_a and conf_b) or no_space):
+        # Names and addresses share words ("Travessa Kevin Mota, 96"; a surname that is also a
+        # street): where the two meet inside one run it is one entity, labelled by its mass.
+        free_text = CLASSES[wa[4]] in FREE_TEXT_LABELS and CLASSES[wb[4]] in FREE_TEXT_LABELS
+        if gap and differ and not digits and not free_text and ((conf_a and conf_b) or no_space):
             parts.append([b])
         else:
             parts[-1].append(b)
@@ -402,9 +406,58 @@ def _strip_non_names(text: str, sp: PIISpan) -> PIISpan | None:
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
 
 
+IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+IBAN_TAIL = re.compile(r"(?: ?[A-Za-z0-9])+")
+
+
+def _find_iban(text: str, sp: PIISpan) -> tuple[int, int] | None:
+    """A mod-97-valid IBAN overlapping the span ("ES32" + "4523 4941 7118" + "3872" as the probe
+    cut it): from each country-code start nearby, the longest run of groups that passes the check."""
+    for m in IBAN_START.finditer(text, max(0, sp.start - 40), sp.end):
+        tail = IBAN_TAIL.match(text, m.end(), min(len(text), m.end() + 48))
+        if tail is None:
+            continue
+        ends = [t.end() for t in re.finditer(r"[A-Za-z0-9]+", text[m.start():tail.end()])]
+        for rel_end in reversed(ends):
+            b = m.start() + rel_end
+            if b > sp.start and iban_ok(text[m.start():b]):
+                return m.start(), b
+    return None
+
+
+def _find_card(text: str, sp: PIISpan) -> tuple[int, int] | None:
+    """A Luhn-valid card number (13-19 digits, in groups) overlapping the span."""
+    for m in CARD_SHAPE.finditer(text, max(0, sp.start - 24), min(len(text), sp.end + 24)):
+        a, b = m.span()
+        if a < sp.end and b > sp.start and luhn_ok(m.group()) and \
+                not (a > 0 and text[a - 1].isalnum()) and not (b < len(text) and text[b].isalnum()):
+            return a, b
+    return None
+
+
+def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Number-like spans that overlap a checksum-valid IBAN or card number become that whole
+    number; the other fragments of it go (the probe often cuts a grouped IBAN into pieces)."""
+    checked: list[PIISpan] = []
+    for sp in spans:
+        if sp.label not in NUMBER_LABELS:
+            continue
+        found = (_find_iban(text, sp), "IBAN_CODE")
+        if found[0] is None and sp.label in ("CREDIT_CARD", "IBAN_CODE"):
+            found = (_find_card(text, sp), "CREDIT_CARD")
+        if found[0] is not None and not any(c.start == found[0][0] for c in checked):
+            a, b = found[0]
+            score = max(o.score for o in spans if o.start < b and o.end > a)  # of the best fragment
+            checked.append(PIISpan(a, b, found[1], score, text[a:b]))
+    if not checked:
+        return spans
+    rest = [sp for sp in spans if not any(sp.start < c.end and sp.end > c.start for c in checked)]
+    return sorted(rest + checked, key=lambda s: (s.start, s.end))
+
+
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    for sp in spans:
+    for sp in _snap_checked_numbers(text, spans):
         sp = _strip_non_names(text, _relabel(sp))
         if sp is None:
             continue

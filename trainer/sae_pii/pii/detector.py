@@ -22,6 +22,7 @@ import torch
 from sae_pii.pii import features as feat
 from sae_pii.pii.decode import decode
 from sae_pii.pii.probes import load_probes
+from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
 
 PROBES_DIR = "probes"
@@ -109,23 +110,25 @@ class SAEPIIDetector:
                    overlap=int(meta.get("overlap", feat.DEFAULT_OVERLAP)))
 
     # ------------------------------------------------------------------------------------------
-    def token_probs(self, toks: list[feat.Tokens]) -> list[np.ndarray]:
+    def token_probs(self, texts: list[str], toks: list[feat.Tokens]) -> list[np.ndarray]:
         """Per tokenized text: [T, n_classes] probabilities."""
         return self.probs_from_activations(
-            feat.doc_activations(self.lm, toks, self.window, self.overlap, self.batch_windows))
+            feat.doc_activations(self.lm, toks, self.window, self.overlap, self.batch_windows), texts, toks)
 
     @torch.inference_mode()
-    def probs_from_activations(self, acts: list[torch.Tensor]) -> list[np.ndarray]:
+    def probs_from_activations(self, acts: list[torch.Tensor], texts: list[str],
+                               toks: list[feat.Tokens]) -> list[np.ndarray]:
         """Per text: [T, d_model] activations -> [T, n_classes] probabilities (lets several probes
-        share one LM pass, as the evaluation does)."""
+        share one LM pass, as the evaluation does). `texts`/`toks` give the token shapes."""
         out = []
-        for a in acts:
+        for a, text, tk in zip(acts, texts, toks):
             if len(a) == 0:
                 out.append(np.zeros((0, self.probe.weight.shape[0]), dtype=np.float32))
                 continue
             a = a.to(self.lm.device)
             f = self.sae.encode(a) if self.sae is not None else a
-            out.append(self.probe(f).float().cpu().numpy())
+            shapes = token_shapes(text, tk.offsets) if self.probe.n_shapes else None
+            out.append(self.probe(f, shapes).float().cpu().numpy())
         return out
 
     def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray]) -> list[list[PIISpan]]:
@@ -134,7 +137,7 @@ class SAEPIIDetector:
 
     def _detect_pieces(self, pieces: list[str]) -> list[list[PIISpan]]:
         toks = [feat.tokenize(self.lm.tokenizer, p) for p in pieces]
-        return self.decode_all(pieces, toks, self.token_probs(toks))
+        return self.decode_all(pieces, toks, self.token_probs(pieces, toks))
 
     def detect(self, text: str) -> list[PIISpan]:
         return self.detect_batch([text])[0]

@@ -243,7 +243,7 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
                 det = systems[n]
                 key = id(det.probe)
                 if key not in probs_by_probe:
-                    probs_by_probe[key] = det.probs_from_activations(acts)
+                    probs_by_probe[key] = det.probs_from_activations(acts, batch, toks)
                 preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key]))
         out.update(preds)
     return out

@@ -18,6 +18,7 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
+from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from sae_pii.pii.probes import (
     LinearProbe,
     ProbeInfo,
@@ -42,8 +43,14 @@ def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch
 
 
 @torch.inference_mode()
-def probe_probs(probe: LinearProbe, feats: list[torch.Tensor]) -> list[np.ndarray]:
-    return [probe(f).numpy() if len(f) else np.zeros((0, probe.weight.shape[0]), np.float32) for f in feats]
+def probe_probs(probe: LinearProbe, feats: list[torch.Tensor], shapes: list[np.ndarray] | None = None) -> list[np.ndarray]:
+    shapes = shapes if probe.n_shapes else [None] * len(feats)
+    return [probe(f, sh).numpy() if len(f) else np.zeros((0, probe.weight.shape[0]), np.float32)
+            for f, sh in zip(feats, shapes)]
+
+
+def with_shapes(feats: list[torch.Tensor], shapes: list[np.ndarray]) -> list[torch.Tensor]:
+    return [torch.cat([f, torch.from_numpy(sh).to(f)], 1) for f, sh in zip(feats, shapes)]
 
 
 def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list[np.ndarray],
@@ -70,6 +77,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     tok_train = [feat.tokenize(lm.tokenizer, d.text) for d in train_docs]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
+    shapes_train = [token_shapes(d.text, t.offsets) for d, t in zip(train_docs, tok_train)] if cfg.shapes else None
+    shapes_val = [token_shapes(d.text, t.offsets) for d, t in zip(val_docs, tok_val)] if cfg.shapes else None
     acts_train = feat.doc_activations(lm, tok_train, window, overlap)
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)
@@ -90,25 +99,27 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
                 f_train = [f[:, index] for f in f_train]
             else:
                 index = None
-            packed = pack(f_train, lab_train, cfg.context)
         else:
             f_train, f_val = acts_train, acts_val
-            packed = pack(f_train, lab_train, cfg.context)
+        n_model = f_train[0].shape[1]
+        packed = pack(with_shapes(f_train, shapes_train) if cfg.shapes else f_train, lab_train, cfg.context)
         del f_train
-        log(f"probe on {kind} features ({packed.n_features} per token"
+        log(f"probe on {kind} features ({n_model} per token"
             + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
+            + (f", plus {len(SHAPE_FEATURES)} token shapes" if cfg.shapes else "")
             + f", context +-{cfg.context}):")
-        probe = train_probe(packed, cfg, log=log)
+        probe = train_probe(packed, cfg, log=log, n_shapes=len(SHAPE_FEATURES) if cfg.shapes else 0)
         del packed
         if kind == "sae":
             probe.feature_index = index
-        probs_val = probe_probs(probe, f_val)
+        probs_val = probe_probs(probe, f_val, shapes_val)
         thresholds, val_probe = choose_thresholds(val_docs, tok_val, probs_val, validators=False)
         # The rule layer runs on the same thresholds (one decode, not a second grid search).
         val_rules = span_scores(val_docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
                                            for d, tk, p in zip(val_docs, tok_val, probs_val)]).to_dict()
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
+                         shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
                          metrics={"validation_exact_span_micro_f1": val_probe["micro"]["f1"],
                                   "validation_exact_span_micro_f1_with_validators": val_rules["micro"]["f1"],
                                   "fit_seconds": round(time.perf_counter() - t1, 1)})

@@ -3,7 +3,9 @@
 One linear softmax layer over {O, PERSON, EMAIL_ADDRESS, ...} reading the features of a token and
 of its `context` neighbours on each side: logits[t] = b + sum_o W_o . f[t + o]. That is a 1-D
 convolution over the token sequence, i.e. multinomial logistic regression on the concatenated
-neighbourhood features. Per-label decision thresholds are chosen afterwards on validation data.
+neighbourhood features. A token's features are the model's (SAE latents or raw activations) and,
+when the probe was fit with them, the orthographic token shapes of `shapes.py` appended after.
+Per-label decision thresholds are chosen afterwards on validation data.
 
 Files (never pickle: loading a pickle runs code): `<name>.safetensors` holds `weight`
 [n_classes, n_features, 2*context+1] and `bias` [n_classes] with the feature scaling folded in;
@@ -26,6 +28,7 @@ from safetensors.torch import load_file, save_file
 
 from sae_pii.pii.align import IGNORE_INDEX
 from sae_pii.pii.labels import CLASSES, LABELS
+from sae_pii.pii.shapes import SHAPE_FEATURES
 
 PROBES_JSON = "probes.json"
 FORMAT_VERSION = 1
@@ -34,7 +37,7 @@ FEATURE_KINDS = ("sae", "raw")
 
 @dataclass
 class ProbeTrainConfig:
-    context: int = 2
+    context: int = 3
     epochs: int = 8
     lr: float = 1e-2
     weight_decay: float = 1e-3
@@ -50,14 +53,16 @@ class ProbeTrainConfig:
     # 0.5 beat 0.3 on the template-disjoint validation split (0.682 vs 0.670), so it is the default.
     feature_dropout: float = 0.5
     patience: int = 2  # with validation data: stop after this many epochs without a better loss
+    shapes: bool = True  # also read the token shapes of shapes.py (capitalisation the model may not see)
     seed: int = 0
 
 
 class LinearProbe(torch.nn.Module):
     def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES),
-                 feature_index: torch.Tensor | None = None):
+                 feature_index: torch.Tensor | None = None, n_shapes: int = 0):
         super().__init__()
         self.context = context
+        self.n_shapes = n_shapes  # the last n_shapes of the n_features inputs are token shapes
         self.weight = torch.nn.Parameter(torch.zeros(n_classes, n_features, 2 * context + 1))
         self.bias = torch.nn.Parameter(torch.zeros(n_classes))
         # Which input features the probe reads (selected SAE latents); None: all of them.
@@ -87,11 +92,16 @@ class LinearProbe(torch.nn.Module):
         """[N + 2c, F] features (c halo rows each side) -> [N, C] logits."""
         return self.combine(feats @ self.stacked_weight())
 
-    def forward(self, feats: torch.Tensor) -> torch.Tensor:
-        """[T, F] features of one document -> [T, C] class probabilities (zero features past the edges)."""
+    def forward(self, feats: torch.Tensor, shapes: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
+        """[T, F] features of one document (and its [T, n_shapes] token shapes when the probe reads
+        them) -> [T, C] class probabilities (zero features past the edges)."""
         c = self.context
         if self.feature_index is not None:
             feats = feats[:, self.feature_index]
+        if self.n_shapes:
+            if shapes is None:
+                raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
+            feats = torch.cat([feats, torch.as_tensor(shapes).to(feats)], 1)
         padded = F.pad(feats, (0, 0, c, c))
         return self.logits_padded(padded).softmax(-1)
 
@@ -101,10 +111,11 @@ class ProbeInfo:
     name: str
     feature: str  # "sae" | "raw"
     context: int
-    n_features: int
+    n_features: int  # inputs per token, token shapes included
     thresholds: dict[str, float]
     file: str
     metrics: dict = field(default_factory=dict)
+    shapes: list[str] = field(default_factory=list)  # token shape features read after the model's
 
 
 # ------------------------------------------------------------------------------------------------
@@ -230,14 +241,14 @@ def _mean_loss(probe: LinearProbe, packed: PackedFeatures, chunk: int, class_w: 
 
 
 def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
-                val: PackedFeatures | None = None) -> LinearProbe:
+                val: PackedFeatures | None = None, n_shapes: int = 0) -> LinearProbe:
     """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW, an L2
     penalty and feature dropout; with `val` (template-disjoint documents) the epoch with the best
     validation loss is kept and training stops early when it stops improving."""
     torch.manual_seed(cfg.seed)
     packed.fit_scale()
     c = cfg.context
-    probe = LinearProbe(packed.n_features, c)
+    probe = LinearProbe(packed.n_features, c, n_shapes=n_shapes)
     counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
     class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
     class_w = class_w / class_w[0]
@@ -342,10 +353,14 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
         w, b = tensors["weight"], tensors["bias"]
         if w.shape != (len(CLASSES), info.n_features, 2 * info.context + 1) or b.shape != (len(CLASSES),):
             raise ValueError(f"{d / info.file}: weight {tuple(w.shape)} does not match {PROBES_JSON}")
+        if info.shapes and list(info.shapes) != list(SHAPE_FEATURES):
+            raise ValueError(f"{meta_path}: probe {name!r} reads token shapes {info.shapes}, this version computes "
+                             f"{list(SHAPE_FEATURES)}: refit with `sae-pii fit-probes`")
+        n_model = info.n_features - len(info.shapes)
         index = tensors.get("feature_index")
-        if index is not None and (index.ndim != 1 or len(index) != info.n_features):
-            raise ValueError(f"{d / info.file}: feature_index has shape {tuple(index.shape)}, expected ({info.n_features},)")
-        probe = LinearProbe(info.n_features, info.context, feature_index=index)
+        if index is not None and (index.ndim != 1 or len(index) != n_model):
+            raise ValueError(f"{d / info.file}: feature_index has shape {tuple(index.shape)}, expected ({n_model},)")
+        probe = LinearProbe(info.n_features, info.context, feature_index=index, n_shapes=len(info.shapes))
         with torch.no_grad():
             probe.weight.copy_(w)
             probe.bias.copy_(b)
