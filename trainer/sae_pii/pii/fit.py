@@ -18,7 +18,6 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
-from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from sae_pii.pii.probes import (
     LinearProbe,
     ProbeInfo,
@@ -28,6 +27,7 @@ from sae_pii.pii.probes import (
     select_features,
     train_probe,
 )
+from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from sae_pii.pii.spans import Document
 
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
