@@ -40,6 +40,9 @@ from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
 SEPARATORS = set(',;|"=<>[]{}')
+# Punctuation a run may bridge inside one entity ("Springfield, IL", "Flat 2/14"); never a field
+# separator such as ";" or "|".
+BRIDGE_PUNCT = set(",.-/#'()+")
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
 FREE_TEXT_LABELS = {"PERSON", "STREET_ADDRESS"}  # words, not a format: their shapes overlap
@@ -168,7 +171,7 @@ def decode(
                     k = j
                     continue
                 nxt = words[k + 1] if k + 1 < len(words) else None
-                punct = not any(ch.isalnum() for ch in text[s:e]) and e - s <= 2
+                punct = e - s <= 2 and all(ch in BRIDGE_PUNCT for ch in text[s:e])
                 same = nxt is not None and nxt[3] and words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
                 if punct and same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4]) and \
                         _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]):
@@ -188,7 +191,8 @@ def decode(
     #    meet across whitespace ("Dana 555-0134"), and at whitespace for labels that never hold any.
     spans: list[PIISpan] = []
     for run in runs:
-        for part in _split_run(text, words, run, probs):
+        parts = [p for split in _split_run(text, words, run, probs) for p in _split_at_commas(text, words, split, probs)]
+        for part in parts:
             toks = [t for j in part for t in words[j][2]]
             cls = int(probs[toks, 1:].sum(0).argmax()) + 1
             pieces = [part]
@@ -324,6 +328,35 @@ def _split_run(text, words, run, probs) -> list[list[int]]:
         else:
             parts[-1].append(b)
     return parts
+
+
+def _mass_label(words, part, probs) -> int:
+    toks = [t for j in part for t in words[j][2]]
+    return int(probs[toks, 1:].sum(0).argmax()) + 1
+
+
+def _split_at_commas(text, words, part, probs) -> list[list[int]]:
+    """A bridged comma between a name and an address ("Michelle Carsten, 4822 Brown Gateway") ends
+    the name: split where the probability mass of the two sides picks different free-text labels."""
+    commas = [i for i, j in enumerate(part) if not words[j][3] and text[words[j][0]:words[j][1]] == ","]
+    if not commas:
+        return [part]
+    segments, start = [], 0
+    for c in commas:
+        segments.append((part[start:c], part[c]))
+        start = c + 1
+    segments.append((part[start:], None))
+    out = [list(segments[0][0])]
+    label = _mass_label(words, out[0], probs) if out[0] else 0
+    for (seg, _), (_, comma) in zip(segments[1:], segments[:-1]):
+        seg_label = _mass_label(words, seg, probs) if seg else 0
+        if seg and label and seg_label != label and CLASSES[label] in FREE_TEXT_LABELS \
+                and CLASSES[seg_label] in FREE_TEXT_LABELS:
+            out.append(list(seg))
+        else:
+            out[-1].extend([comma, *seg])
+        label = _mass_label(words, out[-1], probs) if out[-1] else 0
+    return [p for p in out if p]
 
 
 def _split_at_space(text, words, part) -> list[list[int]]:

@@ -1409,6 +1409,16 @@ _PRODUCTS = ["billing", "search", "mobile app", "data platform", "checkout", "At
 # fmt: on
 
 
+def _sort_set_built_lists(f: Faker) -> None:
+    """Faker's it_IT address provider builds its city list from a set, so the list's order (and
+    the cities a seed draws) changes with PYTHONHASHSEED; sorted, a seed gives the same documents
+    in every process."""
+    for provider in f.get_providers():
+        cities = getattr(type(provider), "cities", None)
+        if type(provider).__module__.endswith(".it_IT") and isinstance(cities, list):
+            cities.sort()
+
+
 class ValueMaker:
     """Fills slots. One instance per generator; every choice flows from one seeded RNG."""
 
@@ -1422,6 +1432,7 @@ class ValueMaker:
         if locale not in self._fakers:
             f = Faker(locale)
             f.seed_instance(self.seed * 7919 + len(self._fakers))
+            _sort_set_built_lists(f)
             self._fakers[locale] = f
         return self._fakers[locale]
 
