@@ -266,6 +266,8 @@ def _snap_atomic(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             stop = SNAP_STOP if ipv6 else SNAP_STOP | {":"}
             if sp.label == "DATE_OF_BIRTH":
                 stop = (SNAP_STOP - {"/"}) | {":"}
+            elif sp.label == "PHONE_NUMBER":
+                stop = (SNAP_STOP - {"(", ")"}) | {":"}  # "+31(0)35-6239212", "(541)"
             a, b = sp.start, sp.end
             while a > 0 and text[a - 1] not in stop:
                 a -= 1
