@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 DEFAULT_RUN_DIR = Path("models/sae-trained")
+PROBE_HELP = "sae or raw; default: the one fit-probes found best on validation (probes.json default_probe)"
 
 
 def _fail(msg: str, code: int = 2):
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
     @app.command("synth-data", help="Write synthetic labelled PII documents (train/validation/test JSONL, split by template).")
     def synth_data(
         out_dir: Annotated[Path, typer.Option(help="folder for train.jsonl, validation.jsonl, test.jsonl")] = Path("data/pii"),
-        n_train: Annotated[int, typer.Option(min=1)] = 3000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        n_train: Annotated[int, typer.Option(min=1)] = 8000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         n_test: Annotated[int, typer.Option(min=1)] = 1000, seed: Annotated[int, typer.Option()] = 0,
     ):
         from sae_pii.pii.datasets import write_jsonl
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
         model_dir: Annotated[Path, typer.Option(help="run directory of `sae-pii train` (holds the SAE)")] = DEFAULT_RUN_DIR,
         train: Annotated[Path | None, typer.Option(help="training JSONL (default: generate --n-train documents)")] = None,
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
-        n_train: Annotated[int, typer.Option(min=1)] = 3000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        n_train: Annotated[int, typer.Option(min=1)] = 8000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
         epochs: Annotated[int, typer.Option(min=1)] = 8,
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe reads")] = 3,
@@ -81,7 +82,7 @@ def register(app: typer.Typer) -> None:
         data: Annotated[list[Path], typer.Option(help="JSONL file(s) or presidio-research .json file(s); repeatable")],
         model_dir: Annotated[Path, typer.Option(help="run directory with probes/")] = DEFAULT_RUN_DIR,
         systems: Annotated[str, typer.Option(
-            help="comma list of: sae, sae+rules, raw, raw+rules, presidio")] = "sae,sae+rules,raw,presidio",
+            help="comma list of: sae, sae+rules, raw, raw+rules, presidio")] = "sae,sae+rules,raw,raw+rules,presidio",
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of tables")] = False,
         out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
         limit: Annotated[int, typer.Option(min=0, help="score only the first N documents of each file (0: all)")] = 0,
@@ -135,7 +136,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(report, indent=2))
 
-    def _detector(model_dir: Path, probe: str, validators: bool, device: str):
+    def _detector(model_dir: Path, probe: str | None, validators: bool, device: str):
         from sae_pii.pii.detector import SAEPIIDetector
 
         try:
@@ -146,7 +147,8 @@ def register(app: typer.Typer) -> None:
     @app.command("detect", help="Detect PII in a file (.jsonl of {\"text\"}, or plain text) or stdin; JSON lines out.")
     def detect_cmd(
         input: Annotated[Path | None, typer.Argument(help="file to read; '-' or nothing reads stdin")] = None,
-        model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR, probe: Annotated[str, typer.Option(help="sae or raw")] = "sae",
+        model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR,
+        probe: Annotated[str | None, typer.Option(help=PROBE_HELP)] = None,
         validators: Annotated[bool, typer.Option(help="add the rule layer (email/IP syntax, Luhn, IBAN, SSN shape)")] = True,
         device: Annotated[str, typer.Option()] = "cpu",
     ):
@@ -168,7 +170,7 @@ def register(app: typer.Typer) -> None:
         input: Annotated[Path | None, typer.Argument(help="file to read; '-' or nothing reads stdin")] = None,
         model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR,
         style: Annotated[str, typer.Option(help="label (<PERSON>), mask (*****) or hash (<PERSON_1a2b3c4d>, stable)")] = "label",
-        probe: Annotated[str, typer.Option()] = "sae",
+        probe: Annotated[str | None, typer.Option(help=PROBE_HELP)] = None,
         validators: Annotated[bool, typer.Option()] = True,
         device: Annotated[str, typer.Option()] = "cpu",
     ):

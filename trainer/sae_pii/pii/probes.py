@@ -168,13 +168,21 @@ class PackedFeatures:
         self.scale = torch.where(rms > 1e-6, rms, torch.ones_like(rms))
 
 
+def sparse_rows(f: torch.Tensor, keep: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """[T, F] features -> the `keep` largest per row as (int32 indices, float16 values)."""
+    v, i = f.topk(min(keep, f.shape[1]), dim=-1)
+    return i.int(), v.half()
+
+
 def pack(
-    per_doc_feats: list[torch.Tensor], per_doc_labels: list[np.ndarray], context: int,
-    sparse_keep: int | None = None,
+    per_doc_feats: list, per_doc_labels: list[np.ndarray], context: int,
+    sparse_keep: int | None = None, n_features: int | None = None,
 ) -> PackedFeatures:
-    """Concatenate documents with `context` separator rows (label IGNORE_INDEX) between them."""
-    n_feat = per_doc_feats[0].shape[1] if per_doc_feats else 0
-    total = sum(len(f) + context for f in per_doc_feats) + context
+    """Concatenate documents with `context` separator rows (label IGNORE_INDEX) between them.
+    Documents come as [T, F] tensors or, for `sparse_keep`, already as sparse_rows() pairs."""
+    n_feat = n_features if n_features is not None else (per_doc_feats[0].shape[1] if per_doc_feats else 0)
+    lengths = [len(f[0]) if isinstance(f, tuple) else len(f) for f in per_doc_feats]
+    total = sum(n + context for n in lengths) + context
     labels = torch.full((total,), IGNORE_INDEX, dtype=torch.long)
     if sparse_keep is None:
         dense = torch.zeros((total, n_feat), dtype=torch.float32)
@@ -185,20 +193,19 @@ def pack(
         val = torch.zeros((total, sparse_keep), dtype=torch.float16)
     pos = context
     rows = []
-    for f, lab in zip(per_doc_feats, per_doc_labels):
-        n = len(f)
+    for n, lab in zip(lengths, per_doc_labels):
         rows.append(torch.arange(pos, pos + n))
         labels[pos:pos + n] = torch.as_tensor(lab)
         pos += n + context
-    where = torch.cat(rows) if rows else torch.zeros(0, dtype=torch.long)
-    allf = torch.cat(per_doc_feats) if per_doc_feats else torch.zeros((0, n_feat))
     if dense is not None:
-        dense[where] = allf
+        where = torch.cat(rows) if rows else torch.zeros(0, dtype=torch.long)
+        dense[where] = torch.cat(per_doc_feats) if per_doc_feats else torch.zeros((0, n_feat))
     else:
-        for a in range(0, len(allf), 8192):  # one big top-k per block of rows, not one per document
-            v, i = allf[a:a + 8192].topk(min(sparse_keep, n_feat), dim=-1)
-            idx[where[a:a + 8192], : i.shape[1]] = i.int()
-            val[where[a:a + 8192], : v.shape[1]] = v.half()
+        for r, f in zip(rows, per_doc_feats):
+            i, v = f if isinstance(f, tuple) else sparse_rows(f, sparse_keep)
+            a = int(r[0]) if len(r) else 0
+            idx[a:a + len(r), : i.shape[1]] = i
+            val[a:a + len(r), : v.shape[1]] = v
     return PackedFeatures(dense, idx, val, n_feat, labels)
 
 
