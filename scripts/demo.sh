@@ -39,7 +39,7 @@ step "2/5 synthetic PII documents (split by template) into $DATA_DIR"
 step "3/5 fit probes: SAE latents and raw activations"
 "$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl"
 
-step "4/5 evaluate: held-out synthetic templates + presidio-research (SAE probe | + rules | raw probe | Presidio)"
+step "4/5 evaluate: held-out synthetic templates + presidio-research (SAE probe | + rules | raw probe | + rules | Presidio)"
 "$SAE_PII" eval --model-dir "$RUN_DIR" --data "$DATA_DIR/test.jsonl" \
   --data "$PRESIDIO_DIR/synth_dataset_v2.json" --data "$PRESIDIO_DIR/generated_large.json" \
   --out "$RUN_DIR/eval.json"
@@ -47,7 +47,8 @@ step "4/5 evaluate: held-out synthetic templates + presidio-research (SAE probe 
 step "5/5 detect and redact $SAMPLE"
 echo "--- input"
 cat "$SAMPLE"
-echo "--- detected spans (SAE probe + rules)"
+default=$(.venv/bin/python -c 'import json, sys; m = json.load(open(sys.argv[1])); print(m["default_probe"] + (" probe + rules" if m["validators"] else " probe"))' "$RUN_DIR/probes/probes.json")
+echo "--- detected spans ($default: the default fit-probes chose on validation)"
 "$SAE_PII" detect "$SAMPLE" --model-dir "$RUN_DIR" | .venv/bin/python -c '
 import json, sys
 for line in sys.stdin:
