@@ -207,3 +207,17 @@ def test_rule_layer_rebuilds_a_cut_iban_and_card():
     out = apply_validators(text, [*pieces, card])
     assert [(s.text, s.label) for s in out] == [(iban, "IBAN_CODE"), ("4111 1111 1111 1111", "CREDIT_CARD")]
     assert out[0].score == 0.7
+
+
+def test_rule_layer_keeps_an_ip_before_a_full_stop():
+    text = "Src 10.136.144.148. Connected from 2.19.89.243, not 1.2.3.4.5"
+    spans = [PIISpan(4, 18, "IP_ADDRESS", 1.0, "10.136.144.148"), PIISpan(35, 46, "IP_ADDRESS", 1.0, "2.19.89.243"),
+             PIISpan(52, 61, "IP_ADDRESS", 0.9, "1.2.3.4.5")]
+    assert [s.text for s in apply_validators(text, spans)] == ["10.136.144.148", "2.19.89.243"]
+
+
+def test_rule_layer_keeps_initials_and_phone_numbers_that_pass_luhn():
+    text = "A. Pawlonka, call 001-764-597-9125"  # 0017645979125 passes Luhn by chance
+    spans = [PIISpan(0, 11, "PERSON", 0.9, "A. Pawlonka"), PIISpan(18, 34, "PHONE_NUMBER", 0.9, "001-764-597-9125")]
+    assert [(s.text, s.label) for s in apply_validators(text, spans)] == [
+        ("A. Pawlonka", "PERSON"), ("001-764-597-9125", "PHONE_NUMBER")]

@@ -375,7 +375,7 @@ def _split_at_space(text, words, part) -> list[list[int]]:
 # Rule layer (optional): exact checks for shapes that have them. Everything above is the probe.
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
 
 
@@ -401,6 +401,14 @@ SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
 
 
+def _card_grouping(t: str) -> bool:
+    """Printed the way cards are: one run, groups of four (4-4-4-4, 4-4-4-4-3) or Amex's 4-6-5.
+    One Luhn-valid number in ten passes by chance, so "001-764-597-9125" stays a phone number."""
+    groups = [len(g) for g in re.split(r"[ -]", t)]
+    return len(groups) == 1 or groups in ([4, 6, 5], [4, 6, 4]) or (
+        all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4)
+
+
 def _relabel(sp: PIISpan) -> PIISpan:
     """Look-alike number formats: an exact check decides between the labels the probe confuses
     (a Luhn-valid 16-digit number is a card, not an IBAN; 123-45-6789 is an SSN, not a phone)."""
@@ -410,7 +418,7 @@ def _relabel(sp: PIISpan) -> PIISpan:
     label = sp.label
     if iban_ok(t):
         label = "IBAN_CODE"
-    elif CARD_SHAPE.fullmatch(t) and luhn_ok(t):
+    elif CARD_SHAPE.fullmatch(t) and luhn_ok(t) and (sp.label == "CREDIT_CARD" or _card_grouping(t)):
         label = "CREDIT_CARD"
     elif SSN_SHAPE.fullmatch(t):
         label = "US_SSN"
@@ -428,13 +436,15 @@ hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias h
 le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
 
 
 def _strip_non_names(text: str, sp: PIISpan) -> PIISpan | None:
     if sp.label != "PERSON":
         return sp
     words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
-    keep = [w for w in words if text[w[0]:w[1]].strip(".,;:!?").lower() not in NOT_NAME]
+    keep = [w for w in words if text[w[0]:w[1]].strip(".,;:!?").lower() not in NOT_NAME
+            or INITIAL.fullmatch(text[w[0]:w[1]])]
     if not keep:
         return None
     a, b = _trim(text, keep[0][0], keep[-1][1])
