@@ -221,3 +221,11 @@ def test_rule_layer_keeps_initials_and_phone_numbers_that_pass_luhn():
     spans = [PIISpan(0, 11, "PERSON", 0.9, "A. Pawlonka"), PIISpan(18, 34, "PHONE_NUMBER", 0.9, "001-764-597-9125")]
     assert [(s.text, s.label) for s in apply_validators(text, spans)] == [
         ("A. Pawlonka", "PERSON"), ("001-764-597-9125", "PHONE_NUMBER")]
+
+
+def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer):
+    text = "Indirizzo: 752 Susan Valley, West Nicolemouth\nEmail: jo@x.org"
+    tok, probs = _label_chars(minilm_tokenizer, text, [("Indirizzo: 752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"),
+                                                       ("jo@x.org", "EMAIL_ADDRESS")])
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
+    assert got == [("752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"), ("jo@x.org", "EMAIL_ADDRESS")]

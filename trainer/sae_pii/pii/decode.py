@@ -216,11 +216,29 @@ def decode(
                 if end > start:
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
+    spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_month(text, _with_initials(text, sp)) for sp in spans])
     spans = _join_area_codes(text, spans)
     if validators:
         spans = apply_validators(text, spans)
     return spans
+
+
+KEY_END = re.compile(r":\s")
+
+
+def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
+    """A name or an address never holds ": ": what comes before it is a field key the probe took
+    in ("Indirizzo: 752 Susan Valley", "Name: Jo Park")."""
+    if sp.label not in FREE_TEXT_LABELS:
+        return sp
+    last = None
+    for last in KEY_END.finditer(sp.text):
+        pass
+    if last is None:
+        return sp
+    a, b = _trim(text, sp.start + last.end(), sp.end)
+    return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
 
 
 INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]\. ?){1,2}$")
