@@ -229,3 +229,14 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer):
                                                        ("jo@x.org", "EMAIL_ADDRESS")])
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
     assert got == [("752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"), ("jo@x.org", "EMAIL_ADDRESS")]
+
+
+@pytest.mark.parametrize(("span_text", "expected"), [
+    ("Mr. Leiva", ["Leiva"]), ("kid Tadzio", ["Tadzio"]), ("Schwarz flew", ["Schwarz"]),
+    ("Marrero and Murphy", ["Marrero", "Murphy"]), ("van Berg", ["van Berg"]), ("A. Pawlonka", ["A. Pawlonka"]),
+    ("maria lopez", ["maria lopez"]),  # all lower case: nothing to compare with, kept
+])
+def test_rule_layer_trims_names_to_the_name(span_text, expected):
+    text = f"said {span_text} today"
+    sp = PIISpan(5, 5 + len(span_text), "PERSON", 0.9, span_text)
+    assert [s.text for s in apply_validators(text, [sp])] == expected

@@ -453,20 +453,58 @@ a an the and or of to from for with by at in on is are was be been yes no ok oka
 hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
 le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
 """
-NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"}
+CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
+                       "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
 
 
-def _strip_non_names(text: str, sp: PIISpan) -> PIISpan | None:
+def _strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
+    (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
+    flew"; a particle before a capitalised word stays: "van Berg"); "and"/"&" between names splits
+    it ("Marrero and Murphy")."""
     if sp.label != "PERSON":
-        return sp
+        return [sp]
     words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
-    keep = [w for w in words if text[w[0]:w[1]].strip(".,;:!?").lower() not in NOT_NAME
-            or INITIAL.fullmatch(text[w[0]:w[1]])]
-    if not keep:
-        return None
-    a, b = _trim(text, keep[0][0], keep[-1][1])
-    return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
+    groups: list[list[tuple[int, int]]] = [[]]
+    for w in words:
+        if text[w[0]:w[1]].lower() in CONJUNCTIONS:
+            groups.append([])
+        else:
+            groups[-1].append(w)
+    out = []
+    for g in groups:
+        g = _strip_edges(text, g)
+        if g:
+            a, b = _trim(text, g[0][0], g[-1][1])
+            if b > a:
+                out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
+    return out
+
+
+def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def word(w):
+        return text[w[0]:w[1]].strip(".,;:!?\"'()")
+
+    def not_name(w, nxt):
+        lw = word(w).lower()
+        if INITIAL.fullmatch(text[w[0]:w[1]]):
+            return False
+        if lw in NOT_NAME:
+            return True
+        lower = word(w).islower()
+        particle = lw in PARTICLES and nxt is not None and word(nxt)[:1].isupper()
+        return capitalised and lower and not particle
+
+    capitalised = any(word(w)[:1].isupper() for w in words)
+    while words and not_name(words[0], words[1] if len(words) > 1 else None):
+        words = words[1:]
+    while words and not_name(words[-1], None):
+        words = words[:-1]
+    return words
 
 
 IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
@@ -520,21 +558,25 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    for sp in _snap_checked_numbers(text, spans):
-        sp = _strip_non_names(text, _relabel(sp))
-        if sp is None:
-            continue
-        if sp.label == "EMAIL_ADDRESS":
-            sp = _snap(text, sp, EMAIL)
-        elif sp.label == "IP_ADDRESS":
-            sp = _snap(text, sp, IPV4, _ip_ok) or _snap(text, sp, IPV6, _ip_ok)
-        elif sp.label == "CREDIT_CARD":
-            digits = re.sub(r"\D", "", sp.text)
-            sp = sp if 12 <= len(digits) <= 19 and luhn_ok(digits) and not re.search(r"[A-Za-z]", sp.text) else None
-        elif sp.label == "IBAN_CODE":
-            sp = sp if iban_ok(sp.text) else None
-        elif sp.label == "US_SSN":
-            sp = sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
-        if sp is not None and (not out or sp.start >= out[-1].end):
-            out.append(sp)
+    for span in _snap_checked_numbers(text, spans):
+        for sp in _strip_non_names(text, _relabel(span)):
+            sp = _checked(text, sp)
+            if sp is not None and (not out or sp.start >= out[-1].end):
+                out.append(sp)
     return out
+
+
+def _checked(text: str, sp: PIISpan) -> PIISpan | None:
+    """The span snapped to the valid string its format check finds, or None when it fails."""
+    if sp.label == "EMAIL_ADDRESS":
+        return _snap(text, sp, EMAIL)
+    if sp.label == "IP_ADDRESS":
+        return _snap(text, sp, IPV4, _ip_ok) or _snap(text, sp, IPV6, _ip_ok)
+    if sp.label == "CREDIT_CARD":
+        digits = re.sub(r"\D", "", sp.text)
+        return sp if 12 <= len(digits) <= 19 and luhn_ok(digits) and not re.search(r"[A-Za-z]", sp.text) else None
+    if sp.label == "IBAN_CODE":
+        return sp if iban_ok(sp.text) else None
+    if sp.label == "US_SSN":
+        return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
+    return sp
