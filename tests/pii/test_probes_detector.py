@@ -247,3 +247,25 @@ def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
     (tmp_path / "probes.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="refit"):
         load_probes(tmp_path)
+
+
+def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run_dir, tiny_lm):
+    """`fit-probes --no-shapes` writes probes that read model features only, and probes.json names
+    as the default the probe with the better validation F1 (rule layer included)."""
+    from sae_pii.pii.fit import fit_probes
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SparseAutoencoder
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run_dir / "sae", run / "sae")
+    sae = SparseAutoencoder.from_pretrained(run)
+    summary = fit_probes(tiny_lm, sae, list(generate(30, "train", 1)), list(generate(10, "validation", 1)),
+                         run / "probes", ProbeTrainConfig(epochs=1, context=1, shapes=False), log=lambda *_: None)
+    meta, probes = load_probes(run / "probes")
+    assert all(p.n_shapes == 0 and not info.shapes for p, info in probes.values())
+    key = "validation_exact_span_micro_f1_with_validators"
+    assert meta["default_probe"] == max(summary, key=lambda k: summary[k][key])
+    det = SAEPIIDetector.from_pretrained(run)
+    assert det.info.name == meta["default_probe"]
+    assert all(TEXT[s.start:s.end] == s.text for s in det.detect(TEXT))

@@ -138,6 +138,9 @@ def decode(
     # 1. Words (word pieces merged) with their mean probabilities; a word is PII when
     #    P(not O) clears the threshold of its most probable PII label.
     words: list[tuple[int, int, list[int], bool, int]] = []  # (start, end, tokens, is_pii, best class)
+    word_means: list[np.ndarray] = []
+    # Prefix sums: a word's mean over its (consecutive) tokens without a numpy call per word.
+    cums = np.concatenate([np.zeros((1, probs.shape[1])), np.cumsum(probs, 0, dtype=np.float64)]) if len(probs) else None
     for g in _groups(text, offsets):
         current: list[list[int]] = []
         for i in g:
@@ -146,7 +149,9 @@ def decode(
             else:
                 current.append([i])
         for w in current:
-            mean = probs[w].mean(0)
+            consecutive = w[-1] - w[0] + 1 == len(w)
+            mean = (cums[w[-1] + 1] - cums[w[0]]) / len(w) if consecutive else probs[w].mean(0, dtype=np.float64)
+            word_means.append(mean)
             cls = int(mean[1:].argmax()) + 1
             is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5)
             words.append((int(offsets[w[0], 0]), int(offsets[w[-1], 1]), w, is_pii, cls))
@@ -191,7 +196,8 @@ def decode(
     #    meet across whitespace ("Dana 555-0134"), and at whitespace for labels that never hold any.
     spans: list[PIISpan] = []
     for run in runs:
-        parts = [p for split in _split_run(text, words, run, probs) for p in _split_at_commas(text, words, split, probs)]
+        parts = [p for split in _split_run(text, words, run, word_means)
+                 for p in _split_at_commas(text, words, split, probs)]
         for part in parts:
             toks = [t for j in part for t in words[j][2]]
             cls = int(probs[toks, 1:].sum(0).argmax()) + 1
@@ -327,12 +333,12 @@ def _join_area_codes(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     return out
 
 
-def _split_run(text, words, run, probs) -> list[list[int]]:
+def _split_run(text, words, run, word_means) -> list[list[int]]:
     parts = [[run[0]]]
     for a, b in itertools.pairwise(run):
         wa, wb = words[a], words[b]
-        conf_a = probs[wa[2], wa[4]].mean() >= 0.5
-        conf_b = probs[wb[2], wb[4]].mean() >= 0.5
+        conf_a = word_means[a][wa[4]] >= 0.5
+        conf_b = word_means[b][wb[4]] >= 0.5
         gap = wa[1] < wb[0]
         differ = wa[3] and wb[3] and wa[4] != wb[4]
         # Split where two labels meet across whitespace if both are confident, or if one of them

@@ -44,18 +44,15 @@ def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch
 
 
 @torch.inference_mode()
-def probe_probs(probe: LinearProbe, feats: list[torch.Tensor], shapes: list[np.ndarray] | None = None) -> list[np.ndarray]:
+def probe_probs(probe: LinearProbe, feats: list[torch.Tensor], shapes: list | None = None) -> list[np.ndarray]:
     shapes = shapes if probe.n_shapes else [None] * len(feats)
     return [probe(f, sh).numpy() if len(f) else np.zeros((0, probe.weight.shape[0]), np.float32)
             for f, sh in zip(feats, shapes)]
 
 
-def with_shapes(feats: list[torch.Tensor], shapes: list[np.ndarray]) -> list[torch.Tensor]:
-    return [torch.cat([f, torch.from_numpy(sh).to(f)], 1) for f, sh in zip(feats, shapes)]
-
-
-def _maybe_shapes(f: torch.Tensor, shapes: list[np.ndarray] | None, i: int) -> torch.Tensor:
-    return f if shapes is None else torch.cat([f, torch.from_numpy(shapes[i]).to(f)], 1)
+def with_shapes(feats: torch.Tensor, shapes: np.ndarray | None) -> torch.Tensor:
+    """[T, F] features with the [T, S] token shapes appended (unchanged when shapes is None)."""
+    return feats if shapes is None else torch.cat([feats, torch.from_numpy(shapes).to(feats)], 1)
 
 
 def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list[np.ndarray],
@@ -82,8 +79,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     tok_train = [feat.tokenize(lm.tokenizer, d.text) for d in train_docs]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
-    shapes_train = [token_shapes(d.text, t.offsets) for d, t in zip(train_docs, tok_train)] if cfg.shapes else None
-    shapes_val = [token_shapes(d.text, t.offsets) for d, t in zip(val_docs, tok_val)] if cfg.shapes else None
+    shapes_train = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(train_docs, tok_train)]
+    shapes_val = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(val_docs, tok_val)]
     acts_train = feat.doc_activations(lm, tok_train, window, overlap)
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)
@@ -103,8 +100,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
                   and cfg.select_features >= sae.cfg.d_sae)
         if sparse:
             n_model = sae.cfg.d_sae
-            f_train = [sparse_rows(_maybe_shapes(sae_features(sae, [a])[0], shapes_train, i), cfg.sparse_keep)
-                       for i, a in enumerate(acts_train)]
+            f_train = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep)
+                       for a, sh in zip(acts_train, shapes_train)]
             f_val = sae_features(sae, acts_val)
         elif kind == "sae":
             f_train, f_val = sae_features(sae, acts_train), sae_features(sae, acts_val)
@@ -116,11 +113,11 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             else:
                 index = None
             n_model = f_train[0].shape[1]
-            f_train = with_shapes(f_train, shapes_train) if cfg.shapes else f_train
+            f_train = [with_shapes(f, sh) for f, sh in zip(f_train, shapes_train)]
         else:
             f_train, f_val = acts_train, acts_val
             n_model = f_train[0].shape[1]
-            f_train = with_shapes(f_train, shapes_train) if cfg.shapes else f_train
+            f_train = [with_shapes(f, sh) for f, sh in zip(f_train, shapes_train)]
         packed = pack(f_train, lab_train, cfg.context, sparse_keep=cfg.sparse_keep if sparse else None,
                       n_features=n_model + n_shapes)
         del f_train
