@@ -9,7 +9,10 @@
    a mislabelled dash inside a phone number does not split it.
 3. Neighbouring groups with the same label merge when only whitespace separates them (a single
    newline is allowed for addresses only; never a blank line); a lone punctuation group the probe
-   missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL").
+   missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL"), never a
+   field separator (; |). PERSON and STREET_ADDRESS words meeting in one run are one entity
+   labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass switches
+   ("Michelle Carsten, 4822 Brown Gateway").
 4. Spans are trimmed of surrounding whitespace and punctuation (keeping balanced brackets, a
    leading "+" and an abbreviation's final "."). Score = mean probability of the label over
    the span's tokens.
@@ -18,12 +21,15 @@
    card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a
    missed first or last word piece ("172.16.250" + ".144") does not cut the entity; a person's
    leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span;
-   fragments that now overlap merge into one span.
+   fragments that now overlap merge into one span; a field key ("Indirizzo: ") is cut from the
+   front of a name or address.
 
-`validators=True` adds a separate rule layer (the "+ rules" rows of the evaluation): exact checks
-settle look-alike number labels (IBAN mod-97, then Luhn for a card, then the 3-2-4 SSN shape),
-pronouns/greetings are cut from PERSON spans (NOT_NAME), email/IP spans snap to a parseable
-string, and spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN) are dropped.
+`validators=True` adds a separate rule layer (the "+ rules" rows of the evaluation): number-like
+fragments overlapping a checksum-valid IBAN or card become that whole number; exact checks settle
+look-alike number labels (IBAN mod-97, then Luhn for a card printed like one, then the 3-2-4 SSN
+shape); PERSON spans lose pronouns, greetings, titles and lower-case edge words and split at
+"and"; email/IP spans snap to a parseable string; spans failing their check (Luhn, IBAN, IP
+parse, 9-digit SSN) are dropped. It never adds a span where the probe found nothing.
 """
 
 from __future__ import annotations
