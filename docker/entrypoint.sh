@@ -142,7 +142,9 @@ forward_stop() {
   [ -n "$launcher_pid" ] || exit 143
   targets=$(child_pids "$launcher_pid")
   if [ -z "$targets" ]; then
-    # No trainer started yet: nothing to checkpoint, stop the launcher itself.
+    # No trainer started yet: nothing to checkpoint, stop the launcher itself. Said out loud, so a
+    # run that expected a checkpoint shows why it has none.
+    log "no trainer process under the launcher (pid $launcher_pid) yet: stopping the launcher"
     targets=$launcher_pid
   fi
   # shellcheck disable=SC2086 # one PID per word
