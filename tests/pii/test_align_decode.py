@@ -217,7 +217,10 @@ def test_rule_layer_keeps_an_ip_before_a_full_stop():
 
 
 def test_rule_layer_keeps_initials_and_phone_numbers_that_pass_luhn():
-    text = "A. Pawlonka, call 001-764-597-9125"  # 0017645979125 passes Luhn by chance
+    from sae_pii.pii.synth import luhn_ok
+
+    text = "A. Pawlonka, call 001-764-597-9125"
+    assert luhn_ok("0017645979125")  # by chance: what makes the phone number a look-alike
     spans = [PIISpan(0, 11, "PERSON", 0.9, "A. Pawlonka"), PIISpan(18, 34, "PHONE_NUMBER", 0.9, "001-764-597-9125")]
     assert [(s.text, s.label) for s in apply_validators(text, spans)] == [
         ("A. Pawlonka", "PERSON"), ("001-764-597-9125", "PHONE_NUMBER")]

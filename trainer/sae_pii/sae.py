@@ -172,10 +172,12 @@ class SparseAutoencoder(nn.Module):
         out = latents.to(self.W_dec.dtype) @ self.W_dec + self.b_dec
         return out / self.cfg.input_scale if self.cfg.input_scale != 1.0 else out
 
+    def _gather_decode(self) -> bool:
+        return self.W_dec.is_cuda if self.gather_decode is None else self.gather_decode
+
     def _decode_sparse(self, top_acts: Tensor, top_indices: Tensor, dense: Tensor | None) -> Tensor:
         """Decoder product of k active latents per row, without the bias or the input scale."""
-        gather = self.W_dec.is_cuda if self.gather_decode is None else self.gather_decode
-        if gather or dense is None:
+        if self._gather_decode() or dense is None:
             # Gathers only the k active decoder rows: O(k * d_in) per token instead of O(d_sae * d_in).
             flat_idx = top_indices.reshape(-1, top_indices.shape[-1])
             flat_acts = top_acts.reshape(-1, top_acts.shape[-1]).to(self.W_dec.dtype)
@@ -237,8 +239,7 @@ class SparseAutoencoder(nn.Module):
         masked = torch.where(dead_mask[None], pre, pre.new_tensor(-torch.inf))
         vals, idx = masked.topk(k_aux, dim=-1, sorted=False)
         vals = vals.relu()
-        gather = self.W_dec.is_cuda if self.gather_decode is None else self.gather_decode
-        dense = None if gather else torch.zeros_like(pre).scatter_(-1, idx, vals)
+        dense = None if self._gather_decode() else torch.zeros_like(pre).scatter_(-1, idx, vals)
         res_hat = self._decode_sparse(vals, idx, dense)
         target = residual.detach()
         denom = (target - target.mean(0)).pow(2).sum().clamp_min(1e-12)

@@ -244,12 +244,10 @@ def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
     in ("Indirizzo: 752 Susan Valley", "Name: Jo Park")."""
     if sp.label not in FREE_TEXT_LABELS:
         return sp
-    last = None
-    for last in KEY_END.finditer(sp.text):
-        pass
-    if last is None:
+    keys = list(KEY_END.finditer(sp.text))
+    if not keys:
         return sp
-    a, b = _trim(text, sp.start + last.end(), sp.end)
+    a, b = _trim(text, sp.start + keys[-1].end(), sp.end)
     return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
 
 
@@ -370,24 +368,24 @@ def _mass_label(words, part, probs) -> int:
 def _split_at_commas(text, words, part, probs) -> list[list[int]]:
     """A bridged comma between a name and an address ("Michelle Carsten, 4822 Brown Gateway") ends
     the name: split where the probability mass of the two sides picks different free-text labels."""
-    commas = [i for i, j in enumerate(part) if not words[j][3] and text[words[j][0]:words[j][1]] == ","]
+    segments: list[list[int]] = [[]]
+    commas: list[int] = []
+    for j in part:
+        if not words[j][3] and text[words[j][0]:words[j][1]] == ",":
+            commas.append(j)
+            segments.append([])
+        else:
+            segments[-1].append(j)
     if not commas:
         return [part]
-    segments, start = [], 0
-    for c in commas:
-        segments.append((part[start:c], part[c]))
-        start = c + 1
-    segments.append((part[start:], None))
-    out = [list(segments[0][0])]
-    label = _mass_label(words, out[0], probs) if out[0] else 0
-    for (seg, _), (_, comma) in zip(segments[1:], segments[:-1]):
-        seg_label = _mass_label(words, seg, probs) if seg else 0
-        if seg and label and seg_label != label and CLASSES[label] in FREE_TEXT_LABELS \
-                and CLASSES[seg_label] in FREE_TEXT_LABELS:
-            out.append(list(seg))
+    out = [segments[0]]
+    for comma, seg in zip(commas, segments[1:]):
+        left = _mass_label(words, out[-1], probs) if out[-1] else 0
+        right = _mass_label(words, seg, probs) if seg else 0
+        if left and right and left != right and {CLASSES[left], CLASSES[right]} <= FREE_TEXT_LABELS:
+            out.append(seg)
         else:
             out[-1].extend([comma, *seg])
-        label = _mass_label(words, out[-1], probs) if out[-1] else 0
     return [p for p in out if p]
 
 
