@@ -243,3 +243,37 @@ def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
     sp = PIISpan(5, 5 + len(span_text), "PERSON", 0.9, span_text)
     assert [s.text for s in apply_validators(text, [sp])] == expected
+
+
+def _word_probs(tok, text: str, scores: dict[str, tuple[str, float]]) -> np.ndarray:
+    """Per token: the given (label, probability) of the word it lies in, the rest on O."""
+    probs = np.zeros((len(tok.offsets), len(CLASSES)), dtype=np.float32)
+    probs[:, 0] = 1.0
+    for word, (label, p) in scores.items():
+        a = text.index(word)
+        for i, (s, e) in enumerate(tok.offsets):
+            if a <= s and e <= a + len(word):
+                probs[i, 0], probs[i, CLASS_TO_ID[label]] = 1.0 - p, p
+    return probs
+
+
+def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
+    """A word above its label's threshold seeds a span; a neighbour joins it at a lower bar (a
+    surname the probe is less sure of), but the same weak score alone, or across a full stop,
+    starts nothing."""
+    text = "Signed: Benjamin Mcdonald. Ms Mcdonald left"
+    tok = tokenize(minilm_tokenizer, text)
+    thr = {**HALF, "PERSON": 0.85}
+    probs = _word_probs(tok, text, {"Benjamin": ("PERSON", 0.9), "Mcdonald.": ("PERSON", 0.68)})
+    probs_alone = _word_probs(tok, text, {"Ms Mcdonald": ("PERSON", 0.68)})
+    assert [s.text for s in decode(text, tok.offsets, probs, thr)] == ["Benjamin Mcdonald"]
+    assert decode(text, tok.offsets, probs_alone, thr) == []
+
+
+def test_enclosing_brackets_are_not_part_of_the_span(minilm_tokenizer):
+    text = "the address field (9 Lewis Glen, Danielberg) crashes; call (541) 555-0192 (home)"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"(9 Lewis Glen, Danielberg)": ("STREET_ADDRESS", 0.95),
+                                    "(541) 555-0192": ("PHONE_NUMBER", 0.95)})
+    got = {(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)}
+    assert got == {("9 Lewis Glen, Danielberg", "STREET_ADDRESS"), ("(541) 555-0192", "PHONE_NUMBER")}

@@ -11,7 +11,7 @@ import pytest
 import torch
 from sae_pii.pii.detector import SAEPIIDetector, redact_spans
 from sae_pii.pii.labels import CLASSES, LABELS
-from sae_pii.pii.probes import LinearProbe, ProbeInfo, load_probes, save_probes
+from sae_pii.pii.probes import TokenProbe, ProbeInfo, load_probes, save_probes
 from sae_pii.pii.spans import PIISpan
 from safetensors.torch import load_file
 from typer.testing import CliRunner
@@ -21,7 +21,7 @@ TEXT = "Hi Dana, call me at (415) 555-0134 or write to dana.k@example.com. SSN 5
 
 def test_probe_file_roundtrip(tmp_path):
     torch.manual_seed(0)
-    probe = LinearProbe(n_features=7, context=2)
+    probe = TokenProbe(n_features=7, context=2)
     with torch.no_grad():
         probe.weight.normal_()
         probe.bias.normal_()
@@ -51,7 +51,7 @@ def test_selected_features_roundtrip(tmp_path):
         f[:5, 7] += 3.0  # feature 7 fires on PERSON tokens only
     index = select_features(feats, labels, 3)
     assert 7 in index.tolist() and index.tolist() == sorted(index.tolist())
-    probe = LinearProbe(n_features=3, context=1, feature_index=index)
+    probe = TokenProbe(n_features=3, context=1, feature_index=index)
     with torch.no_grad():
         probe.weight.normal_()
     info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3, thresholds={lab: 0.5 for lab in LABELS},
@@ -63,10 +63,73 @@ def test_selected_features_roundtrip(tmp_path):
     torch.testing.assert_close(back(full), probe(full))
 
 
+def test_hidden_layer_probe_roundtrip(tmp_path):
+    torch.manual_seed(0)
+    probe = TokenProbe(n_features=5, context=2, hidden=8, hidden_context=1)
+    with torch.no_grad():
+        probe.bias.normal_()
+        probe.out_bias.normal_()
+    info = ProbeInfo(name="raw", feature="raw", context=2, n_features=5, thresholds={lab: 0.5 for lab in LABELS},
+                     file="raw.safetensors", hidden=8, hidden_context=1)
+    save_probes(tmp_path, {"raw": (probe, info)}, {})
+    assert set(load_file(str(tmp_path / "raw.safetensors"))) == {"weight", "bias", "out_weight", "out_bias"}
+    back, back_info = load_probes(tmp_path)[1]["raw"]
+    assert back_info == info and back.reach == 3 and back.n_classes == len(CLASSES)
+    feats = torch.randn(6, 5)
+    torch.testing.assert_close(back(feats), probe(feats))
+    # The output layer reads its neighbours' hidden units: token 5 changes the labels of 2..5 only.
+    moved = feats.clone()
+    moved[5] += 3.0
+    changed = (back(moved) - back(feats)).abs().sum(-1) > 1e-6
+    assert changed.tolist() == [False, False, True, True, True, True]
+
+
+def test_sparse_features_take_the_gather_path_with_the_same_result():
+    """SAE latents (k non-zeros of d_sae per token) are projected by gathering weight rows; the
+    result equals the dense product, and a weight update is seen by the cached stacked weights."""
+    torch.manual_seed(0)
+    probe = TokenProbe(n_features=64, context=1, hidden=6, hidden_context=1).eval()
+    feats = torch.zeros(7, 64)
+    feats[torch.arange(7)[:, None], torch.randint(0, 64, (7, 4))] = torch.randn(7, 4)
+    with torch.no_grad():
+        torch.testing.assert_close(probe.project(feats), feats @ probe.stacked_weight())
+        before = probe(feats)
+        probe.weight.mul_(2.0)
+        torch.testing.assert_close(probe.project(feats), feats @ probe.stacked_weight())
+        assert not torch.allclose(probe(feats), before)
+
+
+def test_hidden_layer_learns_what_a_linear_probe_cannot():
+    """PERSON iff exactly one of two features fires (XOR): no linear read separates it."""
+    import numpy as np
+    from sae_pii.pii.probes import ProbeTrainConfig, pack, train_probe
+
+    g = torch.Generator().manual_seed(0)
+    feats = [torch.randint(0, 2, (40, 2), generator=g).float() for _ in range(30)]
+    labels = [(f[:, 0] != f[:, 1]).long().numpy().astype(np.int64) for f in feats]
+    accuracy = {}
+    for hidden in (0, 16):
+        cfg = ProbeTrainConfig(context=0, hidden=hidden, hidden_context=0, epochs=60, lr=0.03, chunk_tokens=256,
+                               feature_dropout=0.0, hidden_dropout=0.0)
+        probe = train_probe(pack(feats, labels, cfg.reach), cfg, log=lambda *_: None)
+        pred = torch.cat([probe(f).argmax(-1) for f in feats])
+        accuracy[hidden] = float((pred == torch.as_tensor(np.concatenate(labels))).float().mean())
+    assert accuracy[16] > 0.99 and accuracy[0] < 0.8, accuracy
+
+
+def test_training_refuses_documents_packed_closer_than_the_probe_reads():
+    import numpy as np
+    from sae_pii.pii.probes import ProbeTrainConfig, pack, train_probe
+
+    cfg = ProbeTrainConfig(context=1, hidden=4, hidden_context=1)
+    with pytest.raises(ValueError, match="context=2"):
+        train_probe(pack([torch.zeros(3, 2)], [np.zeros(3, dtype=np.int64)], 1), cfg)
+
+
 def test_probe_files_are_checked(tmp_path):
     with pytest.raises(FileNotFoundError, match="fit-probes"):
         load_probes(tmp_path)
-    probe = LinearProbe(n_features=3, context=0)
+    probe = TokenProbe(n_features=3, context=0)
     info = ProbeInfo(name="raw", feature="raw", context=0, n_features=4, thresholds={lab: 0.5 for lab in LABELS},
                      file="raw.safetensors")
     save_probes(tmp_path, {"raw": (probe, info)}, {})
@@ -75,7 +138,7 @@ def test_probe_files_are_checked(tmp_path):
 
 
 def test_probe_is_a_convolution_over_neighbours():
-    probe = LinearProbe(n_features=2, context=1)
+    probe = TokenProbe(n_features=2, context=1)
     with torch.no_grad():
         probe.weight.zero_()
         probe.weight[1, 0, 0] = 1.0  # class 1 reads feature 0 of the PREVIOUS token
@@ -195,7 +258,7 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
     val_f, val_l = docs(1)
     lines: list[str] = []
     cfg = ProbeTrainConfig(context=1, epochs=40, lr=0.05, chunk_tokens=128, l2=1e-4, feature_dropout=0.3, patience=2)
-    probe = train_probe(pack(train_f, train_l, 1), cfg, log=lines.append, val=pack(val_f, val_l, 1))
+    probe = train_probe(pack(train_f, train_l, cfg.reach), cfg, log=lines.append, val=pack(val_f, val_l, cfg.reach))
     assert any("validation loss" in line for line in lines)
     assert any("early stop" in line for line in lines)  # 40 epochs on a trivial task: it must stop early
     pred = probe(val_f[0]).argmax(-1)
@@ -229,7 +292,7 @@ def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
 
     torch.manual_seed(0)
     n_shapes = len(SHAPE_FEATURES)
-    probe = LinearProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes)
+    probe = TokenProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes)
     with torch.no_grad():
         probe.weight.normal_()
     info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3 + n_shapes,

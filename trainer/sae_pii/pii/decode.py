@@ -122,7 +122,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
     while 0 < end < len(text) and _mark(text[end]):  # vowel signs the tokenizer's offsets left out
         end += 1
+    if end - start > 2 and text[start] == "(" and text[end - 1] == ")" and _outer_pair(text[start:end]):
+        return _trim(text, start + 1, end - 1)  # "(9 Lewis Glen, Danielberg)": the brackets are not the entity
     return start, end
+
+
+def _outer_pair(s: str) -> bool:
+    """The "(" opening s closes at its very end (not "(541) 555-0192 (home)")."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return i == len(s) - 1
+    return False
 
 
 def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
@@ -161,6 +173,8 @@ def decode(
             cls = int(mean[1:].argmax()) + 1
             is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5)
             words.append((int(offsets[w[0], 0]), int(offsets[w[-1], 1]), w, is_pii, cls))
+
+    _grow(text, words, word_means, thresholds)
 
     # 2. Runs of PII words; a short punctuation word the probe missed is bridged when it sits
     #    between two PII words of one token group ("+61-453-400-291") or between two parts of
@@ -234,6 +248,28 @@ def decode(
     if validators:
         spans = apply_validators(text, spans)
     return spans
+
+
+# Hysteresis: a word next to a PII word joins it when its probability of that label clears this
+# fraction of the label's threshold (a surname "Mcdonald" at 0.68 beside "Benjamin" at 0.86, with
+# the PERSON threshold at 0.85).
+GROW_FRACTION = 0.6
+
+
+def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict[str, float]) -> None:
+    """Extend PII words into neighbours that clear the lower bar, left to right then right to left
+    (in place). Only across whitespace a run may span (_gap_ok); punctuation words stay out."""
+    for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
+        step = 1 if order.step > 0 else -1
+        for k in order:
+            s, e, toks, is_pii, _ = words[k]
+            ps, pe, _, p_pii, cls = words[k - step]
+            if is_pii or not p_pii:
+                continue
+            gap = text[pe:s] if step > 0 else text[e:ps]
+            if (word_means[k][cls] >= GROW_FRACTION * thresholds.get(CLASSES[cls], 0.5)
+                    and any(ch.isalnum() for ch in text[s:e]) and _gap_ok(gap, cls, cls)):
+                words[k] = (s, e, toks, True, cls)
 
 
 KEY_END = re.compile(r":\s")

@@ -123,7 +123,7 @@ class SAEPIIDetector:
         out = []
         for a, text, tk in zip(acts, texts, toks):
             if len(a) == 0:
-                out.append(np.zeros((0, self.probe.weight.shape[0]), dtype=np.float32))
+                out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
             a = a.to(self.lm.device)
             f = self.sae.encode(a) if self.sae is not None else a

@@ -19,7 +19,7 @@ from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.probes import (
-    LinearProbe,
+    TokenProbe,
     ProbeInfo,
     ProbeTrainConfig,
     pack,
@@ -44,9 +44,9 @@ def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch
 
 
 @torch.inference_mode()
-def probe_probs(probe: LinearProbe, feats: list[torch.Tensor], shapes: list | None = None) -> list[np.ndarray]:
+def probe_probs(probe: TokenProbe, feats: list[torch.Tensor], shapes: list | None = None) -> list[np.ndarray]:
     shapes = shapes if probe.n_shapes else [None] * len(feats)
-    return [probe(f, sh).numpy() if len(f) else np.zeros((0, probe.weight.shape[0]), np.float32)
+    return [probe(f, sh).numpy() if len(f) else np.zeros((0, probe.n_classes), np.float32)
             for f, sh in zip(feats, shapes)]
 
 
@@ -118,13 +118,14 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             f_train, f_val = acts_train, acts_val
             n_model = f_train[0].shape[1]
             f_train = [with_shapes(f, sh) for f, sh in zip(f_train, shapes_train)]
-        packed = pack(f_train, lab_train, cfg.context, sparse_keep=cfg.sparse_keep if sparse else None,
+        packed = pack(f_train, lab_train, cfg.reach, sparse_keep=cfg.sparse_keep if sparse else None,
                       n_features=n_model + n_shapes)
         del f_train
         log(f"probe on {kind} features ({n_model} per token"
             + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
             + (f", plus {len(SHAPE_FEATURES)} token shapes" if cfg.shapes else "")
-            + f", context +-{cfg.context}):")
+            + f", context +-{cfg.context}"
+            + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear") + "):")
         probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes)
         del packed
         if kind == "sae":
@@ -135,6 +136,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         val_rules = span_scores(val_docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
                                            for d, tk, p in zip(val_docs, tok_val, probs_val)]).to_dict()
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
+                         hidden=probe.hidden, hidden_context=probe.hidden_context,
                          thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
                          shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
                          metrics={"validation_exact_span_micro_f1": val_probe["micro"]["f1"],

@@ -1,15 +1,22 @@
 """Token classifiers on SAE latents (or, as the baseline, on raw activations).
 
-One linear softmax layer over {O, PERSON, EMAIL_ADDRESS, ...} reading the features of a token and
-of its `context` neighbours on each side: logits[t] = b + sum_o W_o . f[t + o]. That is a 1-D
-convolution over the token sequence, i.e. multinomial logistic regression on the concatenated
-neighbourhood features. A token's features are the model's (SAE latents or raw activations) and,
-when the probe was fit with them, the orthographic token shapes of `shapes.py` appended after.
+A probe reads the features of a token and of its `context` neighbours on each side. With
+`hidden=0` it is one linear softmax layer over {O, PERSON, EMAIL_ADDRESS, ...}:
+logits[t] = b + sum_o W_o . f[t + o], a 1-D convolution over the token sequence, i.e. multinomial
+logistic regression on the concatenated neighbourhood features. With `hidden=H` (the default) that
+convolution outputs H GELU units and a second, narrow convolution (`hidden_context` tokens each side)
+maps them to the classes: a two-layer head that can tell where an entity starts and stops ("lives
+on 34 Jessica Expressway" vs "34 Jessica Expressway"), which a linear read of one token cannot
+(held-out templates 0.79 -> 0.87 exact-span micro F1 with the rule layer).
+A token's features are the model's (SAE latents or raw activations) and, when the probe was fit
+with them, the orthographic token shapes of `shapes.py` appended after.
 Per-label decision thresholds are chosen afterwards on validation data.
 
 Files (never pickle: loading a pickle runs code): `<name>.safetensors` holds `weight`
-[n_classes, n_features, 2*context+1] and `bias` [n_classes] with the feature scaling folded in;
-`probes.json` holds everything else (classes, context, thresholds, feature kind, metrics).
+[n_out, n_features, 2*context+1] and `bias` [n_out] with the feature scaling folded in (n_out = H,
+or the classes for a linear probe) and, with a hidden layer, `out_weight`
+[n_classes, H, 2*hidden_context+1] and `out_bias`; `probes.json` holds everything else (classes,
+context, hidden size, thresholds, feature kind, metrics).
 """
 
 from __future__ import annotations
@@ -38,9 +45,15 @@ FEATURE_KINDS = ("sae", "raw")
 @dataclass
 class ProbeTrainConfig:
     context: int = 3
+    # GELU units between the features and the classes; 0 fits a linear probe. Raw-activation probe,
+    # held-out templates, rule layer on: linear 0.79, 128 units 0.873, 256 units 0.873 exact-span
+    # micro F1; presidio-research 0.69 / 0.68 / 0.68.
+    hidden: int = 128
+    hidden_context: int = 1  # neighbours each side the output layer reads from the hidden units
     epochs: int = 8
-    lr: float = 1e-2
-    weight_decay: float = 1e-3
+    lr: float = 0.0  # 0: 1e-2 for a linear probe, 2e-3 with a hidden layer
+    weight_decay: float = 0.0  # 0: 1e-3 for a linear probe, 1e-2 with a hidden layer
+    hidden_dropout: float = 0.1
     chunk_tokens: int = 1024
     batch_chunks: int = 2
     sparse_keep: int = 64  # SAE latents kept per token in the training cache (all k for a topk SAE)
@@ -56,30 +69,60 @@ class ProbeTrainConfig:
     shapes: bool = True  # also read the token shapes of shapes.py (capitalisation the model may not see)
     seed: int = 0
 
+    @property
+    def reach(self) -> int:
+        """Tokens the probe reads on each side of the one it labels."""
+        return self.context + (self.hidden_context if self.hidden else 0)
 
-class LinearProbe(torch.nn.Module):
+    def optimizer_settings(self) -> tuple[float, float]:
+        lr = self.lr or (2e-3 if self.hidden else 1e-2)
+        wd = self.weight_decay or (1e-2 if self.hidden else 1e-3)
+        return lr, wd
+
+
+class TokenProbe(torch.nn.Module):
     def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES),
-                 feature_index: torch.Tensor | None = None, n_shapes: int = 0):
+                 feature_index: torch.Tensor | None = None, n_shapes: int = 0,
+                 hidden: int = 0, hidden_context: int = 0):
         super().__init__()
         self.context = context
+        self.hidden = hidden
+        self.hidden_context = hidden_context if hidden else 0
         self.n_shapes = n_shapes  # the last n_shapes of the n_features inputs are token shapes
-        self.weight = torch.nn.Parameter(torch.zeros(n_classes, n_features, 2 * context + 1))
-        self.bias = torch.nn.Parameter(torch.zeros(n_classes))
+        first = hidden or n_classes
+        self.weight = torch.nn.Parameter(torch.zeros(first, n_features, 2 * context + 1))
+        self.bias = torch.nn.Parameter(torch.zeros(first))
+        if hidden:
+            self.out_weight = torch.nn.Parameter(torch.zeros(n_classes, hidden, 2 * self.hidden_context + 1))
+            self.out_bias = torch.nn.Parameter(torch.zeros(n_classes))
+            # Zero output weights would leave the hidden units without gradient.
+            torch.nn.init.kaiming_uniform_(self.out_weight, a=5 ** 0.5)
+            torch.nn.init.kaiming_uniform_(self.weight, a=5 ** 0.5)
         # Which input features the probe reads (selected SAE latents); None: all of them.
         self.register_buffer("feature_index", feature_index, persistent=False)
+        self._stacked_cache: tuple[int, torch.Tensor] | None = None
 
     @property
     def n_features(self) -> int:
         return self.weight.shape[1]
 
+    @property
+    def n_classes(self) -> int:
+        return (self.out_weight if self.hidden else self.weight).shape[0]
+
+    @property
+    def reach(self) -> int:
+        """Tokens read on each side of the one labelled."""
+        return self.context + self.hidden_context
+
     def stacked_weight(self) -> torch.Tensor:
-        """[F, K * C]: one matmul projects every feature row onto every (offset, class) pair."""
+        """[F, K * O]: one matmul projects every feature row onto every (offset, output) pair."""
         f, k = self.weight.shape[1], self.weight.shape[2]
         return self.weight.permute(1, 2, 0).reshape(f, -1) if k else self.weight.new_zeros(f, 0)
 
     def combine(self, projected: torch.Tensor) -> torch.Tensor:
-        """[N + 2c, K * C] projections (c halo rows each side) -> [N, C] logits:
-        logits[t] = b + sum_k W[:, :, k] . f[t + k], i.e. a 1-D convolution over tokens."""
+        """[N + 2c, K * O] projections (c halo rows each side) -> [N, O] first-layer outputs:
+        out[t] = b + sum_k W[:, :, k] . f[t + k], i.e. a 1-D convolution over tokens."""
         k = 2 * self.context + 1
         n = projected.shape[0] - 2 * self.context
         y = projected.view(projected.shape[0], k, -1)
@@ -88,21 +131,47 @@ class LinearProbe(torch.nn.Module):
             out = out + y[j:j + n, j]
         return out
 
+    def head(self, first: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
+        """First-layer outputs [N + 2h, O] (h = hidden_context halo rows each side) -> [N, C] logits."""
+        if not self.hidden:
+            return first
+        h = F.dropout(F.gelu(first), dropout, training=dropout > 0)
+        return F.conv1d(h.T[None], self.out_weight, self.out_bias)[0].T
+
+    def _inference_stacked(self) -> torch.Tensor:
+        # Without autograd the stacked copy is kept until the weights change (in-place updates such
+        # as load's copy_ bump the tensor version): a 3078 x 7 x 128 copy per call costs milliseconds.
+        if torch.is_grad_enabled():
+            return self.stacked_weight()
+        version = self.weight._version
+        if self._stacked_cache is None or self._stacked_cache[0] != version:
+            self._stacked_cache = (version, self.stacked_weight())
+        return self._stacked_cache[1]
+
+    def project(self, feats: torch.Tensor) -> torch.Tensor:
+        """[N, F] features -> [N, K * O] projections. SAE latents are mostly zeros (k of d_sae per
+        token): then only the weight rows of the non-zeros are gathered, not a dense matmul."""
+        stacked = self._inference_stacked()
+        nnz = int((feats != 0).sum(1).max()) if len(feats) else 0
+        if 0 < nnz * 8 <= feats.shape[1]:
+            idx = feats.abs().topk(nnz, dim=1).indices
+            return F.embedding_bag(idx, stacked, per_sample_weights=feats.gather(1, idx), mode="sum")
+        return feats @ stacked
+
     def logits_padded(self, feats: torch.Tensor) -> torch.Tensor:
-        """[N + 2c, F] features (c halo rows each side) -> [N, C] logits."""
-        return self.combine(feats @ self.stacked_weight())
+        """[N + 2 * reach, F] features (reach halo rows each side) -> [N, C] logits."""
+        return self.head(self.combine(self.project(feats)))
 
     def forward(self, feats: torch.Tensor, shapes: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
         """[T, F] features of one document (and its [T, n_shapes] token shapes when the probe reads
         them) -> [T, C] class probabilities (zero features past the edges)."""
-        c = self.context
         if self.feature_index is not None:
             feats = feats[:, self.feature_index]
         if self.n_shapes:
             if shapes is None:
                 raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
             feats = torch.cat([feats, torch.as_tensor(shapes).to(feats)], 1)
-        padded = F.pad(feats, (0, 0, c, c))
+        padded = F.pad(feats, (0, 0, self.reach, self.reach))
         return self.logits_padded(padded).softmax(-1)
 
 
@@ -116,10 +185,12 @@ class ProbeInfo:
     file: str
     metrics: dict = field(default_factory=dict)
     shapes: list[str] = field(default_factory=list)  # token shape features read after the model's
+    hidden: int = 0  # GELU units of the hidden layer (0: linear probe; files before it had none)
+    hidden_context: int = 0
 
 
 # ------------------------------------------------------------------------------------------------
-# Training features: documents packed into one sequence, `context` zero rows between documents so
+# Training features: documents packed into one sequence, `reach` zero rows between documents so
 # no probe ever reads across a document boundary.
 
 
@@ -127,8 +198,9 @@ class PackedFeatures:
     """Rows of all documents, stored densely (raw) or as top-m sparse SAE latents."""
 
     def __init__(self, dense: torch.Tensor | None, idx: torch.Tensor | None, val: torch.Tensor | None,
-                 n_features: int, labels: torch.Tensor):
+                 n_features: int, labels: torch.Tensor, gap: int = 0):
         self.dense, self.idx, self.val = dense, idx, val
+        self.gap = gap  # zero rows between documents (and at both ends)
         self.n_features = n_features
         self.labels = labels
         self.scale = torch.ones(n_features)
@@ -206,7 +278,7 @@ def pack(
             a = int(r[0]) if len(r) else 0
             idx[a:a + len(r), : i.shape[1]] = i
             val[a:a + len(r), : v.shape[1]] = v
-    return PackedFeatures(dense, idx, val, n_feat, labels)
+    return PackedFeatures(dense, idx, val, n_feat, labels, gap=context)
 
 
 def select_features(feats: list[torch.Tensor], labels: list[np.ndarray], n_keep: int) -> torch.Tensor:
@@ -231,8 +303,8 @@ def select_features(feats: list[torch.Tensor], labels: list[np.ndarray], n_keep:
     return score.topk(min(n_keep, n_feat)).indices.sort().values
 
 
-def _mean_loss(probe: LinearProbe, packed: PackedFeatures, chunk: int, class_w: torch.Tensor) -> float:
-    c, n = probe.context, len(packed)
+def _mean_loss(probe: TokenProbe, packed: PackedFeatures, chunk: int, class_w: torch.Tensor) -> float:
+    r, n = probe.reach, len(packed)
     total, count = 0.0, 0
     with torch.no_grad():
         stacked = probe.stacked_weight()
@@ -240,7 +312,7 @@ def _mean_loss(probe: LinearProbe, packed: PackedFeatures, chunk: int, class_w: 
             e = min(a + chunk, n)
             y = packed.labels[a:e]
             if (y >= 0).any():
-                loss = F.cross_entropy(probe.combine(packed.project(a - c, e + c, stacked)), y, weight=class_w,
+                loss = F.cross_entropy(probe.head(probe.combine(packed.project(a - r, e + r, stacked))), y, weight=class_w,
                                        ignore_index=IGNORE_INDEX, reduction="sum")
                 total += float(loss)
                 count += float(class_w[y[y >= 0]].sum())
@@ -248,22 +320,30 @@ def _mean_loss(probe: LinearProbe, packed: PackedFeatures, chunk: int, class_w: 
 
 
 def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
-                val: PackedFeatures | None = None, n_shapes: int = 0) -> LinearProbe:
-    """Full-softmax logistic regression with class weights (inverse sqrt frequency), AdamW, an L2
-    penalty and feature dropout; with `val` (template-disjoint documents) the epoch with the best
-    validation loss is kept and training stops early when it stops improving."""
+                val: PackedFeatures | None = None, n_shapes: int = 0) -> TokenProbe:
+    """Full-softmax classifier (logistic regression, or with a hidden layer) with class weights
+    (inverse sqrt frequency), AdamW, an L2 penalty and feature dropout; with `val`
+    (template-disjoint documents) the epoch with the best validation loss is kept and training
+    stops early when it stops improving. `packed` (and `val`) must separate documents by at least
+    cfg.reach rows: pack(..., cfg.reach)."""
+    for p in (packed, val):
+        if p is not None and p.gap < cfg.reach:
+            raise ValueError(f"documents are packed {p.gap} rows apart but the probe reads {cfg.reach} "
+                             f"tokens each side: pack(..., context={cfg.reach})")
     torch.manual_seed(cfg.seed)
     packed.fit_scale()
-    c = cfg.context
-    probe = LinearProbe(packed.n_features, c, n_shapes=n_shapes)
+    r = cfg.reach
+    probe = TokenProbe(packed.n_features, cfg.context, n_shapes=n_shapes, hidden=cfg.hidden,
+                       hidden_context=cfg.hidden_context)
+    lr, weight_decay = cfg.optimizer_settings()
     counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
     class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
     class_w = class_w / class_w[0]
-    opt = torch.optim.AdamW(probe.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = torch.optim.AdamW(probe.parameters(), lr=lr, weight_decay=weight_decay)
     n = len(packed)
     starts = list(range(0, n, cfg.chunk_tokens))
     steps_total = cfg.epochs * math.ceil(len(starts) / cfg.batch_chunks)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=max(steps_total, 1),
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps_total, 1),
                                                 pct_start=0.1)
     gen = torch.Generator().manual_seed(cfg.seed)
     best_loss, best_epoch, best_state = float("inf"), -1, None
@@ -276,7 +356,8 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
             for j in order[b:b + cfg.batch_chunks]:
                 a = starts[j]
                 e = min(a + cfg.chunk_tokens, n)
-                logits.append(probe.combine(packed.project(a - c, e + c, stacked, cfg.feature_dropout)))
+                first = probe.combine(packed.project(a - r, e + r, stacked, cfg.feature_dropout))
+                logits.append(probe.head(first, cfg.hidden_dropout))
                 targets.append(packed.labels[a:e])
             loss = F.cross_entropy(torch.cat(logits), torch.cat(targets), weight=class_w, ignore_index=IGNORE_INDEX)
             if cfg.l2:
@@ -319,7 +400,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[LinearProbe, ProbeInfo]], extra: dict) -> Path:
+def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[TokenProbe, ProbeInfo]], extra: dict) -> Path:
     """Write every probe's safetensors file, then probes.json last (its presence means complete)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -328,6 +409,9 @@ def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[LinearProbe,
         target = out / info.file
         tmp = out / f".{info.file}.tmp"
         tensors = {"weight": probe.weight.detach().contiguous(), "bias": probe.bias.detach().contiguous()}
+        if probe.hidden:
+            tensors["out_weight"] = probe.out_weight.detach().contiguous()
+            tensors["out_bias"] = probe.out_bias.detach().contiguous()
         if probe.feature_index is not None:
             tensors["feature_index"] = probe.feature_index.to(torch.int64).contiguous()
         save_file(tensors,
@@ -339,7 +423,7 @@ def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[LinearProbe,
     return out
 
 
-def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[str, tuple[LinearProbe, ProbeInfo]]]:
+def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[str, tuple[TokenProbe, ProbeInfo]]]:
     d = Path(probe_dir)
     meta_path = d / PROBES_JSON
     if not meta_path.is_file():
@@ -357,9 +441,15 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
         if info.feature not in FEATURE_KINDS:
             raise ValueError(f"{meta_path}: probe {name!r} has unknown feature kind {info.feature!r}")
         tensors = load_file(str(d / info.file), device=str(device))
-        w, b = tensors["weight"], tensors["bias"]
-        if w.shape != (len(CLASSES), info.n_features, 2 * info.context + 1) or b.shape != (len(CLASSES),):
-            raise ValueError(f"{d / info.file}: weight {tuple(w.shape)} does not match {PROBES_JSON}")
+        n_first = info.hidden or len(CLASSES)
+        expected = {"weight": (n_first, info.n_features, 2 * info.context + 1), "bias": (n_first,)}
+        if info.hidden:
+            expected.update(out_weight=(len(CLASSES), info.hidden, 2 * info.hidden_context + 1),
+                            out_bias=(len(CLASSES),))
+        for key, shape in expected.items():
+            got = tuple(tensors[key].shape) if key in tensors else None
+            if got != shape:
+                raise ValueError(f"{d / info.file}: {key} {got} does not match {PROBES_JSON} (expected {shape})")
         if info.shapes and list(info.shapes) != list(SHAPE_FEATURES):
             raise ValueError(f"{meta_path}: probe {name!r} reads token shapes {info.shapes}, this version computes "
                              f"{list(SHAPE_FEATURES)}: refit with `sae-pii fit-probes`")
@@ -367,10 +457,11 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
         index = tensors.get("feature_index")
         if index is not None and (index.ndim != 1 or len(index) != n_model):
             raise ValueError(f"{d / info.file}: feature_index has shape {tuple(index.shape)}, expected ({n_model},)")
-        probe = LinearProbe(info.n_features, info.context, feature_index=index, n_shapes=len(info.shapes))
+        probe = TokenProbe(info.n_features, info.context, feature_index=index, n_shapes=len(info.shapes),
+                           hidden=info.hidden, hidden_context=info.hidden_context)
         with torch.no_grad():
-            probe.weight.copy_(w)
-            probe.bias.copy_(b)
+            for key in expected:
+                getattr(probe, key).copy_(tensors[key])
         probe.eval().requires_grad_(False)
         missing = set(LABELS) - set(info.thresholds)
         if missing:
