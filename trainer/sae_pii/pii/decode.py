@@ -58,7 +58,7 @@ NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: t
 ATOMIC_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS", "US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE", "IBAN_CODE",
                  "CREDIT_CARD", "PHONE_NUMBER", "DATE_OF_BIRTH"}
 SNAP_STOP = set(" \t\r\n\u00a0,;|\"'`=<>()[]{}/#")
-ABBREVIATION = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
+ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){0,3}[A-Za-z]{1,4}\.$")  # "Apt.", "U.S.A."
 
 
 def _mark(ch: str) -> bool:
@@ -88,6 +88,19 @@ def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
     return groups
 
 
+DASHES = {"-", "\u2013", "\u2014"}
+
+
+def _field_break(text: str, start: int, end: int) -> bool:
+    """A word that separates fields, never part of an entity: ";", "|", or a dash with spaces on
+    both sides ("65788 Blackburn Shoals - Ok Demi"; "Roger-sur-Mer" keeps its dashes)."""
+    w = text[start:end]
+    if w in (";", "|"):
+        return True
+    return (w in DASHES and 0 < start and end < len(text)
+            and text[start - 1].isspace() and text[end].isspace())
+
+
 def _glued(text: str, left: int, right: int) -> bool:
     """The characters from text[left] to text[right] are one word (word pieces of one word)."""
     if left < 0 or right >= len(text) or right <= left:
@@ -109,32 +122,33 @@ def token_decisions(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarr
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end:
         ch = text[start]
-        if ch in LEAD_STRIP or (ch == "(" and ")" not in text[start:end]):
+        if ch in LEAD_STRIP or (ch == "(" and _bracket_close(text[start:end]) < 0):
             start += 1
         else:
             break
     while end > start:
         ch = text[end - 1]
-        if (ch in TRAIL_STRIP or (ch == ")" and "(" not in text[start:end])
+        if (ch in TRAIL_STRIP or (ch == ")" and _bracket_close(text[start:end][::-1], "()") < 0)
                 or (ch == "." and not ABBREVIATION.search(text[start:end]))):
             end -= 1
         else:
             break
     while 0 < end < len(text) and _mark(text[end]):  # vowel signs the tokenizer's offsets left out
         end += 1
-    if end - start > 2 and text[start] == "(" and text[end - 1] == ")" and _outer_pair(text[start:end]):
+    if end - start > 2 and text[start] == "(" and _bracket_close(text[start:end]) == end - start - 1:
         return _trim(text, start + 1, end - 1)  # "(9 Lewis Glen, Danielberg)": the brackets are not the entity
     return start, end
 
 
-def _outer_pair(s: str) -> bool:
-    """The "(" opening s closes at its very end (not "(541) 555-0192 (home)")."""
+def _bracket_close(s: str, pair: str = ")(") -> int:
+    """Where the bracket opening s closes (-1: never), e.g. "(541) 555" -> 4. With pair="()" it
+    reads a reversed string: where a final ")" finds its "("."""
     depth = 0
     for i, ch in enumerate(s):
-        depth += (ch == "(") - (ch == ")")
+        depth += (ch == pair[1]) - (ch == pair[0])
         if depth == 0:
-            return i == len(s) - 1
-    return False
+            return i
+    return -1
 
 
 def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
@@ -171,8 +185,9 @@ def decode(
             mean = (cums[w[-1] + 1] - cums[w[0]]) / len(w) if consecutive else probs[w].mean(0, dtype=np.float64)
             word_means.append(mean)
             cls = int(mean[1:].argmax()) + 1
-            is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5)
-            words.append((int(offsets[w[0], 0]), int(offsets[w[-1], 1]), w, is_pii, cls))
+            start, end = int(offsets[w[0], 0]), int(offsets[w[-1], 1])
+            is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5) and not _field_break(text, start, end)
+            words.append((start, end, w, is_pii, cls))
 
     _grow(text, words, word_means, thresholds)
 
@@ -196,7 +211,7 @@ def decode(
                     k = j
                     continue
                 nxt = words[k + 1] if k + 1 < len(words) else None
-                punct = e - s <= 2 and all(ch in BRIDGE_PUNCT for ch in text[s:e])
+                punct = e - s <= 2 and all(ch in BRIDGE_PUNCT for ch in text[s:e]) and not _field_break(text, s, e)
                 same = nxt is not None and nxt[3] and words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
                 if punct and same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4]) and \
                         _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]):
@@ -257,14 +272,15 @@ GROW_FRACTION = 0.6
 
 
 def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict[str, float]) -> None:
-    """Extend PII words into neighbours that clear the lower bar, left to right then right to left
-    (in place). Only across whitespace a run may span (_gap_ok); punctuation words stay out."""
+    """Extend name and address words into neighbours that clear the lower bar, left to right then
+    right to left (in place). Only across whitespace a run may span (_gap_ok); punctuation words
+    stay out. (Formats need no help: their spans widen to the whole string in _snap_atomic.)"""
     for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
         step = 1 if order.step > 0 else -1
         for k in order:
             s, e, toks, is_pii, _ = words[k]
             ps, pe, _, p_pii, cls = words[k - step]
-            if is_pii or not p_pii:
+            if is_pii or not p_pii or CLASSES[cls] not in FREE_TEXT_LABELS:
                 continue
             gap = text[pe:s] if step > 0 else text[e:ps]
             if (word_means[k][cls] >= GROW_FRACTION * thresholds.get(CLASSES[cls], 0.5)
@@ -625,4 +641,19 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if iban_ok(sp.text) else None
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
+    if sp.label == "PHONE_NUMBER":
+        return _phone(text, sp)
     return sp
+
+
+PHONE_START = re.compile(r"[+(\d]")
+
+
+def _phone(text: str, sp: PIISpan) -> PIISpan | None:
+    """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-...")
+    and holds at least 7 digits (not "press 2", not a 4-digit extension alone)."""
+    m = PHONE_START.search(sp.text)
+    if m is None or len(re.sub(r"\D", "", sp.text)) < 7:
+        return None
+    a = sp.start + m.start()
+    return sp if a == sp.start else PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])
