@@ -292,3 +292,22 @@ def test_field_breaks_end_spans_and_phones_need_seven_digits(minilm_tokenizer):
     assert got == [("65788 Blackburn Shoals", "STREET_ADDRESS"), ("Ok Demi", "STREET_ADDRESS"),
                    ("9 Roger-sur-Mer", "STREET_ADDRESS"), ("Lyon, U.S.A.", "STREET_ADDRESS"),
                    ("871-497-9591", "PHONE_NUMBER")]
+
+
+def test_document_keys_settle_look_alike_id_numbers():
+    """Passport, licence and SSN numbers share shapes; the key before the number on its line names
+    it, unless another value sits in between or the key is on another line."""
+    text = ("Passport ........... 589942720\nPasaporte - M11217552; Driver license # - 551 130 700\n"
+            "Soc. sec. no.: 401267198\nPassport\n712345678 and dl_number=L1807686, ref 4, 87654321")
+
+    def at(s, label):
+        a = text.index(s)
+        return PIISpan(a, a + len(s), label, 0.9, s)
+
+    spans = [at("589942720", "US_DRIVER_LICENSE"), at("M11217552", "US_DRIVER_LICENSE"),
+             at("551 130 700", "US_PASSPORT"), at("401267198", "US_PASSPORT"), at("712345678", "US_SSN"),
+             at("L1807686", "US_PASSPORT"), at("87654321", "US_PASSPORT")]
+    got = [(s.text, s.label) for s in apply_validators(text, spans)]
+    assert got == [("589942720", "US_PASSPORT"), ("M11217552", "US_PASSPORT"),
+                   ("551 130 700", "US_DRIVER_LICENSE"), ("401267198", "US_SSN"), ("712345678", "US_SSN"),
+                   ("L1807686", "US_DRIVER_LICENSE"), ("87654321", "US_PASSPORT")]

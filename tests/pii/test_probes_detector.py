@@ -11,7 +11,7 @@ import pytest
 import torch
 from sae_pii.pii.detector import SAEPIIDetector, redact_spans
 from sae_pii.pii.labels import CLASSES, LABELS
-from sae_pii.pii.probes import TokenProbe, ProbeInfo, load_probes, save_probes
+from sae_pii.pii.probes import ProbeInfo, TokenProbe, load_probes, save_probes
 from sae_pii.pii.spans import PIISpan
 from safetensors.torch import load_file
 from typer.testing import CliRunner

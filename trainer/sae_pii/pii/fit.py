@@ -19,9 +19,9 @@ from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.probes import (
-    TokenProbe,
     ProbeInfo,
     ProbeTrainConfig,
+    TokenProbe,
     pack,
     save_probes,
     select_features,

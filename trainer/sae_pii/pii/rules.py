@@ -1,0 +1,254 @@
+"""The rule layer (`validators=True`, the "+ rules" rows of the evaluation): exact checks on the
+spans the probe decoded, for the formats that have them. It never adds a span where the probe found
+nothing.
+
+- Number-like fragments overlapping a checksum-valid IBAN or card become that whole number.
+- Look-alike number labels are settled by exact checks (IBAN mod-97, then Luhn for a card printed
+  like one, then the 3-2-4 SSN shape) and, for passport / licence / SSN numbers, by the document
+  key before the number on its line ("Pasaporte: ...", "dl_number=...").
+- PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
+- Email/IP spans snap to a parseable string; phone spans start at their number.
+- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.synth import iban_ok, luhn_ok
+from sae_pii.pii.trim import trim
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
+IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
+
+
+def _snap(text: str, span: PIISpan, pattern: re.Pattern, check=None) -> PIISpan | None:
+    lo, hi = max(0, span.start - 64), min(len(text), span.end + 64)
+    for m in pattern.finditer(text, lo, hi):
+        a, b = m.span()
+        if a < span.end and b > span.start and (check is None or check(m.group())):
+            return PIISpan(a, b, span.label, span.score, text[a:b])
+    return None
+
+
+def _ip_ok(s: str) -> bool:
+    try:
+        ipaddress.ip_address(s)
+        return True
+    except ValueError:
+        return False
+
+
+NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
+SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
+
+
+def _card_grouping(t: str) -> bool:
+    """Printed the way cards are: one run, groups of four (4-4-4-4, 4-4-4-4-3) or Amex's 4-6-5.
+    One Luhn-valid number in ten passes by chance, so "001-764-597-9125" stays a phone number."""
+    groups = [len(g) for g in re.split(r"[ -]", t)]
+    return len(groups) == 1 or groups in ([4, 6, 5], [4, 6, 4]) or (
+        all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4)
+
+
+def _relabel(sp: PIISpan) -> PIISpan:
+    """Look-alike number formats: an exact check decides between the labels the probe confuses
+    (a Luhn-valid 16-digit number is a card, not an IBAN; 123-45-6789 is an SSN, not a phone)."""
+    if sp.label not in NUMBER_LABELS:
+        return sp
+    t = sp.text
+    label = sp.label
+    if iban_ok(t):
+        label = "IBAN_CODE"
+    elif CARD_SHAPE.fullmatch(t) and luhn_ok(t) and (sp.label == "CREDIT_CARD" or _card_grouping(t)):
+        label = "CREDIT_CARD"
+    elif SSN_SHAPE.fullmatch(t):
+        label = "US_SSN"
+    elif sp.label in ("CREDIT_CARD", "IBAN_CODE") and re.fullmatch(r"\(?\+?[\d ().-]{7,}", t) and \
+            len(re.sub(r"\D", "", t)) <= 12 and re.search(r"[ ().-]", t):
+        label = "PHONE_NUMBER"  # separated digits too short for a card and no IBAN letters
+    return sp if label == sp.label else PIISpan(sp.start, sp.end, label, sp.score, t)
+
+
+# Words that are never (part of) a name: pronouns, articles, greetings, yes/no, in a few languages.
+_NOT_NAME_WORDS = """
+i me my we us our you your he him his she her they them their it its this that who
+a an the and or of to from for with by at in on is are was be been yes no ok okay not
+hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
+le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
+"""
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"}
+CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
+                       "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
+INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
+
+
+def _strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
+    (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
+    flew"; a particle before a capitalised word stays: "van Berg"); "and"/"&" between names splits
+    it ("Marrero and Murphy")."""
+    if sp.label != "PERSON":
+        return [sp]
+    words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
+    groups: list[list[tuple[int, int]]] = [[]]
+    for w in words:
+        if text[w[0]:w[1]].lower() in CONJUNCTIONS:
+            groups.append([])
+        else:
+            groups[-1].append(w)
+    out = []
+    for g in groups:
+        g = _strip_edges(text, g)
+        if g:
+            a, b = trim(text, g[0][0], g[-1][1])
+            if b > a:
+                out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
+    return out
+
+
+def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def word(w):
+        return text[w[0]:w[1]].strip(".,;:!?\"'()")
+
+    def not_name(w, nxt):
+        lw = word(w).lower()
+        if INITIAL.fullmatch(text[w[0]:w[1]]):
+            return False
+        if lw in NOT_NAME:
+            return True
+        lower = word(w).islower()
+        particle = lw in PARTICLES and nxt is not None and word(nxt)[:1].isupper()
+        return capitalised and lower and not particle
+
+    capitalised = any(word(w)[:1].isupper() for w in words)
+    while words and not_name(words[0], words[1] if len(words) > 1 else None):
+        words = words[1:]
+    while words and not_name(words[-1], None):
+        words = words[:-1]
+    return words
+
+
+IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+IBAN_TAIL = re.compile(r"(?: ?[A-Za-z0-9])+")
+
+
+def _find_iban(text: str, sp: PIISpan) -> tuple[int, int] | None:
+    """A mod-97-valid IBAN overlapping the span ("ES32" + "4523 4941 7118" + "3872" as the probe
+    cut it): from each country-code start nearby, the longest run of groups that passes the check."""
+    for m in IBAN_START.finditer(text, max(0, sp.start - 40), sp.end):
+        tail = IBAN_TAIL.match(text, m.end(), min(len(text), m.end() + 48))
+        if tail is None:
+            continue
+        ends = [t.end() for t in re.finditer(r"[A-Za-z0-9]+", text[m.start():tail.end()])]
+        for rel_end in reversed(ends):
+            b = m.start() + rel_end
+            if b > sp.start and iban_ok(text[m.start():b]):
+                return m.start(), b
+    return None
+
+
+def _find_card(text: str, sp: PIISpan) -> tuple[int, int] | None:
+    """A Luhn-valid card number (13-19 digits, in groups) overlapping the span."""
+    for m in CARD_SHAPE.finditer(text, max(0, sp.start - 24), min(len(text), sp.end + 24)):
+        a, b = m.span()
+        if a < sp.end and b > sp.start and luhn_ok(m.group()) and \
+                not (a > 0 and text[a - 1].isalnum()) and not (b < len(text) and text[b].isalnum()):
+            return a, b
+    return None
+
+
+def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Number-like spans that overlap a checksum-valid IBAN or card number become that whole
+    number; the other fragments of it go (the probe often cuts a grouped IBAN into pieces)."""
+    checked: list[PIISpan] = []
+    for sp in spans:
+        if sp.label not in NUMBER_LABELS:
+            continue
+        found = (_find_iban(text, sp), "IBAN_CODE")
+        if found[0] is None and sp.label in ("CREDIT_CARD", "IBAN_CODE"):
+            found = (_find_card(text, sp), "CREDIT_CARD")
+        if found[0] is not None and not any(c.start == found[0][0] for c in checked):
+            a, b = found[0]
+            score = max(o.score for o in spans if o.start < b and o.end > a)  # of the best fragment
+            checked.append(PIISpan(a, b, found[1], score, text[a:b]))
+    if not checked:
+        return spans
+    rest = [sp for sp in spans if not any(sp.start < c.end and sp.end > c.start for c in checked)]
+    return sorted(rest + checked, key=lambda s: (s.start, s.end))
+
+
+# Field keys that name an identity document. The probe reads +-4 tokens, so a key behind a dotted
+# leader ("Passport ........... 589942720") or in a language it rarely saw ("Pasaporte") may be out
+# of its sight; the rule layer reads back to the start of the line.
+ID_KEYS = {
+    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport",
+    "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bdl\b|dl_?(?:number|no|num)|"
+                         r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
+    "US_SSN": r"\bssn\b|social[ _-]*security|soc\.? ?sec|\bsocial\b|\btin\b",
+}
+ID_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in ID_KEYS.items()), re.IGNORECASE)
+KEY_REACH = 40
+
+
+def _keyed_id(text: str, sp: PIISpan) -> PIISpan:
+    """Passport, licence and SSN numbers look alike: the nearest document key before the number on
+    its line (with no other value in between) names it."""
+    if sp.label not in ID_KEYS:
+        return sp
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    window = text[max(line_start, sp.start - KEY_REACH):sp.start]
+    keys = list(ID_KEY.finditer(window))
+    if not keys or re.search(r"\d", window[keys[-1].end():]):
+        return sp
+    label = keys[-1].lastgroup
+    if label == sp.label or (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
+        return sp
+    return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
+
+
+def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    out = []
+    for span in _snap_checked_numbers(text, spans):
+        for sp in _strip_non_names(text, _keyed_id(text, _relabel(span))):
+            sp = _checked(text, sp)
+            if sp is not None and (not out or sp.start >= out[-1].end):
+                out.append(sp)
+    return out
+
+
+def _checked(text: str, sp: PIISpan) -> PIISpan | None:
+    """The span snapped to the valid string its format check finds, or None when it fails."""
+    if sp.label == "EMAIL_ADDRESS":
+        return _snap(text, sp, EMAIL)
+    if sp.label == "IP_ADDRESS":
+        return _snap(text, sp, IPV4, _ip_ok) or _snap(text, sp, IPV6, _ip_ok)
+    if sp.label == "CREDIT_CARD":
+        digits = re.sub(r"\D", "", sp.text)
+        return sp if 12 <= len(digits) <= 19 and luhn_ok(digits) and not re.search(r"[A-Za-z]", sp.text) else None
+    if sp.label == "IBAN_CODE":
+        return sp if iban_ok(sp.text) else None
+    if sp.label == "US_SSN":
+        return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
+    if sp.label == "PHONE_NUMBER":
+        return _phone(text, sp)
+    return sp
+
+
+PHONE_START = re.compile(r"[+(\d]")
+
+
+def _phone(text: str, sp: PIISpan) -> PIISpan | None:
+    """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-...")
+    and holds at least 7 digits (not "press 2", not a 4-digit extension alone)."""
+    m = PHONE_START.search(sp.text)
+    if m is None or len(re.sub(r"\D", "", sp.text)) < 7:
+        return None
+    a = sp.start + m.start()
+    return sp if a == sp.start else PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])

@@ -1,0 +1,47 @@
+"""Trimming a candidate span to the entity: surrounding whitespace and punctuation go, balanced
+brackets, a leading "+" and an abbreviation's final "." stay."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
+TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
+ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){0,3}[A-Za-z]{1,4}\.$")  # "Apt.", "U.S.A."
+
+
+def is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end:
+        ch = text[start]
+        if ch in LEAD_STRIP or (ch == "(" and _bracket_close(text[start:end]) < 0):
+            start += 1
+        else:
+            break
+    while end > start:
+        ch = text[end - 1]
+        if (ch in TRAIL_STRIP or (ch == ")" and _bracket_close(text[start:end][::-1], "()") < 0)
+                or (ch == "." and not ABBREVIATION.search(text[start:end]))):
+            end -= 1
+        else:
+            break
+    while 0 < end < len(text) and is_mark(text[end]):  # vowel signs the tokenizer's offsets left out
+        end += 1
+    if end - start > 2 and text[start] == "(" and _bracket_close(text[start:end]) == end - start - 1:
+        return trim(text, start + 1, end - 1)  # "(9 Lewis Glen, Danielberg)": the brackets are not the entity
+    return start, end
+
+
+def _bracket_close(s: str, pair: str = ")(") -> int:
+    """Where the bracket opening s closes (-1: never), e.g. "(541) 555" -> 4. With pair="()" it
+    reads a reversed string: where a final ")" finds its "("."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += (ch == pair[1]) - (ch == pair[0])
+        if depth == 0:
+            return i
+    return -1
