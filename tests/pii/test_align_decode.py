@@ -311,3 +311,19 @@ def test_document_keys_settle_look_alike_id_numbers():
     assert got == [("589942720", "US_PASSPORT"), ("M11217552", "US_PASSPORT"),
                    ("551 130 700", "US_DRIVER_LICENSE"), ("401267198", "US_SSN"), ("712345678", "US_SSN"),
                    ("L1807686", "US_DRIVER_LICENSE"), ("87654321", "US_PASSPORT")]
+
+
+def test_trim_keeps_abbreviations_and_initialisms_but_not_sentence_ends():
+    from sae_pii.pii.trim import trim
+
+    text = "to 82401 Rachel Rest, NM 06382, U.S.A. Then Rome. Apt. (541) 555-0192 (home)"
+
+    def trimmed(piece, extra=0):
+        a = text.index(piece)
+        s, e = trim(text, a, a + len(piece) - extra)
+        return text[s:e]
+
+    assert trimmed("82401 Rachel Rest, NM 06382, U.S.A.", extra=1) == "82401 Rachel Rest, NM 06382, U.S.A."
+    assert trimmed(" Rome. ") == "Rome"
+    assert trimmed("Apt. ") == "Apt."
+    assert trimmed("(541) 555-0192 (home") == "(541) 555-0192"

@@ -9,6 +9,7 @@ import unicodedata
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
 ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){0,3}[A-Za-z]{1,4}\.$")  # "Apt.", "U.S.A."
+INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]$")  # "U.S.A" whose final "." the probe left out
 
 
 def is_mark(ch: str) -> bool:
@@ -29,6 +30,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1
         else:
             break
+    if end < len(text) and text[end] == "." and INITIALISM.search(text[start:end]):
+        end += 1
     while 0 < end < len(text) and is_mark(text[end]):  # vowel signs the tokenizer's offsets left out
         end += 1
     if end - start > 2 and text[start] == "(" and _bracket_close(text[start:end]) == end - start - 1:
