@@ -316,7 +316,7 @@ def test_document_keys_settle_look_alike_id_numbers():
 def test_trim_keeps_abbreviations_and_initialisms_but_not_sentence_ends():
     from sae_pii.pii.trim import trim
 
-    text = "to 82401 Rachel Rest, NM 06382, U.S.A. Then Rome. Apt. (541) 555-0192 (home)"
+    text = "to 82401 Rachel Rest, NM 06382, U.S.A. Then Rome. Apt. (541) 555-0192 (home) at (Limpidi (VV), Italy"
 
     def trimmed(piece, extra=0):
         a = text.index(piece)
@@ -325,5 +325,6 @@ def test_trim_keeps_abbreviations_and_initialisms_but_not_sentence_ends():
 
     assert trimmed("82401 Rachel Rest, NM 06382, U.S.A.", extra=1) == "82401 Rachel Rest, NM 06382, U.S.A."
     assert trimmed(" Rome. ") == "Rome"
-    assert trimmed("Apt. ") == "Apt."
-    assert trimmed("(541) 555-0192 (home") == "(541) 555-0192"
+    assert trimmed("Apt. ") == "Apt"  # a span ending in a lone abbreviation is cut before its dot
+    assert trimmed("(541) 555-0192 (") == "(541) 555-0192"
+    assert trimmed("(Limpidi (VV)") == "Limpidi (VV)"  # the first "(" never closes

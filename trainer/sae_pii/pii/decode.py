@@ -16,7 +16,7 @@
    labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass switches
    ("Michelle Carsten, 4822 Brown Gateway").
 4. Spans are trimmed of surrounding whitespace and punctuation (trim.py: keeping balanced brackets,
-   a leading "+" and an abbreviation's final "."). Score = mean probability of the label over
+   a leading "+" and an initialism's final "." as in "U.S.A."). Score = mean probability of the label over
    the span's tokens.
 
 5. Boundary repair (format grammar, no word lists): spans of one-string formats (email, IP, IBAN,

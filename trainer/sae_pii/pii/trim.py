@@ -1,5 +1,5 @@
 """Trimming a candidate span to the entity: surrounding whitespace and punctuation go, balanced
-brackets, a leading "+" and an abbreviation's final "." stay."""
+brackets, a leading "+" and an initialism's final "." ("U.S.A.") stay; "Rome." at a sentence end loses it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import unicodedata
 
 LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
 TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
-ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){0,3}[A-Za-z]{1,4}\.$")  # "Apt.", "U.S.A."
+ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]\.$")  # "U.S.A."; not "Rome." at a sentence end
 INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]$")  # "U.S.A" whose final "." the probe left out
 
 
