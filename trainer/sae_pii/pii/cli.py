@@ -45,8 +45,9 @@ def register(app: typer.Typer) -> None:
         n_train: Annotated[int, typer.Option(min=1)] = 8000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
         epochs: Annotated[int, typer.Option(min=1)] = 8,
-        context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe reads")] = 3,
+        context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe's first layer reads")] = 2,
         hidden: Annotated[int, typer.Option(min=0, help="hidden GELU units of the probe (0: a linear probe)")] = 128,
+        hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token capitalisation/digit shapes")] = True,
         device: Annotated[str, typer.Option()] = "cpu",
@@ -75,7 +76,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"fitting probes on {len(train_docs)} documents ({sae.cfg.model_name}, layer {sae.cfg.hook_layer}, "
                    f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
         fit_probes(lm, sae, train_docs, val_docs, model_dir / "probes",
-                   ProbeTrainConfig(epochs=epochs, context=context, hidden=hidden, seed=seed, shapes=shapes), kinds=tuple(kind_list),
+                   ProbeTrainConfig(epochs=epochs, context=context, hidden=hidden, hidden_context=hidden_context,
+                                    seed=seed, shapes=shapes), kinds=tuple(kind_list),
                    log=typer.echo)
 
     @app.command("eval", help="Score detectors on labelled data: exact-span and token P/R/F1 per label, latency, confusion.")

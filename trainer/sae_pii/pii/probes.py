@@ -44,12 +44,14 @@ FEATURE_KINDS = ("sae", "raw")
 
 @dataclass
 class ProbeTrainConfig:
-    context: int = 3
+    context: int = 2  # neighbours each side the first layer reads
     # GELU units between the features and the classes; 0 fits a linear probe. Raw-activation probe,
     # held-out templates, rule layer on: linear 0.79, 128 units 0.873, 256 units 0.873 exact-span
-    # micro F1; presidio-research 0.69 / 0.68 / 0.68.
+    # micro F1; presidio-research 0.69 / 0.68 / 0.68 (context 3, hidden_context 1).
     hidden: int = 128
-    hidden_context: int = 1  # neighbours each side the output layer reads from the hidden units
+    # Neighbours each side the output layer reads from the hidden units. Context 2 + 2 beat 3 + 1
+    # (same reach of 4 tokens, fewer weights): validation 0.880 -> 0.891, held-out 0.900 -> 0.911.
+    hidden_context: int = 2
     epochs: int = 8
     lr: float = 0.0  # 0: 1e-2 for a linear probe, 2e-3 with a hidden layer
     weight_decay: float = 0.0  # 0: 1e-3 for a linear probe, 1e-2 with a hidden layer
@@ -140,8 +142,8 @@ class TokenProbe(torch.nn.Module):
 
     def _inference_stacked(self) -> torch.Tensor:
         # Without autograd the stacked copy is kept until the weights change (in-place updates such
-        # as load's copy_ bump the tensor version): a 3078 x 7 x 128 copy per call costs milliseconds.
-        if torch.is_grad_enabled():
+        # as load's copy_ bump the tensor version): a 3,078 x 5 x 128 copy per call costs milliseconds.
+        if torch.is_grad_enabled() or self.weight.is_inference():  # (inference tensors have no version)
             return self.stacked_weight()
         version = self.weight._version
         if self._stacked_cache is None or self._stacked_cache[0] != version:

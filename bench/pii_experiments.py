@@ -1,0 +1,146 @@
+"""Probe experiments without re-running the LM: cache activations once, then fit and score many
+probe recipes on them (docs/pii.md, "How the numbers moved").
+
+    python -m bench.pii_experiments cache --data data/pii --out /tmp/pii-cache [--layer 3]
+    python -m bench.pii_experiments fit --cache /tmp/pii-cache --run models/sae-trained \
+        --kind raw --config '{"hidden": 128, "context": 2, "hidden_context": 2}'
+
+`cache` runs the truncated LM once over train/validation/test JSONL (and the presidio-research
+files) and stores each split's activations as float16 safetensors (one [T, d] tensor per split and
+the documents' token counts; the documents themselves are re-read from their files). `fit` fits
+one probe with a `ProbeTrainConfig` given as JSON, picks thresholds on validation, and prints the
+exact-span micro F1 with and without the rule layer on validation, test and presidio-research:
+the numbers `fit-probes` + `eval` would give for that recipe, minutes faster per try.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+from sae_pii.pii import features as feat
+from sae_pii.pii.align import token_labels
+from sae_pii.pii.datasets import read_any
+from sae_pii.pii.decode import decode
+from sae_pii.pii.evaluate import span_scores
+from sae_pii.pii.fit import choose_thresholds, probe_probs, sae_features, with_shapes
+from sae_pii.pii.probes import ProbeTrainConfig, pack, sparse_rows, train_probe
+from sae_pii.pii.shapes import token_shapes
+from safetensors.torch import load_file, save_file
+
+PRESIDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio-research" / "synth_dataset_v2.json"
+SPLITS = ("train", "validation", "test")
+
+
+def cache(data_dir: Path, out_dir: Path, model: str, layer: int, presidio: Path | None = PRESIDIO) -> None:
+    from sae_pii.lm import TruncatedLM
+
+    lm = TruncatedLM.from_pretrained(model, layer)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = {split: data_dir / f"{split}.jsonl" for split in SPLITS}
+    if presidio is not None and presidio.is_file():
+        sources["presidio"] = presidio
+    (out_dir / "sources.json").write_text(json.dumps({k: str(v) for k, v in sources.items()}, indent=2))
+    for split, path in sources.items():
+        t0 = time.perf_counter()
+        docs = read_any(path)
+        toks = [feat.tokenize(lm.tokenizer, d.text) for d in docs]
+        acts = feat.doc_activations(lm, toks, feat.DEFAULT_WINDOW, feat.DEFAULT_OVERLAP)
+        save_file({"acts": torch.cat(acts).half().contiguous(),
+                   "lengths": torch.tensor([len(a) for a in acts], dtype=torch.int64)},
+                  str(out_dir / f"{split}.safetensors"), metadata={"model": model, "layer": str(layer)})
+        print(f"{split}: {len(docs)} documents, {sum(len(a) for a in acts)} tokens ({time.perf_counter() - t0:.0f}s)")
+
+
+def _load(cache_dir: Path, split: str, limit: int = 0):
+    sources = json.loads((cache_dir / "sources.json").read_text())
+    docs = read_any(sources[split])
+    tensors = load_file(str(cache_dir / f"{split}.safetensors"))
+    acts = list(torch.split(tensors["acts"], tensors["lengths"].tolist()))
+    if len(acts) != len(docs):
+        raise ValueError(f"{cache_dir}/{split}.safetensors holds {len(acts)} documents, {sources[split]} "
+                         f"{len(docs)}: the data changed since `cache`; run it again")
+    return (docs[:limit], acts[:limit]) if limit else (docs, acts)
+
+
+def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_train: int) -> dict:
+    from sae_pii.lm import TruncatedLM
+    from sae_pii.sae import SparseAutoencoder
+
+    sae = SparseAutoencoder.from_pretrained(run_dir).eval()
+    tokenizer = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer).tokenizer
+
+    def split_features(split: str, limit: int = 0):
+        docs, acts = _load(cache_dir, split, limit)
+        toks = [feat.tokenize(tokenizer, d.text) for d in docs]
+        acts = [a.float() for a in acts]
+        shapes = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(docs, toks)]
+        return docs, toks, acts, shapes
+
+    t0 = time.perf_counter()
+    docs, toks, acts, shapes = split_features("train", n_train)
+    labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
+    n_shapes = shapes[0].shape[1] if cfg.shapes else 0
+    if kind == "sae":
+        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep) for a, sh in zip(acts, shapes)]
+        packed = pack(rows, labels, cfg.reach, sparse_keep=cfg.sparse_keep, n_features=sae.cfg.d_sae + n_shapes)
+    else:
+        packed = pack([with_shapes(a, sh) for a, sh in zip(acts, shapes)], labels, cfg.reach)
+    del acts
+    probe = train_probe(packed, cfg, log=print, n_shapes=n_shapes)
+    del packed
+    report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}
+
+    def probs(acts, shapes):
+        return probe_probs(probe, sae_features(sae, acts) if kind == "sae" else acts, shapes)
+
+    docs, toks, acts, shapes = split_features("validation")
+    thresholds, _ = choose_thresholds(docs, toks, probs(acts, shapes))
+    report["thresholds"] = thresholds
+    for split in ("validation", "test", "presidio"):
+        if split != "validation":
+            if split == "presidio" and not (cache_dir / "presidio.safetensors").is_file():
+                continue
+            docs, toks, acts, shapes = split_features(split)
+        p = probs(acts, shapes)
+        for rules in (False, True):
+            preds = [decode(d.text, t.offsets, q, thresholds, validators=rules) for d, t, q in zip(docs, toks, p)]
+            scores = span_scores(docs, preds)
+            key = f"{split}{'+rules' if rules else ''}"
+            report[key] = round(scores.micro.f1, 4)
+            print(f"{key:18} exact-span micro F1 {scores.micro.f1:.4f}  " + " ".join(
+                f"{lab[:6]}={m.f1:.2f}" for lab, m in scores.per_label.items() if m.tp + m.fn > 0), flush=True)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("cache", help="run the LM once over the splits and store activations")
+    c.add_argument("--data", type=Path, default=Path("data/pii"), help="folder with train/validation/test.jsonl")
+    c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--model", default="all-MiniLM-L6-v2")
+    c.add_argument("--layer", type=int, default=3)
+    c.add_argument("--presidio", type=Path, default=PRESIDIO, help="presidio-research file scored beside the splits")
+    f = sub.add_parser("fit", help="fit one probe recipe on cached activations and score it")
+    f.add_argument("--cache", type=Path, required=True)
+    f.add_argument("--run", type=Path, default=Path("models/sae-trained"), help="run dir holding the SAE")
+    f.add_argument("--kind", choices=("sae", "raw"), default="raw")
+    f.add_argument("--config", default="{}", help="ProbeTrainConfig fields as JSON")
+    f.add_argument("--n-train", type=int, default=0, help="fit on the first N training documents (0: all)")
+    f.add_argument("--out", type=Path, help="also write the scores as JSON here")
+    args = parser.parse_args(argv)
+    if args.command == "cache":
+        cache(args.data, args.out, args.model, args.layer, args.presidio)
+        return 0
+    report = fit(args.cache, args.run, args.kind, ProbeTrainConfig(**json.loads(args.config)), args.n_train)
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
