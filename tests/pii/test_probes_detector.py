@@ -99,6 +99,34 @@ def test_sparse_features_take_the_gather_path_with_the_same_result():
         assert not torch.allclose(probe(feats), before)
 
 
+def test_sparse_packing_projects_like_dense_packing():
+    """TopK latents packed as (index, value) pairs give the same projections, scaled, as the same
+    rows packed densely, and the same gradient into the weights."""
+    import numpy as np
+    from sae_pii.pii.probes import pack
+
+    torch.manual_seed(0)
+    feats = []
+    for n in (5, 3):
+        f = torch.zeros(n, 20)
+        f[torch.arange(n)[:, None], torch.randint(0, 20, (n, 3))] = torch.rand(n, 3) + 0.5
+        feats.append(f)
+    labels = [np.zeros(len(f), dtype=np.int64) for f in feats]
+    dense, sparse = pack(feats, labels, 2), pack(feats, labels, 2, sparse_keep=4)
+    dense.fit_scale()
+    sparse.fit_scale()
+    close = {"rtol": 2e-3, "atol": 2e-3}  # the sparse values are stored as float16
+    torch.testing.assert_close(sparse.scale, dense.scale, **close)
+    grads = []
+    for packed in (dense, sparse):
+        w = torch.randn(20, 6, generator=torch.Generator().manual_seed(1), requires_grad=True)
+        out = packed.project(-1, len(packed) + 1, w)
+        out.pow(2).sum().backward()
+        grads.append((out.detach(), w.grad))
+    torch.testing.assert_close(grads[0][0], grads[1][0], **close)
+    torch.testing.assert_close(grads[0][1], grads[1][1], **close)
+
+
 def test_hidden_layer_learns_what_a_linear_probe_cannot():
     """PERSON iff exactly one of two features fires (XOR): no linear read separates it."""
     import numpy as np
@@ -257,7 +285,8 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
     train_f, train_l = docs(0)
     val_f, val_l = docs(1)
     lines: list[str] = []
-    cfg = ProbeTrainConfig(context=1, epochs=40, lr=0.05, chunk_tokens=128, l2=1e-4, feature_dropout=0.3, patience=2)
+    cfg = ProbeTrainConfig(context=1, hidden=0, epochs=40, lr=0.05, chunk_tokens=128, l2=1e-4, feature_dropout=0.3,
+                           patience=2)
     probe = train_probe(pack(train_f, train_l, cfg.reach), cfg, log=lines.append, val=pack(val_f, val_l, cfg.reach))
     assert any("validation loss" in line for line in lines)
     assert any("early stop" in line for line in lines)  # 40 epochs on a trivial task: it must stop early
