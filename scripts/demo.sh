@@ -34,7 +34,7 @@ else
 fi
 
 step "2/5 synthetic PII documents (split by template) into $DATA_DIR"
-"$SAE_PII" synth-data --out-dir "$DATA_DIR" --n-train 8000 --n-validation 600 --n-test 1000 --seed 0
+"$SAE_PII" synth-data --out-dir "$DATA_DIR" --n-train 12000 --n-validation 600 --n-test 1000 --seed 0
 
 step "3/5 fit probes: SAE latents and raw activations"
 "$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl"

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     @app.command("synth-data", help="Write synthetic labelled PII documents (train/validation/test JSONL, split by template).")
     def synth_data(
         out_dir: Annotated[Path, typer.Option(help="folder for train.jsonl, validation.jsonl, test.jsonl")] = Path("data/pii"),
-        n_train: Annotated[int, typer.Option(min=1)] = 8000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         n_test: Annotated[int, typer.Option(min=1)] = 1000, seed: Annotated[int, typer.Option()] = 0,
     ):
         from sae_pii.pii.datasets import write_jsonl
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         model_dir: Annotated[Path, typer.Option(help="run directory of `sae-pii train` (holds the SAE)")] = DEFAULT_RUN_DIR,
         train: Annotated[Path | None, typer.Option(help="training JSONL (default: generate --n-train documents)")] = None,
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
-        n_train: Annotated[int, typer.Option(min=1)] = 8000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
+        n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
         epochs: Annotated[int, typer.Option(min=1)] = 8,
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe's first layer reads")] = 2,
