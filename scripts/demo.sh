@@ -29,6 +29,12 @@ step() { printf '\n=== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 if [[ -f "$RUN_DIR/sae/cfg.json" && -z "${RETRAIN:-}" ]]; then
   step "1/5 SAE: reusing $RUN_DIR (RETRAIN=1 to train again)"
 else
+  if [[ -e "$RUN_DIR" && -n "${RETRAIN:-}" ]]; then
+    # The trainer never overwrites a run; keep the old one beside the new instead of deleting it.
+    aside="$RUN_DIR.before-$(date +%Y%m%d-%H%M%S)"
+    mv "$RUN_DIR" "$aside"
+    echo "RETRAIN=1: moved the previous run to $aside"
+  fi
   step "1/5 train the SAE (cpu-demo config) into $RUN_DIR"
   "$SAE_PII" train --config cpu-demo --out-dir "$RUN_DIR"
 fi
