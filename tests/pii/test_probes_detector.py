@@ -99,6 +99,23 @@ def test_sparse_features_take_the_gather_path_with_the_same_result():
         assert not torch.allclose(probe(feats), before)
 
 
+def test_probe_reads_a_topk_saes_active_latents_like_the_dense_latents():
+    """detect() hands the SAE probe encode_topk()'s (values, indices) instead of d_sae dense
+    columns; the probabilities are the same, with token shapes and with selected latents."""
+    from sae_pii.sae import SAEConfig, SparseAutoencoder
+
+    torch.manual_seed(0)
+    sae = SparseAutoencoder(SAEConfig(d_in=16, d_sae=64, k=4)).eval()
+    x, shapes = torch.randn(9, 16), torch.randint(0, 2, (9, 2)).float()
+    with torch.no_grad():
+        for probe in (TokenProbe(64 + 2, context=1, n_shapes=2, hidden=5, hidden_context=1),
+                      TokenProbe(10 + 2, context=1, n_shapes=2, feature_index=torch.arange(0, 64, 7)[:10])):
+            probe.weight.normal_()
+            dense = probe(sae.encode(x), shapes)
+            torch.testing.assert_close(probe(sae.encode_topk(x), shapes), dense)
+    assert SparseAutoencoder(SAEConfig(d_in=16, d_sae=64, architecture="relu")).encode_topk(x) is None
+
+
 def test_sparse_packing_projects_like_dense_packing():
     """TopK latents packed as (index, value) pairs give the same projections, scaled, as the same
     rows packed densely, and the same gradient into the weights."""

@@ -168,6 +168,14 @@ class SparseAutoencoder(nn.Module):
         """[..., d_in] raw activations -> [..., d_sae] dense latents (>= 0)."""
         return self._activate(self.pre_activations(x))[0]
 
+    def encode_topk(self, x: Tensor) -> tuple[Tensor, Tensor] | None:
+        """[..., d_in] -> the k active latents as ([..., k] values, [..., k] indices) for a TopK SAE
+        (what a reader of k rows needs, without the dense [..., d_sae] tensor); None otherwise."""
+        if self.cfg.architecture != "topk":
+            return None
+        vals, idx = self.pre_activations(x).topk(self.cfg.k, dim=-1, sorted=False)
+        return vals.relu(), idx
+
     def decode(self, latents: Tensor) -> Tensor:
         out = latents.to(self.W_dec.dtype) @ self.W_dec + self.b_dec
         return out / self.cfg.input_scale if self.cfg.input_scale != 1.0 else out

@@ -126,7 +126,9 @@ class SAEPIIDetector:
                 out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
             a = a.to(self.lm.device)
-            f = self.sae.encode(a) if self.sae is not None else a
+            f = a
+            if self.sae is not None:  # a TopK SAE hands the probe its k active latents, not d_sae columns
+                f = self.sae.encode_topk(a) or self.sae.encode(a)
             shapes = token_shapes(text, tk.offsets) if self.probe.n_shapes else None
             out.append(self.probe(f, shapes).float().cpu().numpy())
         return out

@@ -164,9 +164,18 @@ class TokenProbe(torch.nn.Module):
         """[N + 2 * reach, F] features (reach halo rows each side) -> [N, C] logits."""
         return self.head(self.combine(self.project(feats)))
 
-    def forward(self, feats: torch.Tensor, shapes: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
+    def forward(self, feats: torch.Tensor | tuple[torch.Tensor, torch.Tensor],
+                shapes: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
         """[T, F] features of one document (and its [T, n_shapes] token shapes when the probe reads
-        them) -> [T, C] class probabilities (zero features past the edges)."""
+        them) -> [T, C] class probabilities (zero features past the edges). `feats` may also be a
+        TopK SAE's ([T, k] values, [T, k] indices) from `encode_topk`: the first layer then gathers
+        the k weight rows per token directly."""
+        if isinstance(feats, tuple):
+            if self.feature_index is None:
+                return self._forward_topk(*feats, shapes)
+            vals, idx = feats  # a probe on selected latents reads them densely
+            width = int(max(idx.max(), self.feature_index.max())) + 1 if idx.numel() else 0
+            feats = vals.new_zeros((len(vals), width)).scatter_(1, idx, vals)
         if self.feature_index is not None:
             feats = feats[:, self.feature_index]
         if self.n_shapes:
@@ -175,6 +184,19 @@ class TokenProbe(torch.nn.Module):
             feats = torch.cat([feats, torch.as_tensor(shapes).to(feats)], 1)
         padded = F.pad(feats, (0, 0, self.reach, self.reach))
         return self.logits_padded(padded).softmax(-1)
+
+    def _forward_topk(self, vals: torch.Tensor, idx: torch.Tensor, shapes) -> torch.Tensor:
+        if self.n_shapes:
+            if shapes is None:
+                raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
+            shapes = torch.as_tensor(shapes).to(vals)
+            first = self.n_features - self.n_shapes
+            vals = torch.cat([vals, shapes], 1)
+            idx = torch.cat([idx, torch.arange(first, first + self.n_shapes).expand(len(idx), -1)], 1)
+        r = self.reach
+        vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
+        projected = F.embedding_bag(idx, self._inference_stacked(), per_sample_weights=vals, mode="sum")
+        return self.head(self.combine(projected)).softmax(-1)
 
 
 @dataclass
