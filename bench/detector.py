@@ -51,12 +51,20 @@ def _document(tokenizer, n_tokens: int) -> str:
 
 
 def _times(fn, repeats: int) -> list[float]:
-    fn()  # warm-up
-    out = []
+    return _interleaved_times([fn], repeats)[0]
+
+
+def _interleaved_times(fns: list, repeats: int) -> list[list[float]]:
+    """Milliseconds per call of each function, taking turns (a, b, c, a, b, c, ...), so a slow
+    stretch of a shared machine hits all of them alike instead of one whole phase."""
+    for fn in fns:
+        fn()  # warm-up
+    out: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
+        for fn, times in zip(fns, out):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
     return out
 
 
@@ -118,12 +126,6 @@ def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list
     rows = []
     for n_tok in (128, 512):
         text = _document(det.lm.tokenizer, n_tok)
-        ours = _times(lambda t=text: det.detect(t), repeats)
-        peer = _times(lambda t=text: presidio.detect(t), repeats)
-        for q in (50, 95):
-            rows.append(_row(f"latency p{q} {n_tok} tok ({probe} probe)", "ms", round(_pct(ours, q), 2),
-                             round(_pct(peer, q), 2), "presidio (offline patterns)",
-                             f"{threads} torch threads; {repeats} runs"))
         # The bare truncated forward pass over the same windows the detector uses.
         toks = [feat.tokenize(det.lm.tokenizer, text)]
         layout = feat.SpecialLayout(det.lm.tokenizer)
@@ -134,7 +136,12 @@ def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list
                 for ids, mask, _ in batches:
                     det.lm(ids, mask)
 
-        fwd = _times(bare, repeats)
+        ours, peer, fwd = _interleaved_times([lambda t=text: det.detect(t), lambda t=text: presidio.detect(t), bare],
+                                             repeats)
+        for q in (50, 95):
+            rows.append(_row(f"latency p{q} {n_tok} tok ({probe} probe)", "ms", round(_pct(ours, q), 2),
+                             round(_pct(peer, q), 2), "presidio (offline patterns)",
+                             f"{threads} torch threads; {repeats} runs, interleaved with the peer and the bare forward"))
         overhead = statistics.median(ours) / statistics.median(fwd) - 1
         rows.append(_row(f"overhead vs forward {n_tok} tok ({probe} probe)", "%", round(100 * overhead, 1), notes=(
             f"median detect {statistics.median(ours):.1f} ms vs truncated forward {statistics.median(fwd):.1f} ms "
