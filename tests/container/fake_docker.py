@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 import docker.errors
 
@@ -41,7 +42,12 @@ class FakeContainer:
         if self.ctrl_c_on_wait > 0:
             self.ctrl_c_on_wait -= 1
             # A real Ctrl-C: the interpreter raises KeyboardInterrupt in the blocked main thread.
+            # Python runs the handler at the main thread's next check, which on a loaded machine
+            # can come after this method returned; block here like a real wait() until it lands.
             signal.raise_signal(signal.SIGINT)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                time.sleep(0.001)
         code = self.stop_exit_code if self.stopped.is_set() else self.exit_code
         return {"StatusCode": code, "Error": None}
 
