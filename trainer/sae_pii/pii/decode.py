@@ -12,12 +12,12 @@
 3. Neighbouring groups with the same label merge when only whitespace separates them (a single
    newline is allowed for addresses only; never a blank line); a lone punctuation group the probe
    missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL"), never a
-   field separator (; | or a spaced dash). PERSON and STREET_ADDRESS words meeting in one run are one entity
-   labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass switches
-   ("Michelle Carsten, 4822 Brown Gateway").
-4. Spans are trimmed of surrounding whitespace and punctuation (trim.py: keeping balanced brackets,
-   a leading "+" and an initialism's final "." as in "U.S.A."). Score = mean probability of the label over
-   the span's tokens.
+   field separator (; | or a spaced dash). PERSON and STREET_ADDRESS words meeting in one run are
+   one entity labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass
+   switches ("Michelle Carsten, 4822 Brown Gateway").
+4. Spans are trimmed of surrounding whitespace and punctuation (trim.py: keeping balanced
+   brackets, a leading "+" and an initialism's final "." as in "U.S.A."). Score = mean probability
+   of the label over the span's tokens.
 
 5. Boundary repair (format grammar, no word lists): spans of one-string formats (email, IP, IBAN,
    card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a

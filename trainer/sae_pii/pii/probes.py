@@ -53,8 +53,8 @@ class ProbeTrainConfig:
     # (same reach of 4 tokens, fewer weights): validation 0.880 -> 0.891, held-out 0.900 -> 0.911.
     hidden_context: int = 2
     epochs: int = 8
-    lr: float = 0.0  # 0: 1e-2 for a linear probe, 2e-3 with a hidden layer
-    weight_decay: float = 0.0  # 0: 1e-3 for a linear probe, 1e-2 with a hidden layer
+    lr: float | None = None  # None: 1e-2 for a linear probe, 2e-3 with a hidden layer
+    weight_decay: float | None = None  # None: 1e-3 for a linear probe, 1e-2 with a hidden layer
     hidden_dropout: float = 0.1
     chunk_tokens: int = 1024
     batch_chunks: int = 2
@@ -77,8 +77,8 @@ class ProbeTrainConfig:
         return self.context + (self.hidden_context if self.hidden else 0)
 
     def optimizer_settings(self) -> tuple[float, float]:
-        lr = self.lr or (2e-3 if self.hidden else 1e-2)
-        wd = self.weight_decay or (1e-2 if self.hidden else 1e-3)
+        lr = self.lr if self.lr is not None else (2e-3 if self.hidden else 1e-2)
+        wd = self.weight_decay if self.weight_decay is not None else (1e-2 if self.hidden else 1e-3)
         return lr, wd
 
 
