@@ -42,12 +42,17 @@ class FakeContainer:
         if self.ctrl_c_on_wait > 0:
             self.ctrl_c_on_wait -= 1
             # A real Ctrl-C: the interpreter raises KeyboardInterrupt in the blocked main thread.
-            # Python runs the handler at the main thread's next check, which on a loaded machine
-            # can come after this method returned; block here like a real wait() until it lands.
-            signal.raise_signal(signal.SIGINT)
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:
-                time.sleep(0.001)
+            # A process started in the background by a non-interactive shell (CI) inherits SIGINT
+            # ignored, so Python's handler is put in place for the moment; and it runs at the main
+            # thread's next check, so block here like a real wait() until it lands.
+            previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                signal.raise_signal(signal.SIGINT)
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    time.sleep(0.001)
+            finally:
+                signal.signal(signal.SIGINT, previous)
         code = self.stop_exit_code if self.stopped.is_set() else self.exit_code
         return {"StatusCode": code, "Error": None}
 
