@@ -225,7 +225,8 @@ def decode(
 
 # Hysteresis: a word next to a PII word joins it when its probability of that label clears this
 # fraction of the label's threshold (a surname "Mcdonald" at 0.68 beside "Benjamin" at 0.86, with
-# the PERSON threshold at 0.85).
+# the PERSON threshold at 0.85). Validation exact-span F1 with the rule layer: off 0.901, 0.7 0.911,
+# 0.6 0.911, 0.5 0.909, 0.4 0.905.
 GROW_FRACTION = 0.6
 
 
