@@ -281,17 +281,20 @@ def test_enclosing_brackets_are_not_part_of_the_span(minilm_tokenizer):
 
 def test_field_breaks_end_spans_and_phones_need_seven_digits(minilm_tokenizer):
     """A spaced dash, ";" and "|" separate fields even when the probe scores them as part of the
-    address; "U.S.A." keeps its final dot; with the rule layer a phone span starts at its number and
-    a lone digit is no phone."""
-    text = "She lives on 65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A. Dial me 871-497-9591, press 2"
+    address; "U.S.A." keeps its final dot; with the rule layer a phone span starts and ends at its
+    number and a lone digit is no phone."""
+    text = ("She lives on 65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A. Dial me 871-497-9591, press 2"
+            " or 377-417-3759-Fax or +1 555 123 4567 (ext. 1188) today")
     tok = tokenize(minilm_tokenizer, text)
     probs = _word_probs(tok, text, {"65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A.":
                                     ("STREET_ADDRESS", 0.95), "me 871-497-9591": ("PHONE_NUMBER", 0.9),
-                                    "2": ("PHONE_NUMBER", 0.9)})
+                                    "2": ("PHONE_NUMBER", 0.9), "377-417-3759-Fax": ("PHONE_NUMBER", 0.9),
+                                    "+1 555 123 4567 (ext. 1188)": ("PHONE_NUMBER", 0.9)})
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
     assert got == [("65788 Blackburn Shoals", "STREET_ADDRESS"), ("Ok Demi", "STREET_ADDRESS"),
                    ("9 Roger-sur-Mer", "STREET_ADDRESS"), ("Lyon, U.S.A.", "STREET_ADDRESS"),
-                   ("871-497-9591", "PHONE_NUMBER")]
+                   ("871-497-9591", "PHONE_NUMBER"), ("377-417-3759", "PHONE_NUMBER"),
+                   ("+1 555 123 4567 (ext. 1188)", "PHONE_NUMBER")]
 
 
 def test_document_keys_settle_look_alike_id_numbers():

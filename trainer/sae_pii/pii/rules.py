@@ -7,7 +7,7 @@ nothing.
   like one, then the 3-2-4 SSN shape) and, for passport / licence / SSN numbers, by the document
   key before the number on its line ("Pasaporte: ...", "dl_number=...").
 - PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
-- Email/IP spans snap to a parseable string; phone spans start at their number.
+- Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped.
 """
 
@@ -245,10 +245,14 @@ PHONE_START = re.compile(r"[+(\d]")
 
 
 def _phone(text: str, sp: PIISpan) -> PIISpan | None:
-    """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-...")
-    and holds at least 7 digits (not "press 2", not a 4-digit extension alone)."""
+    """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-..."),
+    ends at its last digit (not at "-Fax" in "377-417-3759-Fax"; "x1711" and "ext. 42" end in
+    digits) and holds at least 7 digits (not "press 2", not a 4-digit extension alone)."""
     m = PHONE_START.search(sp.text)
-    if m is None or len(re.sub(r"\D", "", sp.text)) < 7:
+    digits = [i for i, ch in enumerate(sp.text) if ch.isdigit()]
+    if m is None or len(digits) < 7:
         return None
-    a = sp.start + m.start()
-    return sp if a == sp.start else PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])
+    a, b = sp.start + m.start(), sp.start + digits[-1] + 1
+    while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
+        b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
+    return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
