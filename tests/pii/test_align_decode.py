@@ -331,3 +331,16 @@ def test_trim_keeps_abbreviations_and_initialisms_but_not_sentence_ends():
     assert trimmed("Apt. ") == "Apt"  # a span ending in a lone abbreviation is cut before its dot
     assert trimmed("(541) 555-0192 (") == "(541) 555-0192"
     assert trimmed("(Limpidi (VV)") == "Limpidi (VV)"  # the first "(" never closes
+
+
+def test_a_single_word_is_no_street_address():
+    """A city, a postcode or a field key alone is not an address; the rule layer drops them."""
+    text = "Ship to 35 Appartamento 91|Matosinhos|34425, Pasaporte 101545522"
+
+    def at(s, label):
+        a = text.index(s)
+        return PIISpan(a, a + len(s), label, 0.9, s)
+
+    spans = [at("35 Appartamento 91", "STREET_ADDRESS"), at("Matosinhos", "STREET_ADDRESS"),
+             at("34425", "STREET_ADDRESS"), at("Pasaporte", "STREET_ADDRESS"), at("101545522", "US_PASSPORT")]
+    assert [s.text for s in apply_validators(text, spans)] == ["35 Appartamento 91", "101545522"]

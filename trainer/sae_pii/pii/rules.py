@@ -8,7 +8,8 @@ nothing.
   key before the number on its line ("Pasaporte: ...", "dl_number=...").
 - PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
-- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped.
+- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped, and
+  so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address).
 """
 
 from __future__ import annotations
@@ -238,6 +239,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         return _phone(text, sp)
+    if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
+        return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     return sp
 
 
