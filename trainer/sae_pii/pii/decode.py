@@ -61,10 +61,10 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() or is_mark(ch)
 
 
-def _groups(text: str, offsets: np.ndarray) -> list[list[int]]:
+def _groups(text: str, offsets: list[list[int]]) -> list[list[int]]:
     groups: list[list[int]] = []
     prev_end, prev_sep = None, False
-    for i, (s, e) in enumerate(offsets.tolist()):
+    for i, (s, e) in enumerate(offsets):
         if e <= s:
             continue  # zero-width tokens carry no characters
         sep = text[s:e] in SEPARATORS
@@ -127,25 +127,24 @@ def decode(
 ) -> list[PIISpan]:
     # 1. Words (word pieces merged) with their mean probabilities; a word is PII when
     #    P(not O) clears the threshold of its most probable PII label.
-    words: list[tuple[int, int, list[int], bool, int]] = []  # (start, end, tokens, is_pii, best class)
-    word_means: list[np.ndarray] = []
-    # Prefix sums: a word's mean over its (consecutive) tokens without a numpy call per word.
-    cums = np.concatenate([np.zeros((1, probs.shape[1])), np.cumsum(probs, 0, dtype=np.float64)]) if len(probs) else None
-    for g in _groups(text, offsets):
+    offs = offsets.tolist()  # plain ints: numpy scalar access per token costs more than the work
+    word_tokens: list[list[int]] = []
+    for g in _groups(text, offs):
         current: list[list[int]] = []
         for i in g:
-            if current and _glued(text, int(offsets[current[-1][-1], 1]) - 1, int(offsets[i, 0])):
+            if current and _glued(text, offs[current[-1][-1]][1] - 1, offs[i][0]):
                 current[-1].append(i)
             else:
                 current.append([i])
-        for w in current:
-            consecutive = w[-1] - w[0] + 1 == len(w)
-            mean = (cums[w[-1] + 1] - cums[w[0]]) / len(w) if consecutive else probs[w].mean(0, dtype=np.float64)
-            word_means.append(mean)
-            cls = int(mean[1:].argmax()) + 1
-            start, end = int(offsets[w[0], 0]), int(offsets[w[-1], 1])
-            is_pii = 1.0 - float(mean[0]) >= thresholds.get(CLASSES[cls], 0.5) and not _field_break(text, start, end)
-            words.append((start, end, w, is_pii, cls))
+        word_tokens.extend(current)
+    word_means = _word_means(probs, word_tokens)
+    best = word_means[:, 1:].argmax(1) + 1 if len(word_tokens) else np.zeros(0, dtype=np.int64)
+    class_thr = np.array([thresholds.get(c, 0.5) for c in CLASSES])
+    above = (1.0 - word_means[:, 0]) >= class_thr[best] if len(word_tokens) else np.zeros(0, dtype=bool)
+    words: list[tuple[int, int, list[int], bool, int]] = []  # (start, end, tokens, is_pii, best class)
+    for w, cls, ok in zip(word_tokens, best.tolist(), above.tolist()):
+        start, end = offs[w[0]][0], offs[w[-1]][1]
+        words.append((start, end, w, ok and not _field_break(text, start, end), cls))
 
     _grow(text, words, word_means, thresholds)
 
@@ -221,6 +220,21 @@ def decode(
     if validators:
         spans = apply_validators(text, spans)
     return spans
+
+
+def _word_means(probs: np.ndarray, word_tokens: list[list[int]]) -> np.ndarray:
+    """[W, C] float64 mean probabilities of each word's tokens, from prefix sums (a word's tokens
+    are consecutive unless zero-width tokens sit between them)."""
+    if not word_tokens:
+        return np.zeros((0, probs.shape[1]))
+    cums = np.concatenate([np.zeros((1, probs.shape[1])), np.cumsum(probs, 0, dtype=np.float64)])
+    first = np.fromiter((w[0] for w in word_tokens), dtype=np.int64, count=len(word_tokens))
+    last = np.fromiter((w[-1] for w in word_tokens), dtype=np.int64, count=len(word_tokens))
+    sizes = np.fromiter((len(w) for w in word_tokens), dtype=np.int64, count=len(word_tokens))
+    means = (cums[last + 1] - cums[first]) / sizes[:, None]
+    for j in np.flatnonzero(last - first + 1 != sizes):
+        means[j] = probs[word_tokens[j]].mean(0, dtype=np.float64)
+    return means
 
 
 # Hysteresis: a word next to a PII word joins it when its probability of that label clears this
