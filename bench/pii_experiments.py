@@ -44,6 +44,7 @@ def cache(data_dir: Path, out_dir: Path, model: str, layer: int, presidio: Path 
     if presidio is not None and presidio.is_file():
         sources["presidio"] = presidio
     (out_dir / "sources.json").write_text(json.dumps({k: str(v) for k, v in sources.items()}, indent=2))
+    (out_dir / "model.json").write_text(json.dumps({"model": model, "layer": layer}) + "\n")
     for split, path in sources.items():
         t0 = time.perf_counter()
         docs = read_any(path)
@@ -71,11 +72,18 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     from sae_pii.sae import SparseAutoencoder
 
     sae = SparseAutoencoder.from_pretrained(run_dir).eval()
-    tokenizer = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer).tokenizer
+    cached = json.loads((cache_dir / "model.json").read_text())
+    if kind == "sae" and int(cached["layer"]) != int(sae.cfg.hook_layer):
+        raise ValueError(f"{cache_dir} holds layer {cached['layer']} activations but the SAE in {run_dir} reads "
+                         f"layer {sae.cfg.hook_layer}: cache again with --layer {sae.cfg.hook_layer}")
+    tokenizer = TruncatedLM.from_pretrained(cached["model"], int(cached["layer"])).tokenizer
 
     def split_features(split: str, limit: int = 0):
         docs, acts = _load(cache_dir, split, limit)
         toks = [feat.tokenize(tokenizer, d.text) for d in docs]
+        if any(len(t.ids) != len(a) for t, a in zip(toks, acts)):
+            raise ValueError(f"{cache_dir}/{split}: token counts differ from the cached activations: the data "
+                             "changed since `cache`; run it again")
         acts = [a.float() for a in acts]
         shapes = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(docs, toks)]
         return docs, toks, acts, shapes
