@@ -37,6 +37,13 @@ def test_probe_file_roundtrip(tmp_path):
     feats = torch.randn(5, 7)
     torch.testing.assert_close(back(feats), probe(feats))
     assert set(load_file(str(tmp_path / "sae.safetensors"))) == {"weight", "bias"}
+    # Files written before the hidden layer existed have no hidden fields: they load as linear probes.
+    meta = json.loads((tmp_path / "probes.json").read_text())
+    del meta["probes"]["sae"]["hidden"], meta["probes"]["sae"]["hidden_context"]
+    (tmp_path / "probes.json").write_text(json.dumps(meta))
+    old, _ = load_probes(tmp_path)[1]["sae"]
+    assert old.hidden == 0
+    torch.testing.assert_close(old(feats), probe(feats))
 
 
 def test_selected_features_roundtrip(tmp_path):
