@@ -50,10 +50,6 @@ def _document(tokenizer, n_tokens: int) -> str:
     return text[: enc["offset_mapping"][n_tokens - 1][1]]
 
 
-def _times(fn, repeats: int) -> list[float]:
-    return _interleaved_times([fn], repeats)[0]
-
-
 def _interleaved_times(fns: list, repeats: int) -> list[list[float]]:
     """Milliseconds per call of each function, taking turns (a, b, c, a, b, c, ...), so a slow
     stretch of a shared machine hits all of them alike instead of one whole phase."""
@@ -113,10 +109,44 @@ def run(quick: bool) -> list[dict]:
         det = SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
         rows += _latency_rows(det, probe, presidio, repeats, threads)
     text512 = _document(det.lm.tokenizer, 512)
+    rows += _stage_rows(det, text512, repeats)
     rows.append(_row("peak memory (process)", "MB", _peak_memory("ours", text512), _peak_memory("presidio", text512),
                      "presidio (offline patterns)", "peak RSS (VmHWM) of a fresh process that loads the default "
                      "detector (probes.json default_probe) and runs 3 detections; goal < 1536 MB"))
     return rows
+
+
+def _stage_rows(det, text: str, repeats: int) -> list[dict]:
+    """Where one detect() call spends its time, stage by stage (medians; they add up to detect)."""
+    import torch
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.decode import decode
+    from sae_pii.pii.shapes import token_shapes
+
+    state: dict = {}
+
+    def tokenize():
+        state["tok"] = feat.tokenize(det.lm.tokenizer, text)
+
+    def forward():
+        state["acts"] = feat.doc_activations(det.lm, [state["tok"]], det.window, det.overlap, det.batch_windows)[0]
+
+    def shapes():
+        state["shapes"] = token_shapes(text, state["tok"].offsets)
+
+    def probe():
+        with torch.inference_mode():
+            state["probs"] = det.probe(det.probe_input(state["acts"]), state["shapes"]).numpy()
+
+    def decode_rules():
+        decode(text, state["tok"].offsets, state["probs"], det.thresholds, validators=det.validators)
+
+    stages = {"tokenize": tokenize, "forward": forward, "token shapes": shapes, "probe": probe,
+              "decode + rules": decode_rules}
+    times = _interleaved_times(list(stages.values()), repeats)
+    n_tok = len(state["tok"].ids)
+    return [_row(f"stage {name} {n_tok} tok ({det.info.name} probe)", "ms", round(statistics.median(t), 2),
+                 notes="median per detect() stage, run in order") for name, t in zip(stages, times)]
 
 
 def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list[dict]:

@@ -26,9 +26,9 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.datasets import read_any
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
-from sae_pii.pii.fit import choose_thresholds, probe_probs, sae_features, with_shapes
-from sae_pii.pii.probes import ProbeTrainConfig, pack, sparse_rows, train_probe
-from sae_pii.pii.shapes import token_shapes
+from sae_pii.pii.fit import choose_thresholds, pack_training_features, probe_probs, sae_features
+from sae_pii.pii.probes import ProbeTrainConfig, train_probe
+from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from safetensors.torch import load_file, save_file
 
 PRESIDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio-research" / "synth_dataset_v2.json"
@@ -91,14 +91,10 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     t0 = time.perf_counter()
     docs, toks, acts, shapes = split_features("train", n_train)
     labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
-    n_shapes = shapes[0].shape[1] if cfg.shapes else 0
-    if kind == "sae":
-        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep) for a, sh in zip(acts, shapes)]
-        packed = pack(rows, labels, cfg.reach, sparse_keep=cfg.sparse_keep, n_features=sae.cfg.d_sae + n_shapes)
-    else:
-        packed = pack([with_shapes(a, sh) for a, sh in zip(acts, shapes)], labels, cfg.reach)
+    packed, index, _ = pack_training_features(kind, sae, acts, shapes, labels, cfg)  # as fit-probes does
     del acts
-    probe = train_probe(packed, cfg, log=print, n_shapes=n_shapes)
+    probe = train_probe(packed, cfg, log=print, n_shapes=len(SHAPE_FEATURES) if cfg.shapes else 0)
+    probe.feature_index = index
     del packed
     report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}
 

@@ -151,8 +151,7 @@ class SparseAutoencoder(nn.Module):
         """Dense latents, plus (values, indices) for topk."""
         arch = self.cfg.architecture
         if arch == "topk" or (arch == "batchtopk" and self.cfg.threshold is None and not self.training):
-            vals, idx = pre.topk(self.cfg.k, dim=-1, sorted=False)
-            vals = vals.relu()
+            vals, idx = self._top_k(pre)
             return torch.zeros_like(pre).scatter_(-1, idx, vals), vals, idx
         if arch == "batchtopk":
             if self.training or self.cfg.threshold is None:
@@ -173,7 +172,10 @@ class SparseAutoencoder(nn.Module):
         (what a reader of k rows needs, without the dense [..., d_sae] tensor); None otherwise."""
         if self.cfg.architecture != "topk":
             return None
-        vals, idx = self.pre_activations(x).topk(self.cfg.k, dim=-1, sorted=False)
+        return self._top_k(self.pre_activations(x))
+
+    def _top_k(self, pre: Tensor) -> tuple[Tensor, Tensor]:
+        vals, idx = pre.topk(self.cfg.k, dim=-1, sorted=False)
         return vals.relu(), idx
 
     def decode(self, latents: Tensor) -> Tensor:

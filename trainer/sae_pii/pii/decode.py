@@ -37,7 +37,7 @@ import re
 
 import numpy as np
 
-from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, LABELS
+from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, trim
@@ -96,17 +96,6 @@ def _glued(text: str, left: int, right: int) -> bool:
     if left < 0 or right >= len(text) or right <= left:
         return False
     return all(_wordish(ch) for ch in text[left:right + 1])
-
-
-def token_decisions(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
-    """[T, C] probabilities -> [T] class ids after per-label thresholds (0 = O)."""
-    if len(probs) == 0:
-        return np.zeros(0, dtype=np.int64)
-    thr = np.array([thresholds.get(lab, 0.5) for lab in LABELS])
-    pii = probs[:, 1:]
-    best = pii.argmax(1)
-    ok = pii[np.arange(len(pii)), best] >= thr[best]
-    return np.where(ok, best + 1, 0)
 
 
 def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:

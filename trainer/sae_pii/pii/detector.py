@@ -125,13 +125,16 @@ class SAEPIIDetector:
             if len(a) == 0:
                 out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
-            a = a.to(self.lm.device)
-            f = a
-            if self.sae is not None:  # a TopK SAE hands the probe its k active latents, not d_sae columns
-                f = self.sae.encode_topk(a) or self.sae.encode(a)
             shapes = token_shapes(text, tk.offsets) if self.probe.n_shapes else None
-            out.append(self.probe(f, shapes).float().cpu().numpy())
+            out.append(self.probe(self.probe_input(a.to(self.lm.device)), shapes).float().cpu().numpy())
         return out
+
+    def probe_input(self, acts: torch.Tensor):
+        """[T, d_model] activations -> what the probe reads: the activations themselves (raw probe)
+        or the SAE latents; a TopK SAE hands over its k active latents, not d_sae columns."""
+        if self.sae is None:
+            return acts
+        return self.sae.encode_topk(acts) or self.sae.encode(acts)
 
     def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray]) -> list[list[PIISpan]]:
         return [decode(t, tk.offsets, pr, self.thresholds, validators=self.validators)

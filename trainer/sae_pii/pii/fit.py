@@ -71,6 +71,41 @@ def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list
     return chosen, span_scores(docs, preds).to_dict()
 
 
+def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None],
+                           labels: list[np.ndarray], cfg: ProbeTrainConfig):
+    """The training rows of one probe kind ("sae" or "raw"), packed for train_probe: (packed rows,
+    the selected SAE latents or None, model features per token)."""
+    if kind == "sae" and sae is None:
+        raise ValueError("an SAE is needed for the 'sae' probe")
+    n_shapes = len(SHAPE_FEATURES) if cfg.shapes else 0
+    index = None
+    # A TopK SAE's rows hold at most k non-zeros: keep them sparse from the start (exact; 2-3x
+    # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
+    sparse = (kind == "sae" and sae.cfg.architecture == "topk" and sae.cfg.k + n_shapes <= cfg.sparse_keep
+              and cfg.select_features >= sae.cfg.d_sae)
+    if sparse:
+        n_model = sae.cfg.d_sae
+        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep)
+                for a, sh in zip(acts, shapes)]
+    elif kind == "sae":
+        rows = sae_features(sae, acts)
+        # "Sparse probe": read only the latents that separate PII classes from the rest
+        # (cheaper to fit and to run, and fewer ways to memorise templates).
+        index = select_features(rows, labels, cfg.select_features)
+        if len(index) < sae.cfg.d_sae:  # (all latents kept: no copy)
+            rows = [f[:, index] for f in rows]
+        else:
+            index = None
+        n_model = rows[0].shape[1]
+        rows = [with_shapes(f, sh) for f, sh in zip(rows, shapes)]
+    else:
+        n_model = acts[0].shape[1]
+        rows = [with_shapes(f, sh) for f, sh in zip(acts, shapes)]
+    packed = pack(rows, labels, cfg.reach, sparse_keep=cfg.sparse_keep if sparse else None,
+                  n_features=n_model + n_shapes)
+    return packed, index, n_model
+
+
 def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
                cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
                window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP) -> dict:
@@ -91,36 +126,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     n_shapes = len(SHAPE_FEATURES) if cfg.shapes else 0
     for kind in kinds:
         t1 = time.perf_counter()
-        index = None
-        if kind == "sae" and sae is None:
-            raise ValueError("an SAE is needed for the 'sae' probe")
-        # A TopK SAE's rows hold at most k non-zeros: keep them sparse from the start (exact; 2-3x
-        # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
-        sparse = (kind == "sae" and sae.cfg.architecture == "topk" and sae.cfg.k + n_shapes <= cfg.sparse_keep
-                  and cfg.select_features >= sae.cfg.d_sae)
-        if sparse:
-            n_model = sae.cfg.d_sae
-            f_train = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep)
-                       for a, sh in zip(acts_train, shapes_train)]
-            f_val = sae_features(sae, acts_val)
-        elif kind == "sae":
-            f_train, f_val = sae_features(sae, acts_train), sae_features(sae, acts_val)
-            # "Sparse probe": read only the latents that separate PII classes from the rest
-            # (cheaper to fit and to run, and fewer ways to memorise templates).
-            index = select_features(f_train, lab_train, cfg.select_features)
-            if len(index) < sae.cfg.d_sae:  # (all latents kept: no copy)
-                f_train = [f[:, index] for f in f_train]
-            else:
-                index = None
-            n_model = f_train[0].shape[1]
-            f_train = [with_shapes(f, sh) for f, sh in zip(f_train, shapes_train)]
-        else:
-            f_train, f_val = acts_train, acts_val
-            n_model = f_train[0].shape[1]
-            f_train = [with_shapes(f, sh) for f, sh in zip(f_train, shapes_train)]
-        packed = pack(f_train, lab_train, cfg.reach, sparse_keep=cfg.sparse_keep if sparse else None,
-                      n_features=n_model + n_shapes)
-        del f_train
+        packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_train, lab_train, cfg)
+        f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
         log(f"probe on {kind} features ({n_model} per token"
             + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
             + (f", plus {len(SHAPE_FEATURES)} token shapes" if cfg.shapes else "")
