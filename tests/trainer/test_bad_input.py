@@ -75,3 +75,12 @@ def test_existing_run_needs_resume_and_resume_needs_the_same_config(config_file,
     assert code == 2 and "already holds a run" in out and "--resume" in out
     code, out = train(config_file, tmp_path / "run", "--resume", "--set", "sae.k=4")
     assert code == 2 and "sae.k: 8 -> 4" in out
+
+
+def test_yaml_booleans_in_string_options():
+    from sae_pii.config import ConfigError, load_config
+
+    # YAML 1.1 reads `no` as false; "no mixed precision" is what the user meant.
+    assert load_config("cpu-demo", ["mixed_precision=no"]).mixed_precision == "no"
+    with pytest.raises(ConfigError, match=r'quote it \(data.text_field="true"\)'):
+        load_config("cpu-demo", ["data.text_field=true"])

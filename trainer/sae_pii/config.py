@@ -201,6 +201,11 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
     if tp is str:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value)
+        if value is False and key.split(".")[-1] == "mixed_precision":
+            return "no"  # YAML reads `mixed_precision: no` (and --set mixed_precision=no) as false
+        if isinstance(value, bool):
+            raise ConfigError(f"{key} must be a string, got {value!r}: YAML reads yes/no/on/off/true/false as a "
+                              f'boolean, so quote it ({key}="{str(value).lower()}")')
         raise ConfigError(f"{key} must be a string, got {value!r}")
     if tp is Path:
         return Path(value)

@@ -98,6 +98,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_gpu_memory_mb(device) -> float | None:
+    """Peak memory torch allocated on a CUDA device (what sizes the card); None elsewhere."""
+    device = torch.device(device)
+    if device.type != "cuda":
+        return None
+    return torch.cuda.max_memory_allocated(device) / 2**20
+
+
 class History:
     """Every logged step, written to training_history.json as {"steps": [...], "summary": {...}}."""
 

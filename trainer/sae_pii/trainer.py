@@ -25,7 +25,7 @@ from sae_pii.checkpoint import (
     set_rng_state,
 )
 from sae_pii.config import ConfigError, TrainConfig, resume_differences
-from sae_pii.metrics import DeadLatentTracker, EarlyStopping, History, Throughput, evaluate, peak_rss_mb
+from sae_pii.metrics import DeadLatentTracker, EarlyStopping, History, Throughput, evaluate, peak_gpu_memory_mb, peak_rss_mb
 from sae_pii.sae import SAEConfig, SparseAutoencoder, expected_sq_norm_scale
 
 # Activations used for the input scale and the b_dec init (geometric median is O(n) per iteration).
@@ -488,6 +488,9 @@ class Trainer:
             "elapsed_s": self.elapsed_before + session_s,
             "peak_rss_mb": peak_rss_mb(),
         }
+        gpu_mb = peak_gpu_memory_mb(acc.device)
+        if gpu_mb is not None:
+            summary["peak_gpu_memory_mb"] = gpu_mb
         if reason == "signal":
             summary["note"] = f"stopped by {self.stop_signal}; resume with --resume"
             self.history.summary = summary
@@ -566,7 +569,8 @@ def _report(s: dict, out_dir: Path) -> str:
     lines = [
         (f"done ({s['stopped_reason']}): {s['steps']} steps, {s['trained_tokens']:,} of {s['planned_tokens']:,} "
          f"planned tokens in {s['elapsed_s']:.0f} s ({s['measured_tokens_per_s']:,.0f} tokens/s), "
-         f"peak RSS {s['peak_rss_mb']:.0f} MB"),
+         f"peak RSS {s['peak_rss_mb']:.0f} MB"
+         + (f", peak GPU memory {s['peak_gpu_memory_mb']:,.0f} MB" if "peak_gpu_memory_mb" in s else "")),
         (f"validation: FVU {s['final_val_fvu']:.4f}, L0 {s['final_val_l0']:.1f}, "
          f"dead latents {100 * s['final_dead_fraction']:.1f}% (over the token window), "
          f"never fired on validation {100 * s['final_val_never_fired_fraction']:.1f}%"),
