@@ -32,10 +32,10 @@ from pathlib import Path
 
 CLI = [sys.executable, "-m", "sae_pii"]
 # Llama-3.1-8B's shape (config.json of meta-llama/Llama-3.1-8B), cut after block 12.
-LLAMA_8B = dict(hidden_size=4096, intermediate_size=14336, num_attention_heads=32, num_key_value_heads=8,
-                vocab_size=128256, rope_theta=500000.0, max_position_embeddings=8192, num_hidden_layers=13)
-LLAMA_TOY = dict(hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2,
-                 vocab_size=4000, max_position_embeddings=256, num_hidden_layers=13)
+LLAMA_8B = {"hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32, "num_key_value_heads": 8,
+            "vocab_size": 128256, "rope_theta": 500000.0, "max_position_embeddings": 8192, "num_hidden_layers": 13}
+LLAMA_TOY = {"hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 4, "num_key_value_heads": 2,
+             "vocab_size": 4000, "max_position_embeddings": 256, "num_hidden_layers": 13}
 
 
 def _run(cmd: list[str], log: Path, timeout: float) -> int:
@@ -43,7 +43,8 @@ def _run(cmd: list[str], log: Path, timeout: float) -> int:
         fh.write(f"$ {' '.join(map(str, cmd))}\n")
         fh.flush()
         try:
-            return subprocess.run(list(map(str, cmd)), stdout=fh, stderr=subprocess.STDOUT, timeout=timeout).returncode
+            return subprocess.run(list(map(str, cmd)), stdout=fh, stderr=subprocess.STDOUT, timeout=timeout,
+                                  check=False).returncode
         except subprocess.TimeoutExpired:
             fh.write(f"timed out after {timeout} s\n")
             return 124
@@ -59,10 +60,9 @@ def _summary(run_dir: Path) -> dict:
 
 def _corpus_and_tokenizer(work: Path, n_docs: int, vocab: int) -> Path:
     """The default offline corpus as jsonl, and a BPE tokenizer trained on it saved into `work`."""
+    from sae_pii.corpus import write_default_corpus
     from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
-
-    from sae_pii.corpus import write_default_corpus
 
     corpus = write_default_corpus(work / "corpus.jsonl", n_docs, seed=1)
     texts = [json.loads(line)["text"] for line in corpus.read_text().splitlines()]
@@ -139,9 +139,8 @@ def step_llama(out: Path, smoke: bool, device: str) -> dict:
 def _random_minilm(path: Path, device: str) -> Path:
     """all-MiniLM-L6-v2's config and tokenizer with random weights."""
     import torch
-    from transformers import AutoConfig, AutoTokenizer, BertModel
-
     from sae_pii.lm import resolve_model_path
+    from transformers import AutoConfig, AutoTokenizer, BertModel
 
     source = resolve_model_path("default") if os.environ.get("MINILM_CONFIG_DIR") is None else os.environ["MINILM_CONFIG_DIR"]
     torch.manual_seed(0)
@@ -159,7 +158,7 @@ def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
         for dev in ("cpu", device):
             det = SAEPIIDetector.from_pretrained(run_dir, device=dev, probe=probe)
             spans[dev] = [det.detect(t) for t in docs]
-        key = lambda s: (s.start, s.end, s.label)  # noqa: E731
+        key = lambda s: (s.start, s.end, s.label)
         same = sum([key(a) for a in x] == [key(b) for b in y] for x, y in zip(spans["cpu"], spans[device]))
         score_diff = max((abs(a.score - b.score) for x, y in zip(spans["cpu"], spans[device])
                           for a, b in zip(x, y)), default=0.0)

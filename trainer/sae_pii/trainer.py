@@ -25,7 +25,15 @@ from sae_pii.checkpoint import (
     set_rng_state,
 )
 from sae_pii.config import ConfigError, TrainConfig, resume_differences
-from sae_pii.metrics import DeadLatentTracker, EarlyStopping, History, Throughput, evaluate, peak_gpu_memory_mb, peak_rss_mb
+from sae_pii.metrics import (
+    DeadLatentTracker,
+    EarlyStopping,
+    History,
+    Throughput,
+    evaluate,
+    peak_gpu_memory_mb,
+    peak_rss_mb,
+)
 from sae_pii.sae import SAEConfig, SparseAutoencoder, expected_sq_norm_scale
 
 # Activations used for the input scale and the b_dec init (geometric median is O(n) per iteration).
