@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token capitalisation/digit shapes")] = True,
-        device: Annotated[str, typer.Option()] = "cpu",
+        device: Annotated[str, typer.Option(help="where the LM and the SAE run (the probes train on the CPU)")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM
         from sae_pii.pii.datasets import read_jsonl

@@ -36,9 +36,12 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
 
 @torch.inference_mode()
 def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch.Tensor]:
+    """SAE latents of CPU activations, computed on the SAE's device, returned on the CPU (where
+    the probes train)."""
+    device = sae.W_enc.device
     out = []
     for a in acts:
-        out.append(torch.cat([sae.encode(a[i:i + chunk]) for i in range(0, max(len(a), 1), chunk)])
+        out.append(torch.cat([sae.encode(a[i:i + chunk].to(device)).cpu() for i in range(0, max(len(a), 1), chunk)])
                    if len(a) else torch.zeros((0, sae.cfg.d_sae)))
     return out
 
