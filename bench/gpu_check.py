@@ -83,7 +83,7 @@ def step_sae_step(out: Path, smoke: bool) -> dict:
     return {"rc": rc, "report": report, "tail": None if rc == 0 else _tail(log)}
 
 
-def step_llama(out: Path, smoke: bool, device: str) -> dict:
+def step_llama(out: Path, smoke: bool, device: str, tokens: int = 6_000_000, stop_after: float = 75.0) -> dict:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -116,21 +116,22 @@ def step_llama(out: Path, smoke: bool, device: str) -> dict:
                  "total_tokens=40000", "eval_every=20", "optim.warmup_steps=5"]
         stop_after = 8.0
     else:
-        sets += ["total_tokens=6000000", "eval_every=500"]
-        stop_after = 75.0
+        sets += [f"total_tokens={tokens}", "eval_every=500"]
     cmd = CLI + ["train", "--config", "llama-3.1-8b-a100", "--out-dir", run_dir] + [a for s in sets for a in ("--set", s)]
     with log.open("a") as fh:
         fh.write(f"$ {' '.join(map(str, cmd))}\n")
         fh.flush()
         proc = subprocess.Popen(list(map(str, cmd)), stdout=fh, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=stop_after)
+            proc.wait(timeout=stop_after or None)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGTERM)
         first_rc = proc.wait(timeout=180)
     first = _summary(run_dir) if (run_dir / "training_history.json").exists() else None
-    resume_rc = _run(cmd + ["--resume"], log, timeout=150 if smoke else 330)
+    resume_rc = _run(cmd + ["--resume"], log, timeout=150 if smoke else 330) if stop_after else None
     final = _summary(run_dir) if (run_dir / "training_history.json").exists() else None
+    if final and not smoke:  # every log row's tokens/s, for the record
+        (out / "llama_history.json").write_text((run_dir / "training_history.json").read_text())
     return {"params": n_params, "build_and_save_s": build_s, "first_rc": first_rc,
             "first_stopped": first and first["stopped_reason"], "first_tokens": first and first["trained_tokens"],
             "resume_rc": resume_rc, "final": final, "tail": _tail(log)}
@@ -207,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="folder for gpu_check.json and the logs")
     parser.add_argument("--smoke", action="store_true", help="toy sizes on the CPU: rehearse the script")
     parser.add_argument("--steps", default="sae_step,llama,pii", help="comma list of steps to run")
+    parser.add_argument("--llama-tokens", type=int, default=6_000_000, help="the llama step's token budget")
+    parser.add_argument("--llama-stop-after", type=float, default=75.0,
+                        help="seconds before the llama step's SIGTERM and --resume (0: one uninterrupted run)")
     args = parser.parse_args(argv)
     import torch
 
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"device": torch.cuda.get_device_name() if device == "cuda" else "cpu", "torch": torch.__version__,
               "steps": {}}
     steps = {"sae_step": lambda: step_sae_step(args.out, args.smoke),
-             "llama": lambda: step_llama(args.out, args.smoke, device),
+             "llama": lambda: step_llama(args.out, args.smoke, device, args.llama_tokens, args.llama_stop_after),
              "pii": lambda: step_pii(args.out, args.smoke, device)}
     for name in args.steps.split(","):
         t = time.perf_counter()

@@ -147,23 +147,28 @@ class ActivationStream:
             self._generation += 1
             self._batch_in_gen = 0
             self._gen_start = carry.pos
+            # Free this generation before the next one is computed: one buffer on the card, not two
+            # (1M Llama activations are 16.8 GB; two would not fit a 40 GB A100 beside the model).
+            buffer = order = batch = None
 
     # ---- windows -> activations -------------------------------------------------------------
     def _activations(self, windows: list[Window]) -> torch.Tensor:
         """Content-token activations of `windows`, in window order, float32 on the device."""
         if self.cache is None:
-            return torch.cat(self._run_lm(windows)) if windows else torch.empty(0, self.lm.d_model, device=self.device)
+            return self._run_lm(windows)
         indices = [w.pos.index for w in windows]
         wanted = set(self.cache.missing(indices))
         todo = [w for w in windows if w.pos.index in wanted]
         if todo:
-            acts = torch.cat(self._run_lm(todo))
+            acts = self._run_lm(todo)
             self.cache.write([w.pos.index for w in todo], [w.n_content for w in todo], acts, tag=f"-r{self.rank}")
         return self.cache.read(indices, self.device)
 
-    def _run_lm(self, windows: list[Window]) -> list[torch.Tensor]:
-        out = []
-        lm_device = self.lm.device
+    def _run_lm(self, windows: list[Window]) -> torch.Tensor:
+        """[content tokens, d_model] float32 on the device, written chunk by chunk into one tensor
+        (concatenating the chunks at the end would hold the buffer twice)."""
+        out = torch.empty(sum(w.n_content for w in windows), self.lm.d_model, device=self.device)
+        lm_device, row = self.lm.device, 0
         for i in range(0, len(windows), self.data.lm_batch_size):
             chunk = windows[i:i + self.data.lm_batch_size]
             ids, mask = self.windows.pad(chunk)
@@ -171,13 +176,13 @@ class ActivationStream:
             attention_mask = torch.tensor(mask, device=lm_device)
             with torch.inference_mode():
                 hidden = self.lm(input_ids, attention_mask)
-                keep = self.lm.content_token_mask(input_ids, attention_mask)
-                acts = hidden[keep].to(self.device, torch.float32)
+                acts = hidden[self.lm.content_token_mask(input_ids, attention_mask)]
             expected = sum(w.n_content for w in chunk)
             if acts.shape[0] != expected:  # the tokenizer's and the LM's idea of "special" disagree
                 raise RuntimeError(f"{acts.shape[0]} content activations for {expected} content tokens")
-            # Cloning outside inference mode gives ordinary tensors autograd can use downstream.
-            out.append(acts.clone())
+            # Written outside inference mode: `out` stays an ordinary tensor autograd can use downstream.
+            out[row:row + expected] = acts
+            row += expected
             self.lm_tokens += expected
         return out
 

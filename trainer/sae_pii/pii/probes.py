@@ -192,7 +192,7 @@ class TokenProbe(torch.nn.Module):
             shapes = torch.as_tensor(shapes).to(vals)
             first = self.n_features - self.n_shapes
             vals = torch.cat([vals, shapes], 1)
-            idx = torch.cat([idx, torch.arange(first, first + self.n_shapes).expand(len(idx), -1)], 1)
+            idx = torch.cat([idx, torch.arange(first, first + self.n_shapes, device=idx.device).expand(len(idx), -1)], 1)
         r = self.reach
         vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
         projected = F.embedding_bag(idx, self._inference_stacked(), per_sample_weights=vals, mode="sum")
