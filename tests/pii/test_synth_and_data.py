@@ -170,6 +170,26 @@ def test_presidio_research_reader_maps_and_ignores(tmp_path):
     assert doc.ignore == [(31, 35)]
 
 
+def test_presidio_address_parts_can_be_joined(tmp_path):
+    """presidio-research annotates an address in parts (building number, street, city, postcode);
+    the joined view makes it one STREET_ADDRESS, never across a blank line, and leaves a city alone
+    (an ignore region) as it was."""
+    text = "Jo Lind\n\n3657 Laukaantie 80\n Apt. 030\n KOKKOLA\n\n Finland 11507. She flew to Oslo."
+    parts = [("PERSON", "Jo Lind"), ("STREET_ADDRESS", "3657"), ("STREET_ADDRESS", "Laukaantie 80"),
+             ("STREET_ADDRESS", "Apt. 030"), ("GPE", "KOKKOLA"), ("GPE", "Finland"), ("ZIP_CODE", "11507"),
+             ("GPE", "Oslo")]
+    spans = [{"entity_type": t, "entity_value": v, "start_position": text.index(v),
+              "end_position": text.index(v) + len(v)} for t, v in parts]
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([{"full_text": text, "spans": spans}]))
+    (as_annotated,) = read_presidio_research(path)
+    (joined,) = read_presidio_research(path, address_parts_joined=True)
+    assert [s.text for s in as_annotated.spans if s.label == "STREET_ADDRESS"] == ["3657", "Laukaantie 80", "Apt. 030"]
+    assert [(s.label, s.text) for s in joined.spans] == [("PERSON", "Jo Lind"),
+                                                          ("STREET_ADDRESS", "3657 Laukaantie 80\n Apt. 030\n KOKKOLA")]
+    assert [text[a:b] for a, b in joined.ignore] == ["Finland", "11507", "Oslo"]
+
+
 def test_same_documents_in_every_process():
     """A seed gives the same documents whatever PYTHONHASHSEED is (Faker's it_IT city list is
     built from a set; the generator sorts it)."""

@@ -17,6 +17,10 @@ DEFAULT_RUN_DIR = Path("models/sae-trained")
 PROBE_HELP = "sae or raw; default: the one fit-probes found best on validation (probes.json default_probe)"
 
 
+# The extra view of presidio-research files that `eval` reports (datasets.join_address_parts).
+JOINED = "address parts joined"
+
+
 def _fail(msg: str, code: int = 2):
     typer.echo(f"error: {msg}", err=True)
     raise typer.Exit(code)
@@ -92,7 +96,7 @@ def register(app: typer.Typer) -> None:
         latency_docs: Annotated[int, typer.Option(min=0, help="documents timed one at a time for latency")] = 100,
         device: Annotated[str, typer.Option()] = "cpu",
     ):
-        from sae_pii.pii.datasets import read_any
+        from sae_pii.pii.datasets import is_presidio_research, read_any, read_presidio_research
         from sae_pii.pii.detector import load_systems
         from sae_pii.pii.evaluate import compare, format_confusion, format_table
 
@@ -112,9 +116,13 @@ def register(app: typer.Typer) -> None:
             report["presidio_recognizers_scored"] = recognizers_scored()
         for path in data:
             docs = read_any(path)
+            views = {}
+            if is_presidio_research(path):  # also score whole addresses, as our label defines them
+                views[JOINED] = read_presidio_research(path, address_parts_joined=True)
             if limit:
                 docs = docs[:limit]
-            res = compare(docs, dets, tokenizer=tokenizer, latency_docs=latency_docs)
+                views = {k: v[:limit] for k, v in views.items()}
+            res = compare(docs, dets, tokenizer=tokenizer, latency_docs=latency_docs, views=views)
             report["datasets"][str(path)] = res
             if not as_json:
                 n_spans = sum(len(d.spans) for d in docs)
@@ -124,6 +132,10 @@ def register(app: typer.Typer) -> None:
                 if tokenizer is not None:
                     typer.echo("")
                     typer.echo(format_table(res, "token", f"== {path}: token-level F1 (precision/recall) =="))
+                for view in views:
+                    typer.echo("")
+                    typer.echo(format_table({k: r["views"][view] for k, r in res.items()}, "exact_span",
+                                            f"== {path}, {view}: exact-span F1 (precision/recall) =="))
                 first = names[0]
                 typer.echo("")
                 typer.echo(format_confusion(res[first]["confusion"], f"== {path}: label confusion of '{first}' "

@@ -18,6 +18,10 @@ from sae_pii.pii.spans import Document, PIISpan
 
 # presidio-research label -> ours. Labels absent here and from LABELS become ignore regions.
 PRESIDIO_LABEL_MAP = {"ADDRESS": "STREET_ADDRESS"}
+# presidio-research annotates many addresses in parts, as its templates built them
+# ("{{STREET_ADDRESS}} {{STREET_ADDRESS}}\n {{GPE}}\n {{ZIP_CODE}}": building number, street, city,
+# postcode); our STREET_ADDRESS is the whole address. `join_address_parts` gives that view.
+ADDRESS_PARTS = {"STREET_ADDRESS", "ADDRESS", "GPE", "ZIP_CODE"}
 
 
 def _doc_from_json(obj: dict, where: str) -> Document:
@@ -74,8 +78,31 @@ def write_jsonl(docs: Iterable[Document], path: str | os.PathLike) -> int:
     return n
 
 
-def read_presidio_research(path: str | os.PathLike) -> list[Document]:
-    """A presidio-research JSON file (list of records with full_text + spans)."""
+def join_address_parts(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, presidio entity type) spans with each run of address parts that touch (only
+    spaces, punctuation or one line break between them; never a blank line) and hold a street
+    address joined into one STREET_ADDRESS. A city or postcode on its own stays as it was."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for span in sorted(spans):
+        prev = runs[-1][-1] if runs else None
+        gap = text[prev[1]:span[0]] if prev else ""
+        if (prev is not None and prev[2] in ADDRESS_PARTS and span[2] in ADDRESS_PARTS
+                and not any(ch.isalnum() for ch in gap) and "\n\n" not in gap.replace("\r", "")):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    out = []
+    for run in runs:
+        if len(run) > 1 and any(t in ("STREET_ADDRESS", "ADDRESS") for _, _, t in run):
+            out.append((run[0][0], max(e for _, e, _ in run), "STREET_ADDRESS"))
+        else:
+            out.extend(run)
+    return out
+
+
+def read_presidio_research(path: str | os.PathLike, address_parts_joined: bool = False) -> list[Document]:
+    """A presidio-research JSON file (list of records with full_text + spans); with
+    `address_parts_joined`, addresses annotated in parts become whole (join_address_parts)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
@@ -87,9 +114,11 @@ def read_presidio_research(path: str | os.PathLike) -> list[Document]:
     for rec in records:
         text = rec["full_text"]
         spans, ignore = [], []
-        for s in rec.get("spans") or []:
-            label = PRESIDIO_LABEL_MAP.get(s["entity_type"], s["entity_type"])
-            start, end = int(s["start_position"]), int(s["end_position"])
+        raw = [(int(s["start_position"]), int(s["end_position"]), s["entity_type"]) for s in rec.get("spans") or []]
+        if address_parts_joined:
+            raw = join_address_parts(text, raw)
+        for start, end, entity_type in raw:
+            label = PRESIDIO_LABEL_MAP.get(entity_type, entity_type)
             if label in LABELS:
                 spans.append(PIISpan(start, end, label, 1.0, text[start:end]))
             else:
@@ -99,10 +128,14 @@ def read_presidio_research(path: str | os.PathLike) -> list[Document]:
     return docs
 
 
+def is_presidio_research(path: str | os.PathLike) -> bool:
+    return Path(path).suffix == ".json"
+
+
 def read_any(path: str | os.PathLike) -> list[Document]:
     """JSON Lines (.jsonl) or a presidio-research .json file, by extension."""
     p = Path(path)
-    if p.suffix == ".json":
+    if is_presidio_research(p):
         return read_presidio_research(p)
     return read_jsonl(p)
 

@@ -189,9 +189,11 @@ def format_table(results: dict[str, dict], level: str = "exact_span", title: str
 
 
 def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: int = 100,
-            batch_size: int = 64) -> dict[str, dict]:
+            batch_size: int = 64, views: dict[str, list[Document]] | None = None) -> dict[str, dict]:
     """Run every system on the documents (batched, for scores) and time `latency_docs` of them one
-    at a time (for latency); return {system: evaluate(...)}."""
+    at a time (for latency); return {system: evaluate(...)}. `views`: other gold annotations of the
+    same texts (e.g. presidio-research with address parts joined), scored on the same predictions
+    under result["views"][name]."""
     import time
 
     tokenize = None
@@ -214,6 +216,10 @@ def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: i
             det.detect(t)
             lat.append(time.perf_counter() - t0)
         out[name] = evaluate(docs, preds, tokenize, lat)
+        for view, gold in (views or {}).items():
+            if [d.text for d in gold] != texts:
+                raise ValueError(f"view {view!r} does not annotate the same texts")
+            out[name].setdefault("views", {})[view] = evaluate(gold, preds, tokenize)
     return out
 
 
