@@ -103,11 +103,16 @@ def run(quick: bool) -> list[dict]:
     repeats = 10 if quick else 40
     rows = []
     threads = torch.get_num_threads()
-    # Both probes, each with the rule layer as `sae-pii detect` runs it: the SAE-latent probe pays
-    # for the SAE encoder, the raw-activation probe does not.
-    for probe in ("sae", "raw"):
-        det = SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
-        rows += _latency_rows(det, probe, presidio, repeats, threads)
+    # Every probe, each with the rule layer as `sae-pii detect` runs it: the SAE-latent probe pays
+    # for the SAE encoder, the raw-activation probe does not, the mixture runs both.
+    from sae_pii.pii.probes import load_probes
+
+    _, available = load_probes(RUN_DIR / "probes")
+    for probe in ("sae", "raw", "mix"):
+        if probe in available:
+            det = SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
+            rows += _latency_rows(det, probe, presidio, repeats, threads)
+    det = SAEPIIDetector.from_pretrained(RUN_DIR)  # the default probe, for the per-stage breakdown
     text512 = _document(det.lm.tokenizer, 512)
     rows += _stage_rows(det, text512, repeats)
     rows.append(_row("peak memory (process)", "MB", _peak_memory("ours", text512), _peak_memory("presidio", text512),

@@ -399,3 +399,29 @@ def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run
     det = SAEPIIDetector.from_pretrained(run)
     assert det.info.name == meta["default_probe"]
     assert all(TEXT[s.start:s.end] == s.text for s in det.detect(TEXT))
+
+
+def test_mixture_probe_is_the_weighted_mean_of_its_members(tiny_run_dir, tmp_path):
+    """fit-probes adds a "mix" entry (raw and SAE probes averaged, weights chosen on validation);
+    it loads with the SAE, its probabilities are exactly that weighted mean, and a mixture naming a
+    probe the file lacks is refused."""
+    import numpy as np
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.detector import load_systems
+
+    _, probes = load_probes(tiny_run_dir / "probes")
+    _, info = probes["mix"]
+    assert set(info.members) == {"raw", "sae"} and sum(info.members.values()) == pytest.approx(1.0)
+    assert set(info.thresholds) == set(LABELS)
+    dets = load_systems(tiny_run_dir, ["sae", "raw", "mix+rules"])
+    toks = [feat.tokenize(dets["raw"].lm.tokenizer, TEXT)]
+    p = {name: d.token_probs([TEXT], toks)[0] for name, d in dets.items()}
+    np.testing.assert_allclose(p["mix+rules"], info.members["raw"] * p["raw"] + info.members["sae"] * p["sae"],
+                               atol=1e-6)
+    det = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix")
+    assert det.sae is not None and all(TEXT[s.start:s.end] == s.text for s in det.detect(TEXT))
+
+    raw_probe, raw_info = probes["raw"]
+    save_probes(tmp_path, {"raw": (raw_probe, raw_info), "mix": (None, info)}, {})
+    with pytest.raises(ValueError, match=r"mixture 'mix' names probes \['sae'\]"):
+        load_probes(tmp_path)

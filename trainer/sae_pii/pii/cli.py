@@ -21,6 +21,15 @@ PROBE_HELP = "sae or raw; default: the one fit-probes found best on validation (
 JOINED = "address parts joined"
 
 
+def _default_systems(model_dir: Path) -> list[str]:
+    names = ["sae", "sae+rules", "raw", "raw+rules"]
+    try:
+        probes = json.loads((model_dir / "probes" / "probes.json").read_text())["probes"]
+    except (OSError, ValueError, KeyError):
+        probes = {}  # load_systems reports a missing or broken file
+    return names + (["mix+rules"] if "mix" in probes else []) + ["presidio"]
+
+
 def _fail(msg: str, code: int = 2):
     typer.echo(f"error: {msg}", err=True)
     raise typer.Exit(code)
@@ -89,7 +98,8 @@ def register(app: typer.Typer) -> None:
         data: Annotated[list[Path], typer.Option(help="JSONL file(s) or presidio-research .json file(s); repeatable")],
         model_dir: Annotated[Path, typer.Option(help="run directory with probes/")] = DEFAULT_RUN_DIR,
         systems: Annotated[str, typer.Option(
-            help="comma list of: sae, sae+rules, raw, raw+rules, presidio")] = "sae,sae+rules,raw,raw+rules,presidio",
+            help="comma list of: sae, sae+rules, raw, raw+rules, mix, mix+rules, presidio; default: "
+                 "sae, sae+rules, raw, raw+rules, mix+rules (when the run has the mixture) and presidio")] = "",
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of tables")] = False,
         out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
         limit: Annotated[int, typer.Option(min=0, help="score only the first N documents of each file (0: all)")] = 0,
@@ -100,7 +110,7 @@ def register(app: typer.Typer) -> None:
         from sae_pii.pii.detector import load_systems
         from sae_pii.pii.evaluate import compare, format_confusion, format_table
 
-        names = [s.strip() for s in systems.split(",") if s.strip()]
+        names = [s.strip() for s in systems.split(",") if s.strip()] or _default_systems(model_dir)
         for path in data:
             if not path.is_file():
                 _fail(f"{path}: no such file")

@@ -21,7 +21,7 @@ import torch
 
 from sae_pii.pii import features as feat
 from sae_pii.pii.decode import decode
-from sae_pii.pii.probes import load_probes
+from sae_pii.pii.probes import ProbeMixture, load_probes
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
 
@@ -78,7 +78,8 @@ class SAEPIIDetector:
                         validators: bool | None = None) -> SAEPIIDetector:
         """Load the LM (named by the SAE's cfg), the SAE and the probes from a `sae-pii train` run dir.
 
-        probe: "sae" (default) or "raw" (the raw-activation baseline). validators: add the rule layer
+        probe: "sae", "raw" (the raw-activation baseline) or "mix" (the mean of both); default: what
+        fit-probes found best on validation. validators: add the rule layer
         (email syntax, Luhn, IBAN, IP, SSN shape) on top of the probe; default: what fit-probes recorded.
         """
         from sae_pii.lm import TruncatedLM
@@ -92,7 +93,7 @@ class SAEPIIDetector:
         if name not in probes:
             raise ValueError(f"probe {name!r} not in {run / PROBES_DIR}: available {sorted(probes)}")
         p, info = probes[name]
-        sae = SparseAutoencoder.from_pretrained(run, device=device) if info.feature == "sae" else None
+        sae = SparseAutoencoder.from_pretrained(run, device=device) if _reads_sae(p, info) else None
         model_name = meta.get("model_name") or (sae.cfg.model_name if sae is not None else None)
         layer = meta.get("hook_layer") if meta.get("hook_layer") is not None else sae.cfg.hook_layer
         if sae is not None:
@@ -131,8 +132,14 @@ class SAEPIIDetector:
 
     def probe_input(self, acts: torch.Tensor):
         """[T, d_model] activations -> what the probe reads: the activations themselves (raw probe)
-        or the SAE latents; a TopK SAE hands over its k active latents, not d_sae columns."""
-        if self.sae is None:
+        or the SAE latents (a TopK SAE hands over its k active latents, not d_sae columns); for a
+        mixture, {feature kind: input} for its members."""
+        if isinstance(self.probe, ProbeMixture):
+            return {f: self._features(f, acts) for f in set(self.probe.features)}
+        return self._features("raw" if self.sae is None else "sae", acts)
+
+    def _features(self, kind: str, acts: torch.Tensor):
+        if kind == "raw":
             return acts
         return self.sae.encode_topk(acts) or self.sae.encode(acts)
 
@@ -210,13 +217,17 @@ def redact_spans(text: str, spans: list[PIISpan], style: str = "label", salt: st
     return "".join(out)
 
 
-SYSTEMS = ("sae", "sae+rules", "raw", "raw+rules", "presidio")
+SYSTEMS = ("sae", "sae+rules", "raw", "raw+rules", "mix", "mix+rules", "presidio")
+
+
+def _reads_sae(probe, info) -> bool:
+    return info.feature == "sae" or (isinstance(probe, ProbeMixture) and "sae" in probe.features)
 
 
 def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cpu") -> dict:
     """Detectors for side-by-side evaluation, sharing one LM and SAE: "sae" (SAE-latent probe alone),
     "sae+rules" (plus the validator rule layer), "raw" / "raw+rules" (raw-activation probe),
-    "presidio" (the offline Presidio analyzer)."""
+    "mix" / "mix+rules" (the mean of both), "presidio" (the offline Presidio analyzer)."""
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown system(s) {unknown}: choose from {', '.join(SYSTEMS)}")
@@ -235,6 +246,6 @@ def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cp
         if kind not in probes:
             raise ValueError(f"no {kind!r} probe in {Path(run_dir) / PROBES_DIR}: available {sorted(probes)}")
         probe, info = probes[kind]
-        out[n] = SAEPIIDetector(base.lm, base.sae if kind == "sae" else None, probe, info,
+        out[n] = SAEPIIDetector(base.lm, base.sae if _reads_sae(probe, info) else None, probe, info,
                                 validators=n.endswith("+rules"), window=base.window, overlap=base.overlap)
     return out

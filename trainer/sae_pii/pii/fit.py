@@ -19,6 +19,7 @@ from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.probes import (
+    MIX,
     ProbeInfo,
     ProbeTrainConfig,
     TokenProbe,
@@ -74,6 +75,42 @@ def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list
     return chosen, span_scores(docs, preds).to_dict()
 
 
+def _validate(docs, toks, probs) -> tuple[dict[str, float], dict, dict]:
+    """Thresholds chosen on validation, and the validation scores without and with the rule layer
+    (which runs on the same thresholds: one decode, not a second grid search)."""
+    thresholds, scores = choose_thresholds(docs, toks, probs, validators=False)
+    with_rules = span_scores(docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
+                                    for d, tk, p in zip(docs, toks, probs)]).to_dict()
+    return thresholds, scores, with_rules
+
+
+# Weights of the raw probe in the mixture tried on validation (the SAE probe gets the rest).
+MIX_RAW_WEIGHTS = (0.5, 0.7)
+
+
+def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=print):
+    """The mean of the raw and SAE probes' probabilities, weighted as validation likes best, with its
+    own thresholds: (None, ProbeInfo) for save_probes, and its validation metrics."""
+    t0 = time.perf_counter()
+    best = None
+    for w in MIX_RAW_WEIGHTS:
+        probs = [w * r + (1 - w) * a for r, a in zip(val_probs["raw"], val_probs["sae"])]
+        thresholds, val_probe, val_rules = _validate(val_docs, tok_val, probs)
+        key = (val_rules["micro"]["f1"], val_probe["micro"]["f1"])
+        if best is None or key > best[0]:
+            best = (key, w, thresholds, val_probe, val_rules)
+    _, w, thresholds, val_probe, val_rules = best
+    metrics = {"validation_exact_span_micro_f1": val_probe["micro"]["f1"],
+               "validation_exact_span_micro_f1_with_validators": val_rules["micro"]["f1"],
+               "fit_seconds": round(time.perf_counter() - t0, 1)}
+    info = ProbeInfo(name=MIX, feature=MIX, context=0, n_features=0, file="", metrics=metrics,
+                     thresholds={k: float(v) for k, v in thresholds.items()},
+                     members={"raw": w, "sae": round(1 - w, 6)})
+    log(f"mixture {w:.1f} x raw + {1 - w:.1f} x SAE probe: validation exact-span micro F1 {val_probe['micro']['f1']:.3f} "
+        f"(with validators {val_rules['micro']['f1']:.3f}); {metrics['fit_seconds']:.0f}s")
+    return (None, info), metrics
+
+
 def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None],
                            labels: list[np.ndarray], cfg: ProbeTrainConfig):
     """The training rows of one probe kind ("sae" or "raw"), packed for train_probe: (packed rows,
@@ -125,7 +162,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     log(f"activations: {n_tok} training tokens, {sum(len(t.ids) for t in tok_val)} validation tokens "
         f"({time.perf_counter() - t0:.0f}s)")
 
-    probes, summary = {}, {}
+    probes, summary, val_probs = {}, {}, {}
     n_shapes = len(SHAPE_FEATURES) if cfg.shapes else 0
     for kind in kinds:
         t1 = time.perf_counter()
@@ -140,11 +177,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         del packed
         if kind == "sae":
             probe.feature_index = index
-        probs_val = probe_probs(probe, f_val, shapes_val)
-        thresholds, val_probe = choose_thresholds(val_docs, tok_val, probs_val, validators=False)
-        # The rule layer runs on the same thresholds (one decode, not a second grid search).
-        val_rules = span_scores(val_docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
-                                           for d, tk, p in zip(val_docs, tok_val, probs_val)]).to_dict()
+        probs_val = val_probs[kind] = probe_probs(probe, f_val, shapes_val)
+        thresholds, val_probe, val_rules = _validate(val_docs, tok_val, probs_val)
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          hidden=probe.hidden, hidden_context=probe.hidden_context,
                          thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
@@ -156,6 +190,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         summary[kind] = info.metrics
         log(f"  validation exact-span micro F1 {val_probe['micro']['f1']:.3f} "
             f"(with validators {val_rules['micro']['f1']:.3f}); {time.perf_counter() - t1:.0f}s")
+    if {"sae", "raw"} <= set(probes):
+        probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule
     # layer runs on top of it.
     default = max(summary, key=lambda k: summary[k]["validation_exact_span_micro_f1_with_validators"])

@@ -16,7 +16,8 @@ Files (never pickle: loading a pickle runs code): `<name>.safetensors` holds `we
 [n_out, n_features, 2*context+1] and `bias` [n_out] with the feature scaling folded in (n_out = H,
 or the classes for a linear probe) and, with a hidden layer, `out_weight`
 [n_classes, H, 2*hidden_context+1] and `out_bias`; `probes.json` holds everything else (classes,
-context, hidden size, thresholds, feature kind, metrics).
+context, hidden size, thresholds, feature kind, metrics). A "mix" entry (ProbeMixture) has no file:
+it names member probes and their weights, and holds its own thresholds.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sae_pii.pii.shapes import SHAPE_FEATURES
 PROBES_JSON = "probes.json"
 FORMAT_VERSION = 1
 FEATURE_KINDS = ("sae", "raw")
+MIX = "mix"  # the feature kind of a ProbeMixture entry
 
 
 @dataclass
@@ -211,6 +213,29 @@ class ProbeInfo:
     shapes: list[str] = field(default_factory=list)  # token shape features read after the model's
     hidden: int = 0  # GELU units of the hidden layer (0: linear probe; files before it had none)
     hidden_context: int = 0
+    members: dict[str, float] = field(default_factory=dict)  # a "mix" entry: member probe -> weight
+
+
+class ProbeMixture(torch.nn.Module):
+    """The weighted mean of member probes' class probabilities, each member reading its own
+    features: `forward({"raw": acts, "sae": latents}, shapes)`. The SAE-latent and raw-activation
+    probes make different mistakes, so their mean beats either (docs/pii.md)."""
+
+    def __init__(self, members: list[tuple[str, TokenProbe, float]]):  # (feature kind, probe, weight)
+        super().__init__()
+        if not members or any(w <= 0 for _, _, w in members) or abs(sum(w for _, _, w in members) - 1.0) > 1e-6:
+            raise ValueError(f"mixture weights must be positive and sum to 1, got {[w for _, _, w in members]}")
+        self.features = [f for f, _, _ in members]
+        self.weights = [float(w) for _, _, w in members]
+        self.probes = torch.nn.ModuleList([p for _, p, _ in members])
+        self.n_shapes = max(p.n_shapes for p in self.probes)  # compute token shapes if any member reads them
+
+    @property
+    def n_classes(self) -> int:
+        return self.probes[0].n_classes
+
+    def forward(self, inputs: dict, shapes=None) -> torch.Tensor:
+        return sum(w * p(inputs[f], shapes) for f, p, w in zip(self.features, self.probes, self.weights))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -428,6 +453,9 @@ def save_probes(out_dir: str | os.PathLike, probes: dict[str, tuple[TokenProbe, 
     out.mkdir(parents=True, exist_ok=True)
     infos = {}
     for name, (probe, info) in probes.items():
+        if info.feature == MIX:  # no tensors of its own
+            infos[name] = asdict(info)
+            continue
         target = out / info.file
         tmp = out / f".{info.file}.tmp"
         tensors = {"weight": probe.weight.detach().contiguous(), "bias": probe.bias.detach().contiguous()}
@@ -458,8 +486,12 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
     if list(meta.get("classes", [])) != list(CLASSES):
         raise ValueError(f"{meta_path}: classes {meta.get('classes')} differ from this version's {list(CLASSES)}")
     out = {}
+    mixes = []
     for name, raw in meta["probes"].items():
         info = ProbeInfo(**raw)
+        if info.feature == MIX:
+            mixes.append(info)
+            continue
         if info.feature not in FEATURE_KINDS:
             raise ValueError(f"{meta_path}: probe {name!r} has unknown feature kind {info.feature!r}")
         tensors = load_file(str(d / info.file), device=str(device))
@@ -489,4 +521,14 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
         if missing:
             raise ValueError(f"{meta_path}: probe {name!r} lacks thresholds for {sorted(missing)}")
         out[name] = (probe.to(device), info)
+    for info in mixes:
+        unknown = [m for m in info.members if m not in out]
+        if unknown or not info.members:
+            raise ValueError(f"{meta_path}: mixture {info.name!r} names probes {unknown or '(none)'} that are not in "
+                             f"the file: refit with `sae-pii fit-probes`")
+        missing = set(LABELS) - set(info.thresholds)
+        if missing:
+            raise ValueError(f"{meta_path}: probe {info.name!r} lacks thresholds for {sorted(missing)}")
+        members = [(out[m][1].feature, out[m][0], w) for m, w in info.members.items()]
+        out[info.name] = (ProbeMixture(members).eval(), info)
     return meta, out
