@@ -30,6 +30,16 @@ def _default_systems(model_dir: Path) -> list[str]:
     return names + (["mix+rules"] if "mix" in probes else []) + ["presidio"]
 
 
+def _default_system(model_dir: Path, names: list[str]) -> str:
+    """The evaluated system the detector runs by default (probes.json), else the first one."""
+    try:
+        meta = json.loads((model_dir / "probes" / "probes.json").read_text())
+        default = meta["default_probe"] + ("+rules" if meta.get("validators") else "")
+    except (OSError, ValueError, KeyError):
+        return names[0]
+    return default if default in names else names[0]
+
+
 def _fail(msg: str, code: int = 2):
     typer.echo(f"error: {msg}", err=True)
     raise typer.Exit(code)
@@ -146,7 +156,7 @@ def register(app: typer.Typer) -> None:
                     typer.echo("")
                     typer.echo(format_table({k: r["views"][view] for k, r in res.items()}, "exact_span",
                                             f"== {path}, {view}: exact-span F1 (precision/recall) =="))
-                first = names[0]
+                first = _default_system(model_dir, names)
                 typer.echo("")
                 typer.echo(format_confusion(res[first]["confusion"], f"== {path}: label confusion of '{first}' "
                                             "(rows gold, columns predicted; O = missed / spurious) =="))
