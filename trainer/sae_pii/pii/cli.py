@@ -21,22 +21,23 @@ PROBE_HELP = "sae or raw; default: the one fit-probes found best on validation (
 JOINED = "address parts joined"
 
 
-def _default_systems(model_dir: Path) -> list[str]:
-    names = ["sae", "sae+rules", "raw", "raw+rules"]
+def _probes_meta(model_dir: Path) -> dict:
+    """probes.json of a run, or {} (load_systems reports a missing or broken file)."""
     try:
-        probes = json.loads((model_dir / "probes" / "probes.json").read_text())["probes"]
-    except (OSError, ValueError, KeyError):
-        probes = {}  # load_systems reports a missing or broken file
-    return names + (["mix+rules"] if "mix" in probes else []) + ["presidio"]
+        return json.loads((model_dir / "probes" / "probes.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _default_systems(model_dir: Path) -> list[str]:
+    mix = "mix" in _probes_meta(model_dir).get("probes", {})
+    return ["sae", "sae+rules", "raw", "raw+rules"] + (["mix+rules"] if mix else []) + ["presidio"]
 
 
 def _default_system(model_dir: Path, names: list[str]) -> str:
     """The evaluated system the detector runs by default (probes.json), else the first one."""
-    try:
-        meta = json.loads((model_dir / "probes" / "probes.json").read_text())
-        default = meta["default_probe"] + ("+rules" if meta.get("validators") else "")
-    except (OSError, ValueError, KeyError):
-        return names[0]
+    meta = _probes_meta(model_dir)
+    default = meta.get("default_probe", "") + ("+rules" if meta.get("validators") else "")
     return default if default in names else names[0]
 
 
