@@ -425,3 +425,19 @@ def test_mixture_probe_is_the_weighted_mean_of_its_members(tiny_run_dir, tmp_pat
     save_probes(tmp_path, {"raw": (raw_probe, raw_info), "mix": (None, info)}, {})
     with pytest.raises(ValueError, match=r"mixture 'mix' names probes \['sae'\]"):
         load_probes(tmp_path)
+
+
+def test_probe_format_versions(tiny_run_dir, tmp_path):
+    """Files of format 1 (before the mixture) still load; an unknown format is refused clearly."""
+    shutil.copytree(tiny_run_dir / "probes", tmp_path / "probes")
+    meta_path = tmp_path / "probes" / "probes.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["format_version"] == 2
+    meta["format_version"] = 1
+    meta["probes"] = {k: {f: v for f, v in p.items() if f != "members"} for k, p in meta["probes"].items() if k != "mix"}
+    meta_path.write_text(json.dumps(meta))
+    assert set(load_probes(tmp_path / "probes")[1]) == {"sae", "raw"}
+    meta["format_version"] = 99
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="probe format 99, this version reads 1 and 2"):
+        load_probes(tmp_path / "probes")

@@ -68,6 +68,18 @@ def test_gpu_script_without_cuda_says_so(tmp_path, capsys):
     assert not (tmp_path / "r.json").exists()
 
 
+def test_gpu_check_without_cuda_points_to_the_rehearsal(tmp_path, capsys):
+    import torch
+
+    from bench import gpu_check
+
+    if torch.cuda.is_available():
+        return
+    assert gpu_check.main(["--out", str(tmp_path / "out")]) == 2
+    assert "--smoke" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_gpu_measurement_logic_dry_run_on_cpu(monkeypatch):
     """The GPU script's measuring code, at toy sizes on the CPU (bf16 autocast there too)."""
     for name, value in {"D_MODEL": 32, "D_SAE": 128, "K": 4, "BATCH": 64, "WARMUP": 1, "STEPS": 2}.items():

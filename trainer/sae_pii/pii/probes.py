@@ -39,7 +39,8 @@ from sae_pii.pii.labels import CLASSES, LABELS
 from sae_pii.pii.shapes import SHAPE_FEATURES
 
 PROBES_JSON = "probes.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added "mix" entries (older readers would choke on them); 1 still loads
+READABLE_FORMAT_VERSIONS = (1, 2)
 FEATURE_KINDS = ("sae", "raw")
 MIX = "mix"  # the feature kind of a ProbeMixture entry
 
@@ -481,8 +482,9 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
             f"{meta_path} not found: fit the probes first with `sae-pii fit-probes --model-dir {d.parent}`"
         )
     meta = json.loads(meta_path.read_text())
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{meta_path}: probe format {meta.get('format_version')!r}, this version reads {FORMAT_VERSION}")
+    if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
+        raise ValueError(f"{meta_path}: probe format {meta.get('format_version')!r}, this version reads "
+                         f"{' and '.join(map(str, READABLE_FORMAT_VERSIONS))}: refit with `sae-pii fit-probes`")
     if list(meta.get("classes", [])) != list(CLASSES):
         raise ValueError(f"{meta_path}: classes {meta.get('classes')} differ from this version's {list(CLASSES)}")
     out = {}
