@@ -14,7 +14,8 @@ from typing import Annotated
 import typer
 
 DEFAULT_RUN_DIR = Path("models/sae-trained")
-PROBE_HELP = "sae or raw; default: the one fit-probes found best on validation (probes.json default_probe)"
+PROBE_HELP = ("sae, raw or mix (the mean of both); default: the one fit-probes found best on validation "
+              "(probes.json default_probe)")
 
 
 # The extra view of presidio-research files that `eval` reports (datasets.join_address_parts).
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe's first layer reads")] = 2,
         hidden: Annotated[int, typer.Option(min=0, help="hidden GELU units of the probe (0: a linear probe)")] = 128,
         hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
-        kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both")] = "sae,raw",
+        kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both (both also writes the mixture 'mix')")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token capitalisation/digit shapes")] = True,
         device: Annotated[str, typer.Option(help="where the LM and the SAE run (the probes train on the CPU)")] = "cpu",
     ):
