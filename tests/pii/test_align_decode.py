@@ -289,6 +289,17 @@ def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer)
     assert got[0] == "Stadelmann-Ring 7, 81971 Spremberg (FG)"
 
 
+def test_a_birth_date_cut_before_its_year_gets_it(minilm_tokenizer):
+    """A birth date the probe stopped short of its year ("7" or "7 June" of "7 June 2016", a child's
+    birth date) takes the month and year that follow; other dates and complete ones stay."""
+    text = "born 7 June 2016; seen 3 May 2024; DOB 03/14/2009 ok"
+    tok = tokenize(minilm_tokenizer, text)
+    cut = _word_probs(tok, text, {"7": ("DATE_OF_BIRTH", 0.95), "3 May": ("PHONE_NUMBER", 0.95),
+                                  "03/14/2009": ("DATE_OF_BIRTH", 0.95)})
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, cut, HALF)]
+    assert got == [("7 June 2016", "DATE_OF_BIRTH"), ("3 May", "PHONE_NUMBER"), ("03/14/2009", "DATE_OF_BIRTH")]
+
+
 def test_enclosing_brackets_are_not_part_of_the_span(minilm_tokenizer):
     text = "the address field (9 Lewis Glen, Danielberg) crashes; call (541) 555-0192 (home)"
     tok = tokenize(minilm_tokenizer, text)

@@ -206,7 +206,7 @@ def decode(
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
-    spans = _snap_atomic(text, [_with_month(text, _with_initials(text, sp)) for sp in spans])
+    spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
     if validators:
         spans = apply_validators(text, spans)
@@ -302,6 +302,23 @@ def _with_month(text: str, sp: PIISpan) -> PIISpan:
     if m is None:
         return sp
     return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
+
+
+YEAR = re.compile(r"(?:19|20)\d{2}")
+# What may follow a birth date cut short before its year: a month name and/or a day, then the year
+# ("7" + " June 2016", "7 June" + " 2016", "June 7" + ", 2016", "03/14" + "/2009").
+DATE_TAIL = re.compile(r"(?i)(?:[ ,.\-/]+" + MONTH + r")?(?:[ ,.\-/]+\d{1,2}(?:st|nd|rd|th)?)?[ ,.\-/]+(?:19|20)\d{2}\b")
+
+
+def _with_year(text: str, sp: PIISpan) -> PIISpan:
+    """A birth date's year (and the month or day before it) belongs to the date span when the probe
+    stopped short of it."""
+    if sp.label != "DATE_OF_BIRTH" or YEAR.search(sp.text):
+        return sp
+    m = DATE_TAIL.match(text, sp.end)
+    if m is None or m.end() - sp.end > 16:
+        return sp
+    return PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
 
 
 def _with_initials(text: str, sp: PIISpan) -> PIISpan:

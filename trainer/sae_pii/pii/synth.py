@@ -1585,7 +1585,9 @@ class ValueMaker:
         return fmt
 
     def dob(self) -> str:
-        return self._date(1932, 2008)
+        # Children too (school forms, paediatrics): with adults only, "7 June 2016" was no birth date
+        # to the probe. Other dates (2012-2027) overlap: the context must tell them apart.
+        return self._date(1925, 2023)
 
     def date(self) -> str:
         return self._date(2012, 2027)
