@@ -441,3 +441,19 @@ def test_probe_format_versions(tiny_run_dir, tmp_path):
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="probe format 99, this version reads 1 and 2"):
         load_probes(tmp_path / "probes")
+
+
+def test_eval_systems_of_a_run_with_the_raw_probe_only(tiny_run_dir, tmp_path):
+    """`fit-probes --kinds raw` leaves no SAE probe: the raw systems still load (they need no SAE)."""
+    from sae_pii.pii.detector import load_systems
+
+    shutil.copytree(tiny_run_dir, tmp_path / "run")
+    meta_path = tmp_path / "run" / "probes" / "probes.json"
+    meta = json.loads(meta_path.read_text())
+    meta["probes"] = {"raw": meta["probes"]["raw"]}
+    meta_path.write_text(json.dumps(meta))
+    dets = load_systems(tmp_path / "run", ["raw", "raw+rules"])
+    assert dets["raw"].sae is None and dets["raw"].lm is dets["raw+rules"].lm
+    assert all(TEXT[s.start:s.end] == s.text for s in dets["raw+rules"].detect(TEXT))
+    with pytest.raises(ValueError, match="no 'sae' probe"):
+        load_systems(tmp_path / "run", ["sae+rules"])

@@ -82,33 +82,16 @@ class SAEPIIDetector:
         fit-probes found best on validation. validators: add the rule layer
         (email syntax, Luhn, IBAN, IP, SSN shape) on top of the probe; default: what fit-probes recorded.
         """
-        from sae_pii.lm import TruncatedLM
-        from sae_pii.sae import SparseAutoencoder
-
-        run = Path(run_dir)
-        if not run.is_dir():
-            raise FileNotFoundError(f"{run}: no such run directory; train one with `sae-pii train --out-dir {run}`")
+        run = _run_dir(run_dir)
         meta, probes = load_probes(run / PROBES_DIR, device=device)
         name = probe or meta.get("default_probe", "sae")
         if name not in probes:
             raise ValueError(f"probe {name!r} not in {run / PROBES_DIR}: available {sorted(probes)}")
         p, info = probes[name]
-        sae = SparseAutoencoder.from_pretrained(run, device=device) if _reads_sae(p, info) else None
-        model_name = meta.get("model_name") or (sae.cfg.model_name if sae is not None else None)
-        layer = meta.get("hook_layer") if meta.get("hook_layer") is not None else sae.cfg.hook_layer
-        if sae is not None:
-            model_name, layer = sae.cfg.model_name or model_name, sae.cfg.hook_layer if sae.cfg.hook_layer is not None else layer
-        if model_name is None or layer is None:
-            raise ValueError(f"{run}: cannot tell which model and layer the SAE reads (cfg.model_name / hook_layer)")
-        lm = TruncatedLM.from_pretrained(model_name, int(layer), device=device)
-        if sae is not None:
-            sae.eval().requires_grad_(False)
-            if sae.cfg.d_in != lm.d_model:
-                raise ValueError(f"SAE d_in={sae.cfg.d_in} does not match {model_name} d_model={lm.d_model}")
+        lm, sae = _load_lm_and_sae(run, meta, _reads_sae(p, info), device)
         if validators is None:
             validators = bool(meta.get("validators", False))
-        return cls(lm, sae, p, info, validators=validators, window=int(meta.get("window", feat.DEFAULT_WINDOW)),
-                   overlap=int(meta.get("overlap", feat.DEFAULT_OVERLAP)))
+        return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------
     def token_probs(self, texts: list[str], toks: list[feat.Tokens]) -> list[np.ndarray]:
@@ -136,7 +119,7 @@ class SAEPIIDetector:
         mixture, {feature kind: input} for its members."""
         if isinstance(self.probe, ProbeMixture):
             return {f: self._features(f, acts) for f in set(self.probe.features)}
-        return self._features("raw" if self.sae is None else "sae", acts)
+        return self._features(self.info.feature, acts)
 
     def _features(self, kind: str, acts: torch.Tensor):
         if kind == "raw":
@@ -224,6 +207,39 @@ def _reads_sae(probe, info) -> bool:
     return info.feature == "sae" or (isinstance(probe, ProbeMixture) and "sae" in probe.features)
 
 
+def _run_dir(run_dir: str | os.PathLike) -> Path:
+    run = Path(run_dir)
+    if not run.is_dir():
+        raise FileNotFoundError(f"{run}: no such run directory; train one with `sae-pii train --out-dir {run}`")
+    return run
+
+
+def _windowing(meta: dict) -> dict:
+    """The token windows fit-probes used (probes.json), for the detector to use the same."""
+    return {"window": int(meta.get("window", feat.DEFAULT_WINDOW)), "overlap": int(meta.get("overlap", feat.DEFAULT_OVERLAP))}
+
+
+def _load_lm_and_sae(run: Path, meta: dict, with_sae: bool, device):
+    """The truncated LM the probes read (named by the SAE's cfg, else by probes.json) and, when a
+    probe reads its latents, the SAE; checked against each other."""
+    from sae_pii.lm import TruncatedLM
+    from sae_pii.sae import SparseAutoencoder
+
+    sae = SparseAutoencoder.from_pretrained(run, device=device) if with_sae else None
+    model_name, layer = meta.get("model_name"), meta.get("hook_layer")
+    if sae is not None:
+        model_name = sae.cfg.model_name or model_name
+        layer = sae.cfg.hook_layer if sae.cfg.hook_layer is not None else layer
+    if model_name is None or layer is None:
+        raise ValueError(f"{run}: cannot tell which model and layer the SAE reads (cfg.model_name / hook_layer)")
+    lm = TruncatedLM.from_pretrained(model_name, int(layer), device=device)
+    if sae is not None:
+        sae.eval().requires_grad_(False)
+        if sae.cfg.d_in != lm.d_model:
+            raise ValueError(f"SAE d_in={sae.cfg.d_in} does not match {model_name} d_model={lm.d_model}")
+    return lm, sae
+
+
 def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cpu") -> dict:
     """Detectors for side-by-side evaluation, sharing one LM and SAE: "sae" (SAE-latent probe alone),
     "sae+rules" (plus the validator rule layer), "raw" / "raw+rules" (raw-activation probe),
@@ -232,20 +248,21 @@ def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cp
     if unknown:
         raise ValueError(f"unknown system(s) {unknown}: choose from {', '.join(SYSTEMS)}")
     out: dict = {}
-    base: SAEPIIDetector | None = None
-    if any(n != "presidio" for n in names):
-        base = SAEPIIDetector.from_pretrained(run_dir, device=device, probe="sae", validators=False)
-        _, probes = load_probes(Path(run_dir) / PROBES_DIR, device=device)
+    kinds = [n.split("+")[0] for n in names if n != "presidio"]
+    if kinds:
+        run = _run_dir(run_dir)
+        meta, probes = load_probes(run / PROBES_DIR, device=device)
+        missing = sorted(set(kinds) - set(probes))
+        if missing:
+            raise ValueError(f"no {missing[0]!r} probe in {run / PROBES_DIR}: available {sorted(probes)}")
+        lm, sae = _load_lm_and_sae(run, meta, any(_reads_sae(*probes[k]) for k in kinds), device)
     for n in names:
         if n == "presidio":
             from sae_pii.pii.presidio_baseline import PresidioBaseline
 
             out[n] = PresidioBaseline()
             continue
-        kind = n.split("+")[0]
-        if kind not in probes:
-            raise ValueError(f"no {kind!r} probe in {Path(run_dir) / PROBES_DIR}: available {sorted(probes)}")
-        probe, info = probes[kind]
-        out[n] = SAEPIIDetector(base.lm, base.sae if _reads_sae(probe, info) else None, probe, info,
-                                validators=n.endswith("+rules"), window=base.window, overlap=base.overlap)
+        probe, info = probes[n.split("+")[0]]
+        out[n] = SAEPIIDetector(lm, sae if _reads_sae(probe, info) else None, probe, info,
+                                validators=n.endswith("+rules"), **_windowing(meta))
     return out
