@@ -75,13 +75,24 @@ def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list
     return chosen, span_scores(docs, preds).to_dict()
 
 
-def _validate(docs, toks, probs) -> tuple[dict[str, float], dict, dict]:
-    """Thresholds chosen on validation, and the validation scores without and with the rule layer
-    (which runs on the same thresholds: one decode, not a second grid search)."""
+F1_PROBE, F1_RULES = "validation_exact_span_micro_f1", "validation_exact_span_micro_f1_with_validators"
+
+
+def _validate(docs, toks, probs, t0: float) -> tuple[dict[str, float], dict]:
+    """Thresholds chosen on validation, and the metrics probes.json records: validation exact-span
+    micro F1 without and with the rule layer (which runs on the same thresholds: one decode, not a
+    second grid search), and the seconds since `t0`."""
     thresholds, scores = choose_thresholds(docs, toks, probs, validators=False)
     with_rules = span_scores(docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
-                                    for d, tk, p in zip(docs, toks, probs)]).to_dict()
-    return thresholds, scores, with_rules
+                                    for d, tk, p in zip(docs, toks, probs)])
+    metrics = {F1_PROBE: scores["micro"]["f1"], F1_RULES: with_rules.micro.to_dict()["f1"],
+               "fit_seconds": round(time.perf_counter() - t0, 1)}
+    return {k: float(v) for k, v in thresholds.items()}, metrics
+
+
+def _validation_line(metrics: dict) -> str:
+    return (f"validation exact-span micro F1 {metrics[F1_PROBE]:.3f} (with validators {metrics[F1_RULES]:.3f}); "
+            f"{metrics['fit_seconds']:.0f}s")
 
 
 # Weights of the raw probe in the mixture tried on validation (the SAE probe gets the rest).
@@ -95,19 +106,14 @@ def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=
     best = None
     for w in MIX_RAW_WEIGHTS:
         probs = [w * r + (1 - w) * a for r, a in zip(val_probs["raw"], val_probs["sae"])]
-        thresholds, val_probe, val_rules = _validate(val_docs, tok_val, probs)
-        key = (val_rules["micro"]["f1"], val_probe["micro"]["f1"])
-        if best is None or key > best[0]:
-            best = (key, w, thresholds, val_probe, val_rules)
-    _, w, thresholds, val_probe, val_rules = best
-    metrics = {"validation_exact_span_micro_f1": val_probe["micro"]["f1"],
-               "validation_exact_span_micro_f1_with_validators": val_rules["micro"]["f1"],
-               "fit_seconds": round(time.perf_counter() - t0, 1)}
+        thresholds, metrics = _validate(val_docs, tok_val, probs, t0)
+        if best is None or (metrics[F1_RULES], metrics[F1_PROBE]) > (best[2][F1_RULES], best[2][F1_PROBE]):
+            best = (w, thresholds, metrics)
+    w, thresholds, metrics = best
+    metrics["fit_seconds"] = round(time.perf_counter() - t0, 1)
     info = ProbeInfo(name=MIX, feature=MIX, context=0, n_features=0, file="", metrics=metrics,
-                     thresholds={k: float(v) for k, v in thresholds.items()},
-                     members={"raw": w, "sae": round(1 - w, 6)})
-    log(f"mixture {w:.1f} x raw + {1 - w:.1f} x SAE probe: validation exact-span micro F1 {val_probe['micro']['f1']:.3f} "
-        f"(with validators {val_rules['micro']['f1']:.3f}); {metrics['fit_seconds']:.0f}s")
+                     thresholds=thresholds, members={"raw": w, "sae": round(1 - w, 6)})
+    log(f"mixture {w:.1f} x raw + {1 - w:.1f} x SAE probe: {_validation_line(metrics)}")
     return (None, info), metrics
 
 
@@ -177,26 +183,21 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         del packed
         if kind == "sae":
             probe.feature_index = index
-        probs_val = val_probs[kind] = probe_probs(probe, f_val, shapes_val)
-        thresholds, val_probe, val_rules = _validate(val_docs, tok_val, probs_val)
+        val_probs[kind] = probe_probs(probe, f_val, shapes_val)
+        thresholds, metrics = _validate(val_docs, tok_val, val_probs[kind], t1)
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
-                         hidden=probe.hidden, hidden_context=probe.hidden_context,
-                         thresholds={k: float(v) for k, v in thresholds.items()}, file=f"{kind}.safetensors",
-                         shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
-                         metrics={"validation_exact_span_micro_f1": val_probe["micro"]["f1"],
-                                  "validation_exact_span_micro_f1_with_validators": val_rules["micro"]["f1"],
-                                  "fit_seconds": round(time.perf_counter() - t1, 1)})
+                         hidden=probe.hidden, hidden_context=probe.hidden_context, thresholds=thresholds,
+                         file=f"{kind}.safetensors", shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
+                         metrics=metrics)
         probes[kind] = (probe, info)
-        summary[kind] = info.metrics
-        log(f"  validation exact-span micro F1 {val_probe['micro']['f1']:.3f} "
-            f"(with validators {val_rules['micro']['f1']:.3f}); {time.perf_counter() - t1:.0f}s")
+        summary[kind] = metrics
+        log(f"  {_validation_line(metrics)}")
     if {"sae", "raw"} <= set(probes):
         probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule
     # layer runs on top of it.
-    default = max(summary, key=lambda k: summary[k]["validation_exact_span_micro_f1_with_validators"])
-    rules = (summary[default]["validation_exact_span_micro_f1_with_validators"]
-             >= summary[default]["validation_exact_span_micro_f1"])
+    default = max(summary, key=lambda k: summary[k][F1_RULES])
+    rules = summary[default][F1_RULES] >= summary[default][F1_PROBE]
     log(f"default: the {default} probe{' with the rule layer' if rules else ''} (best on validation)")
     extra = {
         "model_name": sae.cfg.model_name if sae is not None else getattr(lm, "name_or_path", None),

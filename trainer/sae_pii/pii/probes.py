@@ -182,19 +182,19 @@ class TokenProbe(torch.nn.Module):
         if self.feature_index is not None:
             feats = feats[:, self.feature_index]
         if self.n_shapes:
-            if shapes is None:
-                raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
-            feats = torch.cat([feats, torch.as_tensor(shapes).to(feats)], 1)
+            feats = torch.cat([feats, self._shape_rows(shapes, feats)], 1)
         padded = F.pad(feats, (0, 0, self.reach, self.reach))
         return self.logits_padded(padded).softmax(-1)
 
+    def _shape_rows(self, shapes, like: torch.Tensor) -> torch.Tensor:
+        if shapes is None:
+            raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
+        return torch.as_tensor(shapes).to(like)
+
     def _forward_topk(self, vals: torch.Tensor, idx: torch.Tensor, shapes) -> torch.Tensor:
         if self.n_shapes:
-            if shapes is None:
-                raise ValueError("this probe also reads token shapes: pass shapes=token_shapes(text, offsets)")
-            shapes = torch.as_tensor(shapes).to(vals)
             first = self.n_features - self.n_shapes
-            vals = torch.cat([vals, shapes], 1)
+            vals = torch.cat([vals, self._shape_rows(shapes, vals)], 1)
             idx = torch.cat([idx, torch.arange(first, first + self.n_shapes, device=idx.device).expand(len(idx), -1)], 1)
         r = self.reach
         vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
@@ -491,8 +491,11 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
     mixes = []
     for name, raw in meta["probes"].items():
         info = ProbeInfo(**raw)
+        missing = set(LABELS) - set(info.thresholds)
+        if missing:
+            raise ValueError(f"{meta_path}: probe {name!r} lacks thresholds for {sorted(missing)}")
         if info.feature == MIX:
-            mixes.append(info)
+            mixes.append((name, info))
             continue
         if info.feature not in FEATURE_KINDS:
             raise ValueError(f"{meta_path}: probe {name!r} has unknown feature kind {info.feature!r}")
@@ -519,18 +522,12 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
             for key in expected:
                 getattr(probe, key).copy_(tensors[key])
         probe.eval().requires_grad_(False)
-        missing = set(LABELS) - set(info.thresholds)
-        if missing:
-            raise ValueError(f"{meta_path}: probe {name!r} lacks thresholds for {sorted(missing)}")
         out[name] = (probe.to(device), info)
-    for info in mixes:
+    for name, info in mixes:  # after the probes they name
         unknown = [m for m in info.members if m not in out]
         if unknown or not info.members:
-            raise ValueError(f"{meta_path}: mixture {info.name!r} names probes {unknown or '(none)'} that are not in "
+            raise ValueError(f"{meta_path}: mixture {name!r} names probes {unknown or '(none)'} that are not in "
                              f"the file: refit with `sae-pii fit-probes`")
-        missing = set(LABELS) - set(info.thresholds)
-        if missing:
-            raise ValueError(f"{meta_path}: probe {info.name!r} lacks thresholds for {sorted(missing)}")
         members = [(out[m][1].feature, out[m][0], w) for m, w in info.members.items()]
-        out[info.name] = (ProbeMixture(members).eval(), info)
+        out[name] = (ProbeMixture(members).eval(), info)
     return meta, out
