@@ -105,14 +105,12 @@ def run(quick: bool) -> list[dict]:
     threads = torch.get_num_threads()
     # Every probe, each with the rule layer as `sae-pii detect` runs it: the SAE-latent probe pays
     # for the SAE encoder, the raw-activation probe does not, the mixture runs both.
-    from sae_pii.pii.probes import load_probes
-
-    _, available = load_probes(RUN_DIR / "probes")
-    for probe in ("sae", "raw", "mix"):
-        if probe in available:
-            det = SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
-            rows += _latency_rows(det, probe, presidio, repeats, threads)
-    det = SAEPIIDetector.from_pretrained(RUN_DIR)  # the default probe, for the per-stage breakdown
+    meta = json.loads((RUN_DIR / "probes" / "probes.json").read_text())
+    dets = {probe: SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
+            for probe in ("sae", "raw", "mix") if probe in meta["probes"]}
+    for probe, det in dets.items():
+        rows += _latency_rows(det, probe, presidio, repeats, threads)
+    det = dets.get(meta["default_probe"]) or SAEPIIDetector.from_pretrained(RUN_DIR)  # for the per-stage breakdown
     text512 = _document(det.lm.tokenizer, 512)
     rows += _stage_rows(det, text512, repeats)
     rows.append(_row("peak memory (process)", "MB", _peak_memory("ours", text512), _peak_memory("presidio", text512),
@@ -139,15 +137,19 @@ def _stage_rows(det, text: str, repeats: int) -> list[dict]:
     def shapes():
         state["shapes"] = token_shapes(text, state["tok"].offsets)
 
+    def probe_input():  # the SAE encoder (matmul + top-k) for probes that read SAE latents
+        with torch.inference_mode():
+            state["input"] = det.probe_input(state["acts"])
+
     def probe():
         with torch.inference_mode():
-            state["probs"] = det.probe(det.probe_input(state["acts"]), state["shapes"]).numpy()
+            state["probs"] = det.probe(state["input"], state["shapes"]).numpy()
 
     def decode_rules():
         decode(text, state["tok"].offsets, state["probs"], det.thresholds, validators=det.validators)
 
-    stages = {"tokenize": tokenize, "forward": forward, "token shapes": shapes, "probe": probe,
-              "decode + rules": decode_rules}
+    stages = {"tokenize": tokenize, "forward": forward, "token shapes": shapes, "SAE encoder": probe_input,
+              "probe": probe, "decode + rules": decode_rules}
     times = _interleaved_times(list(stages.values()), repeats)
     n_tok = len(state["tok"].ids)
     return [_row(f"stage {name} {n_tok} tok ({det.info.name} probe)", "ms", round(statistics.median(t), 2),

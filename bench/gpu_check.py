@@ -143,7 +143,7 @@ def _random_minilm(path: Path, device: str) -> Path:
     from sae_pii.lm import resolve_model_path
     from transformers import AutoConfig, AutoTokenizer, BertModel
 
-    source = resolve_model_path("default") if os.environ.get("MINILM_CONFIG_DIR") is None else os.environ["MINILM_CONFIG_DIR"]
+    source = os.environ.get("MINILM_CONFIG_DIR") or resolve_model_path("default")  # (config + tokenizer only)
     torch.manual_seed(0)
     BertModel(AutoConfig.from_pretrained(source)).save_pretrained(path)
     AutoTokenizer.from_pretrained(source).save_pretrained(path)

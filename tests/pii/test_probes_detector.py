@@ -289,7 +289,7 @@ def test_cli_detect_redact_eval(tiny_run_dir, tmp_path):
     assert scores["sae"]["latency_ms"]["p95"] >= scores["sae"]["latency_ms"]["p50"] > 0
     # presidio-research files are also scored with their address parts joined (same predictions)
     text = "Ship to 12 Main St\nSpringfield for Dana Lee"
-    parts = [("STREET_ADDRESS", "12 Main St"), ("GPE", "Springfield"), ("PERSON", "Dana Lee")]
+    parts = [("STREET_ADDRESS", "12"), ("STREET_ADDRESS", "Main St"), ("GPE", "Springfield"), ("PERSON", "Dana Lee")]
     presidio = tmp_path / "presidio.json"
     presidio.write_text(json.dumps([{"full_text": text, "spans": [
         {"entity_type": t, "start_position": text.index(v), "end_position": text.index(v) + len(v)} for t, v in parts]}]))
@@ -299,8 +299,9 @@ def test_cli_detect_redact_eval(tiny_run_dir, tmp_path):
     assert "address parts joined: exact-span F1" in res.output
     res = runner.invoke(app, ["eval", "--data", str(presidio), "--model-dir", str(tiny_run_dir), "--systems", "raw",
                               "--latency-docs", "0", "--json"])
-    joined = json.loads(res.stdout)["datasets"][str(presidio)]["raw"]["views"]["address parts joined"]
-    assert joined["exact_span"]["per_label"]["STREET_ADDRESS"]["support"] == 1
+    scored = json.loads(res.stdout)["datasets"][str(presidio)]["raw"]
+    assert scored["exact_span"]["per_label"]["STREET_ADDRESS"]["support"] == 2  # as annotated: two parts
+    assert scored["views"]["address parts joined"]["exact_span"]["per_label"]["STREET_ADDRESS"]["support"] == 1
     res = runner.invoke(app, ["eval", "--data", str(tmp_path / "missing.jsonl"), "--model-dir", str(tiny_run_dir)])
     assert res.exit_code == 2 and "no such file" in res.output
 

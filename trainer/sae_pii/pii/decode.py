@@ -304,10 +304,12 @@ def _with_month(text: str, sp: PIISpan) -> PIISpan:
     return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
 
 
-YEAR = re.compile(r"(?:19|20)\d{2}")
+YEAR_PATTERN = r"(?:19|20)\d{2}"
+YEAR = re.compile(YEAR_PATTERN)
 # What may follow a birth date cut short before its year: a month name and/or a day, then the year
 # ("7" + " June 2016", "7 June" + " 2016", "June 7" + ", 2016", "03/14" + "/2009").
-DATE_TAIL = re.compile(r"(?i)(?:[ ,.\-/]+" + MONTH + r")?(?:[ ,.\-/]+\d{1,2}(?:st|nd|rd|th)?)?[ ,.\-/]+(?:19|20)\d{2}\b")
+DATE_TAIL = re.compile(r"(?i)(?:[ ,.\-/]+" + MONTH + r")?(?:[ ,.\-/]+\d{1,2}(?:st|nd|rd|th)?)?[ ,.\-/]+"
+                       + YEAR_PATTERN + r"\b")
 
 
 def _with_year(text: str, sp: PIISpan) -> PIISpan:
