@@ -203,6 +203,9 @@ def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: i
             return np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
     out = {}
     texts = [d.text for d in docs]
+    for view, gold in (views or {}).items():
+        if [d.text for d in gold] != texts:
+            raise ValueError(f"view {view!r} does not annotate the same texts")
     shared = _shared_predictions(texts, systems, batch_size)
     for name, det in systems.items():
         preds = shared.get(name)
@@ -217,8 +220,6 @@ def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: i
             lat.append(time.perf_counter() - t0)
         out[name] = evaluate(docs, preds, tokenize, lat)
         for view, gold in (views or {}).items():
-            if [d.text for d in gold] != texts:
-                raise ValueError(f"view {view!r} does not annotate the same texts")
             out[name].setdefault("views", {})[view] = evaluate(gold, preds, tokenize)
     return out
 
