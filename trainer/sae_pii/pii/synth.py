@@ -1261,6 +1261,82 @@ Rep: And the traveller's name exactly as printed?
 Caller: {{UNAME}}
 Rep: Perfect, you're all set for {{FLIGHT}} on {{DATE}}.
 ~~~
+@@ article
+Review: {{NAME}} live in {{CITY}}
+
+I had not seen {{LN}} play since {{YEAR}}. The support set by {{NAME2}} dragged, but once {{LN}} walked on with {{LAST}} on drums and {{LAST2}} on bass the room woke up. The encore, an old {{LAST3}} song, was the highlight of the night. {{FIRST}} from the fan club says the tour reaches {{CITY2}} in {{MONTH}}.
+~~~
+Minutes - {{DEPT}} sync, {{DATE}}
+Present: {{LAST}}, {{LAST2}}, {{LAST3}} (chair), {{FIRST}}
+Apologies: {{NAME}}
+
+1. Budget: {{LAST2}} reported spend of {{AMOUNT}} against plan; {{LAST}} to check the {{FIRM}} invoice.
+2. Hiring: two offers out. {{LAST3}} asked whether the {{CITY}} role can be remote.
+Actions: {{LAST}} - revised forecast by {{WEEKDAY}}. {{FIRST}} - book the room for {{MONTH}}.
+~~~
+{{CITY}} 2-1 {{CITY2}}
+
+{{LAST}} opened the scoring after {{NUM2}} minutes, heading in a cross from {{NAME}}. {{LAST2}} equalised before the break, but the substitute {{NAME3}} won it late on. "{{LN3}} has been brilliant all season," said the coach, {{NAME2}}. {{LAST}} limped off with a knee injury and misses {{WEEKDAY}}'s game.
+~~~
+2 Related work
+
+Sparse dictionary methods were popularised by {{LAST}} and {{LAST2}} ({{YEAR}}) and later scaled up by {{LAST3}} et al. ({{YEAR2}}). Unlike {{LAST}}'s formulation, ours needs no warm start. {{LAST4}} ({{YEAR3}}) reports similar gains on {{PRODUCT}}.
+
+Acknowledgements. We thank {{NAME}} for comments on an early draft, {{FIRST}} for help with the experiments and the {{FIRM}} lab in {{CITY}} for compute.
+~~~
+Unlike the earlier {{LAST}} novels, this one is set in {{CITY}} and moves fast. Fans of {{LAST2}} will recognise the tone; is there a better example of restraint than late {{LAST}}? The translation by {{NAME}} is excellent. Four stars.
+Posted by {{USER}} on {{DATE}}
+~~~
+{{FIRM}} said on {{WEEKDAY}} that the film, directed by {{NAME}} and starring {{LAST}} and {{NAME2}}, opens in {{COUNTRY}} in {{MONTH}}. {{LN}}'s previous film took {{AMOUNT}} in its first weekend; {{LAST}} was not available for comment.
+~~~
+Re: best {{PRODUCT}} setup?
+
+> {{USER}} wrote:
+> ask {{FIRST}}, she knows this stuff
+
+Honestly the {{LAST}} method works fine for us. {{FIRST2}} and I tried it in {{YEAR}} and never looked back. Thanks {{USER2}}!
+~~~
+"We will appeal," {{LAST}} told reporters outside the {{CITY}} court on {{WEEKDAY}}. Her lawyer, {{NAME}}, declined to comment. {{LAST2}}, a spokesperson for {{FIRM}}, said the company "respects the decision". {{LN}} had sued {{LAST2}}'s employer in {{YEAR}}.
+~~~
+Tonight on {{CITY}} Radio: "Highway to Hell", "The Big Three Killed My Baby", "Blue Monday", "Paint It Black" and the new single from Golden Earring. Request line opens at {{TIME}}. Tickets for the Summer Jam in {{CITY2}} go on sale {{WEEKDAY}}.
+~~~
+Starting line-up: {{LAST}}; {{LAST2}}, {{LAST3}}, {{LAST4}}, {{LAST5}}; {{LAST6}}, {{LAST7}}. Bench: {{NAME}}, {{NAME2}}.
+Captain {{LAST3}} returns after {{NUM2}} weeks out. Kick-off {{TIME}} at the {{CITY}} Stadium.
+~~~
+{{CITY}}: Die Stadtverwaltung hat am {{WEEKDAY}} bekannt gegeben, dass die Brücke über den Fluss bis {{MONTH}} gesperrt bleibt. Bürgermeisterin {{NAME}} sagte, die Sanierung koste {{AMOUNT}}. Kritik kam von {{LAST}}, dem Sprecher der Opposition: "{{LN}} hat die Anwohner nicht informiert."
+~~~
+Según {{LAST}}, el Ayuntamiento de {{CITY}} aprobó el presupuesto el {{DATE}}. La concejala {{NAME}} votó en contra. "No es el plan que prometimos", dijo {{LN}}. El alcalde, {{NAME2}}, defendió la Propuesta de Movilidad Urbana.
+~~~
+Congratulations to {{FIRST}} and {{FIRST2}}, who were married in {{CITY}} on {{DATE}}! The {{LAST}} family thanks everyone who came, and especially {{NAME}} for the photos. Uncle {{FIRST3}}, we found your hat.
+~~~
+Interview transcript ({{DATE}})
+Q: When did you start?
+{{ULAST}}: In {{YEAR}}, with {{LAST2}}. We had {{AMOUNT}} and a van.
+Q: And {{LAST2}} left when?
+{{ULAST}}: After the {{CITY}} tour. {{FIRST}} replaced her.
+~~~
+The true authorship of the letters has been debated for years. {{LAST}} argued they were forged; {{LAST2}} and {{LAST3}} disagreed. The {{NATIONALITY}} edition, translated by {{NAME}}, follows {{LAST2}}'s reading.
+~~~
+Annual Report {{YEAR}} - Chair's Statement
+Revenue grew {{NUM2}}% in {{REGION}}. Our Board welcomed {{NAME}} as Non-Executive Director; {{LN}} succeeds {{NAME2}}, to whom we owe Thanks for Nine Years of Service. Outlook: Cautious.
+~~~
+@@ form
+Billing address: {{NAME}}
+    {{ADDRESS}}
+Payment: card ending {{NUM4}}   Order {{ORDER}}
+~~~
+{{NAME}}
+
+{{ADDRESS}}
+~~~
+SHIP TO:
+{{UNAME}}
+{{ADDRESS}}
+Tracking: {{TRACKING}}
+~~~
+Delivery address: {{NAME}}, {{ADDRESS_1L}}
+Invoice address: same as delivery
+~~~
 """
 
 
@@ -1871,6 +1947,12 @@ _FRAMES: dict[str, list[str]] = {
               "{{FIRST}} will join later", "hey {{FIRST}}, quick question", "ok {{FIRST}}", "{{FIRST}}: lol same",
               "{{UFIRST}}: Remember me?", "love, {{FIRST}}", "{{FIRST}}'s car is in the shop", "Remember me, {{FIRST}}?",
               "morning {{FIRST}}", "{{FIRST}} and I will drive", "xoxo {{FIRST}}"],
+    # Surnames alone, as news, minutes, reviews and citations refer to people after the first mention.
+    "LAST": ["{{LAST}} said the deal is off", "according to {{LAST}}", "{{LAST}}'s report is late", "ask {{LAST}} first",
+             "{{LAST}} and {{LAST2}} disagreed", "the {{LAST}} file is missing", "as {{LAST}} et al. ({{YEAR}}) showed",
+             "unlike early {{LAST}}", "{{LAST}} scored twice", "thanks, {{LAST}}", "present: {{LAST}}, {{LAST2}}, {{LAST3}}",
+             "{{LAST}} to follow up", "a {{LAST}} concert", "founders: {{LAST}}, {{LAST2}} and {{LAST3}}",
+             "{{LAST}} (chair) opened the meeting", "welcome back, {{LAST}}"],
     "EMAIL": ["email me at {{EMAIL}}", "contact: {{EMAIL}}", "reply to {{EMAIL}}", "sent from {{EMAIL}}",
               "{{EMAIL}} is my new address", "forward it to {{EMAIL}}", "login: {{EMAIL}}", "cc {{EMAIL}} please",
               "<{{EMAIL}}>", "write to {{EMAIL}} for a refund", "mailto:{{EMAIL}}", "invite {{EMAIL}} to the doc",
