@@ -355,6 +355,54 @@ def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     assert row("555") == {"digit"}
 
 
+def _token_shapes_reference(text, offsets):
+    """shapes.py's definitions, token by token in plain Python (the array version must match it)."""
+    import numpy as np
+
+    out = np.zeros((len(offsets), 6), dtype=np.float32)
+    for i, (s, e) in enumerate(offsets):
+        if e <= s:
+            continue
+        a, b = s, e
+        while a > 0 and text[a - 1].isalnum():
+            a -= 1
+        while b < len(text) and text[b].isalnum():
+            b += 1
+        letters = [c for c in text[a:b] if c.isalpha()]
+        if letters:
+            all_upper = len(letters) > 1 and all(c.isupper() for c in letters)
+            out[i, :3] = (letters[0].isupper() and not all_upper, all_upper, all(c.islower() for c in letters))
+        out[i, 3] = any(c.isdigit() for c in text[s:e])
+        j = a - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        out[i, 4] = j < 0 or text[j] in "\r\n"
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        out[i, 5] = out[i, 4] or j < 0 or text[j] in '.!?:"\n'
+    return out
+
+
+def test_token_shapes_match_the_per_token_definition_on_random_text(minilm_tokenizer):
+    import random
+
+    import numpy as np
+    from sae_pii.pii.features import tokenize
+    from sae_pii.pii.shapes import token_shapes
+
+    rng = random.Random(0)
+    # ASCII and beyond: cased and uncased letters, digits of other scripts, a titlecase digraph,
+    # "Ⅰ" (upper but no letter), "ª" (a lowercase letter), marks, every kind of space.
+    alphabet = "aZ9 \t\n\r.:!?\"-'_(),ÄéßΩж中\u00aa\u2160\u01c5\u0660\u0301\u00a0x"
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50)))
+        tokens = tokenize(minilm_tokenizer, text).offsets
+        spans = np.array([sorted(rng.sample(range(len(text) + 1), 2)) for _ in range(5)]) if len(text) > 1 else tokens
+        for offsets in (tokens, spans):
+            np.testing.assert_array_equal(token_shapes(text, offsets), _token_shapes_reference(text, offsets.tolist()),
+                                          err_msg=repr(text))
+
+
 def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
     from sae_pii.pii.shapes import SHAPE_FEATURES
 

@@ -5,6 +5,10 @@ from "bot" or "Grant" from "grant"; capitalisation is one of the strongest cues 
 0/1 features per token, computed from the original text, give the probe that cue back (held-out
 templates: exact-span micro F1 0.725 -> 0.761, presidio-research 0.521 -> 0.547 with the same
 SAE latents). For cased models they are redundant but harmless.
+
+Computed with array operations over the text's characters (per-character classes from a lookup
+table, prefix sums for counts): the detector calls this on every input, and a per-token Python
+loop cost ~2 ms at 512 tokens, a fifth of the budget above the model's forward pass.
 """
 
 from __future__ import annotations
@@ -12,7 +16,44 @@ from __future__ import annotations
 import numpy as np
 
 SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start")
-_SENTENCE_END = set('.!?:"\n')
+_SENTENCE_END = '.!?:"\n'
+
+# Character classes, one bit each, from the str methods the definitions below use (upper and lower
+# count letters only: "Ⅰ" is upper but no letter).
+_ALNUM, _ALPHA, _UPPER, _LOWER, _DIGIT, _BLANK, _SPACE, _NEWLINE, _SENT_END = (1 << i for i in range(9))
+
+
+def _char_class(c: str) -> int:
+    return ((c.isalnum() and _ALNUM) | (c.isalpha() and _ALPHA) | (c.isalpha() and c.isupper() and _UPPER)
+            | (c.isalpha() and c.islower() and _LOWER) | (c.isdigit() and _DIGIT) | (c in " \t" and _BLANK)
+            | (c.isspace() and _SPACE) | (c in "\r\n" and _NEWLINE) | (c in _SENTENCE_END and _SENT_END))
+
+
+_ASCII_CLASSES = np.array([_char_class(chr(i)) for i in range(128)], dtype=np.int32)
+
+
+def _classes(text: str) -> np.ndarray:
+    """[len(text)] class bits per character (a table for ASCII, str methods for the rest)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = _ASCII_CLASSES[np.minimum(codes, 127)]
+    wide = codes >= 128
+    if wide.any():
+        uniq, inverse = np.unique(codes[wide], return_inverse=True)
+        out[wide] = np.array([_char_class(chr(c)) for c in uniq.tolist()], dtype=np.int32)[inverse]
+    return out
+
+
+def _prefix(mask: np.ndarray) -> np.ndarray:
+    """[n + 1] counts: out[i] = mask[:i].sum()."""
+    out = np.zeros(len(mask) + 1, dtype=np.int64)
+    np.cumsum(mask, out=out[1:])
+    return out
+
+
+def _last_before(mask: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """For each position p in `pos`: the largest j < p with mask[j], or -1 (len(mask) >= 1)."""
+    last = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
+    return np.where(pos > 0, last[np.maximum(pos - 1, 0)], -1)
 
 
 def token_shapes(text: str, offsets: np.ndarray) -> np.ndarray:
@@ -23,28 +64,37 @@ def token_shapes(text: str, offsets: np.ndarray) -> np.ndarray:
     word is the first on its line; sentence_start: first after . ! ? : " or a line break (where a
     capital says nothing about names).
     """
+    offsets = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
     out = np.zeros((len(offsets), len(SHAPE_FEATURES)), dtype=np.float32)
-    n = len(text)
-    for i, (s, e) in enumerate(offsets.tolist()):
-        if e <= s:
-            continue
-        a, b = s, e
-        while a > 0 and text[a - 1].isalnum():
-            a -= 1
-        while b < n and text[b].isalnum():
-            b += 1
-        letters = [c for c in text[a:b] if c.isalpha()]
-        if letters:
-            all_upper = len(letters) > 1 and all(c.isupper() for c in letters)
-            out[i, 0] = letters[0].isupper() and not all_upper
-            out[i, 1] = all_upper
-            out[i, 2] = all(c.islower() for c in letters)
-        out[i, 3] = any(c.isdigit() for c in text[s:e])
-        j = a - 1
-        while j >= 0 and text[j] in " \t":
-            j -= 1
-        out[i, 4] = j < 0 or text[j] in "\r\n"
-        while j >= 0 and text[j].isspace():
-            j -= 1
-        out[i, 5] = out[i, 4] or j < 0 or text[j] in _SENTENCE_END
+    real = offsets[:, 1] > offsets[:, 0]
+    if not real.any():
+        return out
+    s, e = offsets[real, 0], offsets[real, 1]
+    cls = _classes(text)
+    n = len(cls)
+    alnum = (cls & _ALNUM) != 0
+    # The word a token sits in: [s, e) grown over letters and digits on both sides.
+    a = _last_before(~alnum, s) + 1
+    breaks = np.append(np.flatnonzero(~alnum), n)  # non-alnum positions, then the end of the text
+    b = breaks[np.searchsorted(breaks, e)]
+    count = {bit: _prefix((cls & bit) != 0) for bit in (_ALPHA, _UPPER, _LOWER, _DIGIT)}
+    letters = count[_ALPHA][b] - count[_ALPHA][a]
+    upper = count[_UPPER][b] - count[_UPPER][a]
+    lower = count[_LOWER][b] - count[_LOWER][a]
+    alpha_at = np.flatnonzero((cls & _ALPHA) != 0)
+    first_letter = np.append(alpha_at, n - 1)[np.searchsorted(alpha_at, a)]  # used only where letters > 0
+    first_upper = (letters > 0) & ((cls[first_letter] & _UPPER) != 0)
+    all_upper = (letters > 1) & (upper == letters)
+    rows = np.flatnonzero(real)
+    out[rows, 0] = first_upper & ~all_upper
+    out[rows, 1] = all_upper
+    out[rows, 2] = (letters > 0) & (lower == letters)
+    out[rows, 3] = (count[_DIGIT][e] - count[_DIGIT][s]) > 0
+    # What precedes the word: the last non-blank character (line start), the last non-space one.
+    j = _last_before((cls & _BLANK) == 0, a)
+    line_start = (j < 0) | ((cls[np.maximum(j, 0)] & _NEWLINE) != 0)
+    k = _last_before((cls & _SPACE) == 0, a)
+    sentence_start = line_start | (k < 0) | ((cls[np.maximum(k, 0)] & _SENT_END) != 0)
+    out[rows, 4] = line_start
+    out[rows, 5] = sentence_start
     return out
