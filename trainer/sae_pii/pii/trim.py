@@ -32,6 +32,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
     if end < len(text) and text[end] == "." and INITIALISM.search(text[start:end]):
         end += 1
+    if end < len(text) and text[end] == ")" and text.count("(", start, end) > text.count(")", start, end):
+        end += 1  # "Biacesa Di Ledro (TN" + ")": the probe left the closing bracket out
     while 0 < end < len(text) and is_mark(text[end]):  # vowel signs the tokenizer's offsets left out
         end += 1
     if end - start > 2 and text[start] == "(" and _bracket_close(text[start:end]) == end - start - 1:
