@@ -1320,6 +1320,104 @@ The true authorship of the letters has been debated for years. {{LAST}} argued t
 Annual Report {{YEAR}} - Chair's Statement
 Revenue grew {{NUM2}}% in {{REGION}}. Our Board welcomed {{NAME}} as Non-Executive Director; {{LN}} succeeds {{NAME2}}, to whom we owe Thanks for Nine Years of Service. Outlook: Cautious.
 ~~~
+@@ foreign
+Bewerbung als {{JOB}}
+
+Sehr geehrte Damen und Herren,
+mit großem Interesse habe ich Ihre Anzeige gelesen. Meine Unterlagen (Zeugnisse, Referenzen) liegen bei.
+Anschrift: {{ADDRESS_1L}}
+Telefon: {{PHONE}}
+Mit freundlichen Grüßen
+{{NAME}}
+~~~
+Solicitud de Reembolso n.º {{ORDER}}
+Cliente: {{NAME}}
+Correo Electrónico: {{EMAIL}}
+Motivo: Producto Defectuoso
+Estado: Pendiente de Revisión
+Atención al Cliente - {{FIRM}}
+~~~
+Conseiller : Bonjour, Service Client {{FIRM}}, que puis-je faire pour vous ?
+Client : Ma carte a été refusée. Je m'appelle {{NAME}}.
+Conseiller : Pouvez-vous confirmer votre date de naissance ?
+Client : Le {{DOB}}.
+Conseiller : Merci, Madame {{LN}}. Votre Demande est Enregistrée.
+~~~
+Verbale di Riunione - {{DATE}}
+Presenti: {{NAME}}, {{NAME2}}
+Ordine del Giorno: Bilancio, Assunzioni, Varie ed Eventuali
+Decisione: il Consiglio approva. Prossima Riunione a {{CITY}}.
+~~~
+Klant: Goedemiddag, ik bel over mijn Bestelling {{ORDER}}.
+Medewerker: Natuurlijk. Wat is uw Naam?
+Klant: {{NAME}}, en mijn Postcode is {{ZIP}}.
+Medewerker: Dank u. Het Pakket wordt {{WEEKDAY}} bezorgd op {{ADDRESS_1L}}.
+~~~
+Ficha do Cliente
+Nome Completo: {{NAME}}
+Data de Nascimento: {{DOB}}
+Morada: {{ADDRESS_1L}}
+Observações: Cliente Preferencial desde {{YEAR}}. Atendimento por {{FIRST}}.
+~~~
+Anmeldung zur Fortbildung "Datenschutz im Unternehmen"
+Teilnehmer: {{NAME}}
+Abteilung: {{DEPT}}
+Geburtsdatum: {{DOB}}
+Hinweis: Die Teilnahmebestätigung wird per E-Mail an {{EMAIL}} versendet.
+~~~
+Agente: Buenas tardes, Soporte Técnico. ¿En qué puedo ayudarle?
+Usuario: No puedo entrar. Desde la IP {{IP}} me sale un Error.
+Agente: ¿Me confirma su Nombre?
+Usuario: {{NAME}}.
+Agente: Gracias, {{FN}}. Le enviamos un Enlace a {{EMAIL}}.
+~~~
+Avis de Passage
+Le Facteur est passé le {{DATE}}. Destinataire : {{NAME}}
+Adresse : {{ADDRESS_1L}}
+Votre Colis est disponible au Bureau de Poste de {{CITY}}.
+~~~
+Rechnung Nr. {{INVOICE}}
+Leistungszeitraum: {{MONTH}} {{YEAR}}
+Kunde: {{NAME}}, {{ADDRESS_1L}}
+Zahlbar innerhalb von 14 Tagen auf IBAN {{IBAN}}. Bei Rückfragen: {{PHONE}}
+~~~
+Curriculum Vitae
+Dati Personali
+Nome: {{NAME}}
+Nata il: {{DOB}}
+Esperienza: {{JOB}} presso {{FIRM}}, {{CITY}}
+Lingue: Italiano, Inglese, Tedesco
+~~~
+Assunto: Reclamação {{TICKET}}
+Exmos. Senhores,
+Venho por este meio apresentar Reclamação. O Técnico {{NAME}} não compareceu no dia {{DATE}}.
+Contacto: {{PHONE}}
+Com os melhores cumprimentos,
+{{NAME2}}
+~~~
+Protokoll der Mitgliederversammlung
+Ort: {{CITY}}, Datum: {{DATE}}
+Versammlungsleiter: {{NAME}}
+Protokollführer: {{NAME2}}
+Beschluss: Der Vorstand wird entlastet. Kassenbericht durch {{LAST}}.
+~~~
+Mesa de Ayuda - Ticket {{TICKET}}
+Solicitante: {{NAME}} ({{EMAIL}})
+Prioridad: Alta
+Descripción: el Servidor {{IP}} no responde desde las {{TIME}}.
+Asignado a: {{FIRST}}
+~~~
+Objet : Résiliation du Contrat {{POLICY}}
+Madame, Monsieur,
+Je soussignée {{NAME}}, demeurant {{ADDRESS_1L}}, vous informe de la Résiliation de mon Contrat.
+Fait à {{CITY}}, le {{DATE}}
+~~~
+Zgłoszenie Reklamacyjne
+Klient: {{NAME}}
+Telefon: {{PHONE}}
+Opis: Uszkodzona Przesyłka, Numer Zamówienia {{ORDER}}
+Status: Przyjęte
+~~~
 @@ form
 Billing address: {{NAME}}
     {{ADDRESS}}
