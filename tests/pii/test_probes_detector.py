@@ -169,6 +169,26 @@ def test_hidden_layer_learns_what_a_linear_probe_cannot():
     assert accuracy[16] > 0.99 and accuracy[0] < 0.8, accuracy
 
 
+def test_training_on_a_named_device_copies_the_rows_and_returns_a_cpu_probe():
+    """fit-probes trains where the LM runs (train_probe(device=...)): the packed rows travel as a
+    copy (the caller's stay unscaled), and the probe comes back on the CPU, as it would have been
+    trained there. (The CUDA run itself: docs/bench.md, GPU check.)"""
+    from sae_pii.pii.probes import ProbeTrainConfig, pack, train_probe
+
+    g = torch.Generator().manual_seed(1)
+    feats = [torch.randn(30, 5, generator=g) * 4 for _ in range(6)]
+    labels = [(f[:, 0] > 0).long().numpy() for f in feats]
+    cfg = ProbeTrainConfig(context=1, hidden=4, hidden_context=1, epochs=2, chunk_tokens=64)
+    packed = pack(feats, labels, cfg.reach)
+    moved = packed.to("cpu")
+    assert moved is not packed and torch.equal(moved.dense, packed.dense) and torch.equal(moved.labels, packed.labels)
+    default = train_probe(packed, cfg, log=lambda *_: None)
+    named = train_probe(packed, cfg, log=lambda *_: None, device="cpu")
+    assert torch.equal(packed.scale, torch.ones(5))  # fit_scale ran on the copy
+    assert named.weight.device.type == "cpu" and not torch.equal(named.weight, torch.zeros_like(named.weight))
+    torch.testing.assert_close(named.weight, default.weight)
+
+
 def test_training_refuses_documents_packed_closer_than_the_probe_reads():
     import numpy as np
     from sae_pii.pii.probes import ProbeTrainConfig, pack, train_probe

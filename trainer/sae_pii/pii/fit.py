@@ -179,7 +179,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             + (f", plus {len(SHAPE_FEATURES)} token shapes" if cfg.shapes else "")
             + f", context +-{cfg.context}"
             + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear") + "):")
-        probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes)
+        probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
         del packed
         if kind == "sae":
             probe.feature_index = index

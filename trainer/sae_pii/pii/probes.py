@@ -258,6 +258,14 @@ class PackedFeatures:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def to(self, device) -> PackedFeatures:
+        """The same rows on `device` (a copy unless they are there already)."""
+        def move(t):
+            return None if t is None else t.to(device)
+        out = PackedFeatures(move(self.dense), move(self.idx), move(self.val), self.n_features, move(self.labels), self.gap)
+        out.scale = move(self.scale)
+        return out
+
     def project(self, a: int, b: int, stacked: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
         """(rows [a, b) / scale) @ stacked; out-of-range rows are zero; `dropout` on the features."""
         n = len(self)
@@ -281,7 +289,7 @@ class PackedFeatures:
         if self.dense is not None:
             sq = (self.dense.float() ** 2).sum(0)
         else:
-            sq = torch.zeros(self.n_features).index_add_(0, self.idx.flatten().long(),
+            sq = torch.zeros(self.n_features, device=self.idx.device).index_add_(0, self.idx.flatten().long(),
                                                          (self.val.float() ** 2).flatten())
         n_real = int((self.labels != IGNORE_INDEX).sum().clamp_min(1))
         rms = (sq / n_real).sqrt()
@@ -368,21 +376,25 @@ def _mean_loss(probe: TokenProbe, packed: PackedFeatures, chunk: int, class_w: t
 
 
 def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
-                val: PackedFeatures | None = None, n_shapes: int = 0) -> TokenProbe:
+                val: PackedFeatures | None = None, n_shapes: int = 0, device=None) -> TokenProbe:
     """Full-softmax classifier (logistic regression, or with a hidden layer) with class weights
     (inverse sqrt frequency), AdamW, an L2 penalty and feature dropout; with `val`
     (template-disjoint documents) the epoch with the best validation loss is kept and training
     stops early when it stops improving. `packed` (and `val`) must separate documents by at least
-    cfg.reach rows: pack(..., cfg.reach)."""
+    cfg.reach rows: pack(..., cfg.reach). `device`: where to train (the rows are copied there);
+    the probe comes back on the CPU."""
     for p in (packed, val):
         if p is not None and p.gap < cfg.reach:
             raise ValueError(f"documents are packed {p.gap} rows apart but the probe reads {cfg.reach} "
                              f"tokens each side: pack(..., context={cfg.reach})")
+    device = torch.device(device or "cpu")
+    packed = packed.to(device)
+    val = val.to(device) if val is not None else None
     torch.manual_seed(cfg.seed)
     packed.fit_scale()
     r = cfg.reach
     probe = TokenProbe(packed.n_features, cfg.context, n_shapes=n_shapes, hidden=cfg.hidden,
-                       hidden_context=cfg.hidden_context)
+                       hidden_context=cfg.hidden_context).to(device)
     lr, weight_decay = cfg.optimizer_settings()
     counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
     class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
@@ -434,7 +446,7 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
     # Fold the feature scale into the weights: the saved probe reads unscaled features.
     with torch.no_grad():
         probe.weight.div_(packed.scale[None, :, None])
-    return probe
+    return probe.cpu()
 
 
 # ------------------------------------------------------------------------------------------------
