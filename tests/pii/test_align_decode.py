@@ -73,6 +73,20 @@ def test_decode_trims_and_merges(minilm_tokenizer):
     assert all(0.99 <= s.score <= 1.0 for s in spans)
 
 
+@pytest.mark.parametrize("text, name", [
+    ("A tribute to Robert Vodir \u05d2\u20ac\u201c sadly, no.", "Robert Vodir"),  # cp1255 mojibake of a dash
+    ("by Ana Lima \u00e2\u20ac\u201c go figure", "Ana Lima"),  # cp1252 mojibake of a dash
+    ("\u20ac50 Ana Lima paid", "Ana Lima"),  # a symbol word before the name
+])
+def test_a_name_ends_before_words_with_symbols(minilm_tokenizer, text, name):
+    """Every token from the name to the end of the mojibake is labelled PERSON: the symbol word goes."""
+    tok = tokenize(minilm_tokenizer, text)
+    a = min(text.index(name), text.find("\u20ac"))
+    b = max(text.index(name) + len(name), text.index("\u20ac") + 1)
+    labels = np.array([CLASS_TO_ID["PERSON"] if a <= s < b else 0 for s, _ in tok.offsets.tolist()])
+    assert [(s.label, s.text) for s in decode(text, tok.offsets, one_hot(labels), HALF)] == [("PERSON", name)]
+
+
 def test_one_label_per_span_by_probability_mass(minilm_tokenizer):
     text = "ssn 123-45-6789 ok"
     tok = tokenize(minilm_tokenizer, text)

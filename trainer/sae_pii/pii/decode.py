@@ -24,7 +24,8 @@
 5. Boundary repair (format grammar, no word lists): spans of one-string formats (email, IP, IBAN,
    card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a
    missed first or last word piece ("172.16.250" + ".144") does not cut the entity; a person's
-   leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span;
+   leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span, and
+   words holding symbol characters leave the ends of a name (mojibake: "Robert Vodir ג€");
    fragments that now overlap merge into one span; a field key ("Indirizzo: ") is cut from the
    front of a name or address.
 
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 import numpy as np
 
@@ -206,6 +208,7 @@ def decode(
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
+    spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
     if validators:
@@ -280,6 +283,25 @@ def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
     if not keys:
         return sp
     a, b = trim(text, sp.start + keys[-1].end(), sp.end)
+    return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
+
+
+def _without_symbol_words(text: str, sp: PIISpan) -> PIISpan | None:
+    """A name holds no symbol characters (currency, maths, emoji...): words at either end of a
+    PERSON span that do are not the name, e.g. the mojibake of a dash after it ("Robert Vodir ג€“",
+    "â€“"); a symbol between its words is left to the probe."""
+    if sp.label != "PERSON":
+        return sp
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", sp.text)]
+    symbolic = [any(unicodedata.category(ch).startswith("S") for ch in sp.text[a:b]) for a, b in words]
+    if not any(symbolic):
+        return sp
+    plain = [i for i, bad in enumerate(symbolic) if not bad]
+    if not plain:
+        return None
+    if any(symbolic[plain[0]:plain[-1] + 1]):
+        return sp
+    a, b = trim(text, sp.start + words[plain[0]][0], sp.start + words[plain[-1]][1])
     return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
 
 
