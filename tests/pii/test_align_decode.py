@@ -87,6 +87,18 @@ def test_a_name_ends_before_words_with_symbols(minilm_tokenizer, text, name):
     assert [(s.label, s.text) for s in decode(text, tok.offsets, one_hot(labels), HALF)] == [("PERSON", name)]
 
 
+def test_an_address_runs_across_the_quote_marks_of_an_email(minilm_tokenizer):
+    """Every line of a quoted e-mail starts with ">": the probe leaves those out, the address
+    goes on across them; a ">" inside a line still ends it."""
+    text = "On Monday Ann wrote:\n> 12 Main St\n> Suite 5\n> Springfield, IL 62701\n> Thanks a > b"
+    tok = tokenize(minilm_tokenizer, text)
+    a, b = text.index("12 Main"), text.index("62701") + 5
+    labels = np.array([CLASS_TO_ID["STREET_ADDRESS"] if a <= s < b and text[s:e] != ">" else 0
+                       for s, e in tok.offsets.tolist()])
+    spans = decode(text, tok.offsets, one_hot(labels), HALF)
+    assert [(s.label, s.text) for s in spans] == [("STREET_ADDRESS", text[a:b])]
+
+
 def test_one_label_per_span_by_probability_mass(minilm_tokenizer):
     text = "ssn 123-45-6789 ok"
     tok = tokenize(minilm_tokenizer, text)

@@ -14,7 +14,7 @@
 3. Neighbouring groups with the same label merge when only whitespace separates them (a single
    newline is allowed for addresses only; never a blank line); a lone punctuation group the probe
    missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL"), never a
-   field separator (; | or a spaced dash). PERSON and STREET_ADDRESS words meeting in one run are
+   field separator (; | or a spaced dash); so is the ">" that opens a quoted e-mail line. PERSON and STREET_ADDRESS words meeting in one run are
    one entity labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass
    switches ("Michelle Carsten, 4822 Brown Gateway").
 4. Spans are trimmed of surrounding whitespace and punctuation (trim.py: keeping balanced
@@ -95,6 +95,12 @@ def _field_break(text: str, start: int, end: int) -> bool:
             and text[start - 1].isspace() and text[end].isspace())
 
 
+def _quote_prefix(text: str, start: int, end: int) -> bool:
+    """The ">" that opens a quoted e-mail line ("\n> Suite 318"): an address may run across it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return set(text[start:end]) == {">"} and line_start > 0 and not text[line_start:start].strip(" \t>")
+
+
 def _glued(text: str, left: int, right: int) -> bool:
     """The characters from text[left] to text[right] are one word (word pieces of one word)."""
     if left < 0 or right >= len(text) or right <= left:
@@ -162,8 +168,9 @@ def decode(
                     continue
                 nxt = words[k + 1] if k + 1 < len(words) else None
                 punct = e - s <= 2 and all(ch in BRIDGE_PUNCT for ch in text[s:e]) and not _field_break(text, s, e)
+                punct = punct or _quote_prefix(text, s, e)
                 same = nxt is not None and nxt[3] and words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
-                if punct and same and _gap_ok(text[words[k - 1][1]:s], cls, nxt[4]) and \
+                if punct and same and _gap_ok(text[words[k - 1][1]:s], nxt[4], nxt[4]) and \
                         _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]):
                     runs[-1].append(k)
             k += 1
