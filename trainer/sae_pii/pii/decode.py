@@ -14,9 +14,9 @@
 3. Neighbouring groups with the same label merge when only whitespace separates them (a single
    newline is allowed for addresses only; never a blank line); a lone punctuation group the probe
    missed between two parts of the same non-PERSON entity is bridged ("Springfield, IL"), never a
-   field separator (; | or a spaced dash); so is the ">" that opens a quoted e-mail line. PERSON and STREET_ADDRESS words meeting in one run are
-   one entity labelled by mass ("Travessa Kevin Mota, 96") unless a comma sits where the mass
-   switches ("Michelle Carsten, 4822 Brown Gateway").
+   field separator (; | or a spaced dash); so is the ">" that opens a quoted e-mail line. PERSON
+   and STREET_ADDRESS words meeting in one run are one entity labelled by mass ("Travessa Kevin
+   Mota, 96") unless a comma sits where the mass switches ("Michelle Carsten, 4822 Brown Gateway").
 4. Spans are trimmed of surrounding whitespace and punctuation (trim.py: keeping balanced
    brackets, a leading "+" and an initialism's final "." as in "U.S.A."). Score = mean probability
    of the label over the span's tokens.
