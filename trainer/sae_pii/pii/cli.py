@@ -30,14 +30,14 @@ def _probes_meta(model_dir: Path) -> dict:
         return {}
 
 
-def _default_systems(model_dir: Path) -> list[str]:
-    mix = "mix" in _probes_meta(model_dir).get("probes", {})
+def _default_systems(meta: dict) -> list[str]:
+    """What `eval` compares unless told: both probes with and without rules, the mixture, Presidio."""
+    mix = "mix" in meta.get("probes", {})
     return ["sae", "sae+rules", "raw", "raw+rules"] + (["mix+rules"] if mix else []) + ["presidio"]
 
 
-def _default_system(model_dir: Path, names: list[str]) -> str:
+def _default_system(meta: dict, names: list[str]) -> str:
     """The evaluated system the detector runs by default (probes.json), else the first one."""
-    meta = _probes_meta(model_dir)
     default = meta.get("default_probe", "") + ("+rules" if meta.get("validators") else "")
     return default if default in names else names[0]
 
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both (both also writes the mixture 'mix')")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token capitalisation/digit shapes")] = True,
-        device: Annotated[str, typer.Option(help="where the LM and the SAE run (the probes train on the CPU)")] = "cpu",
+        device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM
         from sae_pii.pii.datasets import read_jsonl
@@ -118,11 +118,13 @@ def register(app: typer.Typer) -> None:
         latency_docs: Annotated[int, typer.Option(min=0, help="documents timed one at a time for latency")] = 100,
         device: Annotated[str, typer.Option()] = "cpu",
     ):
-        from sae_pii.pii.datasets import is_presidio_research, read_any, read_presidio_research
+        from sae_pii.pii.datasets import is_presidio_research, read_jsonl, read_presidio_research_views
         from sae_pii.pii.detector import load_systems
         from sae_pii.pii.evaluate import compare, format_confusion, format_table
 
-        names = [s.strip() for s in systems.split(",") if s.strip()] or _default_systems(model_dir)
+        meta = _probes_meta(model_dir)
+        names = [s.strip() for s in systems.split(",") if s.strip()] or _default_systems(meta)
+        confused = _default_system(meta, names)  # the system whose label confusion is printed
         for path in data:
             if not path.is_file():
                 _fail(f"{path}: no such file")
@@ -137,10 +139,11 @@ def register(app: typer.Typer) -> None:
 
             report["presidio_recognizers_scored"] = recognizers_scored()
         for path in data:
-            docs = read_any(path)
-            views = {}
             if is_presidio_research(path):  # also score whole addresses, as our label defines them
-                views[JOINED] = read_presidio_research(path, address_parts_joined=True)
+                docs, joined = read_presidio_research_views(path)
+                views = {JOINED: joined}
+            else:
+                docs, views = read_jsonl(path), {}
             if limit:
                 docs = docs[:limit]
                 views = {k: v[:limit] for k, v in views.items()}
@@ -158,9 +161,8 @@ def register(app: typer.Typer) -> None:
                     typer.echo("")
                     typer.echo(format_table({k: r["views"][view] for k, r in res.items()}, "exact_span",
                                             f"== {path}, {view}: exact-span F1 (precision/recall) =="))
-                first = _default_system(model_dir, names)
                 typer.echo("")
-                typer.echo(format_confusion(res[first]["confusion"], f"== {path}: label confusion of '{first}' "
+                typer.echo(format_confusion(res[confused]["confusion"], f"== {path}: label confusion of '{confused}' "
                                             "(rows gold, columns predicted; O = missed / spurious) =="))
         if "presidio" in dets and not as_json:
             typer.echo(f"\npresidio: offline, blank spaCy pipeline (no NER); recognizers that can emit our labels: "

@@ -103,13 +103,26 @@ def join_address_parts(text: str, spans: list[tuple[int, int, str]]) -> list[tup
 def read_presidio_research(path: str | os.PathLike, address_parts_joined: bool = False) -> list[Document]:
     """A presidio-research JSON file (list of records with full_text + spans); with
     `address_parts_joined`, addresses annotated in parts become whole (join_address_parts)."""
+    return _presidio_docs(_presidio_records(path), Path(path).name, address_parts_joined)
+
+
+def read_presidio_research_views(path: str | os.PathLike) -> tuple[list[Document], list[Document]]:
+    """Both views of one presidio-research file from one parse: (as annotated, address parts joined)."""
+    records = _presidio_records(path)
+    return _presidio_docs(records, Path(path).name, False), _presidio_docs(records, Path(path).name, True)
+
+
+def _presidio_records(path: str | os.PathLike) -> list[dict]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: presidio-research file not found; point --presidio-dir at the folder holding "
             "synth_dataset_v2.json (in this workspace: ../shared/data/presidio-research)"
         )
-    records = json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _presidio_docs(records: list[dict], source: str, address_parts_joined: bool) -> list[Document]:
     docs = []
     for rec in records:
         text = rec["full_text"]
@@ -124,7 +137,7 @@ def read_presidio_research(path: str | os.PathLike, address_parts_joined: bool =
             else:
                 ignore.append((start, end))
         docs.append(Document(text=text, spans=sorted(spans), ignore=ignore,
-                             meta={"template": rec.get("template_id"), "source": path.name}))
+                             meta={"template": rec.get("template_id"), "source": source}))
     return docs
 
 

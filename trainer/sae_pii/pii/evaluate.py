@@ -198,9 +198,13 @@ def compare(docs: list[Document], systems: dict, tokenizer=None, latency_docs: i
 
     tokenize = None
     if tokenizer is not None:
+        offsets: dict[str, np.ndarray] = {}  # every system and view scores the same texts: tokenize each once
+
         def tokenize(text: str) -> np.ndarray:
-            enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-            return np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+            if text not in offsets:
+                enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+                offsets[text] = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+            return offsets[text]
     out = {}
     texts = [d.text for d in docs]
     for view, gold in (views or {}).items():

@@ -38,7 +38,7 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
 @torch.inference_mode()
 def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch.Tensor]:
     """SAE latents of CPU activations, computed on the SAE's device, returned on the CPU (where
-    the probes train)."""
+    the training rows are packed; train_probe moves them to its device)."""
     device = sae.W_enc.device
     out = []
     for a in acts:
