@@ -387,8 +387,8 @@ def test_trim_keeps_abbreviations_and_initialisms_but_not_sentence_ends():
     assert trimmed("Apt. ") == "Apt"  # a span ending in a lone abbreviation is cut before its dot
     assert trimmed("(541) 555-0192 (") == "(541) 555-0192"
     assert trimmed("(Limpidi (VV)") == "Limpidi (VV)"  # the first "(" never closes
-    assert trimmed("(Limpidi (VV", extra=0) == "Limpidi (VV)"  # a bracket left open takes the ")" after it
-    assert trimmed("555-0192 (home", extra=0) == "555-0192 (home)"
+    assert trimmed("(Limpidi (VV") == "Limpidi (VV)"  # a bracket left open takes the ")" after it
+    assert trimmed("555-0192 (home") == "555-0192 (home)"
     assert trimmed("Rachel Rest, NM") == "Rachel Rest, NM"  # nothing open: the "," after it stays out
 
 

@@ -95,6 +95,12 @@ def _field_break(text: str, start: int, end: int) -> bool:
             and text[start - 1].isspace() and text[end].isspace())
 
 
+def _bridge_punct(text: str, start: int, end: int) -> bool:
+    """A short punctuation word that may sit inside one entity ("Springfield, IL", "(FG), Italia"),
+    never a field separator."""
+    return end - start <= 2 and all(ch in BRIDGE_PUNCT for ch in text[start:end]) and not _field_break(text, start, end)
+
+
 def _quote_prefix(text: str, start: int, end: int) -> bool:
     """The ">" that opens a quoted e-mail line ("\n> Suite 318"): an address may run across it."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -167,8 +173,7 @@ def decode(
                     k = j
                     continue
                 nxt = words[k + 1] if k + 1 < len(words) else None
-                punct = e - s <= 2 and all(ch in BRIDGE_PUNCT for ch in text[s:e]) and not _field_break(text, s, e)
-                punct = punct or _quote_prefix(text, s, e)
+                punct = _bridge_punct(text, s, e) or _quote_prefix(text, s, e)
                 same = nxt is not None and nxt[3] and words[k - 1][4] == nxt[4] and CLASSES[nxt[4]] != "PERSON"
                 if punct and same and _gap_ok(text[words[k - 1][1]:s], nxt[4], nxt[4]) and \
                         _gap_ok(text[e:nxt[0]], nxt[4], nxt[4]):
@@ -270,8 +275,7 @@ def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict
                 ns, ne = words[k + step][0], words[k + step][1]
                 gap_beyond = text[e:ns] if step > 0 else text[ne:s]
                 joiner = not gap and not gap_beyond and text[s:e] in JOINERS
-                address_punct = (CLASSES[cls] == "STREET_ADDRESS" and e - s <= 2
-                                 and all(ch in BRIDGE_PUNCT for ch in text[s:e])
+                address_punct = (CLASSES[cls] == "STREET_ADDRESS" and _bridge_punct(text, s, e)
                                  and _gap_ok(gap, cls, cls) and _gap_ok(gap_beyond, cls, cls))
                 if (joiner or address_punct) and word_means[k + step][cls] >= bar \
                         and any(ch.isalnum() for ch in text[ns:ne]):
