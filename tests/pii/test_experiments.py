@@ -34,3 +34,37 @@ def test_cache_then_fit_scores_a_recipe(tmp_path, tiny_bert_dir, tiny_lm, tiny_r
     write_jsonl(generate(12, "test", 1), data / "test.jsonl")
     with pytest.raises(ValueError, match="run it again"):
         exp.fit(cache, tiny_run_dir, "raw", exp.ProbeTrainConfig(epochs=1), 0)
+
+
+def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir):
+    """`decode` stores the run's probabilities once and re-decodes them: the same scores as
+    `eval`'s exact-span micro F1 for that probe, also with presidio-research addresses joined."""
+    from sae_pii.pii.datasets import read_jsonl, read_presidio_research_views
+    from sae_pii.pii.detector import load_systems
+    from sae_pii.pii.evaluate import span_scores
+
+    from bench import pii_experiments as exp
+
+    test = tmp_path / "test.jsonl"
+    write_jsonl(generate(8, "test", 0), test)
+    text = "Ship to 12 Main St\nSpringfield for Dana Lee"
+    parts = [("STREET_ADDRESS", "12"), ("STREET_ADDRESS", "Main St"), ("GPE", "Springfield"), ("PERSON", "Dana Lee")]
+    presidio = tmp_path / "presidio.json"
+    presidio.write_text(json.dumps([{"full_text": text, "spans": [
+        {"entity_type": t, "start_position": text.index(v), "end_position": text.index(v) + len(v)} for t, v in parts]}]))
+    probs = tmp_path / "probs"
+    first = exp.decode_scores(tiny_run_dir, "raw", [test, presidio], probs)
+    assert sorted(p.name for p in probs.iterdir()) == ["presidio.raw.safetensors", "test.raw.safetensors"]
+    assert exp.decode_scores(tiny_run_dir, "raw", [test, presidio], probs) == first
+
+    det = load_systems(tiny_run_dir, ["raw+rules"])["raw+rules"]
+    docs = read_jsonl(test)
+    assert first["test.jsonl +rules"] == round(span_scores(docs, det.detect_batch([d.text for d in docs])).micro.f1, 4)
+    as_annotated, joined = read_presidio_research_views(presidio)
+    preds = det.detect_batch([text])
+    assert first["presidio.json (address parts joined) +rules"] == round(span_scores(joined, preds).micro.f1, 4)
+    assert first["presidio.json +rules"] == round(span_scores(as_annotated, preds).micro.f1, 4)
+
+    write_jsonl(generate(5, "test", 0), test)
+    with pytest.raises(ValueError, match="delete it"):
+        exp.decode_scores(tiny_run_dir, "raw", [test], probs)
