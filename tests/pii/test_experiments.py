@@ -68,3 +68,40 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir):
     write_jsonl(generate(5, "test", 0), test)
     with pytest.raises(ValueError, match="delete it"):
         exp.decode_scores(tiny_run_dir, "raw", [test], probs)
+
+
+def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_run_dir):
+    """bench.gpu_probe_fit: the carried model (cut after the SAE's layer, float16 on disk) loads as
+    float32 and gives the run's activations; `run` fits and evaluates from the folder wherever it
+    landed (here on the CPU, at toy size)."""
+    import shutil
+
+    import torch
+    from sae_pii.lm import TruncatedLM
+    from sae_pii.sae import SparseAutoencoder
+
+    from bench import gpu_probe_fit
+
+    presidio = tmp_path / "presidio"
+    presidio.mkdir()
+    for name in gpu_probe_fit.PRESIDIO_FILES:
+        (presidio / name).write_text(json.dumps([{"full_text": "Call Dana Lee", "spans": [
+            {"entity_type": "PERSON", "start_position": 5, "end_position": 13}]}]))
+    carry = tmp_path / "carry"
+    gpu_probe_fit.prepare(tiny_run_dir, carry, presidio)
+    assert json.loads((carry / "model" / "config.json").read_text())["dtype"] == "float32"
+    sae = SparseAutoencoder.from_pretrained(tiny_run_dir)
+    full = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer)
+    carried = TruncatedLM.from_pretrained(str(carry / "model"), sae.cfg.hook_layer)
+    assert next(carried.model.parameters()).dtype == torch.float32
+    ids = torch.tensor([full.tokenizer("Call Dana Lee at 555-0192")["input_ids"]])
+    with torch.inference_mode():
+        a, b = full(ids, torch.ones_like(ids)), carried(ids, torch.ones_like(ids))
+    assert float((a - b).norm() / a.norm()) < 1e-2
+
+    moved = tmp_path / "elsewhere"
+    shutil.move(carry, moved)
+    times = gpu_probe_fit.run(moved, tmp_path / "out", n_train=30, device="cpu", n_test=20, n_validation=10)
+    assert set(times) == {"synth-data", "fit-probes", "eval"}, (tmp_path / "out" / "fit-probes.log").read_text()
+    report = json.loads((tmp_path / "out" / "eval.json").read_text())
+    assert len(report["datasets"]) == 3 and all("mix+rules" in r for r in report["datasets"].values())
