@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from sae_pii.pii import features as feat
 from sae_pii.pii.align import token_labels
-from sae_pii.pii.datasets import is_presidio_research, read_any, read_presidio_research_views
+from sae_pii.pii.datasets import JOINED_VIEW, is_presidio_research, read_any, read_presidio_research_views
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.fit import choose_thresholds, pack_training_features, probe_probs, sae_features
@@ -138,7 +138,7 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path) 
     for path in data:
         if is_presidio_research(path):
             docs, joined = read_presidio_research_views(path)
-            views = {path.name: docs, f"{path.name} (address parts joined)": joined}
+            views = {path.name: docs, f"{path.name} ({JOINED_VIEW})": joined}
         else:
             docs = read_any(path)
             views = {path.name: docs}

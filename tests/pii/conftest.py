@@ -65,3 +65,17 @@ def tiny_run_dir(tmp_path_factory, tiny_bert_dir, tiny_lm) -> Path:
     fit_probes(tiny_lm, sae, list(generate(40, "train", 0)), list(generate(12, "validation", 0)), run / "probes",
                ProbeTrainConfig(epochs=2, context=1), log=lambda *_: None)
     return run
+
+
+@pytest.fixture
+def write_presidio():
+    """Writes a one-document presidio-research file: write_presidio(path, text, [(entity_type, value), ...])."""
+    import json
+
+    def write(path: Path, text: str, parts: list[tuple[str, str]]) -> Path:
+        spans = [{"entity_type": t, "entity_value": v, "start_position": text.index(v),
+                  "end_position": text.index(v) + len(v)} for t, v in parts]
+        path.write_text(json.dumps([{"full_text": text, "spans": spans}]))
+        return path
+
+    return write

@@ -36,7 +36,7 @@ def test_cache_then_fit_scores_a_recipe(tmp_path, tiny_bert_dir, tiny_lm, tiny_r
         exp.fit(cache, tiny_run_dir, "raw", exp.ProbeTrainConfig(epochs=1), 0)
 
 
-def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir):
+def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir, write_presidio):
     """`decode` stores the run's probabilities once and re-decodes them: the same scores as
     `eval`'s exact-span micro F1 for that probe, also with presidio-research addresses joined."""
     from sae_pii.pii.datasets import read_jsonl, read_presidio_research_views
@@ -49,9 +49,7 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir):
     write_jsonl(generate(8, "test", 0), test)
     text = "Ship to 12 Main St\nSpringfield for Dana Lee"
     parts = [("STREET_ADDRESS", "12"), ("STREET_ADDRESS", "Main St"), ("GPE", "Springfield"), ("PERSON", "Dana Lee")]
-    presidio = tmp_path / "presidio.json"
-    presidio.write_text(json.dumps([{"full_text": text, "spans": [
-        {"entity_type": t, "start_position": text.index(v), "end_position": text.index(v) + len(v)} for t, v in parts]}]))
+    presidio = write_presidio(tmp_path / "presidio.json", text, parts)
     probs = tmp_path / "probs"
     first = exp.decode_scores(tiny_run_dir, "raw", [test, presidio], probs)
     assert sorted(p.name for p in probs.iterdir()) == ["presidio.raw.safetensors", "test.raw.safetensors"]
@@ -70,7 +68,7 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir):
         exp.decode_scores(tiny_run_dir, "raw", [test], probs)
 
 
-def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_run_dir):
+def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_run_dir, write_presidio):
     """bench.gpu_probe_fit: the carried model (cut after the SAE's layer, float16 on disk) loads as
     float32 and gives the run's activations; `run` fits and evaluates from the folder wherever it
     landed (here on the CPU, at toy size)."""
@@ -85,8 +83,7 @@ def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_r
     presidio = tmp_path / "presidio"
     presidio.mkdir()
     for name in gpu_probe_fit.PRESIDIO_FILES:
-        (presidio / name).write_text(json.dumps([{"full_text": "Call Dana Lee", "spans": [
-            {"entity_type": "PERSON", "start_position": 5, "end_position": 13}]}]))
+        write_presidio(presidio / name, "Call Dana Lee", [("PERSON", "Dana Lee")])
     carry = tmp_path / "carry"
     gpu_probe_fit.prepare(tiny_run_dir, carry, presidio)
     assert json.loads((carry / "model" / "config.json").read_text())["dtype"] == "float32"

@@ -281,7 +281,7 @@ def test_redaction_styles():
     assert "Dana" not in hashed
 
 
-def test_cli_detect_redact_eval(tiny_run_dir, tmp_path):
+def test_cli_detect_redact_eval(tiny_run_dir, tmp_path, write_presidio):
     from sae_pii.cli import app
     from sae_pii.pii.datasets import write_jsonl
     from sae_pii.pii.synth import generate
@@ -310,9 +310,7 @@ def test_cli_detect_redact_eval(tiny_run_dir, tmp_path):
     # presidio-research files are also scored with their address parts joined (same predictions)
     text = "Ship to 12 Main St\nSpringfield for Dana Lee"
     parts = [("STREET_ADDRESS", "12"), ("STREET_ADDRESS", "Main St"), ("GPE", "Springfield"), ("PERSON", "Dana Lee")]
-    presidio = tmp_path / "presidio.json"
-    presidio.write_text(json.dumps([{"full_text": text, "spans": [
-        {"entity_type": t, "start_position": text.index(v), "end_position": text.index(v) + len(v)} for t, v in parts]}]))
+    presidio = write_presidio(tmp_path / "presidio.json", text, parts)
     res = runner.invoke(app, ["eval", "--data", str(presidio), "--model-dir", str(tiny_run_dir), "--systems", "raw",
                               "--latency-docs", "0"])
     assert res.exit_code == 0, res.output

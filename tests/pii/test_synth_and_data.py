@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from sae_pii.pii.datasets import read_jsonl, read_presidio_research, write_jsonl
+from sae_pii.pii.datasets import read_jsonl, read_presidio_research, read_presidio_research_views, write_jsonl
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.synth import generate, iban_ok, luhn_ok, split_templates
 
@@ -170,7 +170,7 @@ def test_presidio_research_reader_maps_and_ignores(tmp_path):
     assert doc.ignore == [(31, 35)]
 
 
-def test_presidio_address_parts_can_be_joined(tmp_path):
+def test_presidio_address_parts_can_be_joined(tmp_path, write_presidio):
     """presidio-research annotates an address in parts (building number, street, city, postcode);
     the joined view makes it one STREET_ADDRESS, never across a blank line, and leaves a city alone
     (an ignore region) as it was."""
@@ -178,12 +178,10 @@ def test_presidio_address_parts_can_be_joined(tmp_path):
     parts = [("PERSON", "Jo Lind"), ("STREET_ADDRESS", "3657"), ("STREET_ADDRESS", "Laukaantie 80"),
              ("STREET_ADDRESS", "Apt. 030"), ("GPE", "KOKKOLA"), ("GPE", "Finland"), ("ZIP_CODE", "11507"),
              ("GPE", "Oslo")]
-    spans = [{"entity_type": t, "entity_value": v, "start_position": text.index(v),
-              "end_position": text.index(v) + len(v)} for t, v in parts]
-    path = tmp_path / "p.json"
-    path.write_text(json.dumps([{"full_text": text, "spans": spans}]))
+    path = write_presidio(tmp_path / "p.json", text, parts)
     (as_annotated,) = read_presidio_research(path)
     (joined,) = read_presidio_research(path, address_parts_joined=True)
+    assert read_presidio_research_views(path) == ([as_annotated], [joined])  # one parse, both views
     assert [s.text for s in as_annotated.spans if s.label == "STREET_ADDRESS"] == ["3657", "Laukaantie 80", "Apt. 030"]
     assert [(s.label, s.text) for s in joined.spans] == [("PERSON", "Jo Lind"),
                                                           ("STREET_ADDRESS", "3657 Laukaantie 80\n Apt. 030\n KOKKOLA")]

@@ -18,10 +18,6 @@ PROBE_HELP = ("sae, raw or mix (the mean of both); default: the one fit-probes f
               "(probes.json default_probe)")
 
 
-# The extra view of presidio-research files that `eval` reports (datasets.join_address_parts).
-JOINED = "address parts joined"
-
-
 def _probes_meta(model_dir: Path) -> dict:
     """probes.json of a run, or {} (load_systems reports a missing or broken file)."""
     try:
@@ -118,7 +114,12 @@ def register(app: typer.Typer) -> None:
         latency_docs: Annotated[int, typer.Option(min=0, help="documents timed one at a time for latency")] = 100,
         device: Annotated[str, typer.Option()] = "cpu",
     ):
-        from sae_pii.pii.datasets import is_presidio_research, read_jsonl, read_presidio_research_views
+        from sae_pii.pii.datasets import (
+            JOINED_VIEW,
+            is_presidio_research,
+            read_jsonl,
+            read_presidio_research_views,
+        )
         from sae_pii.pii.detector import load_systems
         from sae_pii.pii.evaluate import compare, format_confusion, format_table
 
@@ -141,7 +142,7 @@ def register(app: typer.Typer) -> None:
         for path in data:
             if is_presidio_research(path):  # also score whole addresses, as our label defines them
                 docs, joined = read_presidio_research_views(path)
-                views = {JOINED: joined}
+                views = {JOINED_VIEW: joined}
             else:
                 docs, views = read_jsonl(path), {}
             if limit:

@@ -22,6 +22,7 @@ PRESIDIO_LABEL_MAP = {"ADDRESS": "STREET_ADDRESS"}
 # ("{{STREET_ADDRESS}} {{STREET_ADDRESS}}\n {{GPE}}\n {{ZIP_CODE}}": building number, street, city,
 # postcode); our STREET_ADDRESS is the whole address. `join_address_parts` gives that view.
 ADDRESS_PARTS = {"STREET_ADDRESS", "ADDRESS", "GPE", "ZIP_CODE"}
+JOINED_VIEW = "address parts joined"  # the name eval reports that view under
 
 
 def _doc_from_json(obj: dict, where: str) -> Document:
