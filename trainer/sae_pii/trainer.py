@@ -141,6 +141,7 @@ class Trainer:
         self.world = accelerator.num_processes
         self.console = console
         self.stop_signal: str | None = None
+        self._stop_signum = 0  # the signal's number, shared with the other processes at each step
         self.history = History(self.out_dir / "training_history.json")
         self.step = 0
         self.tokens = 0
@@ -377,15 +378,15 @@ class Trainer:
     def _sync_fired_and_stop(self, fired: torch.Tensor) -> bool:
         """One collective per step: which latents fired on any process, and whether any process
         got SIGTERM (all must stop at the same step or the next all-reduce would hang)."""
-        flag = 1.0 if self.stop_signal else 0.0
         if self.world == 1:
-            return bool(flag)
-        packed = torch.cat([fired.float(), torch.tensor([flag], device=fired.device)])
+            return bool(self.stop_signal)
+        packed = torch.cat([fired.float(), torch.tensor([float(self._stop_signum)], device=fired.device)])
         torch.distributed.all_reduce(packed, op=torch.distributed.ReduceOp.MAX)
         fired.copy_(packed[:-1] > 0)
-        if packed[-1] > 0 and not self.stop_signal:
-            self.stop_signal = "a signal on another process"
-        return bool(packed[-1] > 0)
+        signum = int(packed[-1])
+        if signum and not self.stop_signal:  # every process names the signal, whichever caught it first
+            self.stop_signal = signal.Signals(signum).name
+        return bool(signum)
 
     def _check_finite(self, first_bad_step: torch.Tensor) -> None:
         bad_step = int(first_bad_step)
@@ -462,7 +463,7 @@ class Trainer:
             name = signal.Signals(signum).name
             if self.stop_signal:  # a second signal: stop right away
                 raise KeyboardInterrupt
-            self.stop_signal = name
+            self.stop_signal, self._stop_signum = name, signum
             self.say(f"\nreceived {name}: finishing the current step, then writing a checkpoint")
 
         old = {}
