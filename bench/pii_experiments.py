@@ -17,7 +17,8 @@ the numbers `fit-probes` + `eval` would give for that recipe, minutes faster per
 `decode` scores decoding changes on a fitted run: the first call stores the run's token
 probabilities for each file under `--probs` (safetensors), later calls only re-decode them with
 the current decode.py and rules, in seconds (exact-span micro F1 with and without the rule layer;
-presidio-research files also with their address parts joined, as `eval` reports them).
+presidio-research files also with their address parts joined, as `eval` reports them);
+`--thresholds '{"PERSON": 0.8}'` re-decodes with some labels' thresholds replaced.
 """
 
 from __future__ import annotations
@@ -128,8 +129,10 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     return report
 
 
-def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path) -> dict:
-    """Exact-span micro F1 of the run's `probe` on each file, decoded now from stored probabilities."""
+def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
+                  thresholds_override: dict[str, float] | None = None) -> dict:
+    """Exact-span micro F1 of the run's `probe` on each file, decoded now from stored probabilities
+    (with some labels' thresholds replaced by `thresholds_override`, when given)."""
     from sae_pii.pii.detector import SAEPIIDetector
 
     det = None
@@ -152,7 +155,7 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path) 
                        "offsets": torch.from_numpy(np.concatenate([t.offsets for t in toks])),
                        "lengths": torch.tensor([len(t.offsets) for t in toks])}, str(stored),
                       metadata={"thresholds": json.dumps(det.thresholds)})
-        tensors, thresholds = load_file(str(stored)), _stored_thresholds(stored)
+        tensors, thresholds = load_file(str(stored)), {**_stored_thresholds(stored), **(thresholds_override or {})}
         if len(tensors["lengths"]) != len(docs):
             raise ValueError(f"{stored} holds {len(tensors['lengths'])} documents, {path} {len(docs)}: delete it")
         lengths = tensors["lengths"].tolist()
@@ -195,12 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--probe", default="mix", help="sae, raw or mix")
     d.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
     d.add_argument("--probs", type=Path, required=True, help="folder for the stored probabilities")
+    d.add_argument("--thresholds", default="{}", help='replace some labels\' thresholds, as JSON: {"PERSON": 0.8}')
     args = parser.parse_args(argv)
     if args.command == "cache":
         cache(args.data, args.out, args.model, args.layer, args.presidio)
         return 0
     if args.command == "decode":
-        decode_scores(args.run, args.probe, args.data, args.probs)
+        decode_scores(args.run, args.probe, args.data, args.probs, json.loads(args.thresholds))
         return 0
     report = fit(args.cache, args.run, args.kind, ProbeTrainConfig(**json.loads(args.config)), args.n_train)
     if args.out:

@@ -87,6 +87,37 @@ def test_a_name_ends_before_words_with_symbols(minilm_tokenizer, text, name):
     assert [(s.label, s.text) for s in decode(text, tok.offsets, one_hot(labels), HALF)] == [("PERSON", name)]
 
 
+@pytest.mark.parametrize("text, marked, name", [
+    # The probe took in only the letter before the symbols of the mojibake word "\u05d2\u20ac\u201c".
+    ("A tribute to Ewan Richards \u05d2\u20ac\u201c sadly", "Ewan Richards \u05d2", "Ewan Richards"),
+    ("Call John Smith\u00a9 now", "John Smith", "John Smith"),  # a whole word before a symbol stays
+    ("<name>John L\u00ea</name>", "John L\u00ea", "John L\u00ea"),  # markup (maths symbols) is no mojibake
+])
+def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text, marked, name):
+    tok, probs = _label_chars(minilm_tokenizer, text, [(marked, "PERSON")])
+    assert [(s.label, s.text) for s in decode(text, tok.offsets, probs, HALF)] == [("PERSON", name)]
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("Witness: Saleh, Kwame +254 735 596 276.", ["Saleh", "Kwame"], ["Saleh, Kwame"]),
+    ("signed by hewitt, leslie\nTitle: CEO", ["hewitt", "leslie"], ["hewitt, leslie"]),
+    ("Regards,\nÓ Conaire, Aisling", ["Ó Conaire", "Aisling"], ["Ó Conaire, Aisling"]),
+    # Lists stay apart, whether or not the probe found every name in them.
+    ("the meeting with Castro, Lee and Hunter is on", ["Castro", "Lee", "Hunter"], ["Castro", "Lee", "Hunter"]),
+    ("our founders: Monjeau, Graves and Reed.", ["Monjeau", "Graves"], ["Monjeau", "Graves"]),
+    ("They had 3: Romi, Erik, Amy.", ["Erik", "Amy"], ["Erik", "Amy"]),
+    ("Present: Haynes; D'Souza, Smith.", ["D'Souza", "Smith"], ["D'Souza", "Smith"]),
+    # Two full names, and a capitalised word before a lower-case one, are no "Surname, Given-name".
+    ("with Riku Andou, Jeremy Hartmann of Gradiant", ["Riku Andou", "Jeremy Hartmann"], ["Riku Andou", "Jeremy Hartmann"]),
+    ("singing about Hobbits, satanic felines", ["Hobbits", "satanic"], ["Hobbits", "satanic"]),
+])
+def test_surname_comma_given_name_is_one_person(minilm_tokenizer, text, names, expected):
+    """The comma cuts the probe's name in two ("Saleh" + "Kwame"); "Surname, Given-name" joins
+    back into one PERSON unless the pair sits in a list of names."""
+    tok, probs = _label_chars(minilm_tokenizer, text, [(n, "PERSON") for n in names])
+    assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == expected
+
+
 def test_an_address_runs_across_the_quote_marks_of_an_email(minilm_tokenizer):
     """Every line of a quoted e-mail starts with ">": the probe leaves those out, the address
     goes on across them; a ">" inside a line still ends it."""

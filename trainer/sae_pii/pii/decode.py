@@ -223,6 +223,7 @@ def decode(
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
+    spans = _join_inverted_names(text, spans)
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -297,6 +298,9 @@ def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
     return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
 
 
+NON_SPACE = re.compile(r"\S*")
+
+
 def _without_symbol_words(text: str, sp: PIISpan) -> PIISpan | None:
     """A name holds no symbol characters (currency, maths, emoji...): words at either end of a
     PERSON span that do are not the name, e.g. the mojibake of a dash after it ("Robert Vodir ג€“",
@@ -305,6 +309,13 @@ def _without_symbol_words(text: str, sp: PIISpan) -> PIISpan | None:
         return sp
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", sp.text)]
     symbolic = [any(unicodedata.category(ch).startswith("S") for ch in sp.text[a:b]) for a, b in words]
+    # A letter or two cut from a longer word holding currency or other symbols is part of that
+    # word: the probe may take in only the letter before them ("ג" of "ג€“"); not so "Smith" of
+    # "Smith©" or the "Lê" of "<name>John Lê</name>" (markup is maths symbols, Sm).
+    tail = NON_SPACE.match(text, sp.end).end()
+    if words and words[-1][1] - words[-1][0] <= 2 and any(
+            unicodedata.category(ch) in ("Sc", "Sk", "So") for ch in text[sp.end:tail]):
+        symbolic[-1] = True
     if not any(symbolic):
         return sp
     plain = [i for i, bad in enumerate(symbolic) if not bad]
@@ -481,3 +492,36 @@ def _split_at_space(text, words, part) -> list[list[int]]:
         else:
             pieces[-1].append(b)
     return pieces
+
+
+
+
+INVERTED_GAP = re.compile(r",[ \t]?")
+# A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
+# "...; D'Souza, Smith".
+LIST_AFTER = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*\w", re.IGNORECASE)
+LIST_BEFORE = re.compile(r"(?:[,;]|&|\band|\bund|\bet|\by|\be)[ \t]*\Z", re.IGNORECASE)  # same line
+
+
+def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
+    comma cuts token groups, and a name never bridges punctuation) join when the second is one word,
+    the first at most two, and no list goes on around the pair ("Castro, Lee and Hunter", "Ana, Bo,
+    Cy", whether or not the probe found the other names)."""
+    out: list[PIISpan] = []
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if (nxt is not None and sp.label == nxt.label == "PERSON"
+                and INVERTED_GAP.fullmatch(text, sp.end, nxt.start) is not None
+                and len(nxt.text.split()) == 1 and len(sp.text.split()) <= 2 and "," not in sp.text
+                and sp.text[0].isupper() == nxt.text[0].isupper()  # "Hobbits, satanic felines"
+                and LIST_AFTER.match(text, nxt.end) is None
+                and LIST_BEFORE.search(text, max(0, sp.start - 8), sp.start) is None):
+            out.append(PIISpan(sp.start, nxt.end, "PERSON", min(sp.score, nxt.score), text[sp.start:nxt.end]))
+            i += 2
+            continue
+        out.append(sp)
+        i += 1
+    return out

@@ -2044,7 +2044,12 @@ _FRAMES: dict[str, list[str]] = {
     "FIRST": ["hi {{FIRST}}", "thanks {{FIRST}}!", "{{FIRST}} said yes", "tell {{FIRST}} I'm late", "cheers, {{FIRST}}",
               "{{FIRST}} will join later", "hey {{FIRST}}, quick question", "ok {{FIRST}}", "{{FIRST}}: lol same",
               "{{UFIRST}}: Remember me?", "love, {{FIRST}}", "{{FIRST}}'s car is in the shop", "Remember me, {{FIRST}}?",
-              "morning {{FIRST}}", "{{FIRST}} and I will drive", "xoxo {{FIRST}}"],
+              "morning {{FIRST}}", "{{FIRST}} and I will drive", "xoxo {{FIRST}}",
+              # A first name alone, addressed or mentioned in passing (vocatives, notes, lists).
+              "{{FIRST}}, can you call me back?", "don't forget the keys, {{FIRST}}!", "{{FIRST}} left a voicemail",
+              "sorry {{FIRST}}, my fault", "good job, {{FIRST}}", "see you soon, {{FIRST}}!", "is {{FIRST}} coming?",
+              "ask {{FIRST}}", "{{FIRST}} is off today", "kids: {{FIRST}}, {{FIRST2}} and {{FIRST3}}",
+              "as {{FIRST}} put it, no way", "with {{FIRST}} and {{FIRST2}}"],
     # Surnames alone, as news, minutes, reviews and citations refer to people after the first mention.
     "LAST": ["{{LAST}} said the deal is off", "according to {{LAST}}", "{{LAST}}'s report is late", "ask {{LAST}} first",
              "{{LAST}} and {{LAST2}} disagreed", "the {{LAST}} file is missing", "as {{LAST}} et al. ({{YEAR}}) showed",
@@ -2063,7 +2068,12 @@ _FRAMES: dict[str, list[str]] = {
                 "new address {{ADDRESS}}", "billing address {{ADDRESS}}", "we moved to {{ADDRESS}}",
                 "deliver to: {{ADDRESS}}", "send the keys to\n{{ADDRESS}}", "our office is at {{ADDRESS}}",
                 "return to sender: {{ADDRESS}}", "the party is at {{ADDRESS}}", "meet at the corner of {{CROSS}}",
-                "registered office: {{ADDRESS}}", "pick up from {{ADDRESS}}", "c/o {{NAME}}, {{ADDRESS}}"],
+                "registered office: {{ADDRESS}}", "pick up from {{ADDRESS}}", "c/o {{NAME}}, {{ADDRESS}}",
+                # A recipient's name beside the address (labels, envelopes, letter heads): two spans.
+                "{{NAME}}\n{{ADDRESS}}", "to {{NAME}}, {{ADDRESS_1L}}", "{{TITLE}} {{NAME}}, {{ADDRESS_1L}}",
+                "{{TITLE}} {{NAME}}\n{{ADDRESS}}", "recipient: {{NAME}}, {{ADDRESS_1L}}", "{{NAME}} ({{ADDRESS_1L}})",
+                "{{UNAME}}\n{{ADDRESS}}", "attn. {{NAME}}\n{{ADDRESS}}", "{{NAME}}, {{ADDRESS}}",
+                "send it to {{NAME}} at {{ADDRESS_1L}}", "{{NAME}}\n\n{{ADDRESS}}", "for {{NAME}} - {{ADDRESS_1L}}"],
     "STREET": ["the house at {{STREET}}", "{{STREET}} is the meeting point", "pick me up at {{STREET}}",
                "office: {{STREET}}", "the crash at {{CROSS}}", "park outside {{STREET}}", "drop it at {{STREET}}",
                "she lives on {{STREET}}", "{{STREET}} (back door)", "stop at {{CROSS}}", "lost near {{CROSS}}"],
@@ -2177,7 +2187,8 @@ def compose(values: ValueMaker, split: str) -> Document:
             key = rng.choice(_split_items(_KEYS[slot], split))
             value = "{{" + (_NEG_KEY_SLOT[key] if slot == "NEG" else slot) + "}}"
             if slot == "ADDRESS":
-                value = "{{ADDRESS_1L}}"
+                # Ship-to lines often start with the recipient: "Ship to: Ana Lima, 12 Rua ..." (two spans).
+                value = "{{NAME}}, {{ADDRESS_1L}}" if rng.random() < 0.2 else "{{ADDRESS_1L}}"
             lines.append(f"{key}{colon}{value}")
         text = rng.choice(["\n", "\n", "; ", " | ", ", "]).join(lines)
         kind = "keyvalue"
