@@ -27,7 +27,8 @@
    leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span, and
    words holding symbol characters leave the ends of a name (mojibake: "Robert Vodir ג€");
    fragments that now overlap merge into one span; a field key ("Indirizzo: ") is cut from the
-   front of a name or address.
+   front of a name or address; "Surname, Given-name" cut at its comma is one name again unless a
+   list of names goes on around it.
 
 `validators=True` adds the separate rule layer of `rules.py` (exact format checks; it never adds
 a span where the probe found nothing).
@@ -494,8 +495,6 @@ def _split_at_space(text, words, part) -> list[list[int]]:
     return pieces
 
 
-
-
 INVERTED_GAP = re.compile(r",[ \t]?")
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
@@ -506,8 +505,8 @@ LIST_BEFORE = re.compile(r"(?:[,;]|&|\band|\bund|\bet|\by|\be)[ \t]*\Z", re.IGNO
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
     comma cuts token groups, and a name never bridges punctuation) join when the second is one word,
-    the first at most two, and no list goes on around the pair ("Castro, Lee and Hunter", "Ana, Bo,
-    Cy", whether or not the probe found the other names)."""
+    the first at most two, both start in the same case, and no list goes on around the pair on its
+    line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names)."""
     out: list[PIISpan] = []
     i = 0
     while i < len(spans):
