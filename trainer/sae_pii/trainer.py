@@ -140,8 +140,7 @@ class Trainer:
         self.is_main = accelerator.is_main_process
         self.world = accelerator.num_processes
         self.console = console
-        self.stop_signal: str | None = None
-        self._stop_signum = 0  # the signal's number, shared with the other processes at each step
+        self.stop_signum = 0  # the signal that asked to stop (0: none), shared with the other processes at each step
         self.history = History(self.out_dir / "training_history.json")
         self.step = 0
         self.tokens = 0
@@ -379,14 +378,18 @@ class Trainer:
         """One collective per step: which latents fired on any process, and whether any process
         got SIGTERM (all must stop at the same step or the next all-reduce would hang)."""
         if self.world == 1:
-            return bool(self.stop_signal)
-        packed = torch.cat([fired.float(), torch.tensor([float(self._stop_signum)], device=fired.device)])
+            return bool(self.stop_signum)
+        packed = torch.cat([fired.float(), torch.tensor([float(self.stop_signum)], device=fired.device)])
         torch.distributed.all_reduce(packed, op=torch.distributed.ReduceOp.MAX)
         fired.copy_(packed[:-1] > 0)
-        signum = int(packed[-1])
-        if signum and not self.stop_signal:  # every process names the signal, whichever caught it first
-            self.stop_signal = signal.Signals(signum).name
-        return bool(signum)
+        # Every process names the signal, whichever caught it first.
+        self.stop_signum = self.stop_signum or int(packed[-1])
+        return bool(self.stop_signum)
+
+    @property
+    def stop_signal(self) -> str | None:
+        """The name of the signal that asked to stop ("SIGTERM"), or None."""
+        return signal.Signals(self.stop_signum).name if self.stop_signum else None
 
     def _check_finite(self, first_bad_step: torch.Tensor) -> None:
         bad_step = int(first_bad_step)
@@ -460,11 +463,10 @@ class Trainer:
 
     def _install_signal_handlers(self) -> dict:
         def handler(signum, frame):
-            name = signal.Signals(signum).name
-            if self.stop_signal:  # a second signal: stop right away
+            if self.stop_signum:  # a second signal: stop right away
                 raise KeyboardInterrupt
-            self.stop_signal, self._stop_signum = name, signum
-            self.say(f"\nreceived {name}: finishing the current step, then writing a checkpoint")
+            self.stop_signum = signum
+            self.say(f"\nreceived {self.stop_signal}: finishing the current step, then writing a checkpoint")
 
         old = {}
         try:
