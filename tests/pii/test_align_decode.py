@@ -110,6 +110,8 @@ def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text,
     # Two full names, and a capitalised word before a lower-case one, are no "Surname, Given-name".
     ("with Riku Andou, Jeremy Hartmann of Gradiant", ["Riku Andou", "Jeremy Hartmann"], ["Riku Andou", "Jeremy Hartmann"]),
     ("singing about Hobbits, satanic felines", ["Hobbits", "satanic"], ["Hobbits", "satanic"]),
+    # A name that already holds a comma takes no third part.
+    ("Present: Haynes, Taylor, Albu (chair)", ["Haynes, Taylor", "Albu"], ["Haynes, Taylor", "Albu"]),
 ])
 def test_surname_comma_given_name_is_one_person(minilm_tokenizer, text, names, expected):
     """The comma cuts the probe's name in two ("Saleh" + "Kwame"); "Surname, Given-name" joins

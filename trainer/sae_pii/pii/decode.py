@@ -506,21 +506,18 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
     comma cuts token groups, and a name never bridges punctuation) join when the second is one word,
     the first at most two, both start in the same case, and no list goes on around the pair on its
-    line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names)."""
+    line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names).
+    A joined span holds a comma, so it never joins a third."""
     out: list[PIISpan] = []
-    i = 0
-    while i < len(spans):
-        sp = spans[i]
-        nxt = spans[i + 1] if i + 1 < len(spans) else None
-        if (nxt is not None and sp.label == nxt.label == "PERSON"
-                and INVERTED_GAP.fullmatch(text, sp.end, nxt.start) is not None
-                and len(nxt.text.split()) == 1 and len(sp.text.split()) <= 2 and "," not in sp.text
-                and sp.text[0].isupper() == nxt.text[0].isupper()  # "Hobbits, satanic felines"
-                and LIST_AFTER.match(text, nxt.end) is None
-                and LIST_BEFORE.search(text, max(0, sp.start - 8), sp.start) is None):
-            out.append(PIISpan(sp.start, nxt.end, "PERSON", min(sp.score, nxt.score), text[sp.start:nxt.end]))
-            i += 2
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == sp.label == "PERSON"
+                and INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
+                and len(sp.text.split()) == 1 and len(prev.text.split()) <= 2 and "," not in prev.text
+                and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
+                and LIST_AFTER.match(text, sp.end) is None
+                and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
+            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
             continue
         out.append(sp)
-        i += 1
     return out
