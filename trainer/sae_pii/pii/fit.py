@@ -78,15 +78,14 @@ def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list
 F1_PROBE, F1_RULES = "validation_exact_span_micro_f1", "validation_exact_span_micro_f1_with_validators"
 
 
-def _validate(docs, toks, probs, t0: float) -> tuple[dict[str, float], dict]:
+def _validate(docs, toks, probs) -> tuple[dict[str, float], dict]:
     """Thresholds chosen on validation, and the metrics probes.json records: validation exact-span
     micro F1 without and with the rule layer (which runs on the same thresholds: one decode, not a
-    second grid search), and the seconds since `t0`."""
+    second grid search)."""
     thresholds, scores = choose_thresholds(docs, toks, probs, validators=False)
     with_rules = span_scores(docs, [decode(d.text, tk.offsets, p, thresholds, validators=True)
                                     for d, tk, p in zip(docs, toks, probs)])
-    metrics = {F1_PROBE: scores["micro"]["f1"], F1_RULES: with_rules.micro.to_dict()["f1"],
-               "fit_seconds": round(time.perf_counter() - t0, 1)}
+    metrics = {F1_PROBE: scores["micro"]["f1"], F1_RULES: with_rules.micro.to_dict()["f1"]}
     return {k: float(v) for k, v in thresholds.items()}, metrics
 
 
@@ -106,7 +105,7 @@ def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=
     best = None
     for w in MIX_RAW_WEIGHTS:
         probs = [w * r + (1 - w) * a for r, a in zip(val_probs["raw"], val_probs["sae"])]
-        thresholds, metrics = _validate(val_docs, tok_val, probs, t0)
+        thresholds, metrics = _validate(val_docs, tok_val, probs)
         if best is None or (metrics[F1_RULES], metrics[F1_PROBE]) > (best[2][F1_RULES], best[2][F1_PROBE]):
             best = (w, thresholds, metrics)
     w, thresholds, metrics = best
@@ -184,7 +183,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         if kind == "sae":
             probe.feature_index = index
         val_probs[kind] = probe_probs(probe, f_val, shapes_val)
-        thresholds, metrics = _validate(val_docs, tok_val, val_probs[kind], t1)
+        thresholds, metrics = _validate(val_docs, tok_val, val_probs[kind])
+        metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          hidden=probe.hidden, hidden_context=probe.hidden_context, thresholds=thresholds,
                          file=f"{kind}.safetensors", shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
