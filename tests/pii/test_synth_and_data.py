@@ -3,6 +3,7 @@ template; the JSONL and presidio-research readers keep spans exact and map label
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -98,6 +99,19 @@ def test_multiline_address_keeps_indentation():
         a, b = (doc.text[s.start:s.end] for s in doc.spans)
         assert all(line.startswith("    ") for line in a.split("\n")[1:])
         assert all(line.startswith("> ") for line in b.split("\n")[1:])
+
+
+def test_names_stand_beside_addresses_as_two_spans():
+    """Recipients on labels and letter heads: a name right before an address, on its line
+    ("Ana Lima, 12 Rua ..."), on the line above, or above a blank line, is its own PERSON span
+    (the generator before these frames had ~3.5 such pairs per 100 training documents, 7.6 now)."""
+    gaps = []
+    for d in generate(2000, "train", 0):
+        spans = sorted(d.spans, key=lambda s: s.start)
+        gaps += [d.text[a.end:b.start] for a, b in itertools.pairwise(spans)
+                 if a.label == "PERSON" and b.label == "STREET_ADDRESS" and b.start - a.end <= 5]
+    assert len(gaps) >= 100, len(gaps)
+    assert {", ", "\n", "\n\n"} <= set(gaps), sorted(set(gaps))
 
 
 def test_frames_and_keys_are_large_enough_to_split():
