@@ -98,6 +98,7 @@ def run(quick: bool) -> list[dict]:
     import torch
     from sae_pii.pii.detector import SAEPIIDetector
     from sae_pii.pii.presidio_baseline import PresidioBaseline
+    from sae_pii.pii.probes import load_probes
 
     presidio = PresidioBaseline()
     repeats = 10 if quick else 40
@@ -105,9 +106,9 @@ def run(quick: bool) -> list[dict]:
     threads = torch.get_num_threads()
     # Every probe, each with the rule layer as `sae-pii detect` runs it: the SAE-latent probe pays
     # for the SAE encoder, the raw-activation probe does not, the mixture runs both.
-    meta = json.loads((RUN_DIR / "probes" / "probes.json").read_text())
+    meta, available = load_probes(RUN_DIR / "probes")
     dets = {probe: SAEPIIDetector.from_pretrained(RUN_DIR, probe=probe, validators=True)
-            for probe in ("sae", "raw", "mix") if probe in meta["probes"]}
+            for probe in ("sae", "raw", "mix") if probe in available}
     for probe, det in dets.items():
         rows += _latency_rows(det, probe, presidio, repeats, threads)
     det = dets.get(meta["default_probe"]) or SAEPIIDetector.from_pretrained(RUN_DIR)  # for the per-stage breakdown
