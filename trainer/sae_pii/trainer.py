@@ -382,9 +382,13 @@ class Trainer:
         packed = torch.cat([fired.float(), torch.tensor([float(self.stop_signum)], device=fired.device)])
         torch.distributed.all_reduce(packed, op=torch.distributed.ReduceOp.MAX)
         fired.copy_(packed[:-1] > 0)
-        # Every process names the signal, whichever caught it first.
-        self.stop_signum = self.stop_signum or int(packed[-1])
-        return bool(self.stop_signum)
+        # Decide on the reduced value only: a signal caught after the all-reduce must wait for the
+        # next step, or this process would stop a step before the others. Every process names the
+        # signal, whichever caught it first.
+        signum = int(packed[-1])
+        if signum and not self.stop_signum:  # never writes 0: a handler may set it at any bytecode
+            self.stop_signum = signum
+        return bool(signum)
 
     @property
     def stop_signal(self) -> str | None:
