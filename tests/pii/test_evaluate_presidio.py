@@ -72,3 +72,18 @@ def test_presidio_runs_offline_and_says_what_ran():
     assert {"CreditCardRecognizer", "EmailRecognizer", "IbanRecognizer", "IpRecognizer"} <= set(recognizers_scored())
     assert "SpacyRecognizer" not in recognizers_scored()
     assert base.detect("") == []
+
+
+def test_presidio_leaves_no_model_folder_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    from sae_pii.pii import presidio_baseline
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    presidio_baseline._engine.cache_clear()
+    try:
+        base = presidio_baseline.PresidioBaseline()
+        assert list(tmp_path.iterdir()) == []  # the blank pipeline's folder is gone once it is loaded
+        assert [s.label for s in base.detect("mail jane@example.org")] == ["EMAIL_ADDRESS"]
+    finally:
+        presidio_baseline._engine.cache_clear()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import tempfile
 from functools import lru_cache
-from pathlib import Path
 
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.spans import PIISpan
@@ -32,11 +31,12 @@ def _engine():
     # back to its bundled copy offline; its warning is noise here.
     logging.getLogger("tldextract").setLevel(logging.ERROR)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    model_dir = Path(tempfile.mkdtemp(prefix="presidio-blank-en-"))
-    spacy.blank("en").to_disk(model_dir)
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": str(model_dir)}]})
-    nlp_engine = provider.create_engine()
+    # create_engine() loads the pipeline into memory, so the folder can go right after.
+    with tempfile.TemporaryDirectory(prefix="presidio-blank-en-") as model_dir:
+        spacy.blank("en").to_disk(model_dir)
+        provider = NlpEngineProvider(nlp_configuration={
+            "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model_dir}]})
+        nlp_engine = provider.create_engine()
     registry = RecognizerRegistry()
     registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=["en"])
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
