@@ -16,8 +16,9 @@ def tiny_model_dir(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def entrypoint_env() -> dict[str, str]:
-    """The environment the tests run the entrypoint with: this venv's python, CPU mode, offline."""
+def entrypoint_env(tmp_path) -> dict[str, str]:
+    """The environment the tests run the entrypoint with: this venv's python, CPU mode, offline,
+    temporary files (torchrun's torchelastic_* log folders) under the test's tmp_path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAE_PII_", "ACCELERATE_", "CUDA_"))}
     env.update(
         {
@@ -28,6 +29,7 @@ def entrypoint_env() -> dict[str, str]:
             "TOKENIZERS_PARALLELISM": "false",
             "OMP_NUM_THREADS": "1",
             "PYTHONUNBUFFERED": "1",
+            "TMPDIR": str(tmp_path),
         }
     )
     return env

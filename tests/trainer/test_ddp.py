@@ -35,7 +35,8 @@ def test_two_cpu_processes_hold_identical_weights_after_training(tmp_path, tiny_
     script = tmp_path / "ddp_train.py"
     script.write_text(SCRIPT)
     out = tmp_path / "run"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1",
+           "TMPDIR": str(tmp_path)}  # torchrun's torchelastic_* log folders land here, not in /tmp
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
     proc = subprocess.run([*torchrun, str(script), str(config_file), str(out)], capture_output=True, text=True, check=False,
                           env=env, timeout=300)
