@@ -152,6 +152,7 @@ def decode(
         start, end = offs[w[0]][0], offs[w[-1]][1]
         words.append((start, end, w, ok and not _field_break(text, start, end), cls))
 
+    _grow_name_lists(text, words, word_means, thresholds)
     _grow(text, words, word_means, thresholds)
 
     # 2. Runs of PII words; a short punctuation word the probe missed is bridged when it sits
@@ -282,6 +283,41 @@ def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict
                 if (joiner or address_punct) and word_means[k + step][cls] >= bar \
                         and any(ch.isalnum() for ch in text[ns:ne]):
                     words[k] = (s, e, toks, True, cls)
+
+
+# Words that join the items of a list of names: "Park and Mann", "Monjeau, Graves and Reed".
+LIST_JOINERS = {",", "&", "and", "und", "y", "et", "e"}
+
+
+def _grow_name_lists(text: str, words: list, word_means: np.ndarray, thresholds: dict[str, float]) -> None:
+    """A capitalised word one list joiner away from a name, on its line, is a name too when its own
+    PERSON probability clears the hysteresis bar (in place): the probe is sure of "Park" in "Park
+    and Mann" but not of "Mann". Exact-span micro F1 with the rule layer, validation / held-out /
+    synth_dataset_v2 / generated_large: 0.915 / 0.916 / 0.747 / 0.710 -> 0.918 / 0.916 / 0.752 / 0.718."""
+    per = CLASS_TO_ID["PERSON"]
+    bar = GROW_FRACTION * thresholds.get("PERSON", 0.5)
+    candidates = [k for k, (s, _, _, is_pii, _) in enumerate(words)
+                  if not is_pii and text[s:s + 1].isupper() and word_means[k][per] >= bar]
+    changed = True
+    while changed:  # each new name may carry the list one item further: "Monjeau, Graves and Reed"
+        changed = False
+        for k in candidates:
+            if not words[k][3] and any(_name_across_joiner(text, words, k, k + 2 * step, per) for step in (-1, 1)):
+                s, e, toks, _, _ = words[k]
+                words[k] = (s, e, toks, True, per)
+                changed = True
+
+
+def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> bool:
+    """words[name] is a capitalised name and the word between it and words[k] a list joiner, all on one line."""
+    if not 0 <= name < len(words):
+        return False
+    joiner = (k + name) // 2
+    ns, _, _, is_pii, cls = words[name]
+    lo, hi = min(k, name), max(k, name)
+    return (is_pii and cls == per and text[ns:ns + 1].isupper()
+            and text[words[joiner][0]:words[joiner][1]].lower() in LIST_JOINERS
+            and "\n" not in text[words[lo][1]:words[hi][0]])
 
 
 KEY_END = re.compile(r":\s")
