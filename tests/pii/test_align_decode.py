@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
@@ -341,6 +343,20 @@ def test_a_list_of_names_grows_from_its_sure_item(minilm_tokenizer):
               "Ford": ("PERSON", 0.6), "Kent": ("PERSON", 0.6)}
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, scores), thr)]
     assert got == ["Monjeau", "Graves", "Reed", "Park", "Lee", "Stone"]
+
+
+def test_a_name_found_once_is_found_again_at_the_lower_bar(minilm_tokenizer):
+    """A capitalised word spelled like a word of a name found elsewhere in the document joins the
+    names at the hysteresis bar; below the bar it stays out, and a weak word never found sure stays out."""
+    text = "Gregory (Agent): hi. Gregory (Agent): bye. Gregory is weak here. Kent left."
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Kent": ("PERSON", 0.6)})
+    per = CLASS_TO_ID["PERSON"]
+    for m, p in zip(re.finditer("Gregory", text), (0.95, 0.6, 0.3)):
+        inside = [i for i, (s, e) in enumerate(tok.offsets) if m.start() <= s and e <= m.end()]
+        probs[inside, 0], probs[inside, per] = 1.0 - p, p
+    got = [(s.start, s.text) for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.85})]
+    assert got == [(0, "Gregory"), (21, "Gregory")]
 
 
 def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer):

@@ -153,6 +153,7 @@ def decode(
         words.append((start, end, w, ok and not _field_break(text, start, end), cls))
 
     _grow_name_lists(text, words, word_means, thresholds)
+    _grow_repeated_names(text, words, word_means, thresholds)
     _grow(text, words, word_means, thresholds)
 
     # 2. Runs of PII words; a short punctuation word the probe missed is bridged when it sits
@@ -306,6 +307,23 @@ def _grow_name_lists(text: str, words: list, word_means: np.ndarray, thresholds:
                 s, e, toks, _, _ = words[k]
                 words[k] = (s, e, toks, True, per)
                 changed = True
+
+
+def _grow_repeated_names(text: str, words: list, word_means: np.ndarray, thresholds: dict[str, float]) -> None:
+    """A capitalised word spelled like a word of a name found elsewhere in the document is a name too
+    when its own PERSON probability clears the hysteresis bar (in place): "22:35 Gregory (Agent): I
+    can help" found, "22:37 Gregory (Agent): Unlocked" missed. After the list growth, exact-span micro
+    F1 with the rule layer, validation / held-out / synth_dataset_v2 / generated_large: 0.918 / 0.916
+    / 0.752 / 0.718 -> 0.924 / 0.918 / 0.757 / 0.718 (a bar of 0.3 or 0 x the threshold: the same
+    within one span)."""
+    per = CLASS_TO_ID["PERSON"]
+    names = {text[s:e] for s, e, _, is_pii, cls in words if is_pii and cls == per and e - s > 1 and text[s].isupper()}
+    if not names:
+        return
+    bar = GROW_FRACTION * thresholds.get("PERSON", 0.5)
+    for k, (s, e, toks, is_pii, _) in enumerate(words):
+        if not is_pii and text[s:e] in names and word_means[k][per] >= bar:
+            words[k] = (s, e, toks, True, per)
 
 
 def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> bool:
