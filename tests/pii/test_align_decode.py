@@ -359,6 +359,18 @@ def test_a_name_found_once_is_found_again_at_the_lower_bar(minilm_tokenizer):
     assert got == [(0, "Gregory"), (21, "Gregory")]
 
 
+def test_a_name_line_above_an_address_is_not_an_address(minilm_tokenizer):
+    """A line of capitalised words without a digit, found as an address on its own, is the name above
+    the address block; the same words inside an address line, or beside a number, stay an address."""
+    text = "Leonard Arntsen\n\n353 Buerlia 227\nSandefjord\nShip to: Leonard Arntsen, 12 Rue X"
+    tok = tokenize(minilm_tokenizer, text)
+    addr = {"Leonard Arntsen\n\n353 Buerlia 227\nSandefjord": ("STREET_ADDRESS", 0.99),
+            "Leonard Arntsen, 12 Rue X": ("STREET_ADDRESS", 0.99)}
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, _word_probs(tok, text, addr), HALF)]
+    assert got == [("Leonard Arntsen", "PERSON"), ("353 Buerlia 227\nSandefjord", "STREET_ADDRESS"),
+                   ("Leonard Arntsen, 12 Rue X", "STREET_ADDRESS")]
+
+
 def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer):
     """Growth crosses a hyphen inside a word ("Wencke-Stadelmann-Ring", "Casellati-Puccini") and, in
     an address, a comma or bracket before a part that clears the bar ("(FG), Italia"); a weak part

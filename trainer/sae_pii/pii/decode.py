@@ -223,6 +223,7 @@ def decode(
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
+    spans = [_name_line_not_address(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
@@ -339,6 +340,24 @@ def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> 
 
 
 KEY_END = re.compile(r":\s")
+
+
+def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
+    """A line of one to three capitalised words and no digit is not an address by itself (a city
+    alone is not one); found as STREET_ADDRESS, it is the name above an address block ("Leonard
+    Arntsen" over "353 Buerlia 227", after a blank line that kept the two apart). Exact-span micro F1
+    with the rule layer, validation / held-out / synth_dataset_v2 / generated_large: 0.924 / 0.918 /
+    0.757 / 0.718 -> 0.924 / 0.918 / 0.758 / 0.721."""
+    words = sp.text.split()
+    if sp.label != "STREET_ADDRESS" or "\n" in sp.text or any(ch.isdigit() for ch in sp.text) \
+            or not 1 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
+        return sp
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    line_end = text.find("\n", sp.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:sp.start].strip() or text[sp.end:line_end].strip(" ,."):
+        return sp
+    return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
