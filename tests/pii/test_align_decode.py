@@ -371,6 +371,19 @@ def test_a_name_line_above_an_address_is_not_an_address(minilm_tokenizer):
                    ("Leonard Arntsen, 12 Rue X", "STREET_ADDRESS")]
 
 
+def test_an_address_takes_the_country_that_closes_it(minilm_tokenizer):
+    """A country right after an address (after a comma or on the next line, last on its line or
+    before punctuation) joins it; a word that only starts like one, or goes on, does not."""
+    text = ("Ship to Kyaraweg 620, 5428RP, Aalden, Netherlands\nAt 4 Rua Nova\nPortugal. "
+            "Fliegnerallee 9, 82732 Mallersdorf, US passport 66. At 12 Main St, Jordan Smith called.")
+    tok = tokenize(minilm_tokenizer, text)
+    scores = {w: ("STREET_ADDRESS", 0.99) for w in
+              ("Kyaraweg 620, 5428RP, Aalden", "4 Rua Nova", "Fliegnerallee 9, 82732 Mallersdorf", "12 Main St")}
+    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, scores), HALF)]
+    assert got == ["Kyaraweg 620, 5428RP, Aalden, Netherlands", "4 Rua Nova\nPortugal", "Fliegnerallee 9, 82732 Mallersdorf",
+                   "12 Main St"]
+
+
 def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer):
     """Growth crosses a hyphen inside a word ("Wencke-Stadelmann-Ring", "Casellati-Puccini") and, in
     an address, a comma or bracket before a part that clears the bar ("(FG), Italia"); a weak part

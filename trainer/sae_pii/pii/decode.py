@@ -36,9 +36,11 @@ a span where the probe found nothing).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -224,6 +226,7 @@ def decode(
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
     spans = [_name_line_not_address(text, sp) for sp in spans]
+    spans = [_with_country(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
@@ -358,6 +361,30 @@ def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     if text[line_start:sp.start].strip() or text[sp.end:line_end].strip(" ,."):
         return sp
     return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)
+
+
+# Country names (Faker's lists in these languages, plus the usual abbreviations) that may close an address.
+COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
+
+
+@lru_cache(maxsize=1)
+def _country_after_address() -> re.Pattern:
+    names = {"USA", "U.S.A.", "UK"}
+    for locale in COUNTRY_LOCALES:
+        names.update(importlib.import_module(f"faker.providers.address.{locale}").Provider.countries)
+    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
+    # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
+    return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
+
+
+def _with_country(text: str, sp: PIISpan) -> PIISpan:
+    """An address takes the country that closes it (", Netherlands", "\nPortugal"), which the probe
+    often leaves out. Exact-span micro F1 with the rule layer, validation / held-out /
+    synth_dataset_v2 / generated_large: 0.924 / 0.918 / 0.758 / 0.721 -> 0.925 / 0.919 / 0.758 / 0.723."""
+    if sp.label != "STREET_ADDRESS":
+        return sp
+    m = _country_after_address().match(text, sp.end)
+    return sp if m is None else PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
