@@ -386,19 +386,19 @@ def test_an_address_takes_the_country_that_closes_it(minilm_tokenizer):
 
 def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer):
     """Growth crosses a hyphen inside a word ("Wencke-Stadelmann-Ring", "Casellati-Puccini") and, in
-    an address, a comma or bracket before a part that clears the bar ("(FG), Italia"); a weak part
+    an address, a comma or bracket before a part that clears the bar ("(FG), Puglia"); a weak part
     beyond the punctuation, or a comma inside a name, stops it."""
-    text = ("Ship to Wencke-Stadelmann-Ring 7, 81971 Spremberg (FG), Italia. Patient Delfino Casellati-Puccini,"
+    text = ("Ship to Wencke-Stadelmann-Ring 7, 81971 Spremberg (FG), Puglia. Patient Delfino Casellati-Puccini,"
             " Mario")
     tok = tokenize(minilm_tokenizer, text)
     thr = {**HALF, "STREET_ADDRESS": 0.9, "PERSON": 0.9}
     scores = {"Wencke": ("STREET_ADDRESS", 0.8), "Stadelmann-Ring 7, 81971 Spremberg (FG)": ("STREET_ADDRESS", 0.95),
-              "Italia.": ("STREET_ADDRESS", 0.8), "Delfino Casellati": ("PERSON", 0.95),
+              "Puglia.": ("STREET_ADDRESS", 0.8), "Delfino Casellati": ("PERSON", 0.95),
               "Puccini": ("PERSON", 0.8), "Mario": ("PERSON", 0.8)}
     got = [(s.text, s.label) for s in decode(text, tok.offsets, _word_probs(tok, text, scores), thr)]
-    assert got == [("Wencke-Stadelmann-Ring 7, 81971 Spremberg (FG), Italia", "STREET_ADDRESS"),
+    assert got == [("Wencke-Stadelmann-Ring 7, 81971 Spremberg (FG), Puglia", "STREET_ADDRESS"),
                    ("Delfino Casellati-Puccini", "PERSON")]
-    weak = {**scores, "Wencke": ("STREET_ADDRESS", 0.4), "Italia.": ("STREET_ADDRESS", 0.4)}
+    weak = {**scores, "Wencke": ("STREET_ADDRESS", 0.4), "Puglia.": ("STREET_ADDRESS", 0.4)}
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), thr)]
     assert got[0] == "Stadelmann-Ring 7, 81971 Spremberg (FG)"
 
