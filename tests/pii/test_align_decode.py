@@ -384,6 +384,21 @@ def test_an_address_takes_the_country_that_closes_it(minilm_tokenizer):
                    "12 Main St"]
 
 
+def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
+    """A street type word, the first half of a house number, a house number before a street that has
+    none, or the "PO" of "PO Box", right before an address the probe cut short, joins it; a number
+    before an address that has its own house number does not."""
+    text = ("Witness: plac Traugutta 279, 15-836 Wałcz. Home: 985, rue de Teixeira, 32309 Pires. At 40/36, Bajwa "
+            "Circle, Bikaner. Wohnhaft PO Box 840 Jackburn. Dirección: Calle Maura Ortuño 4, Madrid. Order 12345, 12 Main St")
+    tok = tokenize(minilm_tokenizer, text)
+    parts = ("Traugutta 279, 15-836 Wałcz", "rue de Teixeira, 32309 Pires", "36, Bajwa Circle, Bikaner",
+             "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St")
+    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, {p: ("STREET_ADDRESS", 0.99) for p in parts}),
+                                  HALF)]
+    assert got == ["plac Traugutta 279, 15-836 Wałcz", "985, rue de Teixeira, 32309 Pires", "40/36, Bajwa Circle, Bikaner",
+                   "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St"]
+
+
 def test_growth_passes_through_hyphens_and_address_punctuation(minilm_tokenizer):
     """Growth crosses a hyphen inside a word ("Wencke-Stadelmann-Ring", "Casellati-Puccini") and, in
     an address, a comma or bracket before a part that clears the bar ("(FG), Puglia"); a weak part

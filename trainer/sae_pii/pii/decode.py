@@ -227,6 +227,7 @@ def decode(
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
     spans = [_name_line_not_address(text, sp) for sp in spans]
     spans = [_with_country(text, sp) for sp in spans]
+    spans = [_with_street_start(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
@@ -375,6 +376,39 @@ def _country_after_address() -> re.Pattern:
     alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
     # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
     return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
+
+
+# Words that open a street name (Faker's street types of these languages) and may be left out by the probe.
+STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
+NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,])\d{1,5},[ \t]?\Z")
+PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _street_start_before_address() -> re.Pattern:
+    names = {"ul.", "al.", "pl."}  # pl_PL's short forms of ulica, aleja, plac
+    for locale in STREET_TYPE_LOCALES:
+        names.update(importlib.import_module(f"faker.providers.address.{locale}").Provider.street_prefixes)
+    names.update(importlib.import_module("faker.providers.address.it_IT").Provider.street_suffixes)  # Via, Piazza...
+    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
+    # A street type word ("plac Traugutta 279", "Calle Maura Ortuño 4") or the first half of a
+    # house number ("40/" of "40/36, Bajwa Circle"), right before the span.
+    return re.compile(r"(?:(?<![^\W\d_])(?:" + alternatives + r")[ \t]+|(?<![\d/])\d+/)\Z", re.IGNORECASE)
+
+
+def _with_street_start(text: str, sp: PIISpan) -> PIISpan:
+    """An address takes the start of its street that the probe left out: a street type word, a house
+    number, the "PO" of "PO Box". Exact-span micro F1 with the rule layer, validation / held-out /
+    synth_dataset_v2 / generated_large: 0.925 / 0.919 / 0.758 / 0.723 -> 0.927 / 0.921 / 0.760 / 0.724."""
+    if sp.label != "STREET_ADDRESS":
+        return sp
+    lo = max(text.rfind("\n", 0, sp.start) + 1, sp.start - 40)  # on the span's line
+    m = _street_start_before_address().search(text, lo, sp.start)
+    if m is None and sp.text[:1].isalpha():  # a street without its number: "985, rue de Teixeira"
+        m = NUMBER_BEFORE_STREET.search(text, lo, sp.start)
+    if m is None and sp.text[:3].lower() == "box":
+        m = PO_BEFORE_BOX.search(text, lo, sp.start)
+    return sp if m is None else PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
 
 
 def _with_country(text: str, sp: PIISpan) -> PIISpan:
