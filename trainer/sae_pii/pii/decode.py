@@ -228,6 +228,7 @@ def decode(
     spans = [_name_line_not_address(text, sp) for sp in spans]
     spans = [_with_country(text, sp) for sp in spans]
     spans = [_with_street_start(text, sp) for sp in spans]
+    spans = [_whole_hyphenated_word(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
@@ -409,6 +410,24 @@ def _with_street_start(text: str, sp: PIISpan) -> PIISpan:
     if m is None and sp.text[:3].lower() == "box":
         m = PO_BEFORE_BOX.search(text, lo, sp.start)
     return sp if m is None else PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
+
+
+HYPHEN_TAIL = re.compile(r"(?:-[^\W_]+)+")  # "-Ernstthal" of "Hohenstein-Ernstthal"
+HYPHEN_HEAD = re.compile(r"(?<![^\W_])(?:[^\W_]+-)+\Z")  # "Casellati-" of "Casellati-Puccini"
+
+
+def _whole_hyphenated_word(text: str, sp: PIISpan) -> PIISpan:
+    """A name or an address never starts or ends inside a hyphenated word: "74610 Hohenstein" of
+    "Hohenstein-Ernstthal" takes the rest of the word. (No other span can hold that rest: words
+    glued by a hyphen always fall in one run.) Exact-span micro F1 with the rule layer, validation /
+    held-out / synth_dataset_v2 / generated_large: 0.927 / 0.921 / 0.760 / 0.724 -> 0.929 / 0.922 /
+    0.760 / 0.724."""
+    if sp.label not in FREE_TEXT_LABELS:
+        return sp
+    tail = HYPHEN_TAIL.match(text, sp.end)
+    head = HYPHEN_HEAD.search(text, max(0, sp.start - 40), sp.start)
+    start, end = head.start() if head else sp.start, tail.end() if tail else sp.end
+    return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
 
 
 def _with_country(text: str, sp: PIISpan) -> PIISpan:
