@@ -372,29 +372,35 @@ def test_a_name_line_above_an_address_is_not_an_address(minilm_tokenizer):
 
 
 def test_an_address_takes_the_country_that_closes_it(minilm_tokenizer):
-    """A country right after an address (after a comma or on the next line, last on its line or
-    before punctuation) joins it; a word that only starts like one, or goes on, does not."""
+    """The rule layer: a country right after an address (after a comma or on the next line, last on
+    its line or before punctuation) joins it; a word that only starts like one, goes on, or is
+    another span (a person called Jordan) does not; without the rule layer nothing joins."""
     text = ("Ship to Kyaraweg 620, 5428RP, Aalden, Netherlands\nAt 4 Rua Nova\nPortugal. "
-            "Fliegnerallee 9, 82732 Mallersdorf, US passport 66. At 12 Main St, Jordan Smith called.")
+            "Fliegnerallee 9, 82732 Mallersdorf, US passport 66. At 12 Main St, Jordan Smith called. To 3 Elm Rd, Jordan.")
     tok = tokenize(minilm_tokenizer, text)
     scores = {w: ("STREET_ADDRESS", 0.99) for w in
-              ("Kyaraweg 620, 5428RP, Aalden", "4 Rua Nova", "Fliegnerallee 9, 82732 Mallersdorf", "12 Main St")}
-    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, scores), HALF)]
+              ("Kyaraweg 620, 5428RP, Aalden", "4 Rua Nova", "Fliegnerallee 9, 82732 Mallersdorf", "12 Main St", "3 Elm Rd")}
+    probs = _word_probs(tok, text, scores)
+    jordan = text.rindex("Jordan")
+    inside = [i for i, (s, e) in enumerate(tok.offsets) if jordan <= s and e <= jordan + 6]
+    probs[inside, 0], probs[inside, CLASS_TO_ID["PERSON"]] = 0.01, 0.99
+    got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True)]
     assert got == ["Kyaraweg 620, 5428RP, Aalden, Netherlands", "4 Rua Nova\nPortugal", "Fliegnerallee 9, 82732 Mallersdorf",
-                   "12 Main St"]
+                   "12 Main St", "3 Elm Rd", "Jordan"]
+    assert "Kyaraweg 620, 5428RP, Aalden" in [s.text for s in decode(text, tok.offsets, probs, HALF)]
 
 
 def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
-    """A street type word, the first half of a house number, a house number before a street that has
-    none, or the "PO" of "PO Box", right before an address the probe cut short, joins it; a number
-    before an address that has its own house number does not."""
+    """The rule layer: a street type word, the first half of a house number, a house number before a
+    street that has none, or the "PO" of "PO Box", right before an address the probe cut short,
+    joins it; a number before an address that has its own house number does not."""
     text = ("Witness: plac Traugutta 279, 15-836 Wałcz. Home: 985, rue de Teixeira, 32309 Pires. At 40/36, Bajwa "
             "Circle, Bikaner. Wohnhaft PO Box 840 Jackburn. Dirección: Calle Maura Ortuño 4, Madrid. Order 12345, 12 Main St")
     tok = tokenize(minilm_tokenizer, text)
     parts = ("Traugutta 279, 15-836 Wałcz", "rue de Teixeira, 32309 Pires", "36, Bajwa Circle, Bikaner",
              "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St")
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, {p: ("STREET_ADDRESS", 0.99) for p in parts}),
-                                  HALF)]
+                                  HALF, validators=True)]
     assert got == ["plac Traugutta 279, 15-836 Wałcz", "985, rue de Teixeira, 32309 Pires", "40/36, Bajwa Circle, Bikaner",
                    "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St"]
 

@@ -36,11 +36,9 @@ a span where the probe found nothing).
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 import unicodedata
-from functools import lru_cache
 
 import numpy as np
 
@@ -226,8 +224,6 @@ def decode(
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
     spans = [_name_line_not_address(text, sp) for sp in spans]
-    spans = [_with_country(text, sp) for sp in spans]
-    spans = [_with_street_start(text, sp) for sp in spans]
     spans = [_whole_hyphenated_word(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
@@ -365,53 +361,6 @@ def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)
 
 
-# Country names (Faker's lists in these languages, plus the usual abbreviations) that may close an address.
-COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
-
-
-@lru_cache(maxsize=1)
-def _country_after_address() -> re.Pattern:
-    names = {"USA", "U.S.A.", "UK"}
-    for locale in COUNTRY_LOCALES:
-        names.update(importlib.import_module(f"faker.providers.address.{locale}").Provider.countries)
-    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
-    # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
-    return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
-
-
-# Words that open a street name (Faker's street types of these languages) and may be left out by the probe.
-STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
-NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,])\d{1,5},[ \t]?\Z")
-PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _street_start_before_address() -> re.Pattern:
-    names = {"ul.", "al.", "pl."}  # pl_PL's short forms of ulica, aleja, plac
-    for locale in STREET_TYPE_LOCALES:
-        names.update(importlib.import_module(f"faker.providers.address.{locale}").Provider.street_prefixes)
-    names.update(importlib.import_module("faker.providers.address.it_IT").Provider.street_suffixes)  # Via, Piazza...
-    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
-    # A street type word ("plac Traugutta 279", "Calle Maura Ortuño 4") or the first half of a
-    # house number ("40/" of "40/36, Bajwa Circle"), right before the span.
-    return re.compile(r"(?:(?<![^\W\d_])(?:" + alternatives + r")[ \t]+|(?<![\d/])\d+/)\Z", re.IGNORECASE)
-
-
-def _with_street_start(text: str, sp: PIISpan) -> PIISpan:
-    """An address takes the start of its street that the probe left out: a street type word, a house
-    number, the "PO" of "PO Box". Exact-span micro F1 with the rule layer, validation / held-out /
-    synth_dataset_v2 / generated_large: 0.925 / 0.919 / 0.758 / 0.723 -> 0.927 / 0.921 / 0.760 / 0.724."""
-    if sp.label != "STREET_ADDRESS":
-        return sp
-    lo = max(text.rfind("\n", 0, sp.start) + 1, sp.start - 40)  # on the span's line
-    m = _street_start_before_address().search(text, lo, sp.start)
-    if m is None and sp.text[:1].isalpha():  # a street without its number: "985, rue de Teixeira"
-        m = NUMBER_BEFORE_STREET.search(text, lo, sp.start)
-    if m is None and sp.text[:3].lower() == "box":
-        m = PO_BEFORE_BOX.search(text, lo, sp.start)
-    return sp if m is None else PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
-
-
 HYPHEN_TAIL = re.compile(r"(?:-[^\W_]+)+")  # "-Ernstthal" of "Hohenstein-Ernstthal"
 HYPHEN_HEAD = re.compile(r"(?<![^\W_])(?:[^\W_]+-)+\Z")  # "Casellati-" of "Casellati-Puccini"
 
@@ -428,16 +377,6 @@ def _whole_hyphenated_word(text: str, sp: PIISpan) -> PIISpan:
     head = HYPHEN_HEAD.search(text, max(0, sp.start - 40), sp.start)
     start, end = head.start() if head else sp.start, tail.end() if tail else sp.end
     return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
-
-
-def _with_country(text: str, sp: PIISpan) -> PIISpan:
-    """An address takes the country that closes it (", Netherlands", "\nPortugal"), which the probe
-    often leaves out. Exact-span micro F1 with the rule layer, validation / held-out /
-    synth_dataset_v2 / generated_large: 0.924 / 0.918 / 0.758 / 0.721 -> 0.925 / 0.919 / 0.758 / 0.723."""
-    if sp.label != "STREET_ADDRESS":
-        return sp
-    m = _country_after_address().match(text, sp.end)
-    return sp if m is None else PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:

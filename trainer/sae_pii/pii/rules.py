@@ -10,6 +10,7 @@ nothing.
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped, and
   so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address).
+- Addresses take the country that closes them and the start of their street (address_rules.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from sae_pii.pii.address_rules import with_address_edges
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 from sae_pii.pii.trim import trim
@@ -221,7 +223,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return out
+    return with_address_edges(text, out)
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
