@@ -22,8 +22,9 @@ PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
 
 def _faker_words(attribute: str, locales: tuple[str, ...]) -> set[str]:
+    # A Faker release without one of these lists only makes the rule see fewer words.
     return {w for locale in locales
-            for w in getattr(importlib.import_module(f"faker.providers.address.{locale}").Provider, attribute)}
+            for w in getattr(importlib.import_module(f"faker.providers.address.{locale}").Provider, attribute, ())}
 
 
 @lru_cache(maxsize=1)
