@@ -338,8 +338,10 @@ def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> 
     joiner = (k + name) // 2
     ns, _, _, is_pii, cls = words[name]
     lo, hi = min(k, name), max(k, name)
+    between = text[words[joiner][0]:words[joiner][1]]
+    # "E" and "Y" in capitals are initials ("Maria E Silva"), not the Italian or Spanish "and".
     return (is_pii and cls == per and text[ns:ns + 1].isupper()
-            and text[words[joiner][0]:words[joiner][1]].lower() in LIST_JOINERS
+            and (between in LIST_JOINERS or len(between) > 1 and between.lower() in LIST_JOINERS)
             and "\n" not in text[words[lo][1]:words[hi][0]])
 
 
