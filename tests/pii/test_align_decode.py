@@ -332,17 +332,20 @@ def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
 
 
 def test_a_list_of_names_grows_from_its_sure_item(minilm_tokenizer):
-    """A capitalised word one list joiner (",", "and", "&"...) away from a name joins the names at the
-    hysteresis bar, item by item along the list; not below the bar, not across a line break, not
-    across a capital initial ("E" is no "e" = "and"), and a list with no sure name starts nothing."""
-    text = "Founders: Monjeau, Graves and Reed. Park and Mann met Lee and Stone\nand Rowe; Ford and Kent. Ana E Silva."
+    """A word one list joiner (",", "and", "&"...) away from a name joins the names at the
+    hysteresis bar, item by item along the list, in the case of the name beside it; not below the
+    bar, not across a line break, not across a capital initial ("E" is no "e" = "and"), not in
+    another case ("Bo and joe"), and a list with no sure name starts nothing."""
+    text = ("Founders: Monjeau, Graves and Reed. Park and Mann met Lee and Stone\nand Rowe; Ford and Kent. Ana E Silva. "
+            "kids: andrea and brian; Bo and joe.")
     tok = tokenize(minilm_tokenizer, text)
     thr = {**HALF, "PERSON": 0.85}
     scores = {"Monjeau": ("PERSON", 0.95), "Graves": ("PERSON", 0.6), "Reed": ("PERSON", 0.6), "Park": ("PERSON", 0.9),
               "Mann": ("PERSON", 0.3), "Lee": ("PERSON", 0.9), "Stone": ("PERSON", 0.6), "Rowe": ("PERSON", 0.6),
-              "Ford": ("PERSON", 0.6), "Kent": ("PERSON", 0.6), "Ana": ("PERSON", 0.95), "Silva": ("PERSON", 0.6)}
+              "Ford": ("PERSON", 0.6), "Kent": ("PERSON", 0.6), "Ana": ("PERSON", 0.95), "Silva": ("PERSON", 0.6),
+              "andrea": ("PERSON", 0.95), "brian": ("PERSON", 0.6), "Bo": ("PERSON", 0.95), "joe": ("PERSON", 0.6)}
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, scores), thr)]
-    assert got == ["Monjeau", "Graves", "Reed", "Park", "Lee", "Stone", "Ana"]
+    assert got == ["Monjeau", "Graves", "Reed", "Park", "Lee", "Stone", "Ana", "andrea", "brian", "Bo"]
 
 
 def test_a_name_found_once_is_found_again_at_the_lower_bar(minilm_tokenizer):
