@@ -4,7 +4,8 @@ of a house number, a house number before a street without one, the "PO" of "PO B
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
-when it touches the span on its line and no other span holds it.
+where it touches the span (the street start on the span's line, the country after a comma or on
+the next line) and no other span holds it.
 """
 
 from __future__ import annotations
