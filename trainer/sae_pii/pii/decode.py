@@ -292,8 +292,11 @@ def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict
                     words[k] = (s, e, toks, True, cls)
 
 
-# Words that join the items of a list of names: "Park and Mann", "Monjeau, Graves and Reed".
-LIST_JOINERS = {",", "&", "and", "und", "y", "et", "e"}
+# Words that join the items of a list of names: "Park and Mann", "Monjeau, Graves and Reed"
+# ("and" in English, German, French, Spanish, Italian/Portuguese). The list growth below and the
+# "Surname, Given-name" join at the end both read them.
+LIST_WORDS = ("and", "und", "et", "y", "e")
+LIST_JOINERS = {",", "&", *LIST_WORDS}
 
 
 def _grow_name_lists(text: str, words: list, word_means: np.ndarray, thresholds: dict[str, float]) -> None:
@@ -598,8 +601,9 @@ def _split_at_space(text, words, part) -> list[list[int]]:
 INVERTED_GAP = re.compile(r",[ \t]?")
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
-LIST_AFTER = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*\w", re.IGNORECASE)
-LIST_BEFORE = re.compile(r"(?:[,;]|&|\band|\bund|\bet|\by|\be)[ \t]*\Z", re.IGNORECASE)  # same line
+_LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
+LIST_AFTER = re.compile(rf"\s*(?:,|&|{_LIST_WORD})\s*\w", re.IGNORECASE)
+LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # same line
 
 
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
