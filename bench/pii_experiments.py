@@ -38,6 +38,7 @@ from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.fit import choose_thresholds, pack_training_features, probe_probs, sae_features
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
 from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 PRESIDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio-research" / "synth_dataset_v2.json"
@@ -146,6 +147,7 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
             docs = read_any(path)
             views = {path.name: docs}
         stored = probs_dir / f"{path.stem}.{probe}.safetensors"
+        source = str(path.resolve())
         if not stored.is_file():  # one detector pass, then every later call only decodes
             det = det or SAEPIIDetector.from_pretrained(run_dir, probe=probe)
             texts = [d.text for d in docs]
@@ -154,10 +156,15 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
             save_file({"probs": torch.from_numpy(np.concatenate(probs)),
                        "offsets": torch.from_numpy(np.concatenate([t.offsets for t in toks])),
                        "lengths": torch.tensor([len(t.offsets) for t in toks])}, str(stored),
-                      metadata={"thresholds": json.dumps(det.thresholds)})
-        tensors, thresholds = load_file(str(stored)), {**_stored_thresholds(stored), **(thresholds_override or {})}
+                      metadata={"thresholds": json.dumps(det.thresholds), "source": source})
+        with safe_open(str(stored), "pt") as fh:
+            meta, tensors = fh.metadata(), {k: fh.get_tensor(k) for k in ("probs", "offsets", "lengths")}
+        if meta.get("source", source) != source:  # two files of one name ("test.jsonl") share the name here
+            raise ValueError(f"{stored} holds the probabilities of {meta['source']}, not {source}: "
+                             "give this file another --probs folder")
         if len(tensors["lengths"]) != len(docs):
             raise ValueError(f"{stored} holds {len(tensors['lengths'])} documents, {path} {len(docs)}: delete it")
+        thresholds = {**json.loads(meta["thresholds"]), **(thresholds_override or {})}
         lengths = tensors["lengths"].tolist()
         probs = [p.numpy() for p in tensors["probs"].split(lengths)]
         offsets = [o.numpy() for o in tensors["offsets"].split(lengths)]
@@ -168,13 +175,6 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
                 report[key] = round(span_scores(gold, preds).micro.f1, 4)
                 print(f"{key:55} exact-span micro F1 {report[key]:.4f}", flush=True)
     return report
-
-
-def _stored_thresholds(path: Path) -> dict[str, float]:
-    from safetensors import safe_open
-
-    with safe_open(str(path), "pt") as fh:
-        return json.loads(fh.metadata()["thresholds"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,6 +66,11 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir, wri
     write_jsonl(generate(5, "test", 0), test)
     with pytest.raises(ValueError, match="delete it"):
         exp.decode_scores(tiny_run_dir, "raw", [test], probs)
+    other = tmp_path / "other" / "test.jsonl"  # another file of the same name: never read the stored one
+    other.parent.mkdir()
+    write_jsonl(generate(5, "test", 3), other)
+    with pytest.raises(ValueError, match="another --probs folder"):
+        exp.decode_scores(tiny_run_dir, "raw", [other], probs)
 
 
 def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_run_dir, write_presidio):
