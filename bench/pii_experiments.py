@@ -18,7 +18,12 @@ the numbers `fit-probes` + `eval` would give for that recipe, minutes faster per
 probabilities for each file under `--probs` (safetensors), later calls only re-decode them with
 the current decode.py and rules, in seconds (exact-span micro F1 with and without the rule layer;
 presidio-research files also with their address parts joined, as `eval` reports them);
-`--thresholds '{"PERSON": 0.8}'` re-decodes with some labels' thresholds replaced.
+`--thresholds '{"PERSON": 0.8}'` re-decodes with some labels' thresholds replaced. `misses` reads
+the same stored probabilities and says where one label fails on one file (the figures of
+docs/pii.md "Known limits"):
+
+    python -m bench.pii_experiments misses --probs /tmp/pii-probs --label PERSON \
+        --data ../shared/data/presidio-research/synth_dataset_v2.json
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from sae_pii.pii import features as feat
 from sae_pii.pii.align import token_labels
 from sae_pii.pii.datasets import JOINED_VIEW, is_presidio_research, read_any, read_presidio_research_views
 from sae_pii.pii.decode import decode
-from sae_pii.pii.evaluate import span_scores
+from sae_pii.pii.evaluate import filter_ignored, span_scores
 from sae_pii.pii.fit import choose_thresholds, pack_training_features, probe_probs, sae_features
+from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
 from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from safetensors import safe_open
@@ -130,14 +136,42 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     return report
 
 
+def _stored_probs(run_dir: Path, probe: str, path: Path, docs: list, probs_dir: Path, dets: dict):
+    """(offsets, probabilities, thresholds) of the run's `probe` on the documents of `path`: stored
+    under `probs_dir` on the first call (one detector pass, kept in `dets`), read back after."""
+    from sae_pii.pii.detector import SAEPIIDetector
+
+    probs_dir.mkdir(parents=True, exist_ok=True)
+    stored = probs_dir / f"{path.stem}.{probe}.safetensors"
+    source = str(path.resolve())
+    if not stored.is_file():
+        if probe not in dets:
+            dets[probe] = SAEPIIDetector.from_pretrained(run_dir, probe=probe)
+        det = dets[probe]
+        texts = [d.text for d in docs]
+        toks = [feat.tokenize(det.lm.tokenizer, t) for t in texts]
+        probs = [p for i in range(0, len(texts), 64) for p in det.token_probs(texts[i:i + 64], toks[i:i + 64])]
+        save_file({"probs": torch.from_numpy(np.concatenate(probs)),
+                   "offsets": torch.from_numpy(np.concatenate([t.offsets for t in toks])),
+                   "lengths": torch.tensor([len(t.offsets) for t in toks])}, str(stored),
+                  metadata={"thresholds": json.dumps(det.thresholds), "source": source})
+    with safe_open(str(stored), "pt") as fh:
+        meta, tensors = fh.metadata(), {k: fh.get_tensor(k) for k in ("probs", "offsets", "lengths")}
+    if meta.get("source", source) != source:  # two files of one name ("test.jsonl") share the name here
+        raise ValueError(f"{stored} holds the probabilities of {meta['source']}, not {source}: "
+                         "give this file another --probs folder")
+    if len(tensors["lengths"]) != len(docs):
+        raise ValueError(f"{stored} holds {len(tensors['lengths'])} documents, {path} {len(docs)}: delete it")
+    lengths = tensors["lengths"].tolist()
+    return ([o.numpy() for o in tensors["offsets"].split(lengths)], [p.numpy() for p in tensors["probs"].split(lengths)],
+            json.loads(meta["thresholds"]))
+
+
 def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
                   thresholds_override: dict[str, float] | None = None) -> dict:
     """Exact-span micro F1 of the run's `probe` on each file, decoded now from stored probabilities
     (with some labels' thresholds replaced by `thresholds_override`, when given)."""
-    from sae_pii.pii.detector import SAEPIIDetector
-
-    det = None
-    probs_dir.mkdir(parents=True, exist_ok=True)
+    dets: dict = {}
     report = {}
     for path in data:
         if is_presidio_research(path):
@@ -146,34 +180,43 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
         else:
             docs = read_any(path)
             views = {path.name: docs}
-        stored = probs_dir / f"{path.stem}.{probe}.safetensors"
-        source = str(path.resolve())
-        if not stored.is_file():  # one detector pass, then every later call only decodes
-            det = det or SAEPIIDetector.from_pretrained(run_dir, probe=probe)
-            texts = [d.text for d in docs]
-            toks = [feat.tokenize(det.lm.tokenizer, t) for t in texts]
-            probs = [p for i in range(0, len(texts), 64) for p in det.token_probs(texts[i:i + 64], toks[i:i + 64])]
-            save_file({"probs": torch.from_numpy(np.concatenate(probs)),
-                       "offsets": torch.from_numpy(np.concatenate([t.offsets for t in toks])),
-                       "lengths": torch.tensor([len(t.offsets) for t in toks])}, str(stored),
-                      metadata={"thresholds": json.dumps(det.thresholds), "source": source})
-        with safe_open(str(stored), "pt") as fh:
-            meta, tensors = fh.metadata(), {k: fh.get_tensor(k) for k in ("probs", "offsets", "lengths")}
-        if meta.get("source", source) != source:  # two files of one name ("test.jsonl") share the name here
-            raise ValueError(f"{stored} holds the probabilities of {meta['source']}, not {source}: "
-                             "give this file another --probs folder")
-        if len(tensors["lengths"]) != len(docs):
-            raise ValueError(f"{stored} holds {len(tensors['lengths'])} documents, {path} {len(docs)}: delete it")
-        thresholds = {**json.loads(meta["thresholds"]), **(thresholds_override or {})}
-        lengths = tensors["lengths"].tolist()
-        probs = [p.numpy() for p in tensors["probs"].split(lengths)]
-        offsets = [o.numpy() for o in tensors["offsets"].split(lengths)]
+        offsets, probs, thresholds = _stored_probs(run_dir, probe, path, docs, probs_dir, dets)
+        thresholds = {**thresholds, **(thresholds_override or {})}
         for rules in (False, True):
             preds = [decode(d.text, o, p, thresholds, validators=rules) for d, o, p in zip(docs, offsets, probs)]
             for name, gold in views.items():
                 key = f"{name}{' +rules' if rules else ''}"
                 report[key] = round(span_scores(gold, preds).micro.f1, 4)
                 print(f"{key:55} exact-span micro F1 {report[key]:.4f}", flush=True)
+    return report
+
+
+def misses(run_dir: Path, probe: str, path: Path, probs_dir: Path, label: str) -> dict:
+    """Where `label` fails on one file (with the rule layer, as annotated, scored like `eval`):
+    exact-span misses and false spans; the false spans that touch no gold span ("false outright");
+    the gold spans no predicted span touches ("missed outright") with the quartiles of their mean
+    probability of `label`, to read against its threshold."""
+    docs = read_any(path)
+    offsets, probs, thresholds = _stored_probs(run_dir, probe, path, docs, probs_dir, {})
+    cls = CLASSES.index(label)
+    missed = false = false_outright = 0
+    outright: list[float] = []
+    for d, o, p in zip(docs, offsets, probs):
+        pred = filter_ignored(decode(d.text, o, p, thresholds, validators=True), d.spans, d.ignore)
+        found = {(s.start, s.end) for s in pred if s.label == label}
+        gold = [s for s in d.spans if s.label == label]
+        missed += sum((s.start, s.end) not in found for s in gold)
+        false += len(found - {(s.start, s.end) for s in gold})
+        false_outright += sum(not any(g.start < b and a < g.end for g in d.spans) for a, b in found)
+        for s in gold:
+            inside = [i for i, (a, b) in enumerate(o) if s.start <= a and b <= s.end and b > a]
+            if inside and not any(q.start < s.end and s.start < q.end for q in pred):
+                outright.append(float(p[inside, cls].mean()))
+    report = {"label": label, "gold": sum(s.label == label for d in docs for s in d.spans), "missed": missed,
+              "false": false, "false_outright": false_outright, "missed_outright": len(outright), "threshold": thresholds[label],
+              "outright_probability_quartiles": [round(float(q), 2) for q in np.quantile(outright, [0.25, 0.5, 0.75])]
+              if outright else []}
+    print(json.dumps(report))
     return report
 
 
@@ -199,9 +242,18 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
     d.add_argument("--probs", type=Path, required=True, help="folder for the stored probabilities")
     d.add_argument("--thresholds", default="{}", help='replace some labels\' thresholds, as JSON: {"PERSON": 0.8}')
+    m = sub.add_parser("misses", help="where one label fails on one file, from stored probabilities")
+    m.add_argument("--run", type=Path, default=Path("models/sae-trained"))
+    m.add_argument("--probe", default="mix", help="sae, raw or mix")
+    m.add_argument("--data", type=Path, required=True, help="JSONL or presidio-research file")
+    m.add_argument("--probs", type=Path, required=True, help="folder for the stored probabilities")
+    m.add_argument("--label", default="PERSON")
     args = parser.parse_args(argv)
     if args.command == "cache":
         cache(args.data, args.out, args.model, args.layer, args.presidio)
+        return 0
+    if args.command == "misses":
+        misses(args.run, args.probe, args.data, args.probs, args.label)
         return 0
     if args.command == "decode":
         decode_scores(args.run, args.probe, args.data, args.probs, json.loads(args.thresholds))

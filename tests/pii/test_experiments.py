@@ -63,6 +63,12 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir, wri
     assert first["presidio.json (address parts joined) +rules"] == round(span_scores(joined, preds).micro.f1, 4)
     assert first["presidio.json +rules"] == round(span_scores(as_annotated, preds).micro.f1, 4)
 
+    # `misses` counts what eval's per-label table counts, from the same stored probabilities
+    person = span_scores(docs, det.detect_batch([d.text for d in docs])).per_label["PERSON"]
+    report = exp.misses(tiny_run_dir, "raw", test, probs, "PERSON")
+    assert (report["gold"], report["missed"], report["false"]) == (person.tp + person.fn, person.fn, person.fp)
+    assert report["missed_outright"] <= report["missed"] and report["false_outright"] <= report["false"]
+
     write_jsonl(generate(5, "test", 0), test)
     with pytest.raises(ValueError, match="delete it"):
         exp.decode_scores(tiny_run_dir, "raw", [test], probs)
