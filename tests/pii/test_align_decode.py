@@ -287,6 +287,17 @@ def test_rule_layer_keeps_initials_and_phone_numbers_that_pass_luhn():
         ("A. Pawlonka", "PERSON"), ("001-764-597-9125", "PHONE_NUMBER")]
 
 
+def test_digits_glued_to_an_id_prefix_are_no_phone():
+    text = "Insurance ID: BCX-4482-9921, policy POL-5622256; call 619-555-2290 or Tel-619-555-0199"
+
+    def at(s):
+        a = text.index(s)
+        return PIISpan(a, a + len(s), "PHONE_NUMBER", 0.9, s)
+
+    spans = [at("4482-9921"), at("5622256"), at("619-555-2290"), at("619-555-0199")]
+    assert [s.text for s in apply_validators(text, spans)] == ["619-555-2290", "619-555-0199"]
+
+
 def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer):
     text = "Indirizzo: 752 Susan Valley, West Nicolemouth\nEmail: jo@x.org"
     tok, probs = _label_chars(minilm_tokenizer, text, [("Indirizzo: 752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"),
@@ -459,22 +470,23 @@ def test_enclosing_brackets_are_not_part_of_the_span(minilm_tokenizer):
     assert got == {("9 Lewis Glen, Danielberg", "STREET_ADDRESS"), ("(541) 555-0192", "PHONE_NUMBER")}
 
 
-def test_field_breaks_end_spans_and_phones_need_seven_digits(minilm_tokenizer):
+def test_field_breaks_end_spans_and_phones_need_six_digits(minilm_tokenizer):
     """A spaced dash, ";" and "|" separate fields even when the probe scores them as part of the
     address; "U.S.A." keeps its final dot; with the rule layer a phone span starts and ends at its
-    number and a lone digit is no phone."""
+    number, a 6-digit local number stays and a lone digit or a 4-digit extension is no phone."""
     text = ("She lives on 65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A. Dial me 871-497-9591, press 2"
-            " or 377-417-3759-Fax or +1 555 123 4567 (ext. 1188) today")
+            " or 377-417-3759-Fax or +1 555 123 4567 (ext. 1188) today, home 33 93 31, x 4780")
     tok = tokenize(minilm_tokenizer, text)
     probs = _word_probs(tok, text, {"65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A.":
                                     ("STREET_ADDRESS", 0.95), "me 871-497-9591": ("PHONE_NUMBER", 0.9),
                                     "2": ("PHONE_NUMBER", 0.9), "377-417-3759-Fax": ("PHONE_NUMBER", 0.9),
-                                    "+1 555 123 4567 (ext. 1188)": ("PHONE_NUMBER", 0.9)})
+                                    "+1 555 123 4567 (ext. 1188)": ("PHONE_NUMBER", 0.9),
+                                    "33 93 31": ("PHONE_NUMBER", 0.9), "4780": ("PHONE_NUMBER", 0.9)})
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
     assert got == [("65788 Blackburn Shoals", "STREET_ADDRESS"), ("Ok Demi", "STREET_ADDRESS"),
                    ("9 Roger-sur-Mer", "STREET_ADDRESS"), ("Lyon, U.S.A.", "STREET_ADDRESS"),
                    ("871-497-9591", "PHONE_NUMBER"), ("377-417-3759", "PHONE_NUMBER"),
-                   ("+1 555 123 4567 (ext. 1188)", "PHONE_NUMBER")]
+                   ("+1 555 123 4567 (ext. 1188)", "PHONE_NUMBER"), ("33 93 31", "PHONE_NUMBER")]
 
 
 def test_document_keys_settle_look_alike_id_numbers():

@@ -8,7 +8,7 @@ nothing.
   key before the number on its line ("Pasaporte: ...", "dl_number=...").
 - PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
-- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 7+ digit phone) are dropped, and
+- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped, and
   so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address).
 - Addresses take the country that closes them and the start of their street (address_rules.py).
 """
@@ -247,17 +247,24 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
 
 
 PHONE_START = re.compile(r"[+(\d]")
+MIN_PHONE_DIGITS = 6
+# An id prefix glued to the digits ("BCX-4482-9921", "POL-5622256") makes them a reference number.
+ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 
 
 def _phone(text: str, sp: PIISpan) -> PIISpan | None:
     """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-..."),
     ends at its last digit (not at "-Fax" in "377-417-3759-Fax"; "x1711" and "ext. 42" end in
-    digits) and holds at least 7 digits (not "press 2", not a 4-digit extension alone)."""
+    digits) and holds at least 6 digits, as the local numbers of small countries do ("33 93 31"; not
+    "press 2", not a 4-digit extension alone). Digits glued to an upper-case id prefix
+    ("BCX-4482-9921") are a reference number, not a phone."""
     m = PHONE_START.search(sp.text)
     digits = [i for i, ch in enumerate(sp.text) if ch.isdigit()]
-    if m is None or len(digits) < 7:
+    if m is None or len(digits) < MIN_PHONE_DIGITS:
         return None
     a, b = sp.start + m.start(), sp.start + digits[-1] + 1
+    if ID_PREFIX.search(text, max(0, a - 12), a):
+        return None
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
         b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
