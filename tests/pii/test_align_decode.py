@@ -228,6 +228,22 @@ def test_validators_settle_look_alike_labels(label, value, expected):
     assert [s.label for s in out] == [expected]
 
 
+@pytest.mark.parametrize(("label", "value", "kept"), [
+    ("CREDIT_CARD", "4532 1234 5678 9012", True),  # card groups, wrong Luhn digit: still a card
+    ("CREDIT_CARD", "3782 822463 10006", True),  # Amex groups
+    ("CREDIT_CARD", "4532123456789012", False),  # one run of digits needs a valid Luhn digit
+    ("CREDIT_CARD", "4532-1234 5678-9012", False),  # mixed separators: not printed as a card
+    ("IBAN_CODE", "GB12 ABCD 1234 5612 3456 78", True),  # IBAN groups, wrong check digits
+    ("IBAN_CODE", "GB12ABCD12345612345678", False),
+])
+def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label, value, kept):
+    """A mistyped or made-up card or IBAN is still one to redact when it is printed in the groups
+    of its format; an unbroken string of digits needs its checksum to be believed."""
+    text = f"pay with {value} today"
+    out = apply_validators(text, [PIISpan(9, 9 + len(value), label, 0.9, value)])
+    assert [(s.text, s.label) for s in out] == ([(value, label)] if kept else [])
+
+
 def test_rule_layer_cuts_greetings_and_pronouns_from_names():
     text = "Bonjour Tripti Dave. We agree."
     spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]

@@ -9,7 +9,9 @@ nothing.
 - PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped, and
-  so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address).
+  so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address). A
+  card or IBAN printed in its format's groups ("4532 1234 5678 9012") stays without a valid check
+  digit: a mistyped or made-up number is still one to redact.
 - Addresses take the country that closes them and the start of their street (address_rules.py).
 """
 
@@ -48,6 +50,11 @@ def _ip_ok(s: str) -> bool:
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
 SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
+# A number printed in a card's own groups (4-4-4-4, Amex 4-6-5) that the probe calls a card stays a
+# card when its Luhn digit is wrong: a mistyped or made-up card number is still one to redact.
+# Likewise an IBAN printed in its groups of four ("GB12 ABCD 1234 5612 3456 78") with wrong check digits.
+PRINTED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,3})?")
+PRINTED_CARD = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
 
 
 def _card_grouping(t: str) -> bool:
@@ -234,9 +241,11 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return _snap(text, sp, IPV4, _ip_ok) or _snap(text, sp, IPV6, _ip_ok)
     if sp.label == "CREDIT_CARD":
         digits = re.sub(r"\D", "", sp.text)
-        return sp if 12 <= len(digits) <= 19 and luhn_ok(digits) and not re.search(r"[A-Za-z]", sp.text) else None
+        if re.search(r"[A-Za-z]", sp.text) or not 12 <= len(digits) <= 19:
+            return None
+        return sp if luhn_ok(digits) or PRINTED_CARD.fullmatch(sp.text) else None
     if sp.label == "IBAN_CODE":
-        return sp if iban_ok(sp.text) else None
+        return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
