@@ -168,6 +168,21 @@ def test_jsonl_roundtrip_and_errors(tmp_path, docs):
         read_jsonl(tmp_path / "missing.jsonl")
 
 
+def test_hand_labelled_lines_mark_spans_inline(tmp_path):
+    path = tmp_path / "hand.jsonl"
+    marked = "Dr. [[PERSON|Emily Chen]] (order A-991)\n[[PHONE_NUMBER|+44 20 7946 0958]], [[PERSON|Bo]]."
+    path.write_text(json.dumps({"id": "r1", "marked": marked}) + "\n")
+    (doc,) = read_jsonl(path)
+    assert doc.text == "Dr. Emily Chen (order A-991)\n+44 20 7946 0958, Bo."
+    assert [(doc.text[s.start:s.end], s.label) for s in doc.spans] == [
+        ("Emily Chen", "PERSON"), ("+44 20 7946 0958", "PHONE_NUMBER"), ("Bo", "PERSON")]
+    assert doc.meta == {"id": "r1"}
+    for bad, message in [("[[NAME|Bo]]", "unknown label 'NAME'"), ("[[PERSON|Bo]", "malformed")]:
+        path.write_text(json.dumps({"marked": bad}) + "\n")
+        with pytest.raises(ValueError, match=message):
+            read_jsonl(path)
+
+
 def test_presidio_research_reader_maps_and_ignores(tmp_path):
     rec = {"full_text": "Call Dana at 555-123-4567 from Acme, 12 Main St",
            "spans": [{"entity_type": "PERSON", "entity_value": "Dana", "start_position": 5, "end_position": 9},

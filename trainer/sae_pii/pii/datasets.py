@@ -2,13 +2,15 @@
 
 JSON Lines, one document per line: {"text": "...", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}
 (extra fields are kept in Document.meta; an optional "ignore": [[start, end], ...] marks regions of
-labels the project does not detect).
+labels the project does not detect). A line may instead hold "marked": the text with each span
+written inline as [[LABEL|value]] ("Hi [[PERSON|Sarah Lee]]"), the easy way to label by hand.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,7 +27,33 @@ ADDRESS_PARTS = {"STREET_ADDRESS", "ADDRESS", "GPE", "ZIP_CODE"}
 JOINED_VIEW = "address parts joined"  # the name eval reports that view under
 
 
+MARK = re.compile(r"\[\[([A-Z_]+)\|(.*?)\]\]", re.DOTALL)
+
+
+def parse_marked(marked: str, where: str = "marked text") -> tuple[str, list[dict]]:
+    """Text with inline [[LABEL|value]] marks -> (plain text, spans as JSON objects)."""
+    pieces: list[str] = []
+    spans: list[dict] = []
+    length = pos = 0
+    for m in MARK.finditer(marked):
+        label, value = m.groups()
+        if label not in LABELS:
+            raise ValueError(f"{where}: unknown label {label!r} in [[{label}|...]]; expected one of {', '.join(LABELS)}")
+        before = marked[pos:m.start()]
+        start = length + len(before)
+        spans.append({"start": start, "end": start + len(value), "label": label})
+        pieces += [before, value]
+        length, pos = start + len(value), m.end()
+    plain = "".join(pieces) + marked[pos:]
+    if "[[" in plain or "]]" in plain:
+        raise ValueError(f"{where}: an unclosed or malformed [[LABEL|value]] mark")
+    return plain, spans
+
+
 def _doc_from_json(obj: dict, where: str) -> Document:
+    if isinstance(obj, dict) and "text" not in obj and isinstance(obj.get("marked"), str):
+        text, spans = parse_marked(obj["marked"], where)
+        obj = {**{k: v for k, v in obj.items() if k != "marked"}, "text": text, "spans": spans}
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise TypeError(f"{where}: expected an object with a string 'text' field")
     text = obj["text"]
