@@ -52,6 +52,22 @@ def test_every_label_and_many_kinds_are_generated(docs):
 NEW_KINDS = {"dialogue", "bio", "resume", "medical", "sms", "markup", "legal", "support"}
 
 
+def test_phones_come_in_many_countries_formats(docs):
+    """Every phone locale has its own national format (a locale whose Faker falls back to en_US
+    shapes would add nothing), and phones written in digit pairs, as in much of Europe, occur."""
+    from faker import Faker
+    from sae_pii.pii.synth import PHONE_LOCALES
+
+    us_shape = re.compile(r"(\+1-|001-)?\(?\d{3}\)?[-.]?\d{3}-?\.?\d{4}(x\d+)?")
+    assert len(PHONE_LOCALES) >= 50
+    for locale in set(PHONE_LOCALES) - {"en_US", "en_CA", "es_MX"}:
+        fake = Faker(locale)
+        fake.seed_instance(0)
+        assert not all(us_shape.fullmatch(fake.phone_number()) for _ in range(10)), locale
+    phones = [d.text[s.start:s.end] for d in docs for s in d.spans if s.label == "PHONE_NUMBER"]
+    assert any(re.fullmatch(r"0?\d{1,2}([ .-])\d\d\1\d\d\1\d\d(\1\d\d)?", p) for p in phones)
+
+
 def test_every_kind_has_many_templates_and_all_slots_fill():
     from sae_pii.pii.synth import ValueMaker, render, templates
 

@@ -1545,7 +1545,23 @@ _INTL_PHONES = [
     "+41 44 DDD DD DD", "+48 22 DDD DD DD", "+55 11 9DDDD-DDDD", "+52 55 DDDD DDDD", "+81 3-DDDD-DDDD",
     "+27 21 DDD DDDD", "+234 80D DDD DDDD", "+254 7DD DDD DDD", "+1 (DDD) DDD-DDDD", "+1.DDD.DDD.DDDD",
     "+43 1 DDDDDDD", "+32 2 DDD DD DD", "+45 DD DD DD DD", "+46 8 DDD DDD DD", "+47 DDD DD DDD",
+    # National formats written without the country code, as people write them at home: grouped in
+    # pairs with dots or dashes, 8 digits in two blocks, 6-digit local numbers ("33 93 31").
+    "0D.DD.DD.DD.DD", "DD-DD-DD-DD", "DD DD DD DD", "DDDD DDDD", "DDD DD DDD", "DD DD DD", "0DD DDD DD DD",
+    "0DDD DDDDDDD", "(0DD) DDD-DDD", "+852 DDDD DDDD", "+65 DDDD DDDD", "+972-5D-DDD-DDDD", "+20 1DD DDD DDDD",
+    "+86 1DD DDDD DDDD", "+7 9DD DDD-DD-DD", "+90 5DD DDD DD DD", "+62 8DD-DDDD-DDDD", "+63 9DD DDD DDDD",
 ]
+# Faker locales whose phone_number() has its own national formats (the rest fall back to en_US's),
+# so phones come in the shapes of ~60 countries, not just those of the address locales.
+PHONE_LOCALES = {
+    "en_US": 12, "en_GB": 3, "en_CA": 2, "en_AU": 2, "en_IN": 2, "en_NZ": 1, "de_DE": 2, "de_AT": 1, "de_CH": 1,
+    "fr_FR": 2, "fr_CH": 1, "es_ES": 2, "es_MX": 1, "es_AR": 1, "es_CL": 1, "es_CO": 1, "it_IT": 2, "pt_PT": 1,
+    "pt_BR": 2, "nl_NL": 1, "nl_BE": 1, "pl_PL": 1, "cs_CZ": 1, "sk_SK": 1, "hu_HU": 1, "ro_RO": 1, "bg_BG": 1,
+    "hr_HR": 1, "sl_SI": 1, "bs_BA": 1, "mk_MK": 1, "el_GR": 1, "da_DK": 1, "sv_SE": 1, "no_NO": 1, "fi_FI": 1,
+    "lt_LT": 1, "lv_LV": 1, "de_LU": 1, "de_LI": 1, "ru_RU": 1, "uk_UA": 1, "tr_TR": 1, "he_IL": 1, "fa_IR": 1,
+    "ar_DZ": 1, "ar_JO": 1, "ar_PS": 1, "az_AZ": 1, "ka_GE": 1, "hy_AM": 1, "uz_UZ": 1, "am_ET": 1, "tw_GH": 1,
+    "ne_NP": 1, "id_ID": 1, "vi_VN": 1, "th_TH": 1, "zh_CN": 1, "zh_TW": 1, "ja_JP": 1, "ko_KR": 1,
+}
 _UNIT_LINES = ["Apt {n}", "Apt. {n}B", "Suite {n}", "Flat {n}", "Unit {n}", "Studio {n}", "Building C, Floor {n}",
                "Room {n}", "PO Box {n}", "Wohnung {n}", "Piso {n}", "Appartement {n}"]
 _ADDRESS_COUNTRIES = {
@@ -1704,7 +1720,7 @@ class ValueMaker:
             pattern = self.rng.choice(_INTL_PHONES)
             s = "".join(str(self.rng.randint(0, 9)) if ch == "D" else ch for ch in pattern)
         else:
-            s = self.faker(_weighted(self.rng, ADDRESS_LOCALES)).phone_number()
+            s = self.faker(_weighted(self.rng, PHONE_LOCALES)).phone_number()
         if self.rng.random() < 0.06:
             s += self.rng.choice([" ext. ", " x", " ext ", " (ext. ", " Durchwahl "]) + str(self.rng.randint(2, 4999))
             if "(ext" in s:
@@ -2040,7 +2056,14 @@ _FRAMES: dict[str, list[str]] = {
              "{{TITLE}} {{NAME}} will see you now", "I spoke to {{TITLE}} {{LN}} yesterday", "{{NAME}}: sounds good to me",
              "{{UNAME}}: Where were you?", "according to {{NAME}}, the deal is off", "{{NAME}} ({{JOB}}, {{FIRM}})",
              "Dear {{TITLE}} {{LN}}", "{{NAME}} from {{CITY}} won the raffle", "interview with {{NAME}}",
-             "{{NAME}} and {{NAME2}} are on leave", "this is {{NAME}} speaking", "regards, {{NAME}}"],
+             "{{NAME}} and {{NAME2}} are on leave", "this is {{NAME}} speaking", "regards, {{NAME}}",
+             # A person in running prose: subject, object, possessive, apposition.
+             "{{NAME}} spent six years at {{FIRM}} before joining us", "the report was written by {{NAME}}",
+             "we hired {{NAME}} as {{JOB}}", "{{NAME}}, 34, was arrested on Tuesday", "a photo of {{NAME}} at the launch",
+             "{{NAME}}'s flight lands at 6", "has anyone heard from {{NAME}}?", "{{NAME}} grew up in {{CITY}}",
+             "the winner, {{NAME}}, gets a trip for two", "{{NAME}} joined {{FIRM}} in {{YEAR}}",
+             "my neighbour {{NAME}} found the dog", "next speaker: {{NAME}}", "I'm {{NAME}}, nice to meet you",
+             "{{NAME}} of {{FIRM}} will present the results", "the keys are with {{NAME}}", "{{NAME}} resigned in {{YEAR}}"],
     "FIRST": ["hi {{FIRST}}", "thanks {{FIRST}}!", "{{FIRST}} said yes", "tell {{FIRST}} I'm late", "cheers, {{FIRST}}",
               "{{FIRST}} will join later", "hey {{FIRST}}, quick question", "ok {{FIRST}}", "{{FIRST}}: lol same",
               "{{UFIRST}}: Remember me?", "love, {{FIRST}}", "{{FIRST}}'s car is in the shop", "Remember me, {{FIRST}}?",
@@ -2049,13 +2072,19 @@ _FRAMES: dict[str, list[str]] = {
               "{{FIRST}}, can you call me back?", "don't forget the keys, {{FIRST}}!", "{{FIRST}} left a voicemail",
               "sorry {{FIRST}}, my fault", "good job, {{FIRST}}", "see you soon, {{FIRST}}!", "is {{FIRST}} coming?",
               "ask {{FIRST}}", "{{FIRST}} is off today", "kids: {{FIRST}}, {{FIRST2}} and {{FIRST3}}",
-              "as {{FIRST}} put it, no way", "with {{FIRST}} and {{FIRST2}}"],
+              "as {{FIRST}} put it, no way", "with {{FIRST}} and {{FIRST2}}",
+              "{{FIRST}} spent a year in {{CITY}}", "I miss you, {{FIRST}}", "what did {{FIRST}} say?",
+              "{{FIRST}} is very reliable", "{{FIRST}} bought the tickets", "{{FIRST}} (support) replied within an hour",
+              "happy birthday {{FIRST}}!!", "it was {{FIRST}}'s idea"],
     # Surnames alone, as news, minutes, reviews and citations refer to people after the first mention.
     "LAST": ["{{LAST}} said the deal is off", "according to {{LAST}}", "{{LAST}}'s report is late", "ask {{LAST}} first",
              "{{LAST}} and {{LAST2}} disagreed", "the {{LAST}} file is missing", "as {{LAST}} et al. ({{YEAR}}) showed",
              "unlike early {{LAST}}", "{{LAST}} scored twice", "thanks, {{LAST}}", "present: {{LAST}}, {{LAST2}}, {{LAST3}}",
              "{{LAST}} to follow up", "a {{LAST}} concert", "founders: {{LAST}}, {{LAST2}} and {{LAST3}}",
-             "{{LAST}} (chair) opened the meeting", "welcome back, {{LAST}}"],
+             "{{LAST}} (chair) opened the meeting", "welcome back, {{LAST}}",
+             "{{LAST}} began a career at {{FIRM}}", "the {{LAST}} family moved away", "{{LAST}}'s goal came late",
+             "{{TITLE}} {{LN}} declined to comment", "{{LAST}} ({{YEAR}}) found the same", "\"No,\" says {{LAST}}.",
+             "{{LAST}} wrote back the same day", "over to you, {{LAST}}"],
     "EMAIL": ["email me at {{EMAIL}}", "contact: {{EMAIL}}", "reply to {{EMAIL}}", "sent from {{EMAIL}}",
               "{{EMAIL}} is my new address", "forward it to {{EMAIL}}", "login: {{EMAIL}}", "cc {{EMAIL}} please",
               "<{{EMAIL}}>", "write to {{EMAIL}} for a refund", "mailto:{{EMAIL}}", "invite {{EMAIL}} to the doc",
@@ -2063,7 +2092,10 @@ _FRAMES: dict[str, list[str]] = {
     "PHONE": ["call me on {{PHONE}}", "phone: {{PHONE}}", "my cell is {{PHONE}}", "reach us at {{PHONE}}",
               "fax {{PHONE}}", "text {{PHONE}} when you arrive", "mobile number {{PHONE}}", "tel. {{PHONE}}",
               "ring {{PHONE}} after 6", "hotline {{PHONE}}", "Tel: {{PHONE}} | Fax: {{PHONE2}}", "whatsapp me {{PHONE}}",
-              "call back on {{PHONE}}", "his number is {{PHONE}}", "(m) {{PHONE}}", "dial {{PHONE}} and press 2"],
+              "call back on {{PHONE}}", "his number is {{PHONE}}", "(m) {{PHONE}}", "dial {{PHONE}} and press 2",
+              "{{PHONE}} (office) / {{PHONE2}} (mobile)", "try me at {{PHONE}} tonight", "Office: {{PHONE}}, fax: {{PHONE2}}",
+              "nobody picks up at {{PHONE}}", "{{PHONE}} (home)", "you can reach her on {{PHONE}}",
+              "call {{PHONE}} between 9 and 5", "{{PHONE}} - mobile"],
     "ADDRESS": ["I live at {{ADDRESS}}", "ship to {{ADDRESS}}", "address: {{ADDRESS}}", "mail it to {{ADDRESS}}",
                 "new address {{ADDRESS}}", "billing address {{ADDRESS}}", "we moved to {{ADDRESS}}",
                 "deliver to: {{ADDRESS}}", "send the keys to\n{{ADDRESS}}", "our office is at {{ADDRESS}}",
