@@ -5,7 +5,9 @@ nothing.
 - Number-like fragments overlapping a checksum-valid IBAN or card become that whole number.
 - Look-alike number labels are settled by exact checks (IBAN mod-97, then Luhn for a card printed
   like one, then the 3-2-4 SSN shape) and, for passport / licence / SSN numbers, by the document
-  key before the number on its line ("Pasaporte: ...", "dl_number=...").
+  key before the number on its line ("Pasaporte: ...", "dl_number=..."); after a reference key
+  ("Policy number:", "Customer ID", "order") a number-like span is dropped, and a date is never
+  an id or phone number.
 - PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped, and
@@ -48,12 +50,12 @@ def _ip_ok(s: str) -> bool:
 
 
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
-SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
 # A number printed in a card's own groups (4-4-4-4, Amex 4-6-5) that the probe calls a card stays a
 # card when its Luhn digit is wrong: a mistyped or made-up card number is still one to redact.
 # Likewise an IBAN printed in its groups of four ("GB12 ABCD 1234 5612 3456 78") with wrong check digits.
-PRINTED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,3})?")
+PRINTED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?")
 PRINTED_CARD = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
 
 
@@ -203,22 +205,37 @@ ID_KEYS = {
                          r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
     "US_SSN": r"\bssn\b|social[ _-]*security|soc\.? ?sec|\bsocial\b|\btin\b",
 }
-ID_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in ID_KEYS.items()), re.IGNORECASE)
+# Keys of numbers that are no one's personal data: a number after one of them is a reference, not a
+# phone, passport, licence or SSN ("Policy number: AUT-7731-0048-22", "Customer ID: 88120457",
+# "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
+REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
+                 r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
+                 r"certificate|registration|charity|company|serial|part|model|item|batch|lot)[ _-]*(?:no|nr|"
+                 r"number|num|id|#)|occurrence|incident|tracking|shipment|parcel|transaction|txn|vin|sku|"
+                 r"receipt|voucher|mrn|npi|e-?ticket)\b")
+PHONE_KEY = r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial)\b"
+NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
+                                 {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
+                        re.IGNORECASE)
 KEY_REACH = 40
 
 
-def _keyed_id(text: str, sp: PIISpan) -> PIISpan:
+def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     """Passport, licence and SSN numbers look alike: the nearest document key before the number on
-    its line (with no other value in between) names it."""
-    if sp.label not in ID_KEYS:
+    its line (with no other value in between) names it; after a reference key (order, policy,
+    customer number...) a number-like span is no PII at all."""
+    if sp.label not in ID_KEYS and sp.label != "PHONE_NUMBER":
         return sp
     line_start = text.rfind("\n", 0, sp.start) + 1
     window = text[max(line_start, sp.start - KEY_REACH):sp.start]
-    keys = list(ID_KEY.finditer(window))
+    keys = list(NUMBER_KEY.finditer(window))
     if not keys or re.search(r"\d", window[keys[-1].end():]):
         return sp
     label = keys[-1].lastgroup
-    if label == sp.label or (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
+    if label == "REFERENCE":
+        return None
+    if label == sp.label or label == "PHONE_NUMBER" or sp.label == "PHONE_NUMBER" or \
+            (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
         return sp
     return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
 
@@ -226,7 +243,8 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan:
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     for span in _snap_checked_numbers(text, spans):
-        for sp in _strip_non_names(text, _keyed_id(text, _relabel(span))):
+        keyed = _keyed_id(text, _relabel(span))
+        for sp in _strip_non_names(text, keyed) if keyed is not None else []:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
@@ -246,6 +264,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if luhn_ok(digits) or PRINTED_CARD.fullmatch(sp.text) else None
     if sp.label == "IBAN_CODE":
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
+    if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
+        return None  # "expires 2029-08-29": a date is never an id or phone number
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
@@ -255,6 +275,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     return sp
 
 
+DATE_FREE_LABELS = {"US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
+_DAY, _MONTH, _YEAR = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d\d"
+DATE_SHAPE = re.compile(rf"{_YEAR}-{_MONTH}-{_DAY}|{_DAY}([./-]){_MONTH}\1{_YEAR}|{_MONTH}([./-]){_DAY}\2{_YEAR}")
 PHONE_START = re.compile(r"[+(\d]")
 MIN_PHONE_DIGITS = 6
 # An id prefix glued to the digits ("BCX-4482-9921", "POL-5622256") makes them a reference number.
