@@ -264,6 +264,29 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     assert [s.label for s in out] == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(("text", "pieces", "expected"), [
+    ("Calle Mayor 45, 2º izq, 28013 Madrid", ["Calle Mayor 45, 2º", "28013 Madrid"],
+     ["Calle Mayor 45, 2º izq, 28013 Madrid"]),
+    ("ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa", ["ul. Marszałkowska 84/92", "00-514 Warszawa"],
+     ["ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa"]),
+    ("2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051", ["2-11-3 Kamimeguro", "Meguro-ku", "Tokyo 153-0051"],
+     ["2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051"]),
+    ("from 12 Main St, to 5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
+    ("12 Main St\n5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
+    ("12 Main St, Ana Lima, 5 Elm St", ["12 Main St", "Ana Lima", "5 Elm St"], ["12 Main St", "Ana Lima", "5 Elm St"]),
+])
+def test_pieces_of_one_address_join(text, pieces, expected):
+    """The probe cut one address at a floor or flat word, or took a hyphenated place name for a
+    name; two addresses linked by a word, on two lines or around a real name stay apart."""
+    spans, at = [], 0
+    for piece in pieces:
+        a = text.index(piece, at)
+        label = "PERSON" if piece in ("Meguro-ku", "Ana Lima") else "STREET_ADDRESS"
+        spans.append(PIISpan(a, a + len(piece), label, 0.9, piece))
+        at = a + len(piece)
+    assert [s.text for s in apply_validators(text, spans)] == expected
+
+
 def test_rule_layer_cuts_greetings_and_pronouns_from_names():
     text = "Bonjour Tripti Dave. We agree."
     spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]

@@ -1,6 +1,7 @@
 """Address edges the probe leaves out, from word lists (part of the rule layer, `validators=True`):
 the country that closes an address and the start of its street (a street type word, the first half
-of a house number, a house number before a street without one, the "PO" of "PO Box").
+of a house number, a house number before a street without one, the "PO" of "PO Box"); two pieces
+of one address the probe cut at a floor or flat word join again.
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
@@ -66,6 +67,43 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
     return sp.end if m is None or m.end() > hi else m.end()
 
 
+# What may sit between two pieces of one address on one line: commas and at most two short words
+# the probe left out, a floor, a door or a flat ("45, 2º izq, 28013", "34, 2. tv, 2200", "84/92 m. 15,
+# 00-514", "Flat 5/3, 12 Marchmont Road"); never a field separator or a linking word ("to", "and").
+ADDRESS_GAP = re.compile(r"[ \t]*,?[ \t]*(?:[\w.º°ª/-]{1,5}[ \t]*){0,2},?[ \t]*")
+LINKING_WORDS = frozenset("to and or from y e et und en og och i a the then via".split())
+
+
+def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | None = None) -> bool:
+    gaps = [(left.end, middle.start), (middle.end, right.start)] if middle else [(left.end, right.start)]
+    if middle is not None and (middle.label != "PERSON" or " " in middle.text or "-" not in middle.text):
+        return False  # only a hyphenated place name the probe took for a name ("Meguro-ku")
+    for a, b in gaps:
+        gap = text[a:b]
+        if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or "," not in gap and not gap.strip():
+            return False
+        words = [w for w in re.split(r"[\s,]+", gap) if w]
+        if any(w.strip(".").lower() in LINKING_WORDS or not any(ch.isalnum() for ch in w) for w in words):
+            return False  # a linking word, or a sentence's full stop or a field's dash between two addresses
+    return True
+
+
+def joined_address_pieces(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Two STREET_ADDRESS spans on one line with only commas and a short floor, door or flat word
+    between them (or a hyphenated place name taken for a name, "2-11-3 Kamimeguro, Meguro-ku, Tokyo")
+    are one address the probe cut in two."""
+    out: list[PIISpan] = []
+    for sp in spans:
+        if sp.label == "STREET_ADDRESS" and out:
+            left, middle = (out[-2], out[-1]) if len(out) > 1 and out[-1].label != "STREET_ADDRESS" else (out[-1], None)
+            if left.label == "STREET_ADDRESS" and _one_address(text, left, sp, middle):
+                del out[-2 if middle else -1:]
+                out.append(PIISpan(left.start, sp.end, sp.label, min(left.score, sp.score), text[left.start:sp.end]))
+                continue
+        out.append(sp)
+    return out
+
+
 def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """STREET_ADDRESS spans (sorted, not overlapping) take the edges the probe left out, up to
     their neighbours. Exact-span micro F1 with the rule layer, validation / held-out /
@@ -81,4 +119,4 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             if (start, end) != (sp.start, sp.end):
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)
-    return out
+    return joined_address_pieces(text, out)
