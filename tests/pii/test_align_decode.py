@@ -112,6 +112,8 @@ def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text,
     # Two full names, and a capitalised word before a lower-case one, are no "Surname, Given-name".
     ("with Riku Andou, Jeremy Hartmann of Gradiant", ["Riku Andou", "Jeremy Hartmann"], ["Riku Andou", "Jeremy Hartmann"]),
     ("singing about Hobbits, satanic felines", ["Hobbits", "satanic"], ["Hobbits", "satanic"]),
+    # A suffix after the comma is no given name.
+    ("Sincerely,\nPatricia Nguyen, Esq.\nBaxter", ["Patricia Nguyen", "Esq"], ["Patricia Nguyen", "Esq"]),
     # A name that already holds a comma takes no third part.
     ("Present: Haynes, Taylor, Albu (chair)", ["Haynes, Taylor", "Albu"], ["Haynes, Taylor", "Albu"]),
 ])
@@ -255,10 +257,14 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("issued 2019-08-30, expires 2029-08-29", "2029-08-29", "US_DRIVER_LICENSE", None),
     ("valid until 09/12/2031 ok", "09/12/2031", "PHONE_NUMBER", None),
     ("SSN 145 88 2096 on file", "145 88 2096", "PHONE_NUMBER", "US_SSN"),
+    ("Passport no. 918, issued 2019-08-30, expires", "2019-08-30", "DATE_OF_BIRTH", None),
+    ("Date of birth: 1990-02-28", "1990-02-28", "DATE_OF_BIRTH", "DATE_OF_BIRTH"),
+    ("WA Driver License: WDL7KX42MQ8B", "WA", "US_DRIVER_LICENSE", None),
 ])
 def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     """A number after a reference key (order, policy, customer ID...) is no one's personal data unless
-    a phone key comes later; a date is never an id or phone number; 3-2-4 digits are an SSN."""
+    a phone key comes later; a date is never an id or phone number, nor a birth date after "issued";
+    3-2-4 digits are an SSN; a licence number has digits."""
     a = text.index(value)
     out = apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
     assert [s.label for s in out] == ([expected] if expected else [])

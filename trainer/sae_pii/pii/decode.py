@@ -599,6 +599,7 @@ def _split_at_space(text, words, part) -> list[list[int]]:
 
 
 INVERTED_GAP = re.compile(r",[ \t]?")
+NAME_SUFFIXES = frozenset("esq jr sr md phd dds ii iii iv cpa rn mba".split())
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
 _LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
@@ -619,6 +620,7 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
                 and len(sp.text.split()) == 1 and len(prev.text.split()) <= 2 and "," not in prev.text
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
+                and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
                 and LIST_AFTER.match(text, sp.end) is None
                 and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
             out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])

@@ -266,6 +266,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
+    if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and not any(ch.isdigit() for ch in sp.text):
+        return None  # "WA" of "WA Driver License: ...": every licence and passport number has digits
+    if sp.label == "DATE_OF_BIRTH" and _after_other_date_key(text, sp):
+        return None
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
@@ -273,6 +277,16 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     return sp
+
+
+# Keys of dates that are not birth dates ("issued 2019-08-30, expires ...", "valid until ...").
+OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid (?:until|through|thru|from)|"
+                            r"dated|effective|due|start date|end date)[ \t:.=-]*\Z", re.IGNORECASE)
+
+
+def _after_other_date_key(text: str, sp: PIISpan) -> bool:
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    return OTHER_DATE_KEY.search(text, max(line_start, sp.start - 24), sp.start) is not None
 
 
 DATE_FREE_LABELS = {"US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
