@@ -45,10 +45,10 @@ step "2/5 synthetic PII documents (split by template) into $DATA_DIR"
 step "3/5 fit probes: SAE latents and raw activations"
 "$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl"
 
-step "4/5 evaluate: held-out synthetic templates + presidio-research (SAE probe | + rules | raw probe | + rules | mix of both + rules | Presidio)"
+step "4/5 evaluate: held-out synthetic templates + presidio-research + hand-labelled realistic documents (SAE probe | + rules | raw probe | + rules | mix of both + rules | Presidio)"
 "$SAE_PII" eval --model-dir "$RUN_DIR" --data "$DATA_DIR/test.jsonl" \
   --data "$PRESIDIO_DIR/synth_dataset_v2.json" --data "$PRESIDIO_DIR/generated_large.json" \
-  --out "$RUN_DIR/eval.json"
+  --data tests/data/realistic_pii.jsonl --out "$RUN_DIR/eval.json"
 
 step "5/5 detect and redact $SAMPLE"
 echo "--- input"
