@@ -124,6 +124,22 @@ def test_surname_comma_given_name_is_one_person(minilm_tokenizer, text, names, e
     assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == expected
 
 
+@pytest.mark.parametrize("text, marked, expected", [
+    ("Delivery to: Haruto Sato, 4-2-8 Shibakoen, Minato-ku",
+     [("Haruto Sato", "PERSON"), (", 4-2-8 Shibakoen, Minato-ku", "STREET_ADDRESS")],
+     [("Haruto Sato", "PERSON"), ("4-2-8 Shibakoen, Minato-ku", "STREET_ADDRESS")]),
+    # Further on, a city the probe half took for a name stays in its address.
+    ("at 1610 ul. Zakrzowska 92, ΠΑΡΕΚΚΛΗΣΙΑ, Cyprus", [("1610 ul. Zakrzowska 92, ", "STREET_ADDRESS"),
+                                                        ("ΠΑΡΕΚΚΛΗΣΙΑ", "PERSON"), (", Cyprus", "STREET_ADDRESS")],
+     [("1610 ul. Zakrzowska 92, ΠΑΡΕΚΚΛΗΣΙΑ, Cyprus", "STREET_ADDRESS")]),
+])
+def test_a_recipient_before_an_address_is_a_name(minilm_tokenizer, text, marked, expected):
+    """The probe scored the comma after the recipient's name as part of the address: the first
+    comma of the run still ends a name without digits when an address follows."""
+    tok, probs = _label_chars(minilm_tokenizer, text, marked)
+    assert [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)] == expected
+
+
 def test_an_address_runs_across_the_quote_marks_of_an_email(minilm_tokenizer):
     """Every line of a quoted e-mail starts with ">": the probe leaves those out, the address
     goes on across them; a ">" inside a line still ends it."""

@@ -570,7 +570,11 @@ def _split_at_commas(text, words, part, probs) -> list[list[int]]:
     segments: list[list[int]] = [[]]
     commas: list[int] = []
     for j in part:
-        if not words[j][3] and text[words[j][0]:words[j][1]] == ",":
+        # A comma the probe scored as part of the entity counts only as the first one, after a
+        # name without digits: the recipient before an address ("Haruto Sato, 4-2-8 Shibakoen"),
+        # never a city the probe half took for a name further on ("Apt. 399, ΠΑΡΕΚΚΛΗΣΙΑ, Cyprus").
+        comma = text[words[j][0]:words[j][1]] == ","
+        if comma and (not words[j][3] or not commas and _name_before_address(text, words, segments[0], part, probs)):
             commas.append(j)
             segments.append([])
         else:
@@ -586,6 +590,15 @@ def _split_at_commas(text, words, part, probs) -> list[list[int]]:
         else:
             out[-1].extend([comma, *seg])
     return [p for p in out if p]
+
+
+def _name_before_address(text, words, left, part, probs) -> bool:
+    if not left or any(ch.isdigit() for j in left for ch in text[words[j][0]:words[j][1]]):
+        return False
+    right = part[len(left) + 1:]
+    return bool(right) and CLASSES[words[right[0]][4]] != "PERSON" and \
+        CLASSES[_mass_label(words, left, probs)] == "PERSON" and \
+        CLASSES[_mass_label(words, right, probs)] == "STREET_ADDRESS"  # not "Stancu, Gina, 859 ..."
 
 
 def _split_at_space(text, words, part) -> list[list[int]]:
