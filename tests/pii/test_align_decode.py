@@ -293,6 +293,8 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
      ["ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa"]),
     ("2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051", ["2-11-3 Kamimeguro", "Meguro-ku", "Tokyo 153-0051"],
      ["2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051"]),
+    ("Nørrebrogade 34, 2. tv, 2200 København", ["Nørrebrogade 34, 2", "2200 København"],
+     ["Nørrebrogade 34, 2. tv, 2200 København"]),
     ("from 12 Main St, to 5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St\n5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St, Ana Lima, 5 Elm St", ["12 Main St", "Ana Lima", "5 Elm St"], ["12 Main St", "Ana Lima", "5 Elm St"]),
@@ -307,6 +309,19 @@ def test_pieces_of_one_address_join(text, pieces, expected):
         spans.append(PIISpan(a, a + len(piece), label, 0.9, piece))
         at = a + len(piece)
     assert [s.text for s in apply_validators(text, spans)] == expected
+
+
+@pytest.mark.parametrize(("text", "span", "expected"), [
+    ("the gym behind 2250 Broadway, Oakland", "behind 2250 Broadway, Oakland", "2250 Broadway, Oakland"),
+    ("zwischen Ayla, wohnhaft Tessastraat 143, Mildam", "wohnhaft Tessastraat 143, Mildam", "Tessastraat 143, Mildam"),
+    ("at the corner of 5th Ave and Main", "corner of 5th Ave", "5th Ave"),
+    ("lives at 9 rue de Rivoli", "9 rue de Rivoli", "9 rue de Rivoli"),
+    ("Via Roma 12, Milano", "Via Roma 12, Milano", "Via Roma 12, Milano"),
+])
+def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
+    a = text.index(span)
+    out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
+    assert [s.text for s in out] == [expected]
 
 
 def test_rule_layer_cuts_greetings_and_pronouns_from_names():

@@ -1,7 +1,8 @@
 """Address edges the probe leaves out, from word lists (part of the rule layer, `validators=True`):
 the country that closes an address and the start of its street (a street type word, the first half
-of a house number, a house number before a street without one, the "PO" of "PO Box"); two pieces
-of one address the probe cut at a floor or flat word join again.
+of a house number, a house number before a street without one, the "PO" of "PO Box"); lead-in
+words the probe took in ("behind", "wohnhaft") leave it; two pieces of one address the probe cut
+at a floor or flat word join again.
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
@@ -60,6 +61,22 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
     return sp.start if m is None else m.start()
 
 
+# Words that lead into an address but are not part of it ("behind 2250 Broadway", "wohnhaft
+# Tessastraat 143"), cut when a house number or a capitalised street name follows them.
+LEAD_INS = frozenset("at on in to of from by near behind opposite outside inside corner wohnhaft domicilié "
+                     "domiciliado residente resident residing lives living".split())
+LEAD_IN = re.compile(r"([^\W\d_]+)[ \t]+")
+ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalised street name
+
+
+def without_lead_in(text: str, sp: PIISpan) -> int:
+    """Where the address starts once the lead-in words the probe took in are cut."""
+    start = sp.start
+    while (m := LEAD_IN.match(text, start, sp.end)) is not None and m.group(1).lower() in LEAD_INS:
+        start = m.end()
+    return start if ADDRESS_HEAD.match(text, start, sp.end) else sp.start
+
+
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
     "\\nPortugal"), when that country ends before `hi`."""
@@ -79,6 +96,8 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
     if middle is not None and (middle.label != "PERSON" or " " in middle.text or "-" not in middle.text):
         return False  # only a hyphenated place name the probe took for a name ("Meguro-ku")
     for a, b in gaps:
+        if text[a:a + 1] == "." and text[a - 1:a].isdigit():
+            a += 1  # the ordinal dot of a floor, "2. tv"
         gap = text[a:b]
         if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or "," not in gap and not gap.strip():
             return False
@@ -116,6 +135,8 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             lo = out[-1].end if out else 0
             hi = spans[i + 1].start if i + 1 < len(spans) else len(text)
             start, end = street_start(text, sp, lo), country_end(text, sp, hi)
+            if start == sp.start:
+                start = without_lead_in(text, sp)
             if (start, end) != (sp.start, sp.end):
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)
