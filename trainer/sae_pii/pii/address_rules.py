@@ -63,8 +63,9 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
 
 # Words that lead into an address but are not part of it ("behind 2250 Broadway", "wohnhaft
 # Tessastraat 143"), cut when a house number or a capitalised street name follows them.
-LEAD_INS = frozenset("at on in to of from by near behind opposite outside inside corner wohnhaft domicilié "
-                     "domiciliado residente resident residing lives living".split())
+LEAD_INS = frozenset(["at", "on", "in", "to", "of", "from", "by", "near", "behind", "opposite", "outside", "inside",
+                      "corner", "wohnhaft", "domicilié", "domiciliado", "residente", "resident", "residing", "lives",
+                      "living"])
 LEAD_IN = re.compile(r"([^\W\d_]+)[ \t]+")
 ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalised street name
 
@@ -88,7 +89,8 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
 # the probe left out, a floor, a door or a flat ("45, 2º izq, 28013", "34, 2. tv, 2200", "84/92 m. 15,
 # 00-514", "Flat 5/3, 12 Marchmont Road"); never a field separator or a linking word ("to", "and").
 ADDRESS_GAP = re.compile(r"[ \t]*,?[ \t]*(?:[\w.º°ª/-]{1,5}[ \t]*){0,2},?[ \t]*")
-LINKING_WORDS = frozenset("to and or from y e et und en og och i a the then via".split())
+LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en", "og", "och", "i", "a", "the", "then",
+                           "via"])
 
 
 def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | None = None) -> bool:

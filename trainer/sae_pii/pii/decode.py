@@ -612,7 +612,7 @@ def _split_at_space(text, words, part) -> list[list[int]]:
 
 
 INVERTED_GAP = re.compile(r",[ \t]?")
-NAME_SUFFIXES = frozenset("esq jr sr md phd dds ii iii iv cpa rn mba".split())
+NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
 _LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
