@@ -324,6 +324,22 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     assert [s.text for s in out] == [expected]
 
 
+@pytest.mark.parametrize(("text", "name", "kept"), [
+    ('"owner": "Vieira Jesus LLP"}', "Vieira Jesus", False),
+    ("The Seller, Joly Foods, and the Buyer", "Joly", False),
+    ("owner: Matias e Filhos", "Matias", False),
+    ("thanks for choosing Ntsele & Mbuli Inc. today", "Ntsele", False),
+    ("Signed, Ana Lima, Group leader", "Ana Lima", True),
+    ("met Ana Lima Group staff", "Ana Lima", False),  # the price of the rule, kept visible
+    ("Signed, Ana Lima\nGroup leader", "Ana Lima", True),
+    ("Ana Lima, Sales", "Ana Lima", True),
+])
+def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
+    a = text.index(name)
+    out = apply_validators(text, [PIISpan(a, a + len(name), "PERSON", 0.9, name)])
+    assert [s.text for s in out] == ([name] if kept else [])
+
+
 def test_rule_layer_cuts_greetings_and_pronouns_from_names():
     text = "Bonjour Tripti Dave. We agree."
     spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]

@@ -274,6 +274,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         return _phone(text, sp)
+    if sp.label == "PERSON" and COMPANY_AFTER.match(text, sp.end):
+        return None  # "Vieira Jesus LLP", "Joly Foods", "Matias e Filhos": a firm named after people
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     return sp
@@ -287,6 +289,15 @@ OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
     line_start = text.rfind("\n", 0, sp.start) + 1
     return OTHER_DATE_KEY.search(text, max(line_start, sp.start - 24), sp.start) is not None
+
+
+# A legal form (after a space or a comma) or a firm's word (right after a space) following a name
+# makes it a company's name; "Ana Lima, Group leader" keeps its name.
+_LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA\b|S\.L\.|SL\b|S\.p\.A\.|SpA|"
+                r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|AB\b|ASA\b|A/S|Sp\. z o\.o\.|Corp\b|Co\.")
+_FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
+               r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
+COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
 
 
 DATE_FREE_LABELS = {"US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
