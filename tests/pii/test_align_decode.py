@@ -317,8 +317,14 @@ def test_pieces_of_one_address_join(text, pieces, expected):
     ("at the corner of 5th Ave and Main", "corner of 5th Ave", "5th Ave"),
     ("lives at 9 rue de Rivoli", "9 rue de Rivoli", "9 rue de Rivoli"),
     ("Via Roma 12, Milano", "Via Roma 12, Milano", "Via Roma 12, Milano"),
+    # A building's name before its street is no part of the address; a street before its number is.
+    ("at Alder Apartments, 1900 NE 45th St, Seattle", "Alder Apartments, 1900 NE 45th St, Seattle",
+     "1900 NE 45th St, Seattle"),
+    ("Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid"),
+    ("Main Street, 5, Springfield", "Main Street, 5, Springfield", "Main Street, 5, Springfield"),
 ])
 def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
+    """Lead-in words and a building's name are cut from the front of an address."""
     a = text.index(span)
     out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
     assert [s.text for s in out] == [expected]

@@ -1,8 +1,8 @@
 """Address edges the probe leaves out, from word lists (part of the rule layer, `validators=True`):
 the country that closes an address and the start of its street (a street type word, the first half
 of a house number, a house number before a street without one, the "PO" of "PO Box"); lead-in
-words the probe took in ("behind", "wohnhaft") leave it; two pieces of one address the probe cut
-at a floor or flat word join again.
+words the probe took in ("behind", "wohnhaft") and a building's name before the street leave it;
+two pieces of one address the probe cut at a floor or flat word join again.
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
@@ -68,6 +68,28 @@ LEAD_INS = frozenset(["at", "on", "in", "to", "of", "from", "by", "near", "behin
                       "living"])
 LEAD_IN = re.compile(r"([^\W\d_]+)[ \t]+")
 ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalised street name
+
+
+@lru_cache(maxsize=1)
+def _street_words() -> frozenset[str]:
+    """Street type words in any position ("Calle Mayor, 5", "Main Street, 5" are streets, not
+    building names), lower-cased."""
+    words = (_faker_words("street_prefixes", STREET_TYPE_LOCALES) | _faker_words("street_suffixes", ("it_IT", "en_US"))
+             | {"ul.", "al.", "pl.", "st", "st.", "rd", "rd.", "ave", "ave.", "road", "street", "lane", "way", "box", "po"})
+    return frozenset(w.lower() for w in words)
+
+
+BUILDING = re.compile(r"([^\d\n,]{3,40}),[ \t]+(?=\d)")  # "Alder Apartments, 1900 NE 45th St"
+
+
+def without_building(text: str, sp: PIISpan) -> int:
+    """Where the address starts once a building's name before its street is cut: a first segment
+    without digits, before a comma and a house number, holding no street type word."""
+    m = BUILDING.match(text, sp.start, sp.end)
+    if m is None or any(w.lower().strip(".,") in _street_words() or w.lower() in _street_words()
+                        for w in m.group(1).split()):
+        return sp.start
+    return m.end()
 
 
 def without_lead_in(text: str, sp: PIISpan) -> int:
@@ -139,6 +161,8 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             start, end = street_start(text, sp, lo), country_end(text, sp, hi)
             if start == sp.start:
                 start = without_lead_in(text, sp)
+            if start == sp.start:
+                start = without_building(text, sp)
             if (start, end) != (sp.start, sp.end):
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)
