@@ -276,11 +276,13 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Passport no. 918, issued 2019-08-30, expires", "2019-08-30", "DATE_OF_BIRTH", None),
     ("Date of birth: 1990-02-28", "1990-02-28", "DATE_OF_BIRTH", "DATE_OF_BIRTH"),
     ("WA Driver License: WDL7KX42MQ8B", "WA", "US_DRIVER_LICENSE", None),
+    ("WA Driver License: WDL7KX42MQ8B", "WDL7KX42MQ8B", "US_DRIVER_LICENSE", "US_DRIVER_LICENSE"),
+    ("in Stripe, ch_3OqL2yKZ7b and", "ch_3OqL2yKZ7b", "US_DRIVER_LICENSE", None),
 ])
 def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     """A number after a reference key (order, policy, customer ID...) is no one's personal data unless
     a phone key comes later; a date is never an id or phone number, nor a birth date after "issued";
-    3-2-4 digits are an SSN; a licence number has digits."""
+    3-2-4 digits are an SSN; a licence number has digits, no underscore and one case."""
     a = text.index(value)
     out = apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
     assert [s.label for s in out] == ([expected] if expected else [])

@@ -266,8 +266,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
-    if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and not any(ch.isdigit() for ch in sp.text):
-        return None  # "WA" of "WA Driver License: ...": every licence and passport number has digits
+    if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and (
+            not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or ID_CASE_MIX.search(sp.text)):
+        return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b": licence and passport numbers have
+        # digits, and no underscore or mixed-case letters
     if sp.label == "DATE_OF_BIRTH" and _after_other_date_key(text, sp):
         return None
     if sp.label == "US_SSN":
@@ -298,6 +300,9 @@ _LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA
 _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
                r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
+
+
+ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
 
 DATE_FREE_LABELS = {"US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
