@@ -529,14 +529,31 @@ def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
     street that has none, or the "PO" of "PO Box", right before an address the probe cut short,
     joins it; a number before an address that has its own house number does not."""
     text = ("Witness: plac Traugutta 279, 15-836 Wałcz. Home: 985, rue de Teixeira, 32309 Pires. At 40/36, Bajwa "
-            "Circle, Bikaner. Wohnhaft PO Box 840 Jackburn. Dirección: Calle Maura Ortuño 4, Madrid. Order 12345, 12 Main St")
+            "Circle, Bikaner. Wohnhaft PO Box 840 Jackburn. Dirección: Calle Maura Ortuño 4, Madrid. Order 12345, 12 Main St"
+            ". Flat at 16 Heriot Row, Edinburgh")
     tok = tokenize(minilm_tokenizer, text)
     parts = ("Traugutta 279, 15-836 Wałcz", "rue de Teixeira, 32309 Pires", "36, Bajwa Circle, Bikaner",
-             "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St")
+             "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St", "Heriot Row, Edinburgh")
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, {p: ("STREET_ADDRESS", 0.99) for p in parts}),
                                   HALF, validators=True)]
     assert got == ["plac Traugutta 279, 15-836 Wałcz", "985, rue de Teixeira, 32309 Pires", "40/36, Bajwa Circle, Bikaner",
-                   "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St"]
+                   "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St", "16 Heriot Row, Edinburgh"]
+
+
+@pytest.mark.parametrize(("text", "span", "expected"), [
+    ("at 19 wellington crescent, leeds ls6 2ab today", "19 wellington crescent, leeds ls6",
+     "19 wellington crescent, leeds ls6 2ab"),
+    ("Nørrebrogade 34, 2200 København N\nTel", "Nørrebrogade 34, 2200 København", "Nørrebrogade 34, 2200 København N"),
+    ("Via Verdi 18, 20121 Milano MI.", "Via Verdi 18, 20121 Milano", "Via Verdi 18, 20121 Milano MI"),
+    ("12 Main St, Springfield IL is", "12 Main St, Springfield", "12 Main St, Springfield"),  # a word follows
+    ("Ana Lima, Sales A", "Ana Lima, Sales", "Ana Lima, Sales"),  # no digit: no address to close
+])
+def test_an_address_takes_the_code_that_closes_it(text, span, expected):
+    """The inward half of a UK postcode, or a district or province letter code at the end of the
+    line or sentence, closes an address the probe cut short."""
+    a = text.index(span)
+    out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
+    assert [s.text for s in out] == [expected]
 
 
 def test_names_and_addresses_hold_whole_hyphenated_words(minilm_tokenizer):

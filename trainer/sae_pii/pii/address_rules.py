@@ -20,7 +20,8 @@ from sae_pii.pii.spans import PIISpan
 
 COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
-NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,])\d{1,5},[ \t]?\Z")  # "985, " of "985, rue de Teixeira"
+# "985, " of "985, rue de Teixeira"; "16 " of "16 Heriot Row" (a house number, not the end of a value)
+NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?|[ \t])\Z")
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
 
@@ -102,9 +103,21 @@ def without_lead_in(text: str, sp: PIISpan) -> int:
 
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
-    "\\nPortugal"), when that country ends before `hi`."""
-    m = _country_after_address().match(text, sp.end)
-    return sp.end if m is None or m.end() > hi else m.end()
+    "\\nPortugal") and the postcode half or district code after it (POSTCODE_TAIL), up to `hi`."""
+    end = sp.end
+    m = _country_after_address().match(text, end)
+    if m is not None and m.end() <= hi:
+        end = m.end()
+    tail = POSTCODE_TAIL.match(text, end)
+    if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
+        end = tail.end()
+    return end
+
+
+# What closes an address after its city: the inward half of a UK postcode ("leeds ls6" + " 2ab"),
+# a district or province letter code at the end of a line or sentence ("København" + " N",
+# "Milano" + " MI").
+POSTCODE_TAIL = re.compile(r"(?<=\d)[ \t]+\d[A-Za-z]{2}\b|(?<=[^\W\d_])[ \t]+[A-Z]{1,2}(?=[ \t]*(?:\n|$|[,.;)]))")
 
 
 # What may sit between two pieces of one address on one line: commas and at most two short words
