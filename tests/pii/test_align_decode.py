@@ -278,11 +278,15 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("WA Driver License: WDL7KX42MQ8B", "WA", "US_DRIVER_LICENSE", None),
     ("WA Driver License: WDL7KX42MQ8B", "WDL7KX42MQ8B", "US_DRIVER_LICENSE", "US_DRIVER_LICENSE"),
     ("in Stripe, ch_3OqL2yKZ7b and", "ch_3OqL2yKZ7b", "US_DRIVER_LICENSE", None),
+    ("Annual salary: NOK 985 000", "985 000", "US_DRIVER_LICENSE", None),
+    ("Fare: KRW 1,482,300 incl. taxes", "1,482,300 incl", "STREET_ADDRESS", None),
+    ("Sincerely,\nPatricia Nguyen, Esq.\nBaxter", "Esq", "PERSON", None),
 ])
 def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     """A number after a reference key (order, policy, customer ID...) is no one's personal data unless
     a phone key comes later; a date is never an id or phone number, nor a birth date after "issued";
-    3-2-4 digits are an SSN; a licence number has digits, no underscore and one case."""
+    3-2-4 digits are an SSN; a licence number has digits, no underscore and one case; an amount
+    after a currency is no number of anyone's, and a name suffix alone no name."""
     a = text.index(value)
     out = apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
     assert [s.label for s in out] == ([expected] if expected else [])

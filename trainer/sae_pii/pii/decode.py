@@ -47,7 +47,7 @@ import unicodedata
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
-from sae_pii.pii.rules import apply_validators
+from sae_pii.pii.rules import NAME_SUFFIXES, apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, trim
 
@@ -612,7 +612,6 @@ def _split_at_space(text, words, part) -> list[list[int]]:
 
 
 INVERTED_GAP = re.compile(r",[ \t]?")
-NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
 _LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)

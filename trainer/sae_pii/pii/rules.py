@@ -95,6 +95,7 @@ le la les un une de des du et votre notre vous nous je il elle été el los las 
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"}
+NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
@@ -264,6 +265,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if luhn_ok(digits) or PRINTED_CARD.fullmatch(sp.text) else None
     if sp.label == "IBAN_CODE":
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
+    if sp.label in NUMBER_LABELS | {"STREET_ADDRESS"} and CURRENCY_BEFORE.search(text, max(0, sp.start - 8), sp.start):
+        return None  # "NOK 985 000", "KRW 1,482,300": an amount
+    if sp.label == "PERSON" and sp.text.strip(".").lower() in NAME_SUFFIXES:
+        return None  # the "Esq." after "Patricia Nguyen,"
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
     if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and (
@@ -302,6 +307,8 @@ _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e F
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
 
 
+CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
+                             r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
 
