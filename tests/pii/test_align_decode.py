@@ -509,6 +509,16 @@ def test_a_name_line_above_an_address_is_not_an_address(minilm_tokenizer):
                    ("Leonard Arntsen, 12 Rue X", "STREET_ADDRESS")]
 
 
+def test_a_chat_line_of_a_name_and_a_time_is_a_name(minilm_tokenizer):
+    """ "Chiara Rossi  10:41" heads a message in a chat export: found as an address with the hour,
+    it is the speaker's name; "Via Roma 10" followed by a time stays an address."""
+    text = "#sales\nChiara Rossi  10:41\nsent it\nMeet at Via Roma 10 at 9:30"
+    tok = tokenize(minilm_tokenizer, text)
+    addr = {"Chiara Rossi  10": ("STREET_ADDRESS", 0.99), "Via Roma 10": ("STREET_ADDRESS", 0.99)}
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, _word_probs(tok, text, addr), HALF)]
+    assert got == [("Chiara Rossi", "PERSON"), ("Via Roma 10", "STREET_ADDRESS")]
+
+
 def test_an_address_takes_the_country_that_closes_it(minilm_tokenizer):
     """The rule layer: a country right after an address (after a comma or on the next line, last on
     its line or before punctuation) joins it; a word that only starts like one, goes on, or is

@@ -369,19 +369,29 @@ def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
 def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     """A line of one to three capitalised words and no digit is not an address by itself (a city
     alone is not one); found as STREET_ADDRESS, it is the name above an address block ("Leonard
-    Arntsen" over "353 Buerlia 227", after a blank line that kept the two apart). Exact-span micro F1
+    Arntsen" over "353 Buerlia 227", after a blank line that kept the two apart), or a chat line's
+    speaker before its time stamp ("Chiara Rossi  10:41", the hour taken in). Exact-span micro F1
     with the rule layer, validation / held-out / synth_dataset_v2 / generated_large: 0.924 / 0.918 /
     0.757 / 0.718 -> 0.924 / 0.918 / 0.758 / 0.721."""
+    if sp.label != "STREET_ADDRESS":
+        return sp
+    stamp = CHAT_TIME.search(sp.text)  # "Chiara Rossi  10" of a chat line "Chiara Rossi  10:41"
+    if stamp is not None and text.startswith(":", sp.end) and text[sp.end + 1:sp.end + 3].isdigit():
+        sp = PIISpan(sp.start, sp.start + stamp.start(), sp.label, sp.score, sp.text[:stamp.start()])
     words = sp.text.split()
-    if sp.label != "STREET_ADDRESS" or "\n" in sp.text or any(ch.isdigit() for ch in sp.text) \
+    if "\n" in sp.text or any(ch.isdigit() for ch in sp.text) \
             or not 1 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
         return sp
     line_start = text.rfind("\n", 0, sp.start) + 1
     line_end = text.find("\n", sp.end)
     line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:sp.start].strip() or text[sp.end:line_end].strip(" ,."):
+    if text[line_start:sp.start].strip() or CHAT_TIME_TAIL.sub("", text[sp.end:line_end]).strip(" ,."):
         return sp
     return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)
+
+
+CHAT_TIME = re.compile(r"[ \t]+\d{1,2}\Z")  # the hour the probe took into a name before ":MM"
+CHAT_TIME_TAIL = re.compile(r"^[ \t]+\d{1,2}:\d\d(?:[ \t]*[AaPp][Mm])?")  # a chat line's time stamp
 
 
 HYPHEN_TAIL = re.compile(r"(?:-[^\W_]+)+")  # "-Ernstthal" of "Hohenstein-Ernstthal"
