@@ -352,6 +352,17 @@ def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
     assert [s.text for s in out] == ([name] if kept else [])
 
 
+@pytest.mark.parametrize(("text", "span", "expected"), [
+    ("Reporting officer: Ofc. J. Martinez, badge 4471", "Ofc. J. Martinez", ["J. Martinez"]),
+    ("Guard Samuel Osei denied entry", "Guard Samuel Osei", ["Samuel Osei"]),
+    ("Agent: one moment please", "Agent", []),
+])
+def test_ranks_and_roles_before_a_name_are_cut(text, span, expected):
+    a = text.index(span)
+    out = apply_validators(text, [PIISpan(a, a + len(span), "PERSON", 0.9, span)])
+    assert [s.text for s in out] == expected
+
+
 def test_rule_layer_cuts_greetings_and_pronouns_from_names():
     text = "Bonjour Tripti Dave. We agree."
     spans = [PIISpan(0, 19, "PERSON", 0.8, text[0:19]), PIISpan(21, 23, "PERSON", 0.7, "We")]

@@ -94,7 +94,11 @@ hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias h
 le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
-                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"}
+                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
+    # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
+    "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
+    "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
+    "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora"}
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
