@@ -345,8 +345,14 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     ("met Ana Lima Group staff", "Ana Lima", False),  # the price of the rule, kept visible
     ("Signed, Ana Lima\nGroup leader", "Ana Lima", True),
     ("Ana Lima, Sales", "Ana Lima", True),
+    ("Solicitud de Reembolso n.º #2209541", "Reembolso", False),
+    ("**Location:** Rudolstadt, Tuvalu\n", "Rudolstadt", False),
+    ("Ofc. J. Martinez #771 took it", "J. Martinez", True),
+    ("Met Ana Lima, Spain's envoy", "Ana Lima", True),
 ])
 def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
+    """A legal form or a firm's word after a name makes it a company; so does a number sign after
+    it make a numbered thing, and a country after it a place; a badge number keeps the name."""
     a = text.index(name)
     out = apply_validators(text, [PIISpan(a, a + len(name), "PERSON", 0.9, name)])
     assert [s.text for s in out] == ([name] if kept else [])

@@ -39,6 +39,13 @@ def _country_after_address() -> re.Pattern:
     return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
 
 
+def city_before_country(text: str, sp: PIISpan) -> bool:
+    """A span followed on its line by ", <country>" and nothing more ("Rudolstadt, Tuvalu") names a
+    place, not a person."""
+    m = _country_after_address().match(text, sp.end)
+    return m is not None and "\n" not in m.group()
+
+
 @lru_cache(maxsize=1)
 def _street_start_before_address() -> re.Pattern:
     names = (_faker_words("street_prefixes", STREET_TYPE_LOCALES)

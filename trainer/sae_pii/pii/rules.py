@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from sae_pii.pii.address_rules import with_address_edges
+from sae_pii.pii.address_rules import city_before_country, with_address_edges
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 from sae_pii.pii.trim import trim
@@ -285,6 +285,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         return _phone(text, sp)
+    if sp.label == "PERSON" and (NUMBERED_THING.match(text, sp.end) or city_before_country(text, sp)):
+        return None  # "Reembolso n.º #2209541", "Invoice No. 12"; "Location: Rudolstadt, Tuvalu"
     if sp.label == "PERSON" and COMPANY_AFTER.match(text, sp.end):
         return None  # "Vieira Jesus LLP", "Joly Foods", "Matias e Filhos": a firm named after people
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
@@ -313,6 +315,7 @@ COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LE
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
+NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
 
