@@ -349,6 +349,8 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     ("**Location:** Rudolstadt, Tuvalu\n", "Rudolstadt", False),
     ("Ofc. J. Martinez #771 took it", "J. Martinez", True),
     ("Met Ana Lima, Spain's envoy", "Ana Lima", True),
+    ("Kontonummer (IBAN) PL65723610169855958954", "Kontonummer", False),
+    ("Vaz Azevedo e Filhos announced", "Filhos", False),
 ])
 def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
     """A legal form or a firm's word after a name makes it a company; so does a number sign after

@@ -285,8 +285,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         return _phone(text, sp)
-    if sp.label == "PERSON" and (NUMBERED_THING.match(text, sp.end) or city_before_country(text, sp)):
-        return None  # "Reembolso n.º #2209541", "Invoice No. 12"; "Location: Rudolstadt, Tuvalu"
+    if sp.label == "PERSON" and (NUMBERED_THING.match(text, sp.end) or city_before_country(text, sp)
+                                 or KEY_ACRONYM_AFTER.match(text, sp.end) or FIRM_WORD.fullmatch(sp.text)):
+        return None  # "Reembolso n.º #2209541"; "Location: Rudolstadt, Tuvalu"; "Kontonummer (IBAN)"; "Filhos"
     if sp.label == "PERSON" and COMPANY_AFTER.match(text, sp.end):
         return None  # "Vieira Jesus LLP", "Joly Foods", "Matias e Filhos": a firm named after people
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
@@ -310,11 +311,13 @@ _LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA
                 r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|AB\b|ASA\b|A/S|Sp\. z o\.o\.|Corp\b|Co\.")
 _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
                r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
+FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
 
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
+KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
 NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
