@@ -281,6 +281,10 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Annual salary: NOK 985 000", "985 000", "US_DRIVER_LICENSE", None),
     ("Fare: KRW 1,482,300 incl. taxes", "1,482,300 incl", "STREET_ADDRESS", None),
     ("Sincerely,\nPatricia Nguyen, Esq.\nBaxter", "Esq", "PERSON", None),
+    ('"GET /api/users HTTP/1.1" 200 7450 "-"', "200 7450", "PHONE_NUMBER", None),
+    ("1. I was born on 1977-07-03.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
+    ("Signed ...... 2013-08-05", "2013-08-05", "DATE_OF_BIRTH", None),
+    ("Serial 182-8719-SB", "182-8719", "PHONE_NUMBER", None),
 ])
 def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     """A number after a reference key (order, policy, customer ID...) is no one's personal data unless
@@ -328,9 +332,15 @@ def test_pieces_of_one_address_join(text, pieces, expected):
      "1900 NE 45th St, Seattle"),
     ("Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid"),
     ("Main Street, 5, Springfield", "Main Street, 5, Springfield", "Main Street, 5, Springfield"),
+    # Words taken in after it leave it too: a linking word, the next field's first word.
+    ("Calle Mayor 4, Pontevedra, 34540 and Vigo", "Calle Mayor 4, Pontevedra, 34540 and", "Calle Mayor 4, Pontevedra, 34540"),
+    ("12 Main St\nSpringfield\nVerified by phone", "12 Main St\nSpringfield\nVerified", "12 Main St\nSpringfield"),
+    ("12 Main St\nLisbon\nPortugal for this card", "12 Main St\nLisbon\nPortugal", "12 Main St\nLisbon\nPortugal"),
+    ("12 Main St\nSpringfield\nThanks", "12 Main St\nSpringfield\nThanks", "12 Main St\nSpringfield\nThanks"),
 ])
 def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
-    """Lead-in words and a building's name are cut from the front of an address."""
+    """Lead-in words and a building's name are cut from the front of an address, linking words and
+    the next field's first word from its end (a last line that ends its line may be a city)."""
     a = text.index(span)
     out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
     assert [s.text for s in out] == [expected]
@@ -441,9 +451,10 @@ def test_digits_glued_to_an_id_prefix_are_no_phone():
     assert [s.text for s in apply_validators(text, spans)] == ["619-555-2290", "619-555-0199"]
 
 
-def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer):
-    text = "Indirizzo: 752 Susan Valley, West Nicolemouth\nEmail: jo@x.org"
-    tok, probs = _label_chars(minilm_tokenizer, text, [("Indirizzo: 752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"),
+@pytest.mark.parametrize("key", ["Indirizzo: ", "Indirizzo:"])
+def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
+    text = f"{key}752 Susan Valley, West Nicolemouth\nEmail: jo@x.org at 10:41"
+    tok, probs = _label_chars(minilm_tokenizer, text, [(f"{key}752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"),
                                                        ("jo@x.org", "EMAIL_ADDRESS")])
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
     assert got == [("752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"), ("jo@x.org", "EMAIL_ADDRESS")]

@@ -1,7 +1,8 @@
 """Address edges the probe leaves out, from word lists (part of the rule layer, `validators=True`):
 the country that closes an address and the start of its street (a street type word, the first half
 of a house number, a house number before a street without one, the "PO" of "PO Box"); lead-in
-words the probe took in ("behind", "wohnhaft") and a building's name before the street leave it;
+words the probe took in ("behind", "wohnhaft") and a building's name before the street leave it, and
+so do a linking word and the next field's first word after it ("34540 and", "...\\nVerified by");
 two pieces of one address the probe cut at a floor or flat word join again.
 
 The words are Faker's country and street-type lists of several languages, the same library the
@@ -32,9 +33,13 @@ def _faker_words(attribute: str, locales: tuple[str, ...]) -> set[str]:
 
 
 @lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    return frozenset(_faker_words("countries", COUNTRY_LOCALES) | {"USA", "U.S.A.", "UK"})
+
+
+@lru_cache(maxsize=1)
 def _country_after_address() -> re.Pattern:
-    names = _faker_words("countries", COUNTRY_LOCALES) | {"USA", "U.S.A.", "UK"}
-    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
+    alternatives = "|".join(re.escape(c) for c in sorted(_countries(), key=len, reverse=True))
     # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
     return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
 
@@ -98,6 +103,25 @@ def without_building(text: str, sp: PIISpan) -> int:
                         for w in m.group(1).split()):
         return sp.start
     return m.end()
+
+
+def without_tail_words(text: str, sp: PIISpan) -> int:
+    """Where the address ends once words the probe took in after it are cut: a linking word
+    ("Pontevedra, 34540 and"), or a last line of one word without a digit that its line goes on
+    after ("...2937\nVerified by phone": the next field, not a city or country line)."""
+    end = sp.end
+    while (m := TAIL_LINK.search(text, sp.start, end)) is not None:
+        end = m.start()
+    line = text.rfind("\n", sp.start, end)
+    last = text[line + 1:end] if line >= 0 else ""
+    one_word = bool(last) and " " not in last.strip() and not any(ch.isdigit() for ch in last)
+    if one_word and last.strip() not in _countries() and text[end:end + 1] not in ("", "\n") \
+            and not text[end:].startswith((",", ".")):
+        end = line
+    return end
+
+
+TAIL_LINK = re.compile(r",?[ \t]+(?:and|or|is|are|was|to|at|on|in|the|und|y|et|e)\Z")
 
 
 def without_lead_in(text: str, sp: PIISpan) -> int:
@@ -183,6 +207,8 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 start = without_lead_in(text, sp)
             if start == sp.start:
                 start = without_building(text, sp)
+            if end == sp.end:
+                end = without_tail_words(text, sp)
             if (start, end) != (sp.start, sp.end):
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)

@@ -351,7 +351,7 @@ def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> 
             and "\n" not in text[words[lo][1]:words[hi][0]])
 
 
-KEY_END = re.compile(r":\s")
+KEY_END = re.compile(r"(?<!\d):(?:\s|(?=[^\W_]))")  # "Indirizzo: ...", "Indirizzo:Hentschelweg"; not "10:41"
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:

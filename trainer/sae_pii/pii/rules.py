@@ -217,7 +217,7 @@ REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|re
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
                  r"certificate|registration|charity|company|serial|part|model|item|batch|lot)[ _-]*(?:no|nr|"
                  r"number|num|id|#)|occurrence|incident|tracking|shipment|parcel|transaction|txn|vin|sku|"
-                 r"receipt|voucher|mrn|npi|e-?ticket)\b")
+                 r"receipt|voucher|mrn|npi|e-?ticket|serial)\b")
 PHONE_KEY = r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial)\b"
 NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
                                  {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
@@ -273,6 +273,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None  # "NOK 985 000", "KRW 1,482,300": an amount
     if sp.label == "PERSON" and sp.text.strip(".").lower() in NAME_SUFFIXES:
         return None  # the "Esq." after "Patricia Nguyen,"
+    if sp.label == "PHONE_NUMBER" and HTTP_STATUS_BEFORE.search(text, max(0, sp.start - 12), sp.start):
+        return None  # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
+    if sp.label == "DATE_OF_BIRTH" and sum(ch.isdigit() for ch in sp.text) < 4:
+        return None  # "2" of a numbered list: a birth date holds a year
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
     if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and (
@@ -297,7 +301,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
 
 # Keys of dates that are not birth dates ("issued 2019-08-30, expires ...", "valid until ...").
 OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid (?:until|through|thru|from)|"
-                            r"dated|effective|due|start date|end date)[ \t:.=-]*\Z", re.IGNORECASE)
+                            r"dated|signed|effective|due|start date|end date)[ \t:.=-]*\Z", re.IGNORECASE)
 
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
@@ -317,6 +321,7 @@ COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LE
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
+HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"[ \t]*\Z")
 KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
 NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
