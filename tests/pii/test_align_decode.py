@@ -285,6 +285,9 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("1. I was born on 1977-07-03.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
     ("Signed ...... 2013-08-05", "2013-08-05", "DATE_OF_BIRTH", None),
     ("Serial 182-8719-SB", "182-8719", "PHONE_NUMBER", None),
+    ("soc sec 877-83-5827. pp# O38549646. ERIK", "O38549646", "US_DRIVER_LICENSE", "US_PASSPORT"),
+    ("passport_no: 406225442, Tel: 9842848801, Date", "9842848801", "US_PASSPORT", "PHONE_NUMBER"),
+    ("Supp: 12 and Tel: 9842848801", "9842848801", "PHONE_NUMBER", "PHONE_NUMBER"),
 ])
 def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     """A number after a reference key (order, policy, customer ID...) is no one's personal data unless

@@ -205,7 +205,7 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 # leader ("Passport ........... 589942720") or in a language it rarely saw ("Pasaporte") may be out
 # of its sight; the rule layer reads back to the start of the line.
 ID_KEYS = {
-    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport",
+    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:))",
     "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bdl\b|dl_?(?:number|no|num)|"
                          r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
     "US_SSN": r"\bssn\b|social[ _-]*security|soc\.? ?sec|\bsocial\b|\btin\b",
@@ -239,7 +239,7 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     label = keys[-1].lastgroup
     if label == "REFERENCE":
         return None
-    if label == sp.label or label == "PHONE_NUMBER" or sp.label == "PHONE_NUMBER" or \
+    if label == sp.label or sp.label == "PHONE_NUMBER" or \
             (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
         return sp
     return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
