@@ -426,6 +426,18 @@ def test_rule_layer_rebuilds_a_cut_iban_and_card():
     assert out[0].score == 0.7
 
 
+def test_a_phone_fragment_of_a_printed_card_becomes_the_card():
+    """The probe took the first three groups of a card for a phone: a Luhn-valid number printed in
+    card groups around the fragment is the card; a Luhn-valid phone number stays a phone."""
+    text = "confirm the number?\nJae: 4117 4391 6052 3314\nor call 001-764-597-9125"
+    a = text.index("4117")
+    b = text.index("001-")
+    out = apply_validators(text, [PIISpan(a, a + 14, "PHONE_NUMBER", 0.8, text[a:a + 14]),
+                                  PIISpan(b, b + 16, "PHONE_NUMBER", 0.9, text[b:b + 16])])
+    assert [(s.text, s.label) for s in out] == [("4117 4391 6052 3314", "CREDIT_CARD"),
+                                                 ("001-764-597-9125", "PHONE_NUMBER")]
+
+
 def test_rule_layer_keeps_an_ip_before_a_full_stop():
     text = "Src 10.136.144.148. Connected from 2.19.89.243, not 1.2.3.4.5"
     spans = [PIISpan(4, 18, "IP_ADDRESS", 1.0, "10.136.144.148"), PIISpan(35, 46, "IP_ADDRESS", 1.0, "2.19.89.243"),

@@ -191,6 +191,9 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         found = (_find_iban(text, sp), "IBAN_CODE")
         if found[0] is None and sp.label in ("CREDIT_CARD", "IBAN_CODE"):
             found = (_find_card(text, sp), "CREDIT_CARD")
+        elif found[0] is None:  # a phone or id fragment of a number printed as a card: "4117 4391 6052" + " 3314"
+            card = _find_card(text, sp)
+            found = (card if card and PRINTED_CARD.fullmatch(text[card[0]:card[1]]) else None, "CREDIT_CARD")
         if found[0] is not None and not any(c.start == found[0][0] for c in checked):
             a, b = found[0]
             score = max(o.score for o in spans if o.start < b and o.end > a)  # of the best fragment
