@@ -308,6 +308,9 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
      ["2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051"]),
     ("Nørrebrogade 34, 2. tv, 2200 København", ["Nørrebrogade 34, 2", "2200 København"],
      ["Nørrebrogade 34, 2. tv, 2200 København"]),
+    ("Jyväkuja 907 Unit 109 94579 Järvenpää", ["Jyväkuja 907", "109 94579 Järvenpää"],
+     ["Jyväkuja 907 Unit 109 94579 Järvenpää"]),
+    ("12 Main St\t5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),  # a tab: two fields
     ("from 12 Main St, to 5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St\n5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St, Ana Lima, 5 Elm St", ["12 Main St", "Ana Lima", "5 Elm St"], ["12 Main St", "Ana Lima", "5 Elm St"]),
@@ -589,14 +592,16 @@ def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
     joins it; a number before an address that has its own house number does not."""
     text = ("Witness: plac Traugutta 279, 15-836 Wałcz. Home: 985, rue de Teixeira, 32309 Pires. At 40/36, Bajwa "
             "Circle, Bikaner. Wohnhaft PO Box 840 Jackburn. Dirección: Calle Maura Ortuño 4, Madrid. Order 12345, 12 Main St"
-            ". Flat at 16 Heriot Row, Edinburgh")
+            ". Flat at 16 Heriot Row, Edinburgh. Suite 121, pl. Partyzantów 683")
     tok = tokenize(minilm_tokenizer, text)
     parts = ("Traugutta 279, 15-836 Wałcz", "rue de Teixeira, 32309 Pires", "36, Bajwa Circle, Bikaner",
-             "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St", "Heriot Row, Edinburgh")
+             "Box 840 Jackburn", "Maura Ortuño 4, Madrid", "12 Main St", "Heriot Row, Edinburgh",
+             "121, pl. Partyzantów 683")
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, {p: ("STREET_ADDRESS", 0.99) for p in parts}),
                                   HALF, validators=True)]
     assert got == ["plac Traugutta 279, 15-836 Wałcz", "985, rue de Teixeira, 32309 Pires", "40/36, Bajwa Circle, Bikaner",
-                   "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St", "16 Heriot Row, Edinburgh"]
+                   "PO Box 840 Jackburn", "Calle Maura Ortuño 4, Madrid", "12 Main St", "16 Heriot Row, Edinburgh",
+                   "Suite 121, pl. Partyzantów 683"]
 
 
 @pytest.mark.parametrize(("text", "span", "expected"), [

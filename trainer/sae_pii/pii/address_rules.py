@@ -23,6 +23,8 @@ COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT"
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
 # "985, " of "985, rue de Teixeira"; "16 " of "16 Heriot Row" (a house number, not the end of a value)
 NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?|[ \t])\Z")
+UNIT_BEFORE_NUMBER = re.compile(r"(?<![^\W\d_])(?:Suite|Ste\.?|Apt\.?|Apartment|Flat|Unit|Room|Studio|Piso|Wohnung|"
+                                r"Appartement|Building|Floor|Lot)[ \t]+\Z", re.IGNORECASE)
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
 
@@ -71,6 +73,8 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
         m = NUMBER_BEFORE_STREET.search(text, lo, sp.start)
     if m is None and sp.text[:3].lower() == "box":
         m = PO_BEFORE_BOX.search(text, lo, sp.start)
+    if m is None and sp.text[:1].isdigit():  # "Suite " of "Suite 121, pl. Partyzantów 683"
+        m = UNIT_BEFORE_NUMBER.search(text, lo, sp.start)
     return sp.start if m is None else m.start()
 
 
@@ -167,8 +171,8 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
         if text[a:a + 1] == "." and text[a - 1:a].isdigit():
             a += 1  # the ordinal dot of a floor, "2. tv"
         gap = text[a:b]
-        if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or "," not in gap and not gap.strip():
-            return False
+        if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or not gap.strip() and gap != " ":
+            return False  # a tab or a run of spaces separates fields; one space does not
         words = [w for w in re.split(r"[\s,]+", gap) if w]
         if any(w.strip(".").lower() in LINKING_WORDS or not any(ch.isalnum() for ch in w) for w in words):
             return False  # a linking word, or a sentence's full stop or a field's dash between two addresses
