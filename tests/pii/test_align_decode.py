@@ -16,6 +16,12 @@ from sae_pii.pii.synth import generate
 HALF = {lab: 0.5 for lab in LABELS}
 
 
+def _validated(text: str, value: str, label: str) -> list[PIISpan]:
+    """The rule layer's output for one span of `label` on the first `value` in `text`."""
+    a = text.index(value)
+    return apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
+
+
 def one_hot(labels: np.ndarray) -> np.ndarray:
     probs = np.zeros((len(labels), len(CLASSES)), dtype=np.float32)
     probs[np.arange(len(labels)), np.maximum(labels, 0)] = 1.0
@@ -294,8 +300,7 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     a phone key comes later; a date is never an id or phone number, nor a birth date after "issued";
     3-2-4 digits are an SSN; a licence number has digits, no underscore and one case; an amount
     after a currency is no number of anyone's, and a name suffix alone no name."""
-    a = text.index(value)
-    out = apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
+    out = _validated(text, value, label)
     assert [s.label for s in out] == ([expected] if expected else [])
 
 
@@ -347,8 +352,7 @@ def test_pieces_of_one_address_join(text, pieces, expected):
 def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     """Lead-in words and a building's name are cut from the front of an address, linking words and
     the next field's first word from its end (a last line that ends its line may be a city)."""
-    a = text.index(span)
-    out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
+    out = _validated(text, span, "STREET_ADDRESS")
     assert [s.text for s in out] == [expected]
 
 
@@ -371,8 +375,7 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
 def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
     """A legal form or a firm's word after a name makes it a company; so does a number sign after
     it make a numbered thing, and a country after it a place; a badge number keeps the name."""
-    a = text.index(name)
-    out = apply_validators(text, [PIISpan(a, a + len(name), "PERSON", 0.9, name)])
+    out = _validated(text, name, "PERSON")
     assert [s.text for s in out] == ([name] if kept else [])
 
 
@@ -382,8 +385,7 @@ def test_a_name_before_a_legal_form_is_a_company(text, name, kept):
     ("Agent: one moment please", "Agent", []),
 ])
 def test_ranks_and_roles_before_a_name_are_cut(text, span, expected):
-    a = text.index(span)
-    out = apply_validators(text, [PIISpan(a, a + len(span), "PERSON", 0.9, span)])
+    out = _validated(text, span, "PERSON")
     assert [s.text for s in out] == expected
 
 
@@ -615,8 +617,7 @@ def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
 def test_an_address_takes_the_code_that_closes_it(text, span, expected):
     """The inward half of a UK postcode, or a district or province letter code at the end of the
     line or sentence, closes an address the probe cut short."""
-    a = text.index(span)
-    out = apply_validators(text, [PIISpan(a, a + len(span), "STREET_ADDRESS", 0.9, span)])
+    out = _validated(text, span, "STREET_ADDRESS")
     assert [s.text for s in out] == [expected]
 
 
