@@ -47,7 +47,8 @@ import unicodedata
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
-from sae_pii.pii.rules import NAME_SUFFIXES, apply_validators
+from sae_pii.pii.name_rules import NAME_SUFFIXES
+from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, trim
 

@@ -8,13 +8,15 @@ nothing.
   key before the number on its line ("Pasaporte: ...", "dl_number=..."); after a reference key
   ("Policy number:", "Customer ID", "order") a number-like span is dropped, and a date is never
   an id or phone number.
-- PERSON spans lose pronouns, greetings, titles and lower-case edge words, and split at "and".
+- PERSON spans lose pronouns, greetings, titles, ranks and lower-case edge words, split at "and",
+  and go where they name a company, a numbered thing, a place or a field key (name_rules.py).
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped, and
   so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address). A
   card or IBAN printed in its format's groups ("4532 1234 5678 9012") stays without a valid check
   digit: a mistyped or made-up number is still one to redact.
-- Addresses take the country that closes them and the start of their street (address_rules.py).
+- Addresses take the edges the probe left out and lose the words it took in (address_rules.py).
+- Amounts after a currency, access-log status codes and dates are no id or phone number.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from sae_pii.pii.address_rules import city_before_country, with_address_edges
+from sae_pii.pii.address_rules import with_address_edges
+from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
-from sae_pii.pii.trim import trim
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
@@ -84,72 +86,6 @@ def _relabel(sp: PIISpan) -> PIISpan:
             len(re.sub(r"\D", "", t)) <= 12 and re.search(r"[ ().-]", t):
         label = "PHONE_NUMBER"  # separated digits too short for a card and no IBAN letters
     return sp if label == sp.label else PIISpan(sp.start, sp.end, label, sp.score, t)
-
-
-# Words that are never (part of) a name: pronouns, articles, greetings, yes/no, in a few languages.
-_NOT_NAME_WORDS = """
-i me my we us our you your he him his she her they them their it its this that who
-a an the and or of to from for with by at in on is are was be been yes no ok okay not
-hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
-le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
-"""
-NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
-                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
-    # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
-    "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
-    "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
-    "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora"}
-NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
-CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
-PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
-                       "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
-INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
-
-
-def _strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
-    """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
-    (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
-    flew"; a particle before a capitalised word stays: "van Berg"); "and"/"&" between names splits
-    it ("Marrero and Murphy")."""
-    if sp.label != "PERSON":
-        return [sp]
-    words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
-    groups: list[list[tuple[int, int]]] = [[]]
-    for w in words:
-        if text[w[0]:w[1]].lower() in CONJUNCTIONS:
-            groups.append([])
-        else:
-            groups[-1].append(w)
-    out = []
-    for g in groups:
-        g = _strip_edges(text, g)
-        if g:
-            a, b = trim(text, g[0][0], g[-1][1])
-            if b > a:
-                out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
-    return out
-
-
-def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    def word(w):
-        return text[w[0]:w[1]].strip(".,;:!?\"'()")
-
-    def not_name(w, nxt):
-        lw = word(w).lower()
-        if INITIAL.fullmatch(text[w[0]:w[1]]):
-            return False
-        if lw in NOT_NAME:
-            return True
-        lower = word(w).islower()
-        particle = lw in PARTICLES and nxt is not None and word(nxt)[:1].isupper()
-        return capitalised and lower and not particle
-
-    capitalised = any(word(w)[:1].isupper() for w in words)
-    while words and not_name(words[0], words[1] if len(words) > 1 else None):
-        words = words[1:]
-    while words and not_name(words[-1], None):
-        words = words[:-1]
-    return words
 
 
 IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
@@ -252,7 +188,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     for span in _snap_checked_numbers(text, spans):
         keyed = _keyed_id(text, _relabel(span))
-        for sp in _strip_non_names(text, keyed) if keyed is not None else []:
+        for sp in strip_non_names(text, keyed) if keyed is not None else []:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
@@ -261,6 +197,8 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
+    if sp.label == "PERSON":
+        return None if not_a_person(text, sp) else sp
     if sp.label == "EMAIL_ADDRESS":
         return _snap(text, sp, EMAIL)
     if sp.label == "IP_ADDRESS":
@@ -272,31 +210,22 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if luhn_ok(digits) or PRINTED_CARD.fullmatch(sp.text) else None
     if sp.label == "IBAN_CODE":
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
-    if sp.label in NUMBER_LABELS | {"STREET_ADDRESS"} and CURRENCY_BEFORE.search(text, max(0, sp.start - 8), sp.start):
+    if sp.label == "DATE_OF_BIRTH":
+        # "2" of a numbered list holds no year; "issued 2019-08-30" is no birth date
+        return None if sum(ch.isdigit() for ch in sp.text) < 4 or _after_other_date_key(text, sp) else sp
+    if CURRENCY_BEFORE.search(text, max(0, sp.start - 8), sp.start):
         return None  # "NOK 985 000", "KRW 1,482,300": an amount
-    if sp.label == "PERSON" and sp.text.strip(".").lower() in NAME_SUFFIXES:
-        return None  # the "Esq." after "Patricia Nguyen,"
-    if sp.label == "PHONE_NUMBER" and HTTP_STATUS_BEFORE.search(text, max(0, sp.start - 12), sp.start):
-        return None  # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
-    if sp.label == "DATE_OF_BIRTH" and sum(ch.isdigit() for ch in sp.text) < 4:
-        return None  # "2" of a numbered list: a birth date holds a year
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
     if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and (
             not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or ID_CASE_MIX.search(sp.text)):
         return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b": licence and passport numbers have
         # digits, and no underscore or mixed-case letters
-    if sp.label == "DATE_OF_BIRTH" and _after_other_date_key(text, sp):
-        return None
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
-        return _phone(text, sp)
-    if sp.label == "PERSON" and (NUMBERED_THING.match(text, sp.end) or city_before_country(text, sp)
-                                 or KEY_ACRONYM_AFTER.match(text, sp.end) or FIRM_WORD.fullmatch(sp.text)):
-        return None  # "Reembolso n.º #2209541"; "Location: Rudolstadt, Tuvalu"; "Kontonummer (IBAN)"; "Filhos"
-    if sp.label == "PERSON" and COMPANY_AFTER.match(text, sp.end):
-        return None  # "Vieira Jesus LLP", "Joly Foods", "Matias e Filhos": a firm named after people
+        # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
+        return None if HTTP_STATUS_BEFORE.search(text, max(0, sp.start - 12), sp.start) else _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     return sp
@@ -312,21 +241,9 @@ def _after_other_date_key(text: str, sp: PIISpan) -> bool:
     return OTHER_DATE_KEY.search(text, max(line_start, sp.start - 24), sp.start) is not None
 
 
-# A legal form (after a space or a comma) or a firm's word (right after a space) following a name
-# makes it a company's name; "Ana Lima, Group leader" keeps its name.
-_LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA\b|S\.L\.|SL\b|S\.p\.A\.|SpA|"
-                r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|AB\b|ASA\b|A/S|Sp\. z o\.o\.|Corp\b|Co\.")
-_FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
-               r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
-FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
-COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
-
-
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
 HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"[ \t]*\Z")
-KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
-NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
 

@@ -1,0 +1,101 @@
+"""Rules for PERSON spans (part of the rule layer, `validators=True`): the words at a name's edges
+that are no name (pronouns, greetings, titles, ranks and roles, lower-case words beside a
+capitalised name) go, "and" splits two names, and a span that names a company, a numbered thing,
+a place or a field key is no person at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sae_pii.pii.address_rules import city_before_country
+from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.trim import trim
+
+# Words that are never (part of) a name: pronouns, articles, greetings, yes/no, in a few languages.
+_NOT_NAME_WORDS = """
+i me my we us our you your he him his she her they them their it its this that who
+a an the and or of to from for with by at in on is are was be been yes no ok okay not
+hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
+le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
+"""
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
+    # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
+    "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
+    "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
+    "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora"}
+NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
+CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
+                       "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
+INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
+
+
+def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
+    (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
+    flew"; a particle before a capitalised word stays: "van Berg"); "and"/"&" between names splits
+    it ("Marrero and Murphy")."""
+    if sp.label != "PERSON":
+        return [sp]
+    words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
+    groups: list[list[tuple[int, int]]] = [[]]
+    for w in words:
+        if text[w[0]:w[1]].lower() in CONJUNCTIONS:
+            groups.append([])
+        else:
+            groups[-1].append(w)
+    out = []
+    for g in groups:
+        g = _strip_edges(text, g)
+        if g:
+            a, b = trim(text, g[0][0], g[-1][1])
+            if b > a:
+                out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
+    return out
+
+
+def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def word(w):
+        return text[w[0]:w[1]].strip(".,;:!?\"'()")
+
+    def not_name(w, nxt):
+        lw = word(w).lower()
+        if INITIAL.fullmatch(text[w[0]:w[1]]):
+            return False
+        if lw in NOT_NAME:
+            return True
+        lower = word(w).islower()
+        particle = lw in PARTICLES and nxt is not None and word(nxt)[:1].isupper()
+        return capitalised and lower and not particle
+
+    capitalised = any(word(w)[:1].isupper() for w in words)
+    while words and not_name(words[0], words[1] if len(words) > 1 else None):
+        words = words[1:]
+    while words and not_name(words[-1], None):
+        words = words[:-1]
+    return words
+
+
+# A legal form (after a space or a comma) or a firm's word (right after a space) following a name
+# makes it a company's name; "Ana Lima, Group leader" keeps its name.
+_LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA\b|S\.L\.|SL\b|S\.p\.A\.|SpA|"
+                r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|AB\b|ASA\b|A/S|Sp\. z o\.o\.|Corp\b|Co\.")
+_FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
+               r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
+FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
+COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
+# A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
+KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
+NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
+
+
+def not_a_person(text: str, sp: PIISpan) -> bool:
+    """What comes after the span, or the span itself, says it names no person: a legal form or a
+    firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
+    2209541"), a country ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"),
+    or a name suffix alone ("Esq.")."""
+    return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
+            or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
+            or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
