@@ -356,8 +356,9 @@ KEY_END = re.compile(r"(?<!\d):(?:\s|(?=[^\W_]))")  # "Indirizzo: ...", "Indiriz
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
-    """A name or an address never holds ": ": what comes before it is a field key the probe took
-    in ("Indirizzo: 752 Susan Valley", "Name: Jo Park")."""
+    """A name or an address never holds a key's colon (": ", or ":" glued to a word, not the colon of
+    a time): what comes before it is a field key the probe took in ("Indirizzo: 752 Susan Valley",
+    "Name: Jo Park", "Indirizzo:Hentschelweg 3")."""
     if sp.label not in FREE_TEXT_LABELS:
         return sp
     keys = list(KEY_END.finditer(sp.text))
