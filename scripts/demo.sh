@@ -48,7 +48,8 @@ step "3/5 fit probes: SAE latents and raw activations"
 step "4/5 evaluate: held-out synthetic templates + presidio-research + hand-labelled realistic documents (SAE probe | + rules | raw probe | + rules | mix of both + rules | Presidio)"
 "$SAE_PII" eval --model-dir "$RUN_DIR" --data "$DATA_DIR/test.jsonl" \
   --data "$PRESIDIO_DIR/synth_dataset_v2.json" --data "$PRESIDIO_DIR/generated_large.json" \
-  --data tests/data/realistic_pii.jsonl --data tests/data/realistic_pii_b.jsonl --out "$RUN_DIR/eval.json"
+  --data tests/data/realistic_pii.jsonl --data tests/data/realistic_pii_b.jsonl --data tests/data/realistic_pii_c.jsonl \
+  --out "$RUN_DIR/eval.json"
 
 step "5/5 detect and redact $SAMPLE"
 echo "--- input"

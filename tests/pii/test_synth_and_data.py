@@ -199,7 +199,7 @@ def test_hand_labelled_lines_mark_spans_inline(tmp_path):
             read_jsonl(path)
 
 
-@pytest.mark.parametrize("name", ["realistic_pii.jsonl", "realistic_pii_b.jsonl"])
+@pytest.mark.parametrize("name", ["realistic_pii.jsonl", "realistic_pii_b.jsonl", "realistic_pii_c.jsonl"])
 def test_realistic_sets_are_well_formed(name):
     """The hand-labelled evaluation sets: every span is trimmed text of a known label, and each set
     holds every common label and some documents without PII (what `make demo` scores)."""
@@ -208,7 +208,7 @@ def test_realistic_sets_are_well_formed(name):
     docs = read_jsonl(Path(__file__).resolve().parents[1] / "data" / name)
     assert len(docs) == 60
     spans = [(d.text[s.start:s.end], s.label) for d in docs for s in d.spans]
-    assert len(spans) > 300 and all(t == t.strip() and t for t, _ in spans)
+    assert len(spans) > 250 and all(t == t.strip() and t for t, _ in spans)
     assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "CREDIT_CARD", "IBAN_CODE"} <= {lab for _, lab in spans}
     assert sum(not d.spans for d in docs) >= 5
 
