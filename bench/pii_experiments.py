@@ -199,12 +199,13 @@ def misses(run_dir: Path, probe: str, path: Path, probs_dir: Path, label: str) -
     docs = read_any(path)
     offsets, probs, thresholds = _stored_probs(run_dir, probe, path, docs, probs_dir, {})
     cls = CLASSES.index(label)
-    missed = false = false_outright = 0
+    n_gold = missed = false = false_outright = 0
     outright: list[float] = []
     for d, o, p in zip(docs, offsets, probs):
         pred = filter_ignored(decode(d.text, o, p, thresholds, validators=True), d.spans, d.ignore)
         found = {(s.start, s.end) for s in pred if s.label == label}
         gold = [s for s in d.spans if s.label == label]
+        n_gold += len(gold)
         missed += sum((s.start, s.end) not in found for s in gold)
         false += len(found - {(s.start, s.end) for s in gold})
         false_outright += sum(not any(g.start < b and a < g.end for g in d.spans) for a, b in found)
@@ -212,7 +213,7 @@ def misses(run_dir: Path, probe: str, path: Path, probs_dir: Path, label: str) -
             inside = [i for i, (a, b) in enumerate(o) if s.start <= a and b <= s.end and b > a]
             if inside and not any(q.start < s.end and s.start < q.end for q in pred):
                 outright.append(float(p[inside, cls].mean()))
-    report = {"label": label, "gold": sum(s.label == label for d in docs for s in d.spans), "missed": missed,
+    report = {"label": label, "gold": n_gold, "missed": missed,
               "false": false, "false_outright": false_outright, "missed_outright": len(outright), "threshold": thresholds[label],
               "outright_probability_quartiles": [round(float(q), 2) for q in np.quantile(outright, [0.25, 0.5, 0.75])]
               if outright else []}

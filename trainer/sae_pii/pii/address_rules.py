@@ -54,11 +54,16 @@ def city_before_country(text: str, sp: PIISpan) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _street_types_first() -> frozenset[str]:
+    """Street type words written before the street's name ("Calle", "rue", "Via", "ul.")."""
+    return frozenset(_faker_words("street_prefixes", STREET_TYPE_LOCALES)
+                     | _faker_words("street_suffixes", ("it_IT",))  # it_IT's "suffixes" open the name: Via, Piazza
+                     | {"ul.", "al.", "pl."})  # pl_PL's short forms of ulica, aleja, plac
+
+
+@lru_cache(maxsize=1)
 def _street_start_before_address() -> re.Pattern:
-    names = (_faker_words("street_prefixes", STREET_TYPE_LOCALES)
-             | _faker_words("street_suffixes", ("it_IT",))  # it_IT's "suffixes" open the name: Via, Piazza
-             | {"ul.", "al.", "pl."})  # pl_PL's short forms of ulica, aleja, plac
-    alternatives = "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
+    alternatives = "|".join(re.escape(c) for c in sorted(_street_types_first(), key=len, reverse=True))
     # A street type word ("plac Traugutta 279", "Calle Maura Ortuño 4") or the first half of a
     # house number ("40/" of "40/36, Bajwa Circle"), right before the span.
     return re.compile(r"(?:(?<![^\W\d_])(?:" + alternatives + r")[ \t]+|(?<![\d/])\d+/)\Z", re.IGNORECASE)
@@ -90,10 +95,10 @@ ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalis
 @lru_cache(maxsize=1)
 def _street_words() -> frozenset[str]:
     """Street type words in any position ("Calle Mayor, 5", "Main Street, 5" are streets, not
-    building names), lower-cased."""
-    words = (_faker_words("street_prefixes", STREET_TYPE_LOCALES) | _faker_words("street_suffixes", ("it_IT", "en_US"))
-             | {"ul.", "al.", "pl.", "st", "st.", "rd", "rd.", "ave", "ave.", "road", "street", "lane", "way", "box", "po"})
-    return frozenset(w.lower() for w in words)
+    building names), lower-cased and without their dots."""
+    words = (_street_types_first() | _faker_words("street_suffixes", ("en_US",))
+             | {"st", "rd", "ave", "road", "street", "lane", "way", "box", "po"})
+    return frozenset(w.lower().strip(".") for w in words)
 
 
 BUILDING = re.compile(r"([^\d\n,]{3,40}),[ \t]+(?=\d)")  # "Alder Apartments, 1900 NE 45th St"
@@ -103,8 +108,7 @@ def without_building(text: str, sp: PIISpan) -> int:
     """Where the address starts once a building's name before its street is cut: a first segment
     without digits, before a comma and a house number, holding no street type word."""
     m = BUILDING.match(text, sp.start, sp.end)
-    if m is None or any(w.lower().strip(".,") in _street_words() or w.lower() in _street_words()
-                        for w in m.group(1).split()):
+    if m is None or any(w.lower().strip(".,") in _street_words() for w in m.group(1).split()):
         return sp.start
     return m.end()
 

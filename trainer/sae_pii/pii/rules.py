@@ -125,11 +125,12 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         if sp.label not in NUMBER_LABELS:
             continue
         found = (_find_iban(text, sp), "IBAN_CODE")
-        if found[0] is None and sp.label in ("CREDIT_CARD", "IBAN_CODE"):
-            found = (_find_card(text, sp), "CREDIT_CARD")
-        elif found[0] is None:  # a phone or id fragment of a number printed as a card: "4117 4391 6052" + " 3314"
+        if found[0] is None:
             card = _find_card(text, sp)
-            found = (card if card and PRINTED_CARD.fullmatch(text[card[0]:card[1]]) else None, "CREDIT_CARD")
+            # A phone or id fragment becomes the card only when it is printed as one:
+            # "4117 4391 6052" + " 3314", not the Luhn-valid phone "001-764-597-9125".
+            if card and (sp.label in ("CREDIT_CARD", "IBAN_CODE") or PRINTED_CARD.fullmatch(text[card[0]:card[1]])):
+                found = (card, "CREDIT_CARD")
         if found[0] is not None and not any(c.start == found[0][0] for c in checked):
             a, b = found[0]
             score = max(o.score for o in spans if o.start < b and o.end > a)  # of the best fragment
@@ -154,7 +155,7 @@ ID_KEYS = {
 # "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
 REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|serial|part|model|item|batch|lot)[ _-]*(?:no|nr|"
+                 r"certificate|registration|charity|company|part|model|item|batch|lot)[ _-]*(?:no|nr|"
                  r"number|num|id|#)|occurrence|incident|tracking|shipment|parcel|transaction|txn|vin|sku|"
                  r"receipt|voucher|mrn|npi|e-?ticket|serial)\b")
 PHONE_KEY = r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial)\b"
@@ -164,14 +165,18 @@ NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
 KEY_REACH = 40
 
 
+def _line_back(text: str, pos: int, reach: int) -> int:
+    """Where a key before `pos` may start: `reach` characters back, never before its line."""
+    return max(text.rfind("\n", 0, pos) + 1, pos - reach)
+
+
 def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     """Passport, licence and SSN numbers look alike: the nearest document key before the number on
     its line (with no other value in between) names it; after a reference key (order, policy,
     customer number...) a number-like span is no PII at all."""
     if sp.label not in ID_KEYS and sp.label != "PHONE_NUMBER":
         return sp
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    window = text[max(line_start, sp.start - KEY_REACH):sp.start]
+    window = text[_line_back(text, sp.start, KEY_REACH):sp.start]
     keys = list(NUMBER_KEY.finditer(window))
     if not keys or re.search(r"\d", window[keys[-1].end():]):
         return sp
@@ -237,8 +242,7 @@ OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid
 
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    return OTHER_DATE_KEY.search(text, max(line_start, sp.start - 24), sp.start) is not None
+    return OTHER_DATE_KEY.search(text, _line_back(text, sp.start, 24), sp.start) is not None
 
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
