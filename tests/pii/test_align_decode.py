@@ -198,7 +198,7 @@ def test_empty_input_decodes_to_nothing():
 
 @pytest.mark.parametrize(("label", "value", "keep"), [
     ("CREDIT_CARD", "4111 1111 1111 1111", True), ("CREDIT_CARD", "4111111111111112", False),
-    ("IBAN_CODE", "DE89370400440532013000", True), ("IBAN_CODE", "DE89370400440532013001", False),
+    ("IBAN_CODE", "DE89370400440532013000", True), ("IBAN_CODE", "DE8937040044053201300", False),
     ("IP_ADDRESS", "10.1.2.3", True), ("IP_ADDRESS", "10.1.2.300", False), ("US_SSN", "123-45-678", False),
 ])
 def test_validators_keep_only_valid_shapes(label, value, keep):
@@ -258,11 +258,13 @@ def test_validators_settle_look_alike_labels(label, value, expected):
     ("CREDIT_CARD", "4532123456789012", False),  # one run of digits needs a valid Luhn digit
     ("CREDIT_CARD", "4532-1234 5678-9012", False),  # mixed separators: not printed as a card
     ("IBAN_CODE", "GB12 ABCD 1234 5612 3456 78", True),  # IBAN groups, wrong check digits
-    ("IBAN_CODE", "GB12ABCD12345612345678", False),
+    ("IBAN_CODE", "GB12ABCD12345612345678", True),  # the British layout exactly, wrong check digits
+    ("IBAN_CODE", "GB12ABCD1234561234567", False),  # one digit short of that layout
 ])
 def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label, value, kept):
     """A mistyped or made-up card or IBAN is still one to redact when it is printed in the groups
-    of its format; an unbroken string of digits needs its checksum to be believed."""
+    of its format, or, for an IBAN, in its country's exact layout; an unbroken string of digits
+    needs its checksum to be believed."""
     out = _validated(f"pay with {value} today", value, label)
     assert [(s.text, s.label) for s in out] == ([(value, label)] if kept else [])
 
@@ -506,11 +508,11 @@ def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
     """A word above its label's threshold seeds a span; a neighbour joins it at a lower bar (a
     surname the probe is less sure of), but the same weak score alone, or across a full stop,
     starts nothing."""
-    text = "Signed: Benjamin Mcdonald. Ms Mcdonald left"
+    text = "Signed: Benjamin Mcdonald. Then Mcdonald left"
     tok = tokenize(minilm_tokenizer, text)
     thr = {**HALF, "PERSON": 0.85}
     probs = _word_probs(tok, text, {"Benjamin": ("PERSON", 0.9), "Mcdonald.": ("PERSON", 0.68)})
-    probs_alone = _word_probs(tok, text, {"Ms Mcdonald": ("PERSON", 0.68)})
+    probs_alone = _word_probs(tok, text, {"Then Mcdonald": ("PERSON", 0.68)})
     assert [s.text for s in decode(text, tok.offsets, probs, thr)] == ["Benjamin Mcdonald"]
     assert decode(text, tok.offsets, probs_alone, thr) == []
 
@@ -740,3 +742,50 @@ def test_a_single_word_is_no_street_address():
     spans = [at("35 Appartamento 91", "STREET_ADDRESS"), at("Matosinhos", "STREET_ADDRESS"),
              at("34425", "STREET_ADDRESS"), at("Pasaporte", "STREET_ADDRESS"), at("101545522", "US_PASSPORT")]
     assert [s.text for s in apply_validators(text, spans)] == ["35 Appartamento 91", "101545522"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The probe found nothing: a role mailbox in a header, a ";"-separated payment file, a lower-case IBAN.
+    ("From: Payroll Team <payroll@vestlandenergi.no>", [("payroll@vestlandenergi.no", "EMAIL_ADDRESS")]),
+    ("E1044;Anneke Jansen;NL20INGB0001234568;INGBNL2AXXX;3302,77",
+     [("NL20INGB0001234568", "IBAN_CODE")]),
+    ("sent to ur account gb33bukb20201555555556 yesterday", [("gb33bukb20201555555556", "IBAN_CODE")]),
+    ("IBAN DE89 3704 0044 0532 0130 00 1200 EUR", [("DE89 3704 0044 0532 0130 00", "IBAN_CODE")]),
+    # Wrong check digits in the Dutch layout are still an IBAN (a made-up or mistyped one); a Dutch
+    # IBAN two digits short, or the shape under a country code with no IBAN format, is none.
+    ("ref NL21INGB0001234568", [("NL21INGB0001234568", "IBAN_CODE")]),
+    ("ref NL20INGB00012345 and XX12345678901234", []),
+    # An SQL string's quote stays out of the address.
+    ("VALUES (7, 'lars.petersen@mail.dk', '+45')", [("lars.petersen@mail.dk", "EMAIL_ADDRESS")]),
+])
+def test_emails_and_valid_ibans_are_found_by_their_syntax(text, expected):
+    assert [(s.text, s.label) for s in apply_validators(text, [])] == expected
+
+
+def test_a_find_replaces_the_fragments_inside_it_and_keeps_the_probes_own_span():
+    text = "mail lars.petersen@mail.dk now, or jo@x.org"
+    inside = PIISpan(5, 18, "PERSON", 0.9, "lars.petersen")
+    same = PIISpan(35, 43, "EMAIL_ADDRESS", 0.7, "jo@x.org")
+    assert [(s.text, s.label, s.score) for s in apply_validators(text, [inside, same])] == [
+        ("lars.petersen@mail.dk", "EMAIL_ADDRESS", 1.0), ("jo@x.org", "EMAIL_ADDRESS", 0.7)]
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("Olá Rafael", ["Rafael"]), ("Cordiali", []), ("Abraços, Luciana", ["Luciana"]), ("Viele Grüße Sabine", ["Sabine"]),
+    ("Hiya", []), ("Xoxo Bob", ["Bob"]), ("Tell Maria", ["Maria"]),
+])
+def test_greetings_and_sign_offs_of_many_languages_leave_names(span, expected):
+    assert [s.text for s in _validated(f"{span}!", span, "PERSON")] == expected
+
+
+def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
+    """After a title, a line-opening greeting, thanks, a sign-off or a self-introduction, a capitalised
+    word with a weak PERSON probability is a name; the same word and probability elsewhere is not,
+    nor is a word below the slot's bar."""
+    text = ("Stop 6: Mr. Kiprop - gate 2\nHola Guadalupe, tu receta\nAbraços, Luciana\nViele Grüße\nSabine\n"
+            "mi chiamo Alessandro e sono\nThen Marta came. Gracias Nadia and Olga.")
+    tok = tokenize(minilm_tokenizer, text)
+    weak = {w: ("PERSON", 0.3) for w in ("Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Marta", "Olga")}
+    probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1)})
+    got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
+    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro"]

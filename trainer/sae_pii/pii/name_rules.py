@@ -18,6 +18,13 @@ i me my we us our you your he him his she her they them their it its this that w
 a an the and or of to from for with by at in on is are was be been yes no ok okay not
 hi hello hey dear thanks thank regards cheers bonjour salut merci hola gracias hallo ciao grazie
 le la les un une de des du et votre notre vous nous je il elle été el los las der die das und
+hiya howdy greetings xoxo love best kind warm sincerely yours thx ty tell ask welcome back
+olá oi obrigado obrigada abraço abraços beijos cumprimentos melhores atenciosamente cordialmente
+buenos buenas días tardes noches saludo saludos atentamente un besos
+ciao salve buongiorno buonasera cordiali saluti distinti cari caro cara gentile
+bonsoir coucou cordialement amitiés bises chère cher
+moin servus liebe lieber viele grüße grüsse gruß mfg danke
+hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {

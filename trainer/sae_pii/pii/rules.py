@@ -25,11 +25,11 @@ import ipaddress
 import re
 
 from sae_pii.pii.address_rules import with_address_edges
+from sae_pii.pii.format_finds import EMAIL, iban_format_ok, with_format_finds
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
 
@@ -197,7 +197,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_address_edges(text, out)
+    return with_format_finds(text, with_address_edges(text, out))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
@@ -214,7 +214,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             return None
         return sp if luhn_ok(digits) or PRINTED_CARD.fullmatch(sp.text) else None
     if sp.label == "IBAN_CODE":
-        return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) else None
+        return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) or iban_format_ok(sp.text) else None
     if sp.label == "DATE_OF_BIRTH":
         # "2" of a numbered list holds no year; "issued 2019-08-30" is no birth date
         return None if sum(ch.isdigit() for ch in sp.text) < 4 or _after_other_date_key(text, sp) else sp
