@@ -789,3 +789,39 @@ def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
     probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
     assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Remote addr:ae0b:42b9:2eb4:9428:1045:f5d1:4514:ae1 | x", [("ae0b:42b9:2eb4:9428:1045:f5d1:4514:ae1", "IP_ADDRESS")]),
+    ("| 10.0.5.12 | Ubuntu 22.04.4 LTS", [("10.0.5.12", "IP_ADDRESS")]),
+    # A version, a clock, an octet over 255 and a dotted quad inside a longer number are no address.
+    ("build 10.0.1.2, v1.2.3.4, at 10:41:22, 10.1.2.300, 1.2.3.4.5", []),
+])
+def test_ip_addresses_are_found_by_their_syntax(text, expected):
+    assert [(s.text, s.label) for s in apply_validators(text, [])] == expected
+
+
+def test_a_name_or_address_keeps_its_parts_around_a_find():
+    text = "R. Vieira, 80, 4250-015 Penafiel, cc erika@hotmail.com please"
+    span = PIISpan(0, 54, "STREET_ADDRESS", 0.9, text[:54])
+    assert [(s.text, s.label) for s in apply_validators(text, [span])] == [
+        ("R. Vieira, 80, 4250-015 Penafiel", "STREET_ADDRESS"), ("erika@hotmail.com", "EMAIL_ADDRESS")]
+
+
+@pytest.mark.parametrize(("text", "span", "expected"), [
+    ("Complainant: 1547 W Belmont Ave Apt 2, Chicago, IL 60657, ph 773-555-0138\nSuspect",
+     "1547 W Belmont Ave Apt 2, Chicago, IL 60657, ph 773-555-0138",
+     [("1547 W Belmont Ave Apt 2, Chicago, IL 60657", "STREET_ADDRESS"), ("773-555-0138", "PHONE_NUMBER")]),
+    ("Third party driver: Ms. Claire Donovan, ph 0433 190 254, insured", "ph 0433 190 254",
+     [("0433 190 254", "PHONE_NUMBER")]),
+    ("is it still 8 Protea Street, Stellenbosch, 7600?", "still 8 Protea Street, Stellenbosch, 7600",
+     [("8 Protea Street, Stellenbosch, 7600", "STREET_ADDRESS")]),
+    ("Ship to apt 5, 12 main st", "apt 5, 12 main st", [("apt 5, 12 main st", "STREET_ADDRESS")]),
+    ("5. Mailing address: 2406 S Elm Pl, Broken Arrow, OK 74012\n6. Phone: 918-555-0125",
+     "2406 S Elm Pl, Broken Arrow, OK 74012\n6", [("2406 S Elm Pl, Broken Arrow, OK 74012", "STREET_ADDRESS")]),
+    ("3-bed house, 112 sq m, built 1998", "112 sq m", []),
+    ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
+    ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
+])
+def test_an_address_sheds_a_phone_a_lead_in_a_list_number_and_is_no_quantity(text, span, expected):
+    assert [(s.text, s.label) for s in _validated(text, span, "STREET_ADDRESS")] == expected

@@ -126,6 +126,8 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     if one_word and last.strip() not in _countries() and text[end:end + 1] not in ("", "\n") \
             and not text[end:].startswith((",", ".")):
         end = line
+    elif line >= 0 and re.fullmatch(r"[ \t]*\d{1,2}", last) and text[end:end + 1] in (".", ")"):
+        end = line  # "...OK 74012\n6. Phone:": the next item's number of a numbered list
     return end
 
 
@@ -133,11 +135,54 @@ TAIL_LINK = re.compile(r",?[ \t]+(?:and|or|is|are|was|to|at|on|in|the|und|y|et|e
 
 
 def without_lead_in(text: str, sp: PIISpan) -> int:
-    """Where the address starts once the lead-in words the probe took in are cut."""
-    start = sp.start
-    while (m := LEAD_IN.match(text, start, sp.end)) is not None and m.group(1).lower() in LEAD_INS:
+    """Where the address starts once the lead-in words the probe took in are cut: LEAD_INS before a
+    house number or a capitalised street name, and any other lower-case word that is no street or
+    unit word before a house number ("is it still 8 Protea Street")."""
+    start, lower_only = sp.start, False
+    while (m := LEAD_IN.match(text, start, sp.end)) is not None:
+        word = m.group(1)
+        if word.lower() not in LEAD_INS:
+            if not word.islower() or word in _street_words() or UNIT_WORD.fullmatch(word):
+                break
+            lower_only = True
         start = m.end()
-    return start if ADDRESS_HEAD.match(text, start, sp.end) else sp.start
+    head = ADDRESS_HEAD.match(text, start, sp.end)
+    return start if head and (not lower_only or head.group().isdigit()) else sp.start
+
+
+def quantity_not_address(value: str) -> bool:
+    """Numbers and units of measure only: a quantity ("112 sq m", "98,400 mi", "640 cartons, 9"),
+    not an address (lower-case addresses are common in forms: "89 cours franklin roosevelt")."""
+    words = [w.strip(".,") for w in value.split()]
+    return any(ch.isdigit() for ch in value) and all(
+        w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS for w in words if w)
+
+
+MEASURE_UNITS = frozenset("sq m m2 ft ft2 sqft km mi miles kg g lb lbs oz t l ml cm mm in x pcs pieces units items "
+                          "cartons boxes pallets bags y yrs years mo months wk weeks d days h hrs hours min mins "
+                          "kwh mb gb tb".split())
+
+
+UNIT_WORD = re.compile(r"suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|lot|"
+                       r"apto|andar|bloco|casa|villa|house|block|no|nr", re.IGNORECASE)
+# A phone key inside an address span ("..., IL 60657, ph 773-555-0138", "ph 0433 190 254"): the
+# number after it is the phone, not the address.
+PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobile|cell|fax)\.?:?[ \t]*(?=[+(\d])",
+                              re.IGNORECASE)
+
+
+def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
+    """An address span holding a phone key and a number after it: the address before the key and a
+    PHONE_NUMBER span after it (checked like any phone by the rule layer)."""
+    if sp.label != "STREET_ADDRESS":
+        return [sp]
+    m = PHONE_IN_ADDRESS.search(sp.text)
+    if m is None:
+        return [sp]
+    a, b = sp.start + m.start(), sp.start + m.end()
+    pieces = [PIISpan(sp.start, a, sp.label, sp.score, text[sp.start:a]),
+              PIISpan(b, sp.end, "PHONE_NUMBER", sp.score, text[b:sp.end])]
+    return [p for p in pieces if p.text.strip()]
 
 
 def country_end(text: str, sp: PIISpan, hi: int) -> int:

@@ -12,11 +12,13 @@ A find is added where no span overlaps it, or replaces the spans that lie inside
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from stdnum import iban as stdnum_iban
 
 from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.trim import trim
 
 # A local part never starts with the quote that opens an SQL string: "'lars@mail.dk'".
 EMAIL = re.compile(r"[A-Za-z0-9._%+-][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -47,19 +49,66 @@ def _ibans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bver|\bversion|\bbuild|\brelease|\brev)\.?[ \t]*\Z")
+# Hex groups and colons; a colon glued to a key before it ("Origin:7d41:...") is the key's.
+IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:(?<=[^\W\d_]):)?([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![0-9A-Fa-f:])")
+FREE_TEXT_LABELS = {"PERSON", "STREET_ADDRESS"}
+
+
+def _ips(text: str) -> list[tuple[int, int]]:
+    """IPv4 addresses not written as a version ("v1.2.3.4", "build 10.0.1.2"), and IPv6 addresses of
+    at least three groups (a clock's "10:41:22" does not parse as one)."""
+    out = [m.span() for m in IPV4.finditer(text)
+           if _parses(m.group()) and not VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start())]
+    out += [m.span(1) for m in IPV6.finditer(text) if m.group(1).count(":") >= 2 and _parses(m.group(1))]
+    return out
+
+
+def _parses(s: str) -> bool:
+    try:
+        ipaddress.ip_address(s)
+        return True
+    except ValueError:
+        return False
+
+
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text)]
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]
+    finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
     if not finds:
         return spans
     out = list(spans)
-    for a, b, label in finds:
+    for a, b, label in sorted(finds):
         overlapping = [sp for sp in out if sp.start < b and a < sp.end]
-        if any(sp.start < a or sp.end > b for sp in overlapping):
-            continue  # a span reaching beyond the find keeps its place
         if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label) == (a, b, label):
             continue
-        out = [sp for sp in out if sp not in overlapping]
-        score = max([sp.score for sp in overlapping if sp.label == label], default=FIND_SCORE)
-        out.append(PIISpan(a, b, label, score, text[a:b]))
+        pieces = []
+        for sp in overlapping:
+            if sp.start < a or sp.end > b:
+                if sp.label not in FREE_TEXT_LABELS:
+                    break  # a number or format span reaching beyond the find keeps its place
+                # A name or an address never holds an e-mail address or IBAN: it keeps its parts
+                # either side ("80, 4250-015 Penafiel, cc erika@hotmail.com").
+                pieces += [_piece(text, sp, sp.start, _without_lower_tail(text, sp.start, a)), _piece(text, sp, b, sp.end)]
+        else:
+            out = [sp for sp in out if sp not in overlapping] + [p for p in pieces if p is not None]
+            score = max([sp.score for sp in overlapping if sp.label == label], default=FIND_SCORE)
+            out.append(PIISpan(a, b, label, score, text[a:b]))
     return sorted(out, key=lambda s: (s.start, s.end))
+
+
+LOWER_TAIL = re.compile(r"(?:[ \t,]+[a-z]+)+[ \t:]*\Z")
+
+
+def _without_lower_tail(text: str, start: int, end: int) -> int:
+    """The end of the part before a find without the lower-case words that lead into it ("cc",
+    "email", "or") when something else stays."""
+    m = LOWER_TAIL.search(text, start, end)
+    return m.start() if m is not None and text[start:m.start()].strip() else end
+
+
+def _piece(text: str, sp: PIISpan, a: int, b: int) -> PIISpan | None:
+    a, b = trim(text, max(a, sp.start), min(b, sp.end))
+    return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from sae_pii.pii.address_rules import with_address_edges
+from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
 from sae_pii.pii.format_finds import EMAIL, iban_format_ok, with_format_finds
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
@@ -191,13 +191,14 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
+    spans = [piece for sp in spans for piece in without_phone(text, sp)]
     for span in _snap_checked_numbers(text, spans):
         keyed = _keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_format_finds(text, with_address_edges(text, out))
+    return with_address_edges(text, with_format_finds(text, out))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
@@ -233,6 +234,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None if HTTP_STATUS_BEFORE.search(text, max(0, sp.start - 12), sp.start) else _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
+    if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
+        return None  # "112 sq m", "640 cartons, 9": a number and a lower-case unit
     return sp
 
 
