@@ -157,7 +157,8 @@ REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|re
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
                  r"certificate|registration|charity|company|part|model|item|batch|lot)[ _-]*(?:no|nr|"
                  r"number|num|id|#)|occurrence|incident|tracking|shipment|parcel|transaction|txn|vin|sku|"
-                 r"receipt|voucher|mrn|npi|e-?ticket|serial)\b")
+                 r"receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|sponsor|vessel|"
+                 r"asset|contract|permit|docket|folio|pnr|plates?|reg)\b|§")
 PHONE_KEY = r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial)\b"
 NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
                                  {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
