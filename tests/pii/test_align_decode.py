@@ -829,3 +829,16 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
 ])
 def test_an_address_sheds_a_phone_a_lead_in_a_list_number_and_is_no_quantity(text, span, expected):
     assert [(s.text, s.label) for s in _validated(text, span, "STREET_ADDRESS")] == expected
+
+
+def test_a_weak_word_in_a_tables_name_column_is_a_name(minilm_tokenizer):
+    """Under a name header (tab, pipe or semicolon table, Markdown rule lines skipped) a cell's word
+    with a weak PERSON probability is a name; the same probability in another column is not."""
+    text = ("Emp#\tName\tCity\n1031\tSofia Rossi\tTurin\n"
+            "| Server | IP | Owner |\n|---|---|---|\n| ip-179 | 10.0.0.1 | natan |\n"
+            "id;nombre;ciudad\n7;Piotr;Lodz")
+    tok = tokenize(minilm_tokenizer, text)
+    weak = {w: ("PERSON", 0.3) for w in ("Sofia", "Rossi", "Turin", "natan", "Piotr", "Lodz")}
+    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), {**HALF, "PERSON": 0.9})
+           if s.label == "PERSON"]
+    assert got == ["Sofia Rossi", "natan", "Piotr"]

@@ -158,6 +158,7 @@ def decode(
         words.append((start, end, w, ok and not _field_break(text, start, end), cls))
 
     _grow_name_slots(text, words, word_means, thresholds)
+    _grow_name_columns(text, words, word_means)
     _grow_name_lists(text, words, word_means, thresholds)
     _grow_repeated_names(text, words, word_means, thresholds)
     _grow(text, words, word_means, thresholds)
@@ -363,6 +364,63 @@ def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds:
         if is_pii or not text[s:s + 1].isupper() or word_means[k][per] < SLOT_BAR:
             continue
         if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
+            words[k] = (s, e, toks, True, per)
+
+
+# Column headers of a table's name column (CSV/TSV/pipe/semicolon tables, Markdown).
+NAME_HEADER = re.compile(
+    r"[ \t\"'*]*(?:full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
+    r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|assignee|"
+    r"passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|payee|nombre|"
+    r"apellidos?|nom|prénom|nachname|vorname|cognome|nome)[ \t\"'*]*", re.IGNORECASE)
+TABLE_DELIMITERS = ("\t", "|", ";", ",")
+TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
+
+
+def _cell(line: str, pos: int) -> tuple[str, int] | None:
+    """(delimiter, column index) of position `pos` in a table row, or None outside a table row."""
+    for d in TABLE_DELIMITERS:
+        if line.count(d) >= (2 if d in "|;," else 1):
+            return d, line.count(d, 0, pos)
+    return None
+
+
+def _header_cell(text: str, line_start: int, delimiter: str, column: int) -> str | None:
+    """The header cell above a table cell: the first line of the block of rows with as many
+    delimiters as this one (Markdown rule lines skipped)."""
+    line_end = text.find("\n", line_start)
+    width = text.count(delimiter, line_start, len(text) if line_end < 0 else line_end)
+    header = None
+    start = line_start
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        row = text[prev:start - 1]
+        if TABLE_RULE.fullmatch(row) and row.strip():
+            start = prev
+            continue
+        if row.count(delimiter) != width:
+            break
+        header, start = row, prev
+    if header is None:
+        return None
+    cells = header.split(delimiter)
+    return cells[column] if column < len(cells) else None
+
+
+def _grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
+    """A capitalised word in a table's name column (NAME_HEADER above it) is a name when its PERSON
+    probability clears the slot bar (in place): a row of cells gives the probe little context."""
+    per = CLASS_TO_ID["PERSON"]
+    for k, (s, e, toks, is_pii, _) in enumerate(words):
+        if is_pii or not text[s:s + 1].isalpha() or word_means[k][per] < SLOT_BAR:
+            continue
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", s)
+        cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], s - line_start)
+        if cell is None or line_start == 0:
+            continue
+        head = _header_cell(text, line_start, *cell)
+        if head is not None and NAME_HEADER.fullmatch(head):
             words[k] = (s, e, toks, True, per)
 
 
