@@ -10,7 +10,9 @@
    "Wencke-Stadelmann-Ring", and an address's commas and brackets, "(FG), Italia"). At the same
    bar, a word joins the names when it is one list joiner from a name on its line, in its case
    ("Park and Mann"), or is capitalised and spelled like a word of a name found elsewhere in the
-   document.
+   document. Lower still (SLOT_BAR), a word is a name in a name slot (after a title, a greeting,
+   thanks, a sign-off or a self-introduction: "Mr. Kiprop", "Viele Grüße\nSabine") or in a
+   table's name column (under a "Name" / "Owner" / "nombre" header).
    ";", "|" and a spaced dash are never PII. Inside
    a group, the labelled words' extent gets ONE label (the one with the most probability mass), so
    a mislabelled dash inside a phone number does not split it.

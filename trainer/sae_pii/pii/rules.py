@@ -1,6 +1,7 @@
 """The rule layer (`validators=True`, the "+ rules" rows of the evaluation): exact checks on the
-spans the probe decoded, for the formats that have them. It never adds a span where the probe found
-nothing.
+spans the probe decoded, for the formats that have them. The one place it adds a span where the
+probe found nothing is a format that identifies itself: an e-mail address, an IBAN in its country's
+layout, an IP address (format_finds.py).
 
 - Number-like fragments overlapping a checksum-valid IBAN or card become that whole number.
 - Look-alike number labels are settled by exact checks (IBAN mod-97, then Luhn for a card printed
@@ -17,6 +18,7 @@ nothing.
   digit: a mistyped or made-up number is still one to redact.
 - Addresses take the edges the probe left out and lose the words it took in (address_rules.py).
 - Amounts after a currency, access-log status codes and dates are no id or phone number.
+- An address span sheds a phone after a phone key; numbers with units of measure are no address.
 """
 
 from __future__ import annotations
