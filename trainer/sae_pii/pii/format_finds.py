@@ -60,12 +60,12 @@ def _ips(text: str) -> list[tuple[int, int]]:
     """IPv4 addresses not written as a version ("v1.2.3.4", "build 10.0.1.2"), and IPv6 addresses of
     at least three groups (a clock's "10:41:22" does not parse as one)."""
     out = [m.span() for m in IPV4.finditer(text)
-           if _parses(m.group()) and not VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start())]
-    out += [m.span(1) for m in IPV6.finditer(text) if m.group(1).count(":") >= 2 and _parses(m.group(1))]
+           if ip_ok(m.group()) and not VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start())]
+    out += [m.span(1) for m in IPV6.finditer(text) if m.group(1).count(":") >= 2 and ip_ok(m.group(1))]
     return out
 
 
-def _parses(s: str) -> bool:
+def ip_ok(s: str) -> bool:
     try:
         ipaddress.ip_address(s)
         return True

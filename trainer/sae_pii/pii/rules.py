@@ -23,11 +23,10 @@ layout, an IP address (format_finds.py).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
-from sae_pii.pii.format_finds import EMAIL, iban_format_ok, with_format_finds
+from sae_pii.pii.format_finds import EMAIL, iban_format_ok, ip_ok, with_format_finds
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
@@ -43,14 +42,6 @@ def _snap(text: str, span: PIISpan, pattern: re.Pattern, check=None) -> PIISpan 
         if a < span.end and b > span.start and (check is None or check(m.group())):
             return PIISpan(a, b, span.label, span.score, text[a:b])
     return None
-
-
-def _ip_ok(s: str) -> bool:
-    try:
-        ipaddress.ip_address(s)
-        return True
-    except ValueError:
-        return False
 
 
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
@@ -211,7 +202,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     if sp.label == "EMAIL_ADDRESS":
         return _snap(text, sp, EMAIL)
     if sp.label == "IP_ADDRESS":
-        return _snap(text, sp, IPV4, _ip_ok) or _snap(text, sp, IPV6, _ip_ok)
+        return _snap(text, sp, IPV4, ip_ok) or _snap(text, sp, IPV6, ip_ok)
     if sp.label == "CREDIT_CARD":
         digits = re.sub(r"\D", "", sp.text)
         if re.search(r"[A-Za-z]", sp.text) or not 12 <= len(digits) <= 19:
