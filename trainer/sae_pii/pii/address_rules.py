@@ -158,7 +158,10 @@ def quantity_not_address(value: str) -> bool:
         w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS for w in words if w)
 
 
-MEASURE_UNITS = frozenset(["sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm", "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo", "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
+MEASURE_UNITS = frozenset([
+    "sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm",
+    "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo",
+    "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
 
 
 UNIT_WORD = re.compile(r"suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|lot|"

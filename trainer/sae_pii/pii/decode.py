@@ -410,8 +410,9 @@ def _header_cell(text: str, line_start: int, delimiter: str, column: int) -> str
 
 
 def _grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
-    """A capitalised word in a table's name column (NAME_HEADER above it) is a name when its PERSON
-    probability clears the slot bar (in place): a row of cells gives the probe little context."""
+    """A word in a table's name column (NAME_HEADER above it) is a name when its PERSON probability
+    clears the slot bar (in place), lower-case too ("| natan |"): a row of cells gives the probe
+    little context."""
     per = CLASS_TO_ID["PERSON"]
     for k, (s, e, toks, is_pii, _) in enumerate(words):
         if is_pii or not text[s:s + 1].isalpha() or word_means[k][per] < SLOT_BAR:
