@@ -842,3 +842,18 @@ def test_a_weak_word_in_a_tables_name_column_is_a_name(minilm_tokenizer):
     got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), {**HALF, "PERSON": 0.9})
            if s.label == "PERSON"]
     assert got == ["Sofia Rossi", "natan", "Piotr"]
+
+
+def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minilm_tokenizer):
+    """A run of spaces ends a name (a fixed-width form's next field); a line of capitalised words
+    (particles allowed) after a name key, or a cell under a name header, found as an address is a
+    name; a tab is no house number's space."""
+    text = ("Guest: Mr. Hamid Karimi   Room 1208\nNaam: Sanne de Vries\nAdres: Keizersgracht 312\n"
+            "Emp#\tName\tIBAN\n1031\tSofia Rossi\tIT60")
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Hamid Karimi   Room": ("PERSON", 0.95), "Sanne de Vries": ("STREET_ADDRESS", 0.95),
+                                    "Keizersgracht 312": ("STREET_ADDRESS", 0.95),
+                                    "Sofia Rossi": ("STREET_ADDRESS", 0.95)})
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
+    assert got == [("Hamid Karimi", "PERSON"), ("Room", "PERSON"), ("Sanne de Vries", "PERSON"),
+                   ("Keizersgracht 312", "STREET_ADDRESS"), ("Sofia Rossi", "PERSON")]

@@ -22,7 +22,7 @@ from sae_pii.pii.spans import PIISpan
 COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
 # "985, " of "985, rue de Teixeira"; "16 " of "16 Heriot Row" (a house number, not the end of a value)
-NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?|[ \t])\Z")
+NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?| )\Z")  # a tab ends a column
 UNIT_BEFORE_NUMBER = re.compile(r"(?<![^\W\d_])(?:Suite|Ste\.?|Apt\.?|Apartment|Flat|Unit|Room|Studio|Piso|Wohnung|"
                                 r"Appartement|Building|Floor|Lot)[ \t]+\Z", re.IGNORECASE)
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)

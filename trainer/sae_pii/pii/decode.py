@@ -49,7 +49,7 @@ import unicodedata
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
-from sae_pii.pii.name_rules import NAME_SUFFIXES
+from sae_pii.pii.name_rules import NAME_SUFFIXES, PARTICLES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, trim
@@ -129,6 +129,8 @@ def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
         return True
     if gap.strip() or "\t" in gap:  # visible characters or a tab (a column break) separate
         return False
+    if "  " in gap and "\n" not in gap and CLASSES[left_cls] == "PERSON":
+        return False  # a run of spaces is a fixed-width form's column break ("Hamid Karimi   Room 1208")
     if "\n" in gap:  # line breaks join only address lines, and never a blank line
         addr = CLASS_TO_ID["STREET_ADDRESS"]
         return left_cls == right_cls == addr and "\n\n" not in gap.replace("\r", "")
@@ -374,7 +376,8 @@ NAME_HEADER = re.compile(
     r"[ \t\"'*]*(?:full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
     r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|assignee|"
     r"passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|payee|nombre|"
-    r"apellidos?|nom|prénom|nachname|vorname|cognome|nome)[ \t\"'*]*", re.IGNORECASE)
+    r"apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko)[ \t\"'*]*", re.IGNORECASE)
+NAME_KEY = re.compile(NAME_HEADER.pattern + ":", re.IGNORECASE)  # "Naam: Sanne de Vries" alone on its line
 TABLE_DELIMITERS = ("\t", "|", ";", ",")
 TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
 
@@ -415,16 +418,18 @@ def _grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
     little context."""
     per = CLASS_TO_ID["PERSON"]
     for k, (s, e, toks, is_pii, _) in enumerate(words):
-        if is_pii or not text[s:s + 1].isalpha() or word_means[k][per] < SLOT_BAR:
-            continue
-        line_start = text.rfind("\n", 0, s) + 1
-        line_end = text.find("\n", s)
-        cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], s - line_start)
-        if cell is None or line_start == 0:
-            continue
-        head = _header_cell(text, line_start, *cell)
-        if head is not None and NAME_HEADER.fullmatch(head):
+        if not is_pii and text[s:s + 1].isalpha() and word_means[k][per] >= SLOT_BAR and _in_name_column(text, s):
             words[k] = (s, e, toks, True, per)
+
+
+def _in_name_column(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start)
+    if cell is None or line_start == 0:
+        return False
+    head = _header_cell(text, line_start, *cell)
+    return head is not None and NAME_HEADER.fullmatch(head) is not None
 
 
 def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> bool:
@@ -466,17 +471,20 @@ def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     0.757 / 0.718 -> 0.924 / 0.918 / 0.758 / 0.721."""
     if sp.label != "STREET_ADDRESS":
         return sp
+    if not any(ch.isdigit() for ch in sp.text) and "\n" not in sp.text and _in_name_column(text, sp.start):
+        return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)  # "1031\tSofia Rossi\tIT60 ..."
     stamp = CHAT_TIME.search(sp.text)  # "Chiara Rossi  10" of a chat line "Chiara Rossi  10:41"
     if stamp is not None and text.startswith(":", sp.end) and text[sp.end + 1:sp.end + 3].isdigit():
         sp = PIISpan(sp.start, sp.start + stamp.start(), sp.label, sp.score, sp.text[:stamp.start()])
-    words = sp.text.split()
+    words = [w for w in sp.text.split() if w.lower() not in PARTICLES]  # "Sanne de Vries"
     if "\n" in sp.text or any(ch.isdigit() for ch in sp.text) \
             or not 1 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
         return sp
     line_start = text.rfind("\n", 0, sp.start) + 1
     line_end = text.find("\n", sp.end)
     line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:sp.start].strip() or CHAT_TIME_TAIL.sub("", text[sp.end:line_end]).strip(" ,."):
+    key = text[line_start:sp.start].strip()
+    if (key and not NAME_KEY.fullmatch(key)) or CHAT_TIME_TAIL.sub("", text[sp.end:line_end]).strip(" ,."):
         return sp
     return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)
 
