@@ -277,6 +277,7 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Container MSKU 908214-7 | Seal 4471029 | POL", "4471029", "US_PASSPORT", None),
     ("Volvo XC60, reg. EL 48213, fuel full", "EL 48213", "US_DRIVER_LICENSE", None),
     ("in violation of §46.2-870", "46.2-870", "US_DRIVER_LICENSE", None),
+    ("in violation of §46.2-870", "§46.2-870", "US_DRIVER_LICENSE", None),
     ("occurrence #2024-331987. CCTV", "2024-331987", "PHONE_NUMBER", None),
     ("Policy holder: Jane Doe, 555-123-4567", "555-123-4567", "PHONE_NUMBER", "PHONE_NUMBER"),
     ("Order 7731, call 555-123-4567", "555-123-4567", "PHONE_NUMBER", "PHONE_NUMBER"),
@@ -786,13 +787,15 @@ def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
     """After a title, a line-opening greeting, thanks, a sign-off or a self-introduction, a capitalised
     word with a weak PERSON probability is a name; the same word and probability elsewhere is not,
     nor is a word below the slot's bar."""
-    text = ("Stop 6: Mr. Kiprop - gate 2\nHola Guadalupe, tu receta\nAbraços, Luciana\nViele Grüße\nSabine\n"
-            "mi chiamo Alessandro e sono\nThen Marta came. Gracias Nadia and Olga.")
+    text = ("Stop 6: Mr. Kiprop - gate 2\nFarmacia: Hola Guadalupe, tu receta\nAbraços, Luciana\nViele Grüße\nSabine\n"
+            "mi chiamo Alessandro e sono\nThen Marta came. Gracias Nadia and Olga.\nAgent Dmitri: hi\n"
+            "Member: Hyun-woo Lim   Member ID: 7")
     tok = tokenize(minilm_tokenizer, text)
-    weak = {w: ("PERSON", 0.3) for w in ("Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Marta", "Olga")}
+    weak = {w: ("PERSON", 0.3) for w in ("Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Marta", "Olga",
+                                         "Dmitri", "Hyun-woo Lim")}
     probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
-    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro"]
+    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Dmitri", "Hyun-woo Lim"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

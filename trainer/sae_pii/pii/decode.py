@@ -344,18 +344,26 @@ def _grow_repeated_names(text: str, words: list, word_means: np.ndarray, thresho
             words[k] = (s, e, toks, True, per)
 
 
+# Field names whose value is a person's name: a table's column header or a form's key.
+NAME_FIELDS = (r"full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
+               r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|"
+               r"assignee|passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|"
+               r"payee|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko")
 # Where a name is all but certain to follow: after a title, a greeting that opens a line, thanks, a
 # sign-off, or a self-introduction ("Mr. Kiprop", "Hola Guadalupe,", "Abraços, Luciana",
 # "Viele Grüße\nSabine Krüger", "mi chiamo Alessandro"), in the languages the word lists cover.
 NAME_SLOT_BEFORE = re.compile(
     r"(?:(?<![^\W\d_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Srta|Mme|Mlle|Sig|Sig\.ra|Dott|Dott\.ssa)\.?"
-    r"|(?:^|\n)[ \t]*(?i:hi|hello|hey|dear|hiya|hola|olá|oi|bonjour|salut|ciao|hallo|hej|hei|liebe|lieber|querid[oa]|"
+    r"|(?<![^\W\d_])(?:Agent|Officer|Ofc|Sgt|Det|Detective|Nurse|Coach|Defendant|Plaintiff|Witness|Courier|"
+    r"Technician|Clinician|Judge|Inspector|Constable|Pastor|Uncle|Aunt|Auntie|Grandma|Grandpa)\.?"
+    r"|(?:^|\n|[:.!?])[ \t]*(?i:hi|hello|hey|dear|hiya|hola|olá|oi|bonjour|salut|ciao|hallo|hej|hei|liebe|lieber|querid[oa]|"
     r"estimad[oa]|gentile|car[oa]|cher|chère|good (?:morning|afternoon|evening))[ \t]*,?"
     r"|(?<![^\W\d_])(?i:thanks|thank you|gracias|merci|grazie|obrigad[oa]|danke|welcome back),?"
     r"|(?<![^\W\d_])(?i:regards|best|cheers|sincerely|saludos|un saludo|atentamente|saluti|grüße|grüssen|"
     r"cumprimentos|abraços|beijos|cordialement|groet|groeten|pozdrawiam|hälsningar|hilsen|xoxo|yours)[ \t]*[,!.]?[ \t]*\n?"
     r"|(?<![^\W\d_])(?i:my name is|i am|i'm|this is|mi chiamo|me llamo|je m'appelle|je suis|ich heiße|ich bin|"
-    r"meu nome é|mi nombre es))[ \t]*\Z")
+    r"meu nome é|mi nombre es)"
+    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS})[ \t]*:)[ \t]*\Z")
 SLOT_BAR = 0.15
 
 
@@ -369,14 +377,32 @@ def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds:
             continue
         if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
             words[k] = (s, e, toks, True, per)
+            _grow_slot_name(text, words, word_means, k, per)
+
+
+def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per: int) -> None:
+    """The rest of a name in a slot: the capitalised words after it, one space apart (or glued by a
+    hyphen or apostrophe: "Hyun-woo Lim"), at the slot bar, up to four words."""
+    taken = 0
+    j = k + 1
+    while j < len(words) and taken < 4:
+        s, e, toks, is_pii, _ = words[j]
+        gap = text[words[j - 1][1]:s]
+        if gap == "" and text[s:e] in JOINERS and j + 1 < len(words) and words[j + 1][0] == e:
+            words[j] = (s, e, toks, True, per)  # the hyphen of "Hyun-woo"
+            j += 1
+            continue
+        if gap not in ("", " ") or not text[s:s + 1].isalpha() or word_means[j][per] < SLOT_BAR:
+            return
+        if gap == " " and not text[s:s + 1].isupper():
+            return
+        words[j] = (s, e, toks, True, per)
+        taken += gap == " "
+        j += 1
 
 
 # Column headers of a table's name column (CSV/TSV/pipe/semicolon tables, Markdown).
-NAME_HEADER = re.compile(
-    r"[ \t\"'*]*(?:full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
-    r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|assignee|"
-    r"passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|payee|nombre|"
-    r"apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko)[ \t\"'*]*", re.IGNORECASE)
+NAME_HEADER = re.compile(rf"[ \t\"'*]*(?:{NAME_FIELDS})[ \t\"'*]*", re.IGNORECASE)
 NAME_KEY = re.compile(NAME_HEADER.pattern + ":", re.IGNORECASE)  # "Naam: Sanne de Vries" alone on its line
 TABLE_DELIMITERS = ("\t", "|", ";", ",")
 TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line

@@ -218,9 +218,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
         return None  # "expires 2029-08-29": a date is never an id or phone number
     if sp.label in ("US_DRIVER_LICENSE", "US_PASSPORT") and (
-            not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or ID_CASE_MIX.search(sp.text)):
-        return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b": licence and passport numbers have
-        # digits, and no underscore or mixed-case letters
+            not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or "§" in sp.text or ID_CASE_MIX.search(sp.text)):
+        return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b", "§46.2-870": licence and passport
+        # numbers have digits, and no underscore, section sign or mixed-case letters
     if sp.label == "US_SSN":
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
