@@ -386,7 +386,9 @@ def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per:
     taken = 0
     j = k + 1
     while j < len(words) and taken < 4:
-        s, e, toks, is_pii, _ = words[j]
+        s, e, toks, is_pii, cls = words[j]
+        if is_pii and cls != per:
+            return  # another entity starts here
         gap = text[words[j - 1][1]:s]
         if gap == "" and text[s:e] in JOINERS and j + 1 < len(words) and words[j + 1][0] == e:
             words[j] = (s, e, toks, True, per)  # the hyphen of "Hyun-woo"
