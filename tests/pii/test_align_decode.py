@@ -373,6 +373,7 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     ("Ana Lima, Sales", "Ana Lima", True),
     ("Solicitud de Reembolso n.º #2209541", "Reembolso", False),
     ("**Location:** Rudolstadt, Tuvalu\n", "Rudolstadt", False),
+    ("Office: Dehri, Latvia\nWork phone", "Dehri, Latvia", False),
     ("Ofc. J. Martinez #771 took it", "J. Martinez", True),
     ("Met Ana Lima, Spain's envoy", "Ana Lima", True),
     ("Kontonummer (IBAN) PL65723610169855958954", "Kontonummer", False),
@@ -490,6 +491,7 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("Mr. Leiva", ["Leiva"]), ("kid Tadzio", ["Tadzio"]), ("Schwarz flew", ["Schwarz"]),
     ("Marrero and Murphy", ["Marrero", "Murphy"]), ("van Berg", ["van Berg"]), ("A. Pawlonka", ["A. Pawlonka"]),
     ("maria lopez", ["maria lopez"]),  # all lower case: nothing to compare with, kept
+    ("Usuario", []), ("Sen. Kimura", ["Kimura"]), ("Customer", []),
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"

@@ -47,10 +47,13 @@ def _country_after_address() -> re.Pattern:
 
 
 def city_before_country(text: str, sp: PIISpan) -> bool:
-    """A span followed on its line by ", <country>" and nothing more ("Rudolstadt, Tuvalu") names a
-    place, not a person."""
+    """A span followed on its line by ", <country>" and nothing more ("Rudolstadt, Tuvalu"), or
+    ending in one, names a place, not a person."""
     m = _country_after_address().match(text, sp.end)
-    return m is not None and "\n" not in m.group()
+    if m is not None and "\n" not in m.group():
+        return True
+    head, comma, tail = sp.text.rpartition(",")  # the country taken into the span: "Dehri, Latvia"
+    return bool(comma) and head.strip() != "" and tail.strip() in _countries()
 
 
 @lru_cache(maxsize=1)

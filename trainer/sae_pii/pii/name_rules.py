@@ -25,13 +25,15 @@ ciao salve buongiorno buonasera cordiali saluti distinti cari caro cara gentile
 bonsoir coucou cordialement amitiés bises chère cher
 moin servus liebe lieber viele grüße grüsse gruß mfg danke
 hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
+customer user client usuario cliente agente utente kunde klient
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
     # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
     "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
-    "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora"}
+    "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora", "sen",
+    "rep", "gov", "pres"}
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
