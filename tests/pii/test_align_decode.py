@@ -862,3 +862,19 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
     assert got == [("Hamid Karimi", "PERSON"), ("Room", "PERSON"), ("Sanne de Vries", "PERSON"),
                    ("Keizersgracht 312", "STREET_ADDRESS"), ("Sofia Rossi", "PERSON")]
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    ("Dr. med. Ryszard Y. Grab\n", ["Ryszard Y"], ["Ryszard Y. Grab"]),  # an initial closes no name
+    ("Rx\nT. Cousin  DOB", ["T"], ["T. Cousin"]),
+    ('Account holder - Rosl "Rob" Rust', ['Rosl "Rob', "Rust"], ['Rosl "Rob" Rust']),  # a nickname's quote
+    ("follow up - van den Ülker to follow", ["den Ülker"], ["van den Ülker"]),  # particles the probe left out
+    ("Director; bint Oscar succeeds", ["Oscar"], ["bint Oscar"]),
+    ("the plan of de Sulik today", ["Sulik"], ["Sulik"]),  # "de" alone may be a preposition
+    ("Witness: Colin L'Estrange 1 (847) 288-3001.", ["Colin L'Estrange 1"], ["Colin L'Estrange"]),
+])
+def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_tokenizer, text, spans, expected):
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {s: ("PERSON", 0.95) for s in spans})
+    got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True) if s.label == "PERSON"]
+    assert got == expected

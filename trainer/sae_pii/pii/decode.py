@@ -239,7 +239,8 @@ def decode(
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
-    spans = _join_inverted_names(text, spans)
+    spans = _join_inverted_names(text, _join_nicknames(text, [_with_particles(text, _with_surname_after_initial(text, sp))
+                                                               for sp in spans]))
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -746,6 +747,53 @@ def _split_at_space(text, words, part) -> list[list[int]]:
         else:
             pieces[-1].append(b)
     return pieces
+
+
+PARTICLES_BEFORE = re.compile(r"(?:(?<=[ \t\n(\"'])|^)((?:(?:van|von|bin|binti|bint|ibn|ter|ten|zu|de|da|di|do|dos|das|du|"
+                              r"del|della|der|den|la|le)[ \t]+)+)\Z")
+STRONG_PARTICLES = {"van", "von", "bin", "binti", "bint", "ibn", "ter", "ten", "zu"}
+
+
+def _with_particles(text: str, sp: PIISpan) -> PIISpan:
+    """A surname's particles the probe left out join it: "van den" + "Ülker", "bint" + "Oscar", "van"
+    + "den Pol" (a particle that only ever opens a surname, or more of them before one it took)."""
+    if sp.label != "PERSON":
+        return sp
+    m = PARTICLES_BEFORE.search(text, max(0, sp.start - 24), sp.start)
+    if m is None:
+        return sp
+    words = m.group(1).split()
+    first = sp.text.split()[0].lower() if sp.text.split() else ""
+    if not (STRONG_PARTICLES & set(words) or first in PARTICLES):
+        return sp
+    return PIISpan(m.start(1), sp.end, sp.label, sp.score, text[m.start(1):sp.end])
+
+
+SURNAME_AFTER_INITIAL = re.compile(r"\.[ \t]+(?:[A-Z]\.[ \t]+)*[^\W\d_]*[A-Z][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
+
+
+def _with_surname_after_initial(text: str, sp: PIISpan) -> PIISpan:
+    """A name that ends in an initial goes on to the surname after it: "Ryszard Y" + ". Grab", "T" +
+    ". Cousin" (an initial closes no name)."""
+    if sp.label != "PERSON" or not re.search(r"(?:^|\s)[A-Z]\Z", sp.text):
+        return sp
+    m = SURNAME_AFTER_INITIAL.match(text, sp.end)
+    if m is None:
+        return sp
+    return PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
+
+
+def _join_nicknames(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """A name cut at the closing quote of its nickname is one name: 'Rosl "Rob' + '" ' + 'Rust'."""
+    out: list[PIISpan] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == sp.label == "PERSON" and prev.text.count('"') == 1
+                and text[prev.end:sp.start] in ('" ', '"\u00a0')):
+            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
+            continue
+        out.append(sp)
+    return out
 
 
 INVERTED_GAP = re.compile(r",[ \t]?")

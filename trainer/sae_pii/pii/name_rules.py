@@ -36,7 +36,7 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx"
     "rep", "gov", "pres"}
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
-PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti",
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
 
@@ -69,20 +69,25 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
     def word(w):
         return text[w[0]:w[1]].strip(".,;:!?\"'()")
 
-    def not_name(w, nxt):
+    def opens_surname(i):
+        """words[i:] start with lower-case particles and then a capitalised word: "van den Ülker"."""
+        j = i
+        while j < len(words) and word(words[j]) in PARTICLES:
+            j += 1
+        return i < j < len(words) and word(words[j])[:1].isupper()
+
+    def not_name(w, first):
         lw = word(w).lower()
-        if INITIAL.fullmatch(text[w[0]:w[1]]):
+        if INITIAL.fullmatch(text[w[0]:w[1]]) or (first and opens_surname(0)):
             return False
-        if lw in NOT_NAME:
-            return True
-        lower = word(w).islower()
-        particle = lw in PARTICLES and nxt is not None and word(nxt)[:1].isupper()
-        return capitalised and lower and not particle
+        if lw in NOT_NAME or any(ch.isdigit() for ch in lw):
+            return True  # a digit is no part of a name: "Colin L'Estrange 1 (847) ..."
+        return capitalised and word(w).islower()
 
     capitalised = any(word(w)[:1].isupper() for w in words)
-    while words and not_name(words[0], words[1] if len(words) > 1 else None):
+    while words and not_name(words[0], True):
         words = words[1:]
-    while words and not_name(words[-1], None):
+    while words and not_name(words[-1], False):
         words = words[:-1]
     return words
 
