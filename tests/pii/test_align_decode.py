@@ -492,6 +492,7 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("Marrero and Murphy", ["Marrero", "Murphy"]), ("van Berg", ["van Berg"]), ("A. Pawlonka", ["A. Pawlonka"]),
     ("maria lopez", ["maria lopez"]),  # all lower case: nothing to compare with, kept
     ("Usuario", []), ("Sen. Kimura", ["Kimura"]), ("Customer", []),
+    ("Técnico Kristina Vávra", ["Kristina Vávra"]), ("zwischen 中川", ["中川"]), ("Passenger Аникей", ["Аникей"]),
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"

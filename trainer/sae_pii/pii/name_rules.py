@@ -26,6 +26,9 @@ bonsoir coucou cordialement amitiés bises chère cher
 moin servus liebe lieber viele grüße grüsse gruß mfg danke
 hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 customer user client usuario cliente agente utente kunde klient
+employee owner patient guest contact holder requester reporter assignee passenger attendee member student
+tenant applicant recipient sender beneficiary payee witness neighbour neighbor técnico técnica
+según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 """
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
