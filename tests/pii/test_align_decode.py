@@ -296,6 +296,14 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ('"GET /api/users HTTP/1.1" 200 7450 "-"', "200 7450", "PHONE_NUMBER", None),
     ("1. I was born on 1977-07-03.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
     ("Signed ...... 2013-08-05", "2013-08-05", "DATE_OF_BIRTH", None),
+    ("| Issued | 04/12/2012 |", "04/12/2012", "DATE_OF_BIRTH", None),
+    ("Stephanie E. Lindsey     Date: 02-17-2012", "02-17-2012", "DATE_OF_BIRTH", None),
+    ("Date of birth: 02-17-1962", "02-17-1962", "DATE_OF_BIRTH", "DATE_OF_BIRTH"),
+    ('msg="profile updated" user_id=45174874 name=', "45174874", "US_PASSPORT", None),
+    ("Tdap  lot 614-9108-IB", "614-9108", "PHONE_NUMBER", None),
+    ("Référence 919-2117564-7886406.", "919-2117564-7886406", "PHONE_NUMBER", None),
+    ("Contact no.:965-780-1367", "965-780-1367", "US_DRIVER_LICENSE", "PHONE_NUMBER"),
+    ("Cellulare: 347 218 9911", "347 218 9911", "US_PASSPORT", "PHONE_NUMBER"),
     ("Serial 182-8719-SB", "182-8719", "PHONE_NUMBER", None),
     ("soc sec 877-83-5827. pp# O38549646. ERIK", "O38549646", "US_DRIVER_LICENSE", "US_PASSPORT"),
     ("passport_no: 406225442, Tel: 9842848801, Date", "9842848801", "US_PASSPORT", "PHONE_NUMBER"),
@@ -879,3 +887,13 @@ def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_to
     probs = _word_probs(tok, text, {s: ("PERSON", 0.95) for s in spans})
     got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True) if s.label == "PERSON"]
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Policy\tPOL-4050374; Pasaporte\t532490304; Account", ["532490304"]),
+    ("Passport ........... 191158705\nDriving", ["191158705"]),
+    ("Passport no.: Z4827193 (exp. 2031)", ["Z4827193"]),
+    ("passport photo taken 2024-03-01", []),  # a date after the word is no passport number
+])
+def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "US_PASSPORT"] == expected

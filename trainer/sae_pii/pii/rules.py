@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
-from sae_pii.pii.format_finds import EMAIL, iban_format_ok, ip_ok, with_format_finds
+from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_format_ok, ip_ok, with_format_finds
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
@@ -148,11 +148,12 @@ ID_KEYS = {
 # "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
 REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|part|model|item|batch|lot)[ _-]*(?:no|nr|"
-                 r"number|num|id|#)|occurrence|incident|tracking|shipment|parcel|transaction|txn|vin|sku|"
+                 r"certificate|registration|charity|company|part|model|item|batch|lot|user|patient|visit)[ _-]*(?:no|nr|"
+                 r"number|num|id|#)|occurrence|incident|track(?:ing)?|r[ée]f[ée]rence|referencia|riferimento|referenz|lot|shipment|parcel|transaction|txn|vin|sku|"
                  r"receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|sponsor|vessel|"
                  r"asset|contract|permit|docket|folio|pnr|plates?|reg)\b|§")
-PHONE_KEY = r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial)\b"
+PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
+             r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
 NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
                                  {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
                         re.IGNORECASE)
@@ -183,6 +184,18 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
 
 
+# A passport key and the number right after it ("Pasaporte\t532490304", "Passport ....... 191158705"):
+# the number is the passport's even where the probe found nothing.
+KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")(?i:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t:.#=|-]*"
+                            r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
+
+
+def _keyed_passports(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    found = [PIISpan(m.start(1), m.end(1), "US_PASSPORT", FIND_SCORE, m.group(1)) for m in KEYED_PASSPORT.finditer(text)
+             if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
+    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+
+
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     spans = [piece for sp in spans for piece in without_phone(text, sp)]
@@ -192,7 +205,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_address_edges(text, with_format_finds(text, out))
+    return with_address_edges(text, with_format_finds(text, _keyed_passports(text, out)))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
@@ -235,7 +248,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
 
 # Keys of dates that are not birth dates ("issued 2019-08-30, expires ...", "valid until ...").
 OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid (?:until|through|thru|from)|"
-                            r"dated|signed|effective|due|start date|end date)[ \t:.=-]*\Z", re.IGNORECASE)
+                            r"dated|signed|effective|due|start date|end date|date)[ \t:.=|-]*\Z", re.IGNORECASE)
 
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
