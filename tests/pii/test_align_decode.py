@@ -897,3 +897,28 @@ def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_to
 ])
 def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "US_PASSPORT"] == expected
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    # A street type word and its particle the probe left out; a street named after a person.
+    ("Home address: Acceso de Petrona Llano 90, Albacete", [("Petrona Llano 90, Albacete", "STREET_ADDRESS")],
+     [("Acceso de Petrona Llano 90, Albacete", "STREET_ADDRESS")]),
+    ("Office: Praça Mauro Magalhães, S/N. Call", [("Praça Mauro Magalhães", "PERSON")],
+     [("Praça Mauro Magalhães, S/N", "STREET_ADDRESS")]),
+    # The next field's first word after the last comma leaves; a country or a town stays.
+    ("Dirección - 94954 Calw, Soc. sec. no.: 5", [("94954 Calw, Soc", "STREET_ADDRESS")], [("94954 Calw", "STREET_ADDRESS")]),
+    ("Office: 6675 Holly Corner, US passport 9", [("6675 Holly Corner, US", "STREET_ADDRESS")],
+     [("6675 Holly Corner", "STREET_ADDRESS")]),
+    ("at 12 Rikhof, Zeijerveen. buzzer broken", [("12 Rikhof, Zeijerveen", "STREET_ADDRESS")],
+     [("12 Rikhof, Zeijerveen", "STREET_ADDRESS")]),
+    ("meet me at 2407 tawastintie 6, sé, portugal", [("2407 tawastintie 6, sé, portugal", "STREET_ADDRESS")],
+     [("2407 tawastintie 6, sé, portugal", "STREET_ADDRESS")]),
+    # A country taken for a name right after an address closes the address.
+    ("made to Flat 49, Selevej 577, 9761 Billum, Danmark.", [("Flat 49, Selevej 577, 9761 Billum", "STREET_ADDRESS"),
+                                                           ("Danmark", "PERSON")],
+     [("Flat 49, Selevej 577, 9761 Billum, Danmark", "STREET_ADDRESS")]),
+    ("Jordan called.", [("Jordan", "PERSON")], [("Jordan", "PERSON")]),
+])
+def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
+    given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]
+    assert [(s.text, s.label) for s in apply_validators(text, given)] == expected
