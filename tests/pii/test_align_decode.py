@@ -922,3 +922,15 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]
     assert [(s.text, s.label) for s in apply_validators(text, given)] == expected
+
+
+def test_a_capitalised_word_after_a_name_joins_it_at_the_slot_bar(minilm_tokenizer):
+    """After a capitalised name, a capitalised word in the same case joins at the slot bar; an acronym,
+    a word before the name, and a word below the slot bar do not."""
+    text = "Giulia Conti 10:43. also FYI Anika Rao. said Producer Kim Lee. Ana Bo"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Giulia": ("PERSON", 0.95), "Conti": ("PERSON", 0.2), "FYI": ("PERSON", 0.3),
+                                    "Anika Rao": ("PERSON", 0.95), "Producer": ("PERSON", 0.3),
+                                    "Kim Lee": ("PERSON", 0.95), "Ana": ("PERSON", 0.95), "Bo": ("PERSON", 0.1)})
+    got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
+    assert got == ["Giulia Conti", "Anika Rao", "Kim Lee", "Ana"]

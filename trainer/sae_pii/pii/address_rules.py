@@ -142,13 +142,13 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
 
 
 def _next_field(text: str, end: int, piece: str) -> bool:
-    """The one-word piece after an address's last comma opens the next field: a phrase goes on after
-    it on its line ("US passport", "gateway 93.116..."), it is a short abbreviation with a lower-case
+    """The one-word piece after an address's last comma opens the next field: a lower-case word goes
+    on after it on its line ("US passport"; not "Springfield IL"), it is a short abbreviation with a lower-case
     word after its dot ("Soc. sec."; not "Spain. buzzer doesnt work"), or a lower-case fragment ("b")."""
     after = text[end:end + 3]
     country = piece.lower() in _countries_lower()
     abbreviation = re.match(r"\.[ \t][a-z]", after) is not None and len(piece) <= 4 and not country
-    return re.match(r"[ \t][^\W\d_]", after) is not None or abbreviation or (piece.islower() and not country)
+    return re.match(r"[ \t][a-z]", after) is not None or abbreviation or (piece.islower() and not country)
 
 
 @lru_cache(maxsize=1)
@@ -277,14 +277,22 @@ def _street_types_first_lower() -> frozenset[str]:
 
 def _without_countries_after_addresses(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """A country taken for a name right after an address ("..., 9761 Billum, Danmark") is no name:
-    it goes, and the address takes it in as its closing country."""
+    it goes, and the address takes it in as its closing country; not a country that is also a given
+    name ("3 Elm Rd, Jordan.")."""
     out: list[PIISpan] = []
     for sp in spans:
         if (sp.label == "PERSON" and out and out[-1].label == "STREET_ADDRESS" and sp.text.lower() in _countries_lower()
-                and re.fullmatch(r",?[ \t]*\n?[ \t]*", text[out[-1].end:sp.start])):
+                and sp.text not in _given_names() and re.fullmatch(r",?[ \t]*\n?[ \t]*", text[out[-1].end:sp.start])):
             continue
         out.append(sp)
     return out
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Faker's English given names ("Jordan", "Chad", "Georgia" are countries too)."""
+    provider = importlib.import_module("faker.providers.person.en_US").Provider
+    return frozenset(provider.first_names_male) | frozenset(provider.first_names_female)
 
 
 HOUSE_NUMBER_AFTER = re.compile(r"(?:,[ \t]*|[ \t]+)(?:\d{1,5}[a-zA-Z]?|[Ss]/[Nn])\b(?![.,:/-]?\d)")

@@ -49,7 +49,7 @@ import unicodedata
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
-from sae_pii.pii.name_rules import NAME_SUFFIXES, PARTICLES
+from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, trim
@@ -282,6 +282,11 @@ def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict
                 continue
             gap = text[pe:s] if step > 0 else text[e:ps]
             bar = GROW_FRACTION * thresholds.get(CLASSES[cls], 0.5)
+            if (CLASSES[cls] == "PERSON" and step > 0 and gap == " " and text[s:s + 1].isupper() and text[ps:ps + 1].isupper()
+                    and text[s:e].isupper() == text[ps:pe].isupper() and text[s:e].lower() not in NOT_NAME):
+                # A capitalised word after a capitalised name, in its case: "Giulia" + "Conti", "Jae-won" +
+                # "Park" (leftwards the bar stays: "Producer Michael Hansen").
+                bar = SLOT_BAR
             if any(ch.isalnum() for ch in text[s:e]):
                 if word_means[k][cls] >= bar and _gap_ok(gap, cls, cls):
                     words[k] = (s, e, toks, True, cls)
