@@ -304,6 +304,9 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Référence 919-2117564-7886406.", "919-2117564-7886406", "PHONE_NUMBER", None),
     ("Contact no.:965-780-1367", "965-780-1367", "US_DRIVER_LICENSE", "PHONE_NUMBER"),
     ("Cellulare: 347 218 9911", "347 218 9911", "US_PASSPORT", "PHONE_NUMBER"),
+    ("ANNE: Remember me? - pp# 522507607", "522507607", "PHONE_NUMBER", "US_PASSPORT"),  # one run of digits
+    ("SSN (full)\t036884975", "036884975", "PHONE_NUMBER", "US_SSN"),
+    ("pp# call 555-123-4567", "555-123-4567", "PHONE_NUMBER", "PHONE_NUMBER"),  # a phone's shape stays one
     ("Serial 182-8719-SB", "182-8719", "PHONE_NUMBER", None),
     ("soc sec 877-83-5827. pp# O38549646. ERIK", "O38549646", "US_DRIVER_LICENSE", "US_PASSPORT"),
     ("passport_no: 406225442, Tel: 9842848801, Date", "9842848801", "US_PASSPORT", "PHONE_NUMBER"),
@@ -382,6 +385,9 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     ("Solicitud de Reembolso n.º #2209541", "Reembolso", False),
     ("**Location:** Rudolstadt, Tuvalu\n", "Rudolstadt", False),
     ("Office: Dehri, Latvia\nWork phone", "Dehri, Latvia", False),
+    ("Solicitud de Reembolso n.º ORD-2025-7", "Reembolso", False),
+    ("Business name: Oyaifo Realty\nAddress", "Oyaifo Realty", False),
+    ("Employeur : L'Oréal - Chef de projet", "L'Oréal", False),
     ("Ofc. J. Martinez #771 took it", "J. Martinez", True),
     ("Met Ana Lima, Spain's envoy", "Ana Lima", True),
     ("Kontonummer (IBAN) PL65723610169855958954", "Kontonummer", False),
@@ -934,3 +940,14 @@ def test_a_capitalised_word_after_a_name_joins_it_at_the_slot_bar(minilm_tokeniz
                                     "Kim Lee": ("PERSON", 0.95), "Ana": ("PERSON", 0.95), "Bo": ("PERSON", 0.1)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
     assert got == ["Giulia Conti", "Anika Rao", "Kim Lee", "Ana"]
+
+
+def test_an_ssn_span_sheds_the_key_the_probe_took_in():
+    assert [s.text for s in _validated("address - soc sec 856-36-6680 ok", "soc sec 856-36-6680", "US_SSN")] == [
+        "856-36-6680"]
+
+
+def test_an_address_key_without_its_colon_leaves_the_address():
+    text = "card 4150609342283, Indirizzo 956 Carol Throughway, East Lindseyfort, G1T 9DJ"
+    assert [s.text for s in _validated(text, "Indirizzo 956 Carol Throughway, East Lindseyfort, G1T 9DJ",
+                                       "STREET_ADDRESS")] == ["956 Carol Throughway, East Lindseyfort, G1T 9DJ"]

@@ -93,7 +93,10 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
 # Tessastraat 143"), cut when a house number or a capitalised street name follows them.
 LEAD_INS = frozenset(["at", "on", "in", "to", "of", "from", "by", "near", "behind", "opposite", "outside", "inside",
                       "corner", "wohnhaft", "domicilié", "domiciliado", "residente", "resident", "residing", "lives",
-                      "living"])
+                      "living",
+                      # an address field's key without its colon ("Indirizzo 956 Carol Throughway")
+                      "address", "addr", "indirizzo", "adresse", "adres", "dirección", "direccion", "endereço",
+                      "anschrift", "adresa", "adress"])
 LEAD_IN = re.compile(r"([^\W\d_]+)[ \t]+")
 ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalised street name
 

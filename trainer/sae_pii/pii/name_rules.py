@@ -105,7 +105,13 @@ FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
 KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
-NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*[#\d]")
+NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#\d]|[A-Z]{2,}-?\d)")
+
+
+# A field key whose value is an organisation: "Business name: Oyaifo Realty", "Employer: L'Oréal".
+COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|employer|employeur|empresa|firma|firm|organi[sz]ation|"
+                                r"vendor|merchant|supplier|carrier|hotel|school|university|bank|insurer|agency|"
+                                r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[ \t]*[:=][ \t]*\Z")
 
 
 def not_a_person(text: str, sp: PIISpan) -> bool:
@@ -113,6 +119,8 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
     firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
     2209541"), a country ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"),
     or a name suffix alone ("Esq.")."""
+    line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
+            or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))

@@ -46,6 +46,7 @@ def _snap(text: str, span: PIISpan, pattern: re.Pattern, check=None) -> PIISpan 
 
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
 SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")
+SSN_INSIDE = re.compile(r"(?<!\d)\d{3}([- ]?)\d{2}\1\d{4}(?!\d)")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
 # A number printed in a card's own groups (4-4-4-4, Amex 4-6-5) that the probe calls a card stays a
 # card when its Luhn digit is wrong: a mistyped or made-up card number is still one to redact.
@@ -178,9 +179,10 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     label = keys[-1].lastgroup
     if label == "REFERENCE":
         return None
-    if label == sp.label or sp.label == "PHONE_NUMBER" or \
-            (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
+    if label == sp.label or (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
         return sp
+    if sp.label == "PHONE_NUMBER" and not re.fullmatch(r"[A-Z]{0,2}\d{8,9}", sp.text):
+        return sp  # a phone after an id key keeps its label unless it is one run of 8-9 digits ("pp# 229307822")
     return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
 
 
@@ -235,6 +237,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b", "§46.2-870": licence and passport
         # numbers have digits, and no underscore, section sign or mixed-case letters
     if sp.label == "US_SSN":
+        m = SSN_INSIDE.search(sp.text)  # "soc sec 856-36-6680": the key the probe took in leaves
+        if m is not None and m.span() != (0, len(sp.text)):
+            a, b = sp.start + m.start(), sp.start + m.end()
+            sp = PIISpan(a, b, sp.label, sp.score, text[a:b])
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
