@@ -307,6 +307,9 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("ANNE: Remember me? - pp# 522507607", "522507607", "PHONE_NUMBER", "US_PASSPORT"),  # one run of digits
     ("SSN (full)\t036884975", "036884975", "PHONE_NUMBER", "US_SSN"),
     ("pp# call 555-123-4567", "555-123-4567", "PHONE_NUMBER", "PHONE_NUMBER"),  # a phone's shape stays one
+    ('Zendesk #882104 - "Cannot log in"', "882104", "US_PASSPORT", None),  # "#" and no document key
+    ("Walgreens Rx #0482217-09911\nPatient", "0482217-09911", "PHONE_NUMBER", None),
+    ("US passport #172776687. Mr. Ros", "172776687", "US_PASSPORT", "US_PASSPORT"),
     ("Serial 182-8719-SB", "182-8719", "PHONE_NUMBER", None),
     ("soc sec 877-83-5827. pp# O38549646. ERIK", "O38549646", "US_DRIVER_LICENSE", "US_PASSPORT"),
     ("passport_no: 406225442, Tel: 9842848801, Date", "9842848801", "US_PASSPORT", "PHONE_NUMBER"),
@@ -806,13 +809,13 @@ def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
     nor is a word below the slot's bar."""
     text = ("Stop 6: Mr. Kiprop - gate 2\nFarmacia: Hola Guadalupe, tu receta\nAbraços, Luciana\nViele Grüße\nSabine\n"
             "mi chiamo Alessandro e sono\nThen Marta came. Gracias Nadia and Olga.\nAgent Dmitri: hi\n"
-            "Member: Hyun-woo Lim   Member ID: 7")
+            "Member: Hyun-woo Lim   Member ID: 7\nBug report from Garry: crash\nle atiende Tycho.")
     tok = tokenize(minilm_tokenizer, text)
     weak = {w: ("PERSON", 0.3) for w in ("Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Marta", "Olga",
-                                         "Dmitri", "Hyun-woo Lim")}
+                                         "Dmitri", "Hyun-woo Lim", "Garry", "Tycho")}
     probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
-    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Dmitri", "Hyun-woo Lim"]
+    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Dmitri", "Hyun-woo Lim", "Garry", "Tycho"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

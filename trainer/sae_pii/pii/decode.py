@@ -368,8 +368,10 @@ NAME_SLOT_BEFORE = re.compile(
     r"|(?<![^\W\d_])(?i:regards|best|cheers|sincerely|saludos|un saludo|atentamente|saluti|grüße|grüssen|"
     r"cumprimentos|abraços|beijos|cordialement|groet|groeten|pozdrawiam|hälsningar|hilsen|xoxo|yours)[ \t]*[,!.]?[ \t]*\n?"
     r"|(?<![^\W\d_])(?i:my name is|i am|i'm|this is|mi chiamo|me llamo|je m'appelle|je suis|ich heiße|ich bin|"
-    r"meu nome é|mi nombre es)"
-    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS})[ \t]*:)[ \t]*\Z")
+    r"meu nome é|mi nombre es|le atiende|vous parlez avec|you're speaking with|you are speaking with)"
+    r"|(?<![^\W\d_])(?i:(?:note|message|report|e-?mail|call|reply|comment|update|feedback|request|letter|text)s? from|"
+    r"ask|tell|attn\.?|c/o|signed,?|issued to|account holder|questions go to|cc:)"
+    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
 SLOT_BAR = 0.15
 
 

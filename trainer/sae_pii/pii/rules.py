@@ -175,7 +175,8 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     window = text[_line_back(text, sp.start, KEY_REACH):sp.start]
     keys = list(NUMBER_KEY.finditer(window))
     if not keys or re.search(r"\d", window[keys[-1].end():]):
-        return sp
+        # "Zendesk #882104", "Walgreens Rx #0482217": a number after "#" and no document key is a reference
+        return None if window.endswith("#") else sp
     label = keys[-1].lastgroup
     if label == "REFERENCE":
         return None
