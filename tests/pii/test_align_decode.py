@@ -809,13 +809,17 @@ def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
     nor is a word below the slot's bar."""
     text = ("Stop 6: Mr. Kiprop - gate 2\nFarmacia: Hola Guadalupe, tu receta\nAbraços, Luciana\nViele Grüße\nSabine\n"
             "mi chiamo Alessandro e sono\nThen Marta came. Gracias Nadia and Olga.\nAgent Dmitri: hi\n"
-            "Member: Hyun-woo Lim   Member ID: 7\nBug report from Garry: crash\nle atiende Tycho.")
+            "Member: Hyun-woo Lim   Member ID: 7\nBug report from Garry: crash\nle atiende Tycho.\n"
+            "le atiende warsita. Cliente: no puedo. ask bob")
     tok = tokenize(minilm_tokenizer, text)
     weak = {w: ("PERSON", 0.3) for w in ("Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Marta", "Olga",
-                                         "Dmitri", "Hyun-woo Lim", "Garry", "Tycho")}
-    probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1)})
+                                         "Dmitri", "Hyun-woo Lim", "Garry", "Tycho", "bob")}
+    # A lower-case word in a slot needs the probe's lean towards a name (0.5), and is no NOT_NAME word.
+    probs = _word_probs(tok, text, {**weak, "Nadia": ("PERSON", 0.1), "warsita": ("PERSON", 0.8),
+                                    "no puedo": ("PERSON", 0.8)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
-    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Dmitri", "Hyun-woo Lim", "Garry", "Tycho"]
+    assert got == ["Kiprop", "Guadalupe", "Luciana", "Sabine", "Alessandro", "Dmitri", "Hyun-woo Lim", "Garry", "Tycho",
+                   "warsita"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

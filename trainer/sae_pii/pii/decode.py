@@ -373,6 +373,7 @@ NAME_SLOT_BEFORE = re.compile(
     r"ask|tell|attn\.?|c/o|signed,?|issued to|account holder|questions go to|cc:)"
     rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
 SLOT_BAR = 0.15
+LOWER_SLOT_BAR = 0.5
 
 
 def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds: dict[str, float]) -> None:
@@ -381,7 +382,9 @@ def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds:
     or sign-off in a language it rarely saw; the slot is the evidence it lacked."""
     per = CLASS_TO_ID["PERSON"]
     for k, (s, e, toks, is_pii, _) in enumerate(words):
-        if is_pii or not text[s:s + 1].isupper() or word_means[k][per] < SLOT_BAR:
+        # A lower-case word (a chat's "le atiende warsita") needs the probe's own lean towards a name.
+        bar = SLOT_BAR if text[s:s + 1].isupper() else LOWER_SLOT_BAR
+        if is_pii or not text[s:s + 1].isalpha() or word_means[k][per] < bar or text[s:e].lower() in NOT_NAME:
             continue
         if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
             words[k] = (s, e, toks, True, per)
@@ -402,10 +405,11 @@ def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per:
             words[j] = (s, e, toks, True, per)  # the hyphen of "Hyun-woo"
             j += 1
             continue
-        if gap not in ("", " ") or not text[s:s + 1].isalpha() or word_means[j][per] < SLOT_BAR:
+        bar = SLOT_BAR if text[s:s + 1].isupper() or gap == "" else LOWER_SLOT_BAR
+        if gap not in ("", " ") or not text[s:s + 1].isalpha() or word_means[j][per] < bar:
             return
-        if gap == " " and not text[s:s + 1].isupper():
-            return
+        if gap == " " and text[s:s + 1].isupper() != text[words[k][0]:words[k][0] + 1].isupper():
+            return  # the rest of the name is in the case of its first word
         words[j] = (s, e, toks, True, per)
         taken += gap == " "
         j += 1
