@@ -958,3 +958,14 @@ def test_an_address_key_without_its_colon_leaves_the_address():
     text = "card 4150609342283, Indirizzo 956 Carol Throughway, East Lindseyfort, G1T 9DJ"
     assert [s.text for s in _validated(text, "Indirizzo 956 Carol Throughway, East Lindseyfort, G1T 9DJ",
                                        "STREET_ADDRESS")] == ["956 Carol Throughway, East Lindseyfort, G1T 9DJ"]
+
+
+def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
+    """Capitalised words alone on a line before the message's time are the speaker's name at the slot
+    bar; a lower-case handle or a line that goes on after the time is not."""
+    text = "#sales\nChiara Rossi  10:41\nhi all\ndsmith  10:05 AM\nok\nMeeting Room 10:30 booked"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Chiara Rossi": ("PERSON", 0.3), "dsmith": ("PERSON", 0.3),
+                                    "Meeting Room": ("PERSON", 0.3)})
+    got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
+    assert got == ["Chiara Rossi"]

@@ -163,6 +163,7 @@ def decode(
 
     _grow_name_slots(text, words, word_means, thresholds)
     _grow_name_columns(text, words, word_means)
+    _grow_speaker_lines(text, words, word_means)
     _grow_name_lists(text, words, word_means, thresholds)
     _grow_repeated_names(text, words, word_means, thresholds)
     _grow(text, words, word_means, thresholds)
@@ -389,6 +390,31 @@ def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds:
         if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
             words[k] = (s, e, toks, True, per)
             _grow_slot_name(text, words, word_means, k, per)
+
+
+# A chat export's speaker line: one to three capitalised words and the message's time, alone on the
+# line ("Chiara Rossi  10:41", "Giulia Conti 10:43 AM").
+SPEAKER_LINE = re.compile(r"(?m)^[ \t]*((?:[^\W\d_][\w'’.-]*[ \t]){0,2}[^\W\d_][\w'’.-]*)[ \t]+\d{1,2}:\d\d"
+                          r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]*$")
+
+
+def _grow_speaker_lines(text: str, words: list, word_means: np.ndarray) -> None:
+    """The capitalised words of a speaker line are a name at the slot bar (in place)."""
+    if ":" not in text:
+        return
+    per = CLASS_TO_ID["PERSON"]
+    starts = {w[0]: k for k, w in enumerate(words)}
+    for m in SPEAKER_LINE.finditer(text):
+        names = m.group(1).split()
+        if not all(n[0].isupper() for n in names):
+            continue
+        for k in range(starts.get(m.start(1), len(words)), len(words)):
+            s, e, toks, is_pii, cls = words[k]
+            if s >= m.end(1):
+                break
+            if any(ch.isalpha() for ch in text[s:e]) and (is_pii and cls != per or word_means[k][per] < SLOT_BAR):
+                break
+            words[k] = (s, e, toks, True, per)
 
 
 def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per: int) -> None:
