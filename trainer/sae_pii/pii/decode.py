@@ -10,9 +10,10 @@
    "Wencke-Stadelmann-Ring", and an address's commas and brackets, "(FG), Italia"). At the same
    bar, a word joins the names when it is one list joiner from a name on its line, in its case
    ("Park and Mann"), or is capitalised and spelled like a word of a name found elsewhere in the
-   document. Lower still (SLOT_BAR), a word is a name in a name slot (after a title, a greeting,
-   thanks, a sign-off or a self-introduction: "Mr. Kiprop", "Viele Grüße\nSabine") or in a
-   table's name column (under a "Name" / "Owner" / "nombre" header).
+   document. Lower still (SLOT_BAR), a word is a name where the text cues one (name_cues.py): a
+   name slot (after a title, a greeting, thanks, a sign-off or a self-introduction: "Mr. Kiprop",
+   "Viele Grüße\nSabine"), a table's name column (under a "Name" / "Owner" / "nombre" header), a
+   chat export's speaker line.
    ";", "|" and a spaced dash are never PII. Inside
    a group, the labelled words' extent gets ONE label (the one with the most probability mass), so
    a mislabelled dash inside a phone number does not split it.
@@ -49,6 +50,15 @@ import unicodedata
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
+from sae_pii.pii.name_cues import (
+    JOINERS,
+    NAME_KEY,
+    SLOT_BAR,
+    grow_name_columns,
+    grow_name_slots,
+    grow_speaker_lines,
+    in_name_column,
+)
 from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
@@ -161,9 +171,9 @@ def decode(
         start, end = offs[w[0]][0], offs[w[-1]][1]
         words.append((start, end, w, ok and not _field_break(text, start, end), cls))
 
-    _grow_name_slots(text, words, word_means, thresholds)
-    _grow_name_columns(text, words, word_means)
-    _grow_speaker_lines(text, words, word_means)
+    grow_name_slots(text, words, word_means)
+    grow_name_columns(text, words, word_means)
+    grow_speaker_lines(text, words, word_means)
     _grow_name_lists(text, words, word_means, thresholds)
     _grow_repeated_names(text, words, word_means, thresholds)
     _grow(text, words, word_means, thresholds)
@@ -267,7 +277,6 @@ def _word_means(probs: np.ndarray, word_tokens: list[list[int]]) -> np.ndarray:
 # the PERSON threshold at 0.85). Validation exact-span F1 with the rule layer: off 0.901, 0.7 0.911,
 # 0.6 0.911, 0.5 0.909, 0.4 0.905.
 GROW_FRACTION = 0.6
-JOINERS = {"-", "'", "\u2019"}
 
 
 def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict[str, float]) -> None:
@@ -351,153 +360,6 @@ def _grow_repeated_names(text: str, words: list, word_means: np.ndarray, thresho
             words[k] = (s, e, toks, True, per)
 
 
-# Field names whose value is a person's name: a table's column header or a form's key.
-NAME_FIELDS = (r"full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
-               r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|"
-               r"assignee|passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|"
-               r"payee|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko")
-# Where a name is all but certain to follow: after a title, a greeting that opens a line, thanks, a
-# sign-off, or a self-introduction ("Mr. Kiprop", "Hola Guadalupe,", "Abraços, Luciana",
-# "Viele Grüße\nSabine Krüger", "mi chiamo Alessandro"), in the languages the word lists cover.
-NAME_SLOT_BEFORE = re.compile(
-    r"(?:(?<![^\W\d_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Srta|Mme|Mlle|Sig|Sig\.ra|Dott|Dott\.ssa)\.?"
-    r"|(?<![^\W\d_])(?:Agent|Officer|Ofc|Sgt|Det|Detective|Nurse|Coach|Defendant|Plaintiff|Witness|Courier|"
-    r"Technician|Clinician|Judge|Inspector|Constable|Pastor|Uncle|Aunt|Auntie|Grandma|Grandpa)\.?"
-    r"|(?:^|\n|[:.!?])[ \t]*(?i:hi|hello|hey|dear|hiya|hola|olá|oi|bonjour|salut|ciao|hallo|hej|hei|liebe|lieber|querid[oa]|"
-    r"estimad[oa]|gentile|car[oa]|cher|chère|good (?:morning|afternoon|evening))[ \t]*,?"
-    r"|(?<![^\W\d_])(?i:thanks|thank you|gracias|merci|grazie|obrigad[oa]|danke|welcome back),?"
-    r"|(?<![^\W\d_])(?i:regards|best|cheers|sincerely|saludos|un saludo|atentamente|saluti|grüße|grüssen|"
-    r"cumprimentos|abraços|beijos|cordialement|groet|groeten|pozdrawiam|hälsningar|hilsen|xoxo|yours)[ \t]*[,!.]?[ \t]*\n?"
-    r"|(?<![^\W\d_])(?i:my name is|i am|i'm|this is|mi chiamo|me llamo|je m'appelle|je suis|ich heiße|ich bin|"
-    r"meu nome é|mi nombre es|le atiende|vous parlez avec|you're speaking with|you are speaking with)"
-    r"|(?<![^\W\d_])(?i:(?:note|message|report|e-?mail|call|reply|comment|update|feedback|request|letter|text)s? from|"
-    r"ask|tell|attn\.?|c/o|signed,?|issued to|account holder|questions go to|cc:)"
-    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
-SLOT_BAR = 0.15
-LOWER_SLOT_BAR = 0.5
-
-
-def _grow_name_slots(text: str, words: list, word_means: np.ndarray, thresholds: dict[str, float]) -> None:
-    """A capitalised word in a name slot (NAME_SLOT_BEFORE) is a name when its PERSON probability clears
-    a low bar (in place): the probe reads four tokens each side and misses a name after a greeting
-    or sign-off in a language it rarely saw; the slot is the evidence it lacked."""
-    per = CLASS_TO_ID["PERSON"]
-    for k, (s, e, toks, is_pii, _) in enumerate(words):
-        # A lower-case word (a chat's "le atiende warsita") needs the probe's own lean towards a name.
-        bar = SLOT_BAR if text[s:s + 1].isupper() else LOWER_SLOT_BAR
-        if is_pii or not text[s:s + 1].isalpha() or word_means[k][per] < bar or text[s:e].lower() in NOT_NAME:
-            continue
-        if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
-            words[k] = (s, e, toks, True, per)
-            _grow_slot_name(text, words, word_means, k, per)
-
-
-# A chat export's speaker line: one to three capitalised words and the message's time, alone on the
-# line ("Chiara Rossi  10:41", "Giulia Conti 10:43 AM").
-SPEAKER_LINE = re.compile(r"(?m)^[ \t]*((?:[^\W\d_][\w'’.-]*[ \t]){0,2}[^\W\d_][\w'’.-]*)[ \t]+\d{1,2}:\d\d"
-                          r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]*$")
-
-
-def _grow_speaker_lines(text: str, words: list, word_means: np.ndarray) -> None:
-    """The capitalised words of a speaker line are a name at the slot bar (in place)."""
-    if ":" not in text:
-        return
-    per = CLASS_TO_ID["PERSON"]
-    starts = {w[0]: k for k, w in enumerate(words)}
-    for m in SPEAKER_LINE.finditer(text):
-        names = m.group(1).split()
-        if not all(n[0].isupper() for n in names):
-            continue
-        for k in range(starts.get(m.start(1), len(words)), len(words)):
-            s, e, toks, is_pii, cls = words[k]
-            if s >= m.end(1):
-                break
-            if any(ch.isalpha() for ch in text[s:e]) and (is_pii and cls != per or word_means[k][per] < SLOT_BAR):
-                break
-            words[k] = (s, e, toks, True, per)
-
-
-def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per: int) -> None:
-    """The rest of a name in a slot: the capitalised words after it, one space apart (or glued by a
-    hyphen or apostrophe: "Hyun-woo Lim"), at the slot bar, up to four words."""
-    taken = 0
-    j = k + 1
-    while j < len(words) and taken < 4:
-        s, e, toks, is_pii, cls = words[j]
-        if is_pii and cls != per:
-            return  # another entity starts here
-        gap = text[words[j - 1][1]:s]
-        if gap == "" and text[s:e] in JOINERS and j + 1 < len(words) and words[j + 1][0] == e:
-            words[j] = (s, e, toks, True, per)  # the hyphen of "Hyun-woo"
-            j += 1
-            continue
-        bar = SLOT_BAR if text[s:s + 1].isupper() or gap == "" else LOWER_SLOT_BAR
-        if gap not in ("", " ") or not text[s:s + 1].isalpha() or word_means[j][per] < bar:
-            return
-        if gap == " " and text[s:s + 1].isupper() != text[words[k][0]:words[k][0] + 1].isupper():
-            return  # the rest of the name is in the case of its first word
-        words[j] = (s, e, toks, True, per)
-        taken += gap == " "
-        j += 1
-
-
-# Column headers of a table's name column (CSV/TSV/pipe/semicolon tables, Markdown).
-NAME_HEADER = re.compile(rf"[ \t\"'*]*(?:{NAME_FIELDS})[ \t\"'*]*", re.IGNORECASE)
-NAME_KEY = re.compile(NAME_HEADER.pattern + ":", re.IGNORECASE)  # "Naam: Sanne de Vries" alone on its line
-TABLE_DELIMITERS = ("\t", "|", ";", ",")
-TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
-
-
-def _cell(line: str, pos: int) -> tuple[str, int] | None:
-    """(delimiter, column index) of position `pos` in a table row, or None outside a table row."""
-    for d in TABLE_DELIMITERS:
-        if line.count(d) >= (2 if d in "|;," else 1):
-            return d, line.count(d, 0, pos)
-    return None
-
-
-def _header_cell(text: str, line_start: int, delimiter: str, column: int) -> str | None:
-    """The header cell above a table cell: the first line of the block of rows with as many
-    delimiters as this one (Markdown rule lines skipped)."""
-    line_end = text.find("\n", line_start)
-    width = text.count(delimiter, line_start, len(text) if line_end < 0 else line_end)
-    header = None
-    start = line_start
-    while start > 0:
-        prev = text.rfind("\n", 0, start - 1) + 1
-        row = text[prev:start - 1]
-        if TABLE_RULE.fullmatch(row) and row.strip():
-            start = prev
-            continue
-        if row.count(delimiter) != width:
-            break
-        header, start = row, prev
-    if header is None:
-        return None
-    cells = header.split(delimiter)
-    return cells[column] if column < len(cells) else None
-
-
-def _grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
-    """A word in a table's name column (NAME_HEADER above it) is a name when its PERSON probability
-    clears the slot bar (in place), lower-case too ("| natan |"): a row of cells gives the probe
-    little context."""
-    per = CLASS_TO_ID["PERSON"]
-    for k, (s, e, toks, is_pii, _) in enumerate(words):
-        if not is_pii and text[s:s + 1].isalpha() and word_means[k][per] >= SLOT_BAR and _in_name_column(text, s):
-            words[k] = (s, e, toks, True, per)
-
-
-def _in_name_column(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start)
-    if cell is None or line_start == 0:
-        return False
-    head = _header_cell(text, line_start, *cell)
-    return head is not None and NAME_HEADER.fullmatch(head) is not None
-
-
 def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> bool:
     """words[name] is a name in the case of words[k] and the word between them a list joiner, all on one line."""
     if not 0 <= name < len(words):
@@ -537,7 +399,7 @@ def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     0.757 / 0.718 -> 0.924 / 0.918 / 0.758 / 0.721."""
     if sp.label != "STREET_ADDRESS":
         return sp
-    if not any(ch.isdigit() for ch in sp.text) and "\n" not in sp.text and _in_name_column(text, sp.start):
+    if not any(ch.isdigit() for ch in sp.text) and "\n" not in sp.text and in_name_column(text, sp.start):
         return PIISpan(sp.start, sp.end, "PERSON", sp.score, sp.text)  # "1031\tSofia Rossi\tIT60 ..."
     stamp = CHAT_TIME.search(sp.text)  # "Chiara Rossi  10" of a chat line "Chiara Rossi  10:41"
     if stamp is not None and text.startswith(":", sp.end) and text[sp.end + 1:sp.end + 3].isdigit():

@@ -1,0 +1,172 @@
+"""Cues in the text that a name stands somewhere, read by the decoding (decode.py) before words join
+into spans: a name slot (after a title, a role, a greeting, thanks, a sign-off, a self-introduction
+or a name field's key), a table's name column, a chat export's speaker line. Where a cue says so, a
+word is a name at a PERSON probability far below the threshold (SLOT_BAR): the probe reads four
+tokens each side and has rarely seen these contexts in other languages or layouts; the cue is the
+evidence it lacked. The word lists cover English and the larger Western European languages.
+
+Each function takes the decoder's `words` list ((start, end, tokens, is_pii, class) per word) and its
+mean class probabilities, and marks words in place.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from sae_pii.pii.labels import CLASS_TO_ID
+from sae_pii.pii.name_rules import NOT_NAME
+
+JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa"
+
+
+# Field names whose value is a person's name: a table's column header or a form's key.
+NAME_FIELDS = (r"full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
+               r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|"
+               r"assignee|passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|"
+               r"payee|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko")
+# Where a name is all but certain to follow: after a title, a greeting that opens a line, thanks, a
+# sign-off, or a self-introduction ("Mr. Kiprop", "Hola Guadalupe,", "Abraços, Luciana",
+# "Viele Grüße\nSabine Krüger", "mi chiamo Alessandro"), in the languages the word lists cover.
+NAME_SLOT_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Srta|Mme|Mlle|Sig|Sig\.ra|Dott|Dott\.ssa)\.?"
+    r"|(?<![^\W\d_])(?:Agent|Officer|Ofc|Sgt|Det|Detective|Nurse|Coach|Defendant|Plaintiff|Witness|Courier|"
+    r"Technician|Clinician|Judge|Inspector|Constable|Pastor|Uncle|Aunt|Auntie|Grandma|Grandpa)\.?"
+    r"|(?:^|\n|[:.!?])[ \t]*(?i:hi|hello|hey|dear|hiya|hola|olá|oi|bonjour|salut|ciao|hallo|hej|hei|liebe|lieber|querid[oa]|"
+    r"estimad[oa]|gentile|car[oa]|cher|chère|good (?:morning|afternoon|evening))[ \t]*,?"
+    r"|(?<![^\W\d_])(?i:thanks|thank you|gracias|merci|grazie|obrigad[oa]|danke|welcome back),?"
+    r"|(?<![^\W\d_])(?i:regards|best|cheers|sincerely|saludos|un saludo|atentamente|saluti|grüße|grüssen|"
+    r"cumprimentos|abraços|beijos|cordialement|groet|groeten|pozdrawiam|hälsningar|hilsen|xoxo|yours)[ \t]*[,!.]?[ \t]*\n?"
+    r"|(?<![^\W\d_])(?i:my name is|i am|i'm|this is|mi chiamo|me llamo|je m'appelle|je suis|ich heiße|ich bin|"
+    r"meu nome é|mi nombre es|le atiende|vous parlez avec|you're speaking with|you are speaking with)"
+    r"|(?<![^\W\d_])(?i:(?:note|message|report|e-?mail|call|reply|comment|update|feedback|request|letter|text)s? from|"
+    r"ask|tell|attn\.?|c/o|signed,?|issued to|account holder|questions go to|cc:)"
+    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
+SLOT_BAR = 0.15
+LOWER_SLOT_BAR = 0.5
+
+
+def grow_name_slots(text: str, words: list, word_means: np.ndarray) -> None:
+    """A capitalised word in a name slot (NAME_SLOT_BEFORE) is a name when its PERSON probability clears
+    a low bar (in place): the probe reads four tokens each side and misses a name after a greeting
+    or sign-off in a language it rarely saw; the slot is the evidence it lacked."""
+    per = CLASS_TO_ID["PERSON"]
+    for k in np.flatnonzero(word_means[:, per] >= SLOT_BAR).tolist():
+        s, e, toks, is_pii, _ = words[k]
+        # A lower-case word (a chat's "le atiende warsita") needs the probe's own lean towards a name.
+        bar = SLOT_BAR if text[s:s + 1].isupper() else LOWER_SLOT_BAR
+        if is_pii or not text[s:s + 1].isalpha() or word_means[k, per] < bar or text[s:e].lower() in NOT_NAME:
+            continue
+        if NAME_SLOT_BEFORE.search(text, max(0, s - 40), s):
+            words[k] = (s, e, toks, True, per)
+            _grow_slot_name(text, words, word_means, k, per)
+
+
+# A chat export's speaker line: one to three capitalised words and the message's time, alone on the
+# line ("Chiara Rossi  10:41", "Giulia Conti 10:43 AM").
+SPEAKER_LINE = re.compile(r"(?m)^[ \t]*((?:[^\W\d_][\w'’.-]*[ \t]){0,2}[^\W\d_][\w'’.-]*)[ \t]+\d{1,2}:\d\d"
+                          r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]*$")
+
+
+def grow_speaker_lines(text: str, words: list, word_means: np.ndarray) -> None:
+    """The capitalised words of a speaker line are a name at the slot bar (in place)."""
+    if ":" not in text:
+        return
+    per = CLASS_TO_ID["PERSON"]
+    starts = {w[0]: k for k, w in enumerate(words)}
+    for m in SPEAKER_LINE.finditer(text):
+        names = m.group(1).split()
+        if not all(n[0].isupper() for n in names):
+            continue
+        for k in range(starts.get(m.start(1), len(words)), len(words)):
+            s, e, toks, is_pii, cls = words[k]
+            if s >= m.end(1):
+                break
+            if any(ch.isalpha() for ch in text[s:e]) and (is_pii and cls != per or word_means[k][per] < SLOT_BAR):
+                break
+            words[k] = (s, e, toks, True, per)
+
+
+def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per: int) -> None:
+    """The rest of a name in a slot: the capitalised words after it, one space apart (or glued by a
+    hyphen or apostrophe: "Hyun-woo Lim"), at the slot bar, up to four words."""
+    taken = 0
+    j = k + 1
+    while j < len(words) and taken < 4:
+        s, e, toks, is_pii, cls = words[j]
+        if is_pii and cls != per:
+            return  # another entity starts here
+        gap = text[words[j - 1][1]:s]
+        if gap == "" and text[s:e] in JOINERS and j + 1 < len(words) and words[j + 1][0] == e:
+            words[j] = (s, e, toks, True, per)  # the hyphen of "Hyun-woo"
+            j += 1
+            continue
+        bar = SLOT_BAR if text[s:s + 1].isupper() or gap == "" else LOWER_SLOT_BAR
+        if gap not in ("", " ") or not text[s:s + 1].isalpha() or word_means[j][per] < bar:
+            return
+        if gap == " " and text[s:s + 1].isupper() != text[words[k][0]:words[k][0] + 1].isupper():
+            return  # the rest of the name is in the case of its first word
+        words[j] = (s, e, toks, True, per)
+        taken += gap == " "
+        j += 1
+
+
+# Column headers of a table's name column (CSV/TSV/pipe/semicolon tables, Markdown).
+NAME_HEADER = re.compile(rf"[ \t\"'*]*(?:{NAME_FIELDS})[ \t\"'*]*", re.IGNORECASE)
+NAME_KEY = re.compile(NAME_HEADER.pattern + ":", re.IGNORECASE)  # "Naam: Sanne de Vries" alone on its line
+TABLE_DELIMITERS = ("\t", "|", ";", ",")
+TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
+
+
+def _cell(line: str, pos: int) -> tuple[str, int] | None:
+    """(delimiter, column index) of position `pos` in a table row, or None outside a table row."""
+    for d in TABLE_DELIMITERS:
+        if line.count(d) >= (2 if d in "|;," else 1):
+            return d, line.count(d, 0, pos)
+    return None
+
+
+def _header_cell(text: str, line_start: int, delimiter: str, column: int) -> str | None:
+    """The header cell above a table cell: the first line of the block of rows with as many
+    delimiters as this one (Markdown rule lines skipped)."""
+    line_end = text.find("\n", line_start)
+    width = text.count(delimiter, line_start, len(text) if line_end < 0 else line_end)
+    header = None
+    start = line_start
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        row = text[prev:start - 1]
+        if TABLE_RULE.fullmatch(row) and row.strip():
+            start = prev
+            continue
+        if row.count(delimiter) != width:
+            break
+        header, start = row, prev
+    if header is None:
+        return None
+    cells = header.split(delimiter)
+    return cells[column] if column < len(cells) else None
+
+
+def grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
+    """A word in a table's name column (NAME_HEADER above it) is a name when its PERSON probability
+    clears the slot bar (in place), lower-case too ("| natan |"): a row of cells gives the probe
+    little context."""
+    per = CLASS_TO_ID["PERSON"]
+    if not any(d in text for d in TABLE_DELIMITERS):
+        return
+    for k in np.flatnonzero(word_means[:, per] >= SLOT_BAR).tolist():
+        s, e, toks, is_pii, _ = words[k]
+        if not is_pii and text[s:s + 1].isalpha() and in_name_column(text, s):
+            words[k] = (s, e, toks, True, per)
+
+
+def in_name_column(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start)
+    if cell is None or line_start == 0:
+        return False
+    head = _header_cell(text, line_start, *cell)
+    return head is not None and NAME_HEADER.fullmatch(head) is not None
