@@ -391,6 +391,9 @@ def test_an_address_loses_the_words_that_lead_into_it(text, span, expected):
     ("Solicitud de Reembolso n.º ORD-2025-7", "Reembolso", False),
     ("Business name: Oyaifo Realty\nAddress", "Oyaifo Realty", False),
     ("Employeur : L'Oréal - Chef de projet", "L'Oréal", False),
+    ("Coordinator | Vestland Energi AS | Mob", "Vestland Energi", False),  # a Norwegian legal form
+    ("CALL TRANSCRIPT - Acme Insurance claims line", "Acme", False),  # a firm's word after it
+    ("Hotel: Hotel Adlon Kempinski, Unter den Linden 77", "Adlon Kempinski", False),  # a venue's word before it
     ("Ofc. J. Martinez #771 took it", "J. Martinez", True),
     ("Met Ana Lima, Spain's envoy", "Ana Lima", True),
     ("Kontonummer (IBAN) PL65723610169855958954", "Kontonummer", False),

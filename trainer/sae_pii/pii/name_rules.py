@@ -98,9 +98,12 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
 # A legal form (after a space or a comma) or a firm's word (right after a space) following a name
 # makes it a company's name; "Ana Lima, Group leader" keeps its name.
 _LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA\b|S\.L\.|SL\b|S\.p\.A\.|SpA|"
-                r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|AB\b|ASA\b|A/S|Sp\. z o\.o\.|Corp\b|Co\.")
+                r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|Oyj\b|AB\b|ASA\b|AS\b|A/S|ApS\b|Kft\b|"
+                r"Sp\. z o\.o\.|Corp\b|Co\.|Pty\b|S\.C\.P?\b|Tmi\b")
 _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
-               r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies")
+               r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies|Insurance|"
+               r"Energy|Energi|Airlines|Airways|Motors|Pharma|Labs|Systems|Logistics|Analytics|Realty|Media|Studios?|"
+               r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
@@ -114,6 +117,11 @@ COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|employer|employeur|e
                                 r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[ \t]*[:=][ \t]*\Z")
 
 
+# A venue's word right before a name makes it the venue's name: "Hotel Adlon Kempinski", "Café Ritter".
+PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:Hotel|Restaurant|Café|Cafe|Bar|Clinic|Bank|Club|Gallery|Museum|"
+                               r"Theatre|Theater|Stadium|Station|Airport|Hospital|School|Church|Park)[ \t]+\Z")
+
+
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes after the span, or the span itself, says it names no person: a legal form or a
     firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
@@ -122,5 +130,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
     line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
+            or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
