@@ -972,3 +972,15 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
                                     "Meeting Room": ("PERSON", 0.3)})
     got = [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})]
     assert got == ["Chiara Rossi"]
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Amleto Sforza, born 8/11/1998", "8/11/1998", True),
+    ("Date of birth\n15 April 1990\nPhone", "15 April 1990", True),  # the key closes the line before
+    ("Amleto Sforza, born 8/11/1998\n- 12-17-2020  Tdap  lot 942", "12-17-2020", False),  # a list under "born"
+    ("patient_id;name;dob;visit\n133;Niharika Sridhar;17 September 1961;2022-12-07", "17 September 1961", True),
+    ("patient_id;name;dob;visit\n133;Niharika Sridhar;17 September 1961;2022-12-07", "2022-12-07", False),
+    ("(1, 'Lars', '1986-03-14'),\n(2, 'Fatima', '1992-07-30'),", "1992-07-30", True),  # no header: kept
+])
+def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value, kept):
+    assert bool(_validated(text, value, "DATE_OF_BIRTH")) == kept

@@ -162,11 +162,23 @@ def grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
             words[k] = (s, e, toks, True, per)
 
 
-def in_name_column(text: str, pos: int) -> bool:
+def column_header(text: str, pos: int) -> str | None:
+    """The header cell of the table column that position `pos` sits in, or None outside a table
+    row with a header line above it."""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start)
     if cell is None or line_start == 0:
-        return False
-    head = _header_cell(text, line_start, *cell)
+        return None
+    return _header_cell(text, line_start, *cell)
+
+
+def in_table_row(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    return _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start) is not None
+
+
+def in_name_column(text: str, pos: int) -> bool:
+    head = column_header(text, pos)
     return head is not None and NAME_HEADER.fullmatch(head) is not None

@@ -27,6 +27,7 @@ import re
 
 from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
 from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_format_ok, ip_ok, with_format_finds
+from sae_pii.pii.name_cues import column_header, in_table_row
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
@@ -228,7 +229,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if iban_ok(sp.text) or PRINTED_IBAN.fullmatch(sp.text) or iban_format_ok(sp.text) else None
     if sp.label == "DATE_OF_BIRTH":
         # "2" of a numbered list holds no year; "issued 2019-08-30" is no birth date
-        return None if sum(ch.isdigit() for ch in sp.text) < 4 or _after_other_date_key(text, sp) else sp
+        return None if sum(ch.isdigit() for ch in sp.text) < 4 or _after_other_date_key(text, sp) \
+            or not _birth_cued(text, sp) else sp
     if CURRENCY_BEFORE.search(text, max(0, sp.start - 8), sp.start):
         return None  # "NOK 985 000", "KRW 1,482,300": an amount
     if sp.label in DATE_FREE_LABELS and DATE_SHAPE.fullmatch(sp.text):
@@ -256,6 +258,32 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
 # Keys of dates that are not birth dates ("issued 2019-08-30, expires ...", "valid until ...").
 OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid (?:until|through|thru|from)|"
                             r"dated|signed|effective|due|start date|end date|date)[ \t:.=|-]*\Z", re.IGNORECASE)
+
+
+# What says a date is a birth date, in the languages of the rule layer's word lists.
+BIRTH_CUE = re.compile(r"(?i)(?:born|birth|dob|d\.o\.b|\bb\.|geb|\bné|\bnée|nacid[oa]|nascid[oa]|\bnato|\bnata|nacimiento|"
+                       r"nascimento|nascita|naissance|geburt|bday|urodzon|doğum|födelse|fødsel|syntym)")
+# The key closing the line before ("Date of birth", "And your date of birth?"), not a table header's
+# "dob;visit" (no field separator after it).
+BIRTH_KEY_LINE_END = re.compile(BIRTH_CUE.pattern + r"[^\n\d;|\t,]*\Z", re.IGNORECASE)
+
+
+def _birth_cued(text: str, sp: PIISpan) -> bool:
+    """A birth date has its cue on its line ("DOB", "born", "geb."), or its key closes the line
+    before ("Date of birth\n15 April 1990"), or it sits in a table row under a birth header; in a
+    row with no header found, or a data row above it (an SQL VALUES list), it is kept. A date in a list under "born ..." with
+    no cue of its own ("- 23/09/2025  Tdap  lot SN481035") is some other date."""
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    line_end = text.find("\n", sp.end)
+    if BIRTH_CUE.search(text, line_start, len(text) if line_end < 0 else line_end):
+        return True
+    if line_start > 0 and BIRTH_KEY_LINE_END.search(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1):
+        return True
+    if in_table_row(text, sp.start):
+        head = column_header(text, sp.start)
+        # no header found, or a data row taken for one (an SQL VALUES list): no evidence either way
+        return head is None or any(ch.isdigit() for ch in head) or BIRTH_CUE.search(head) is not None
+    return False
 
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
