@@ -19,6 +19,8 @@ layout, an IP address (format_finds.py).
 - Addresses take the edges the probe left out and lose the words it took in (address_rules.py).
 - Amounts after a currency, access-log status codes and dates are no id or phone number.
 - An address span sheds a phone after a phone key; numbers with units of measure are no address.
+- A birth date needs a birth cue: on its line, as the key closing the line before, or as its table
+  column's header.
 """
 
 from __future__ import annotations
@@ -150,10 +152,11 @@ ID_KEYS = {
 # "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
 REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|part|model|item|batch|lot|user|patient|visit)[ _-]*(?:no|nr|"
-                 r"number|num|id|#)|occurrence|incident|track(?:ing)?|r[ée]f[ée]rence|referencia|riferimento|referenz|lot|shipment|parcel|transaction|txn|vin|sku|"
-                 r"receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|sponsor|vessel|"
-                 r"asset|contract|permit|docket|folio|pnr|plates?|reg)\b|§")
+                 r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit)[ _-]*"
+                 r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
+                 r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
+                 r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|"
+                 r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
 NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
