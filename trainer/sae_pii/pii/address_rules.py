@@ -23,8 +23,9 @@ COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT"
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
 # "985, " of "985, rue de Teixeira"; "16 " of "16 Heriot Row" (a house number, not the end of a value)
 NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?| )\Z")  # a tab ends a column
-UNIT_BEFORE_NUMBER = re.compile(r"(?<![^\W\d_])(?:Suite|Ste\.?|Apt\.?|Apartment|Flat|Unit|Room|Studio|Piso|Wohnung|"
-                                r"Appartement|Building|Floor|Lot)[ \t]+\Z", re.IGNORECASE)
+# Words of a flat, floor or building before its number ("Suite 121", "Apt. 4B").
+UNIT_WORDS = "suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|lot"
+UNIT_BEFORE_NUMBER = re.compile(rf"(?<![^\W\d_])(?:{UNIT_WORDS})\.?[ \t]+\Z", re.IGNORECASE)
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
 
@@ -192,8 +193,8 @@ MEASURE_UNITS = frozenset([
     "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
 
 
-UNIT_WORD = re.compile(r"suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|lot|"
-                       r"apto|andar|bloco|casa|villa|house|block|no|nr", re.IGNORECASE)
+# ...and the words that open such a part of an address without a number before them.
+UNIT_WORD = re.compile(rf"{UNIT_WORDS}|apto|andar|bloco|casa|villa|house|block|no|nr", re.IGNORECASE)
 # A phone key inside an address span ("..., IL 60657, ph 773-555-0138", "ph 0433 190 254"): the
 # number after it is the phone, not the address.
 PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobile|cell|fax)\.?:?[ \t]*(?=[+(\d])",

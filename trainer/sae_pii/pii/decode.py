@@ -49,7 +49,7 @@ import unicodedata
 
 import numpy as np
 
-from sae_pii.pii.labels import CLASS_TO_ID, CLASSES
+from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, FREE_TEXT_LABELS
 from sae_pii.pii.name_cues import (
     JOINERS,
     NAME_KEY,
@@ -62,13 +62,12 @@ from sae_pii.pii.name_cues import (
 from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
-from sae_pii.pii.trim import is_mark, trim
+from sae_pii.pii.trim import is_mark, line_bounds, trim
 
 SEPARATORS = set(',;|"=<>[]{}')
 # Punctuation a run may bridge inside one entity ("Springfield, IL", "Flat 2/14"); never a field
 # separator such as ";" or "|".
 BRIDGE_PUNCT = set(",.-/#'()+")
-FREE_TEXT_LABELS = {"PERSON", "STREET_ADDRESS"}  # words, not a format: their shapes overlap
 NO_SPACE_LABELS = {"EMAIL_ADDRESS", "IP_ADDRESS"}  # never contain whitespace: two in a row are two
 # Formats that are one unbroken string: a span that covers part of a whitespace-delimited word is
 # widened to the whole word (a missed ".14" at the end of an IP, a missed first piece of an IBAN).
@@ -408,9 +407,7 @@ def _name_line_not_address(text: str, sp: PIISpan) -> PIISpan:
     if "\n" in sp.text or any(ch.isdigit() for ch in sp.text) \
             or not 1 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
         return sp
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    line_end = text.find("\n", sp.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(text, sp.start, sp.end)
     key = text[line_start:sp.start].strip()
     if (key and not NAME_KEY.fullmatch(key)) or CHAT_TIME_TAIL.sub("", text[sp.end:line_end]).strip(" ,."):
         return sp

@@ -20,6 +20,7 @@ import re
 
 from stdnum import iban as stdnum_iban
 
+from sae_pii.pii.labels import FREE_TEXT_LABELS
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import trim
 
@@ -39,16 +40,26 @@ def iban_format_ok(candidate: str) -> bool:
         compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:], check_country=False)
 
 
+ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def iban_end(text: str, start: int, stop: int, check, after: int = 0) -> int | None:
+    """The end of the longest IBAN starting at `start` that passes `check`: the candidates end at the
+    word ends of text[start:stop] beyond `after` (a grouped IBAN followed by another number:
+    "DE89 3704 0044 0532 0130 00 1200")."""
+    for word in reversed(list(ALNUM_RUN.finditer(text, start, stop))):
+        if word.end() > after and check(text[start:word.end()]):
+            return word.end()
+    return None
+
+
 def _ibans(text: str) -> list[tuple[int, int]]:
-    """IBANs in the text: each candidate's longest prefix ending at a word end that has its country's
-    format (a grouped IBAN followed by another number: "DE89 3704 0044 0532 0130 00 1200")."""
+    """IBANs in the text that have their country's format."""
     out = []
     for m in IBAN_CANDIDATE.finditer(text):
-        ends = [m.start() + w.end() for w in re.finditer(r"[A-Za-z0-9]+", m.group())]
-        for end in reversed(ends):
-            if iban_format_ok(text[m.start():end]):
-                out.append((m.start(), end))
-                break
+        end = iban_end(text, m.start(), m.end(), iban_format_ok)
+        if end is not None:
+            out.append((m.start(), end))
     return out
 
 
@@ -56,7 +67,6 @@ IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bver|\bversion|\bbuild|\brelease|\brev)\.?[ \t]*\Z")
 # Hex groups and colons; a colon glued to a key before it ("Origin:7d41:...") is the key's.
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:(?<=[^\W\d_]):)?([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![0-9A-Fa-f:])")
-FREE_TEXT_LABELS = {"PERSON", "STREET_ADDRESS"}
 
 
 def _ips(text: str) -> list[tuple[int, int]]:

@@ -20,6 +20,8 @@ OUTSIDE = "O"
 # Class 0 is "not PII"; class i (1..n) is LABELS[i - 1].
 CLASSES: tuple[str, ...] = (OUTSIDE, *LABELS)
 CLASS_TO_ID: dict[str, int] = {name: i for i, name in enumerate(CLASSES)}
+# Labels made of words rather than a format: their shapes overlap, and rules reshape them.
+FREE_TEXT_LABELS = frozenset({"PERSON", "STREET_ADDRESS"})
 
 
 def check_label(label: str) -> str:

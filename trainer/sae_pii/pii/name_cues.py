@@ -17,6 +17,7 @@ import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID
 from sae_pii.pii.name_rules import NOT_NAME
+from sae_pii.pii.trim import line_bounds
 
 JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa"
 
@@ -119,19 +120,21 @@ TABLE_DELIMITERS = ("\t", "|", ";", ",")
 TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
 
 
-def _cell(line: str, pos: int) -> tuple[str, int] | None:
-    """(delimiter, column index) of position `pos` in a table row, or None outside a table row."""
+def table_cell(text: str, pos: int) -> tuple[int, str, int] | None:
+    """(line start, delimiter, column index) of position `pos` in a table row, or None outside one."""
+    line_start, line_end = line_bounds(text, pos)
+    line = text[line_start:line_end]
     for d in TABLE_DELIMITERS:
         if line.count(d) >= (2 if d in "|;," else 1):
-            return d, line.count(d, 0, pos)
+            return line_start, d, line.count(d, 0, pos - line_start)
     return None
 
 
-def _header_cell(text: str, line_start: int, delimiter: str, column: int) -> str | None:
-    """The header cell above a table cell: the first line of the block of rows with as many
-    delimiters as this one (Markdown rule lines skipped)."""
-    line_end = text.find("\n", line_start)
-    width = text.count(delimiter, line_start, len(text) if line_end < 0 else line_end)
+def column_header(text: str, cell: tuple[int, str, int]) -> str | None:
+    """The header of a table cell's column: that cell of the first line of the block of rows with
+    as many delimiters as its own (Markdown rule lines skipped), or None when the row opens the block."""
+    line_start, delimiter, column = cell
+    width = text.count(delimiter, *line_bounds(text, line_start))
     header = None
     start = line_start
     while start > 0:
@@ -162,23 +165,7 @@ def grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
             words[k] = (s, e, toks, True, per)
 
 
-def column_header(text: str, pos: int) -> str | None:
-    """The header cell of the table column that position `pos` sits in, or None outside a table
-    row with a header line above it."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    cell = _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start)
-    if cell is None or line_start == 0:
-        return None
-    return _header_cell(text, line_start, *cell)
-
-
-def in_table_row(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    return _cell(text[line_start:len(text) if line_end < 0 else line_end], pos - line_start) is not None
-
-
 def in_name_column(text: str, pos: int) -> bool:
-    head = column_header(text, pos)
+    cell = table_cell(text, pos)
+    head = column_header(text, cell) if cell is not None else None
     return head is not None and NAME_HEADER.fullmatch(head) is not None

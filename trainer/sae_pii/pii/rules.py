@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
-from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_format_ok, ip_ok, with_format_finds
-from sae_pii.pii.name_cues import column_header, in_table_row
+from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_end, iban_format_ok, ip_ok, with_format_finds
+from sae_pii.pii.name_cues import column_header, table_cell
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
+from sae_pii.pii.trim import line_bounds
 
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
@@ -96,11 +97,9 @@ def _find_iban(text: str, sp: PIISpan) -> tuple[int, int] | None:
         tail = IBAN_TAIL.match(text, m.end(), min(len(text), m.end() + 48))
         if tail is None:
             continue
-        ends = [t.end() for t in re.finditer(r"[A-Za-z0-9]+", text[m.start():tail.end()])]
-        for rel_end in reversed(ends):
-            b = m.start() + rel_end
-            if b > sp.start and iban_ok(text[m.start():b]):
-                return m.start(), b
+        end = iban_end(text, m.start(), tail.end(), iban_ok, after=sp.start)
+        if end is not None:
+            return m.start(), end
     return None
 
 
@@ -273,20 +272,21 @@ BIRTH_KEY_LINE_END = re.compile(BIRTH_CUE.pattern + r"[^\n\d;|\t,]*\Z", re.IGNOR
 
 def _birth_cued(text: str, sp: PIISpan) -> bool:
     """A birth date has its cue on its line ("DOB", "born", "geb."), or its key closes the line
-    before ("Date of birth\n15 April 1990"), or it sits in a table row under a birth header; in a
-    row with no header found, or a data row above it (an SQL VALUES list), it is kept. A date in a list under "born ..." with
-    no cue of its own ("- 23/09/2025  Tdap  lot SN481035") is some other date."""
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    line_end = text.find("\n", sp.end)
-    if BIRTH_CUE.search(text, line_start, len(text) if line_end < 0 else line_end):
+    before ("Date of birth\n15 April 1990"), or it sits in a table row under a birth header (in a
+    row with no header found, or a data row above it as in an SQL VALUES list, it is kept). A date
+    in a list under "born ..." with no cue of its own ("- 23/09/2025  Tdap  lot SN481035") is some
+    other date."""
+    line_start, line_end = line_bounds(text, sp.start, sp.end)
+    if BIRTH_CUE.search(text, line_start, line_end):
         return True
-    if line_start > 0 and BIRTH_KEY_LINE_END.search(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1):
+    if line_start > 0 and BIRTH_KEY_LINE_END.search(text, *line_bounds(text, line_start - 1)):
         return True
-    if in_table_row(text, sp.start):
-        head = column_header(text, sp.start)
-        # no header found, or a data row taken for one (an SQL VALUES list): no evidence either way
-        return head is None or any(ch.isdigit() for ch in head) or BIRTH_CUE.search(head) is not None
-    return False
+    cell = table_cell(text, sp.start)
+    if cell is None:
+        return False
+    head = column_header(text, cell)
+    # no header found, or a data row taken for one (an SQL VALUES list): no evidence either way
+    return head is None or any(ch.isdigit() for ch in head) or BIRTH_CUE.search(head) is not None
 
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:

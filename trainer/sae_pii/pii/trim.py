@@ -12,6 +12,12 @@ ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]\.$")  # "U.S.A."
 INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]$")  # "U.S.A" whose final "." the probe left out
 
 
+def line_bounds(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """[start, end) of the line holding text[start:end] (end defaults to start)."""
+    line_end = text.find("\n", start if end is None else end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+
+
 def is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
