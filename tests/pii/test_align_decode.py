@@ -933,7 +933,9 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("made to Flat 49, Selevej 577, 9761 Billum, Danmark.", [("Flat 49, Selevej 577, 9761 Billum", "STREET_ADDRESS"),
                                                            ("Danmark", "PERSON")],
      [("Flat 49, Selevej 577, 9761 Billum, Danmark", "STREET_ADDRESS")]),
-    ("Jordan called.", [("Jordan", "PERSON")], [("Jordan", "PERSON")]),
+    # ...unless the country is also a given name: then it is more likely the person it names.
+    ("Ship to 3 Elm Rd, Jordan.", [("3 Elm Rd", "STREET_ADDRESS"), ("Jordan", "PERSON")],
+     [("3 Elm Rd", "STREET_ADDRESS"), ("Jordan", "PERSON")]),
 ])
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]
