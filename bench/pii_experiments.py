@@ -24,6 +24,11 @@ docs/pii.md "Known limits"):
 
     python -m bench.pii_experiments misses --probs /tmp/pii-probs --label PERSON \
         --data ../shared/data/presidio-research/synth_dataset_v2.json
+
+`decode-time` times the decoding alone (the "decode + rules" stage of bench.detector, apart from the
+model and the machine's slow stretches: best of 7 rounds of 20 calls) on the benchmark document:
+
+    python -m bench.pii_experiments decode-time [--tokens 512]
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import timeit
 from pathlib import Path
 
 import numpy as np
@@ -191,6 +197,30 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
     return report
 
 
+def decode_time(run_dir: Path, probe: str, n_tokens: int = 512, number: int = 20, repeat: int = 7) -> dict:
+    """Milliseconds per decode of the benchmark document (bench.detector's sample ticket cut to
+    `n_tokens`), with and without the rule layer: the best of `repeat` rounds of `number` calls, so
+    a slow stretch of a shared machine does not count."""
+    from sae_pii.pii.detector import SAEPIIDetector
+
+    from bench.detector import _document
+
+    det = SAEPIIDetector.from_pretrained(run_dir, probe=probe)
+    text = _document(det.lm.tokenizer, n_tokens)
+    tok = feat.tokenize(det.lm.tokenizer, text)
+    probs = det.token_probs([text], [tok])[0]
+    report = {}
+    for rules in (False, True):
+        def run(rules=rules):
+            return decode(text, tok.offsets, probs, det.thresholds, validators=rules)
+
+        run()  # the rule layer's word lists load on the first call
+        best = min(timeit.repeat(run, number=number, repeat=repeat)) / number * 1000
+        report[f"decode{' + rules' if rules else ''}"] = round(best, 2)
+        print(f"decode{' + rules' if rules else '':8} {n_tokens} tokens: {best:.2f} ms (best of {repeat} x {number})")
+    return report
+
+
 def misses(run_dir: Path, probe: str, path: Path, probs_dir: Path, label: str) -> dict:
     """Where `label` fails on one file (with the rule layer, as annotated, scored like `eval`):
     exact-span misses and false spans; the false spans that touch no gold span ("false outright");
@@ -243,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
     d.add_argument("--probs", type=Path, required=True, help="folder for the stored probabilities")
     d.add_argument("--thresholds", default="{}", help='replace some labels\' thresholds, as JSON: {"PERSON": 0.8}')
+    t = sub.add_parser("decode-time", help="milliseconds per decode of the benchmark document, with and without rules")
+    t.add_argument("--run", type=Path, default=Path("models/sae-trained"))
+    t.add_argument("--probe", default="mix", help="sae, raw or mix")
+    t.add_argument("--tokens", type=int, default=512)
     m = sub.add_parser("misses", help="where one label fails on one file, from stored probabilities")
     m.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     m.add_argument("--probe", default="mix", help="sae, raw or mix")
@@ -255,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "misses":
         misses(args.run, args.probe, args.data, args.probs, args.label)
+        return 0
+    if args.command == "decode-time":
+        decode_time(args.run, args.probe, args.tokens)
         return 0
     if args.command == "decode":
         decode_scores(args.run, args.probe, args.data, args.probs, json.loads(args.thresholds))
