@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from sae_pii.pii.labels import CLASS_TO_ID
-from sae_pii.pii.name_rules import NOT_NAME
+from sae_pii.pii.name_rules import NOT_NAME, ROLE_FIELDS
 from sae_pii.pii.trim import line_bounds
 
 JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa"
@@ -24,9 +24,8 @@ JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa
 
 # Field names whose value is a person's name: a table's column header or a form's key.
 NAME_FIELDS = (r"full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
-               r"customer|client|employee|owner|patient|guest|contact|(?:account[ _-]?)?holder|requester|reporter|"
-               r"assignee|passenger|attendee|member|student|tenant|applicant|recipient|sender|driver|beneficiary|"
-               r"payee|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|namn|imię|nazwisko")
+               r"account[ _-]?holder|driver|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|"
+               r"namn|imię|nazwisko|" + "|".join(ROLE_FIELDS))
 # Where a name is all but certain to follow: after a title, a greeting that opens a line, thanks, a
 # sign-off, or a self-introduction ("Mr. Kiprop", "Hola Guadalupe,", "Abraços, Luciana",
 # "Viele Grüße\nSabine Krüger", "mi chiamo Alessandro"), in the languages the word lists cover.

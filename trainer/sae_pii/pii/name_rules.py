@@ -25,12 +25,15 @@ ciao salve buongiorno buonasera cordiali saluti distinti cari caro cara gentile
 bonsoir coucou cordialement amitiés bises chère cher
 moin servus liebe lieber viele grüße grüsse gruß mfg danke
 hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
-customer user client usuario cliente agente utente kunde klient
-employee owner patient guest contact holder requester reporter assignee passenger attendee member student
-tenant applicant recipient sender beneficiary payee witness neighbour neighbor técnico técnica
+user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 """
-NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+# The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
+# and the field's value is one (name_cues.py reads them as name fields).
+ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "contact", "holder", "requester",
+               "reporter", "assignee", "passenger", "attendee", "member", "student", "tenant", "applicant",
+               "recipient", "sender", "beneficiary", "payee")
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
     # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
