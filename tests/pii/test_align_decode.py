@@ -986,3 +986,18 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
 ])
 def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value, kept):
     assert bool(_validated(text, value, "DATE_OF_BIRTH")) == kept
+
+
+@pytest.mark.parametrize(("text", "value", "label", "kept"), [
+    ("Driver license no. D4829163, exp 07/22/2025", "D4829163", "US_DRIVER_LICENSE", True),
+    ("Driver license number\nD4829163", "D4829163", "US_DRIVER_LICENSE", True),  # the key closes the line before
+    ("name\tdl_no\nAna Ruiz\tS530-4412-9981", "S530-4412-9981", "US_DRIVER_LICENSE", True),  # its column's header
+    ("Travel doc L76504015, IBAN on file", "L76504015", "US_PASSPORT", True),
+    ("Notice Date: 05/08/2025     Control No. 2025-RN-0048812", "2025-RN-0048812", "US_DRIVER_LICENSE", False),
+    ("action=EXPORT table=customers rows=35673308 src=10.0.0.1", "35673308", "US_PASSPORT", False),
+    ("patient_id;name;dob\n13346309;Niharika Sridhar;1961-09-17", "13346309", "US_PASSPORT", False),
+])
+def test_a_licence_or_passport_number_needs_a_document_cue(text, value, label, kept):
+    """Nothing in its shape tells a licence or passport number from a member or control number: the
+    text must name the document on its line, at the end of the line before, or in its column's header."""
+    assert any(s.text == value and s.label == label for s in _validated(text, value, label)) == kept
