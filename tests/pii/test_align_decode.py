@@ -996,8 +996,11 @@ def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value
     ("Notice Date: 05/08/2025     Control No. 2025-RN-0048812", "2025-RN-0048812", "US_DRIVER_LICENSE", False),
     ("action=EXPORT table=customers rows=35673308 src=10.0.0.1", "35673308", "US_PASSPORT", False),
     ("patient_id;name;dob\n13346309;Niharika Sridhar;1961-09-17", "13346309", "US_PASSPORT", False),
+    ("SS#: 688-46-5096", "688-46-5096", "US_SSN", True),
+    ('{"id": 7, "taxpayer_id": "612-48-3091"}', "612-48-3091", "US_SSN", True),
+    ("Employer EIN on file, batch 612-48-3091 closed", "612-48-3091", "US_SSN", False),
 ])
-def test_a_licence_or_passport_number_needs_a_document_cue(text, value, label, kept):
-    """Nothing in its shape tells a licence or passport number from a member or control number: the
+def test_an_id_number_needs_a_document_cue(text, value, label, kept):
+    """Nothing in its shape tells a licence, passport or SSN from a member or control number: the
     text must name the document on its line, at the end of the line before, or in its column's header."""
     assert any(s.text == value and s.label == label for s in _validated(text, value, label)) == kept

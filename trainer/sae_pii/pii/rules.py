@@ -242,7 +242,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b", "§46.2-870": licence and passport
         # numbers have digits, and no underscore, section sign or mixed-case letters
     if sp.label in DOCUMENT_CUE and not _document_cued(text, sp):
-        return None  # "Control No. 2025-RN-0048812": an id number nothing names a licence or passport
+        return None  # "Control No. 2025-RN-0048812": an id number nothing names as a person's document
     if sp.label == "US_SSN":
         m = SSN_INSIDE.search(sp.text)  # "soc sec 856-36-6680": the key the probe took in leaves
         if m is not None and m.span() != (0, len(sp.text)):
@@ -291,17 +291,18 @@ def _birth_cued(text: str, sp: PIISpan) -> bool:
     return head is None or any(ch.isdigit() for ch in head) or BIRTH_CUE.search(head) is not None
 
 
-# What names a licence or passport number: its keys (ID_KEYS) and the short forms of forms and
-# exports ("Driver's lic.", "DLN", "Travel doc", "Document no.").
+# What names a licence, passport or social security number: its keys (ID_KEYS) and the short forms
+# of forms and exports ("Driver's lic.", "DLN", "Travel doc", "Document no.", "SS#", "taxpayer_id").
 DOCUMENT_CUE = {
     "US_DRIVER_LICENSE": re.compile(ID_KEYS["US_DRIVER_LICENSE"] + r"|\bdln?\b|\blic\b", re.IGNORECASE),
     "US_PASSPORT": re.compile(ID_KEYS["US_PASSPORT"] + r"|\bpp\b|travel[ _-]*doc|document[ _-]*(?:no|nr|number|#)",
                               re.IGNORECASE),
+    "US_SSN": re.compile(ID_KEYS["US_SSN"] + r"|\bss\b|ssn|taxpayer|\bitin\b", re.IGNORECASE),
 }
 
 
 def _document_cued(text: str, sp: PIISpan) -> bool:
-    """A licence or passport number is named as one on its line, by the key closing the line before
+    """A licence, passport or SSN is named as one on its line, by the key closing the line before
     ("Driver license number\nD4829163") or by its table column's header; a number nothing names is
     some other id (a control, member or case number), which the probe cannot tell apart by shape."""
     cue = DOCUMENT_CUE[sp.label]
