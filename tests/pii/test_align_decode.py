@@ -247,8 +247,8 @@ def test_initials_and_month_names_join_their_span(minilm_tokenizer):
     ("PHONE_NUMBER", "123-45-6789", "US_SSN"), ("US_SSN", "123-45-6789", "US_SSN"),
 ])
 def test_validators_settle_look_alike_labels(label, value, expected):
-    text = f"x {value} y"
-    out = apply_validators(text, [PIISpan(2, 2 + len(value), label, 0.9, value)])
+    text = f"SS#\n{value} y"  # the key on the line before: an SSN's cue, no key on the number's line
+    out = apply_validators(text, [PIISpan(4, 4 + len(value), label, 0.9, value)])
     assert [s.label for s in out] == [expected]
 
 
