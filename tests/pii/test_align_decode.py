@@ -722,7 +722,8 @@ def test_field_breaks_end_spans_and_phones_need_six_digits(minilm_tokenizer):
 
 def test_document_keys_settle_look_alike_id_numbers():
     """Passport, licence and SSN numbers share shapes; the key before the number on its line names
-    it, unless another value sits in between or the key is on another line."""
+    it, unless another value sits in between; a number opening its line is named by the key that
+    closes the line before."""
     text = ("Passport ........... 589942720\nPasaporte - M11217552; Driver license # - 551 130 700\n"
             "Soc. sec. no.: 401267198\nPassport\n712345678 and dl_number=L1807686, ref 4, 87654321")
 
@@ -735,7 +736,7 @@ def test_document_keys_settle_look_alike_id_numbers():
              at("L1807686", "US_PASSPORT"), at("87654321", "US_PASSPORT")]
     got = [(s.text, s.label) for s in apply_validators(text, spans)]
     assert got == [("589942720", "US_PASSPORT"), ("M11217552", "US_PASSPORT"),
-                   ("551 130 700", "US_DRIVER_LICENSE"), ("401267198", "US_SSN"), ("712345678", "US_SSN"),
+                   ("551 130 700", "US_DRIVER_LICENSE"), ("401267198", "US_SSN"), ("712345678", "US_PASSPORT"),
                    ("L1807686", "US_DRIVER_LICENSE"), ("87654321", "US_PASSPORT")]
 
 

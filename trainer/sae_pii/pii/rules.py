@@ -162,6 +162,7 @@ NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
                                  {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
                         re.IGNORECASE)
 KEY_REACH = 40
+KEY_CLOSING_LINE = re.compile(f"(?:{NUMBER_KEY.pattern})" + r"[ \t:#.=-]*\r?\n[ \t]*\Z", re.IGNORECASE)
 
 
 def _line_back(text: str, pos: int, reach: int) -> int:
@@ -177,6 +178,10 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
         return sp
     window = text[_line_back(text, sp.start, KEY_REACH):sp.start]
     keys = list(NUMBER_KEY.finditer(window))
+    if not keys and not window.strip() and sp.start > 0:
+        # the number opens its line: a key closing the line before names it ("Passport\n712345678")
+        window = text[text.rfind("\n", 0, text.rfind("\n", 0, sp.start)) + 1:sp.start]
+        keys = [m for m in [KEY_CLOSING_LINE.search(window)] if m is not None]
     if not keys or re.search(r"\d", window[keys[-1].end():]):
         # "Zendesk #882104", "Walgreens Rx #0482217": a number after "#" and no document key is a reference
         return None if window.endswith("#") else sp
