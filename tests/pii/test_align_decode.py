@@ -513,6 +513,8 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("maria lopez", ["maria lopez"]),  # all lower case: nothing to compare with, kept
     ("Usuario", []), ("Sen. Kimura", ["Kimura"]), ("Customer", []),
     ("Técnico Kristina Vávra", ["Kristina Vávra"]), ("zwischen 中川", ["中川"]), ("Passenger Аникей", ["Аникей"]),
+    ("Fiona McAllister MBChB MRCGP", ["Fiona McAllister"]),  # credentials after the name
+    ("Terry Cardoso PhD", ["Terry Cardoso PhD"]),  # a Faker suffix stays, as the presidio-research files label it
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"

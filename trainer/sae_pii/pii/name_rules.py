@@ -33,13 +33,19 @@ según entre para por con sin mit für bei zwischen avec pour chez dirección en
 ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "contact", "holder", "requester",
                "reporter", "assignee", "passenger", "attendee", "member", "student", "tenant", "applicant",
                "recipient", "sender", "beneficiary", "payee")
+# Degrees and credentials written after a name ("Fiona McAllister MBChB", "Dr. A. Rao, MBBS"); not the
+# ones that are surnames too ("Do", "Ma", "Mbe"), nor Faker's name suffixes (MD, PhD, DDS, DVM), which
+# the presidio-research files count as part of the name ("Terry Cardoso PhD").
+POSTNOMINALS = frozenset({"esq", "dmd", "rn", "lpn", "cpa", "mba", "msc", "bsc", "mbchb", "mbbs",
+                          "frcp", "frcs", "mrcp", "mrcgp", "facp", "faap", "frcpc", "pharmd", "jd", "llm", "llb", "dphil",
+                          "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath"})
 NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
                                                   "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
     # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
     "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
     "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora", "sen",
-    "rep", "gov", "pres"}
+    "rep", "gov", "pres"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
