@@ -859,6 +859,9 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
     ("3-bed house, 112 sq m, built 1998", "112 sq m", []),
     ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
     ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
+    ("Guest: Mr. Hamid Karimi   Room 1208\nArrival 02-Mar-2024", "Room 1208", []),  # a room after a name
+    ("Ship to:\nSuite 741\nSão Paulo", "Suite 741", [("Suite 741", "STREET_ADDRESS")]),  # a line of an address block
+    ("address: Unit 8524 Box 0979", "Unit 8524", [("Unit 8524", "STREET_ADDRESS")]),  # the address goes on
 ])
 def test_an_address_sheds_a_phone_a_lead_in_a_list_number_and_is_no_quantity(text, span, expected):
     assert [(s.text, s.label) for s in _validated(text, span, "STREET_ADDRESS")] == expected
@@ -1007,3 +1010,14 @@ def test_an_id_number_needs_a_document_cue(text, value, label, kept):
     """Nothing in its shape tells a licence, passport or SSN from a member or control number: the
     text must name the document on its line, at the end of the line before, or in its column's header."""
     assert any(s.text == value and s.label == label for s in _validated(text, value, label)) == kept
+
+
+@pytest.mark.parametrize(("text", "found", "expected"), [
+    ("1. KOWALSKI/JAN MR       0472123456789", [], ["KOWALSKI/JAN"]),  # the title after it marks it
+    ("2. NAKAMURA/YUKI ANN MRS  seat 12C", ["NAKAMURA"], ["NAKAMURA/YUKI ANN"]),  # takes the fragment's place
+    ("Name: SILVA/MARIA", ["SILVA/MARIA"], ["SILVA/MARIA"]),
+    ("Route LIS/GRU via MAD", [], []),  # no title, nothing the probe found: no name
+])
+def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
+    spans = [PIISpan(text.index(f), text.index(f) + len(f), "PERSON", 0.8, f) for f in found]
+    assert [s.text for s in apply_validators(text, spans) if s.label == "PERSON"] == expected

@@ -187,6 +187,18 @@ def quantity_not_address(value: str) -> bool:
         w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS for w in words if w)
 
 
+UNIT_ALONE = re.compile(rf"(?:{UNIT_WORDS})\.?[ \t]*(?:no\.?|#)?[ \t]*\d+[A-Za-z]?", re.IGNORECASE)
+
+
+def unit_alone(text: str, sp: PIISpan) -> bool:
+    """A room, flat or suite number with no street after words on its line ("Guest: Mr. Hamid Karimi
+    Room 1208"): where someone is inside a building named elsewhere, not an address. On a line of
+    its own it is a line of an address block, which the presidio-research files label apart."""
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    return (UNIT_ALONE.fullmatch(sp.text) is not None and re.search(r"[^\W\d_]", text[line_start:sp.start]) is not None
+            and re.match(r"[ \t]*\w", text[sp.end:]) is None)  # not "Unit 8524" of "Unit 8524 Box 0979"
+
+
 MEASURE_UNITS = frozenset([
     "sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm",
     "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo",

@@ -86,16 +86,41 @@ def ip_ok(s: str) -> bool:
         return False
 
 
+# A passenger name as airlines print it, SURNAME/GIVEN NAMES, with its title after it ("KOWALSKI/JAN MR").
+_PNR_WORD = r"[A-Z][A-Z'-]+"
+PNR_NAME = re.compile(rf"(?<![\w/]){_PNR_WORD}/{_PNR_WORD}(?: {_PNR_WORD})*")
+PNR_TITLES = frozenset({"MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "CHD", "INF"})
+
+
+def _passenger_names(text: str, spans: list[PIISpan]) -> list[tuple[int, int]]:
+    """Airline-style names: the title after them goes; kept when a title followed them or the probe
+    found part of them ("NAKAMURA" of "NAKAMURA/YUKI MRS")."""
+    out = []
+    for m in PNR_NAME.finditer(text):
+        words = m.group().split(" ")
+        titled = len(words) > 1 and words[-1] in PNR_TITLES
+        a, b = m.start(), m.end() - (len(words[-1]) + 1 if titled else 0)
+        if titled or any(sp.label == "PERSON" and sp.start < b and a < sp.end for sp in spans):
+            out.append((a, b))
+    return out
+
+
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text)]
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]
     finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
+    finds += [(a, b, "PERSON") for a, b in _passenger_names(text, spans)]
     if not finds:
         return spans
     out = list(spans)
     for a, b, label in sorted(finds):
         overlapping = [sp for sp in out if sp.start < b and a < sp.end]
         if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label) == (a, b, label):
+            continue
+        if label == "PERSON":  # a passenger name takes the place of the name fragments in it
+            if all(sp.label == "PERSON" for sp in overlapping):
+                out = [sp for sp in out if sp not in overlapping]
+                out.append(PIISpan(a, b, label, max([sp.score for sp in overlapping], default=FIND_SCORE), text[a:b]))
             continue
         pieces = []
         for sp in overlapping:

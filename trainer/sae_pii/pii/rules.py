@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_rules import quantity_not_address, with_address_edges, without_phone
+from sae_pii.pii.address_rules import quantity_not_address, unit_alone, with_address_edges, without_phone
 from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_end, iban_format_ok, ip_ok, with_format_finds
 from sae_pii.pii.name_cues import column_header, table_cell
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
@@ -261,6 +261,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
         return None  # "112 sq m", "640 cartons, 9": a number and a lower-case unit
+    if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
+        return None  # "Room 1208": a room with no street
     return sp
 
 
