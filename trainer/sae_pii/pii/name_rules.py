@@ -27,6 +27,7 @@ moin servus liebe lieber viele grüße grüsse gruß mfg danke
 hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
+passport pasaporte passeport reisepass passaporto license licence licencia führerschein
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
