@@ -165,6 +165,20 @@ def grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
 
 
 def in_name_column(text: str, pos: int) -> bool:
+    return _column_is(text, pos, NAME_HEADER)
+
+
+# Column headers of a table's organisation column: its cells name companies, even founders' names
+# ("Egon Zehnder", "Herman Miller").
+COMPANY_HEADER = re.compile(r"[ \t\"'*]*(?:company|employer|organi[sz]ation|org|vendor|merchant|supplier|business|firm|"
+                            r"carrier|insurer|agency|bank|school|university|hotel)(?:[ _-]?name)?[ \t\"'*]*", re.IGNORECASE)
+
+
+def in_company_column(text: str, pos: int) -> bool:
+    return _column_is(text, pos, COMPANY_HEADER)
+
+
+def _column_is(text: str, pos: int, header: re.Pattern) -> bool:
     cell = table_cell(text, pos)
     head = column_header(text, cell) if cell is not None else None
-    return head is not None and NAME_HEADER.fullmatch(head) is not None
+    return head is not None and header.fullmatch(head) is not None

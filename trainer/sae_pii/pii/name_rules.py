@@ -121,10 +121,11 @@ KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\
 NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#\d]|[A-Z]{2,}-?\d)")
 
 
-# A field key whose value is an organisation: "Business name: Oyaifo Realty", "Employer: L'Oréal".
+# A field key whose value is an organisation: "Business name: Oyaifo Realty", "Employer: L'Oréal",
+# '"company": "Majid Al Futtaim"'.
 COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|employer|employeur|empresa|firma|firm|organi[sz]ation|"
                                 r"vendor|merchant|supplier|carrier|hotel|school|university|bank|insurer|agency|"
-                                r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[ \t]*[:=][ \t]*\Z")
+                                r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[\"']?[ \t]*[:=][ \t]*[\"']?\Z")
 
 
 # A venue's word right before a name makes it the venue's name: "Hotel Adlon Kempinski", "Café Ritter".

@@ -29,7 +29,7 @@ import re
 
 from sae_pii.pii.address_rules import quantity_not_address, unit_alone, with_address_edges, without_phone
 from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_end, iban_format_ok, ip_ok, with_format_finds
-from sae_pii.pii.name_cues import column_header, table_cell
+from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
@@ -222,7 +222,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
     if sp.label == "PERSON":
-        return None if not_a_person(text, sp) else sp
+        return None if not_a_person(text, sp) or in_company_column(text, sp.start) else sp
     if sp.label == "EMAIL_ADDRESS":
         return _snap(text, sp, EMAIL)
     if sp.label == "IP_ADDRESS":
