@@ -1027,8 +1027,8 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
 @pytest.mark.parametrize(("text", "value", "kept"), [
     ('{"name": "Amal Haddad", "company": "Majid Al Futtaim"}', "Majid Al Futtaim", False),  # a JSON company key
     ("Date | Merchant | Amount\n2024-04-03 | Sushi Zanmai | 22,150", "Sushi Zanmai", False),  # an organisation column
-    ("Name,Company\nEgon Weber,Egon Zehnder", "Egon Weber", True),  # the name column beside it
-    ("Name,Company\nEgon Weber,Egon Zehnder", "Egon Zehnder", False),
+    ("Name,Company,City\nEgon Weber,Egon Zehnder,Zurich", "Egon Weber", True),  # the name column beside it
+    ("Name,Company,City\nEgon Weber,Egon Zehnder,Zurich", "Egon Zehnder", False),
 ])
 def test_a_name_in_a_company_field_or_column_is_no_person(text, value, kept):
     assert bool(_validated(text, value, "PERSON")) == kept
