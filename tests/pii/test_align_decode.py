@@ -861,6 +861,10 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
     ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
     ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
     ("Guest: Mr. Hamid Karimi   Room 1208\nArrival 02-Mar-2024", "Room 1208", []),  # a room after a name
+    ("Address: 15 Admiralty Way, Lekki Phase 1, Lagos\nPhone: 0803", "15 Admiralty Way, Lekki Phase 1",
+     [("15 Admiralty Way, Lekki Phase 1, Lagos", "STREET_ADDRESS")]),  # the city closing the line
+    ("Villa 14, Street 27b, Dubai, UAE.", "Villa 14, Street 27b, Dubai", [("Villa 14, Street 27b, Dubai, UAE", "STREET_ADDRESS")]),
+    ("at 12 Elm Rd, Jordan said", "12 Elm Rd", [("12 Elm Rd", "STREET_ADDRESS")]),  # the sentence goes on
     ("Ship to:\nSuite 741\nSão Paulo", "Suite 741", [("Suite 741", "STREET_ADDRESS")]),  # a line of an address block
     ("address: Unit 8524 Box 0979", "Unit 8524", [("Unit 8524", "STREET_ADDRESS")]),  # the address goes on
 ])
