@@ -865,6 +865,11 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
      [("15 Admiralty Way, Lekki Phase 1, Lagos", "STREET_ADDRESS")]),  # the city closing the line
     ("Villa 14, Street 27b, Dubai, UAE.", "Villa 14, Street 27b, Dubai", [("Villa 14, Street 27b, Dubai, UAE", "STREET_ADDRESS")]),
     ("at 12 Elm Rd, Jordan said", "12 Elm Rd", [("12 Elm Rd", "STREET_ADDRESS")]),  # the sentence goes on
+    ('900112;Lucía Fernández;"Calle Mayor 45, 2º izq, 28013 Madrid";+34 691 224 508', "Calle Mayor 45",
+     [("Calle Mayor 45, 2º izq, 28013 Madrid", "STREET_ADDRESS")]),  # a quoted CSV cell
+    ('  "address": "42 Teheran-ro 8-gil, Seoul 06236, Republic of Korea",', "42 Teheran-ro 8-gil, Seoul 06236",
+     [("42 Teheran-ro 8-gil, Seoul 06236, Republic of Korea", "STREET_ADDRESS")]),  # a JSON value
+    ('note,"we met at 12 Elm Rd and talked",ok', "12 Elm Rd", [("12 Elm Rd", "STREET_ADDRESS")]),  # prose in the cell
     ("Ship to:\nSuite 741\nSão Paulo", "Suite 741", [("Suite 741", "STREET_ADDRESS")]),  # a line of an address block
     ("address: Unit 8524 Box 0979", "Unit 8524", [("Unit 8524", "STREET_ADDRESS")]),  # the address goes on
 ])

@@ -338,6 +338,24 @@ def street_not_person(text: str, sp: PIISpan) -> PIISpan:
     return PIISpan(sp.start, end, "STREET_ADDRESS", sp.score, text[sp.start:end])
 
 
+# A quoted cell of a CSV row or a JSON value: opened after a delimiter or a key's colon, closed
+# before the next delimiter or the line's end.
+QUOTED_CELL = re.compile(r'(?:(?<=^)|(?<=[,;\t=:\[{]))[ \t]*"([^"\n]*)"(?=[ \t]*(?:[,;\t}\]]|$))', re.MULTILINE)
+PROSE_WORD = re.compile(r"\b[a-z]{4,}\b")  # "come by to see": a sentence, not the rest of an address
+
+
+def whole_quoted_cell(text: str, sp: PIISpan, lo: int, hi: int) -> tuple[int, int]:
+    """An address that lies inside a quoted cell takes the whole cell ('"Calle Mayor 45, 2º izq,
+    28013 Madrid"', the probe stopping at the first comma), unless the rest reads as prose."""
+    line_start, line_end = text.rfind("\n", 0, sp.start) + 1, text.find("\n", sp.end)
+    for m in QUOTED_CELL.finditer(text, line_start, len(text) if line_end == -1 else line_end):
+        a, b = m.span(1)
+        if a <= sp.start and sp.end <= b and lo <= a and b <= hi:
+            rest = text[a:sp.start] + " " + text[sp.end:b]
+            return (sp.start, sp.end) if PROSE_WORD.search(rest) else (a, b)
+    return sp.start, sp.end
+
+
 def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """STREET_ADDRESS spans (sorted, not overlapping) take the edges the probe left out, up to
     their neighbours. Exact-span micro F1 with the rule layer, validation / held-out /
@@ -351,6 +369,7 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             lo = out[-1].end if out else 0
             hi = spans[i + 1].start if i + 1 < len(spans) else len(text)
             start, end = street_start(text, sp, lo), country_end(text, sp, hi)
+            start, end = whole_quoted_cell(text, PIISpan(start, end, sp.label, sp.score, text[start:end]), lo, hi)
             if start == sp.start:
                 start = without_lead_in(text, sp)
             if start == sp.start:
