@@ -329,6 +329,9 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
      ["Calle Mayor 45, 2º izq, 28013 Madrid"]),
     ("ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa", ["ul. Marszałkowska 84/92", "00-514 Warszawa"],
      ["ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa"]),
+    ("ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa", ["ul. Marszałkowska 84/92 m", "15, 00-514 Warszawa"],
+     ["ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa"]),  # cut at an abbreviation's dot
+    ("I moved from 12 Main St. 5 Elm St is new", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),  # a full stop
     ("2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051", ["2-11-3 Kamimeguro", "Meguro-ku", "Tokyo 153-0051"],
      ["2-11-3 Kamimeguro, Meguro-ku, Tokyo 153-0051"]),
     ("Nørrebrogade 34, 2. tv, 2200 København", ["Nørrebrogade 34, 2", "2200 København"],

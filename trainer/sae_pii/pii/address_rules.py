@@ -265,13 +265,16 @@ LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en
                            "via"])
 
 
+ABBREVIATION_END = re.compile(r"(?<![^\W\d_])[a-z]{1,3}\Z")  # "m" of "m. 15", "ap" of "ap. 4"; not "Street"
+
+
 def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | None = None) -> bool:
     gaps = [(left.end, middle.start), (middle.end, right.start)] if middle else [(left.end, right.start)]
     if middle is not None and (middle.label != "PERSON" or " " in middle.text or "-" not in middle.text):
         return False  # only a hyphenated place name the probe took for a name ("Meguro-ku")
     for a, b in gaps:
-        if text[a:a + 1] == "." and text[a - 1:a].isdigit():
-            a += 1  # the ordinal dot of a floor, "2. tv"
+        if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or ABBREVIATION_END.search(text, max(0, a - 4), a)):
+            a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15"
         gap = text[a:b]
         if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or not gap.strip() and gap != " ":
             return False  # a tab or a run of spaces separates fields; one space does not
