@@ -82,6 +82,12 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() or is_mark(ch)
 
 
+def _all_wordish(chars: str) -> bool:
+    """Every character is wordish; the common cases (letters and digits, or a space) without a
+    Python call per character: this runs for every token."""
+    return chars.isalnum() or (not chars[:1].isspace() and all(_wordish(ch) for ch in chars))
+
+
 def _groups(text: str, offsets: list[list[int]]) -> list[list[int]]:
     groups: list[list[int]] = []
     prev_end, prev_sep = None, False
@@ -89,8 +95,7 @@ def _groups(text: str, offsets: list[list[int]]) -> list[list[int]]:
         if e <= s:
             continue  # zero-width tokens carry no characters
         sep = text[s:e] in SEPARATORS
-        touching = prev_end is not None and (prev_end == s or (
-            prev_end < s and all(_wordish(ch) for ch in text[prev_end:s])))
+        touching = prev_end is not None and (prev_end == s or (prev_end < s and _all_wordish(text[prev_end:s])))
         if groups and touching and not sep and not prev_sep:
             groups[-1].append(i)
         else:
@@ -128,7 +133,7 @@ def _glued(text: str, left: int, right: int) -> bool:
     """The characters from text[left] to text[right] are one word (word pieces of one word)."""
     if left < 0 or right >= len(text) or right <= left:
         return False
-    return all(_wordish(ch) for ch in text[left:right + 1])
+    return _all_wordish(text[left:right + 1])
 
 
 def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
