@@ -1044,3 +1044,14 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
 ])
 def test_a_name_in_a_company_field_or_column_is_no_person(text, value, kept):
     assert bool(_validated(text, value, "PERSON")) == kept
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"event":"payment.tokenize","card":"4010928159013962","exp":"11/27"}', ["4010928159013962"]),
+    ("last billed amount for cc 4047737215142 please", ["4047737215142"]),
+    ("Kreditkarte: 4010 9281 5901 3962", ["4010 9281 5901 3962"]),
+    ("order 4010928159013962 shipped", []),  # no card key on its line
+    ("card 4010928159013963 declined", []),  # fails Luhn
+])
+def test_a_luhn_valid_number_after_a_card_key_is_a_card(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "CREDIT_CARD"] == expected

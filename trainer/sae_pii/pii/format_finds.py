@@ -1,8 +1,10 @@
 """Formats that identify themselves (part of the rule layer, `validators=True`): an e-mail address,
 an IBAN in its country's layout (python-stdnum's registry: length, and letters and digits where the
 country puts them; check digits aside, since a made-up or mistyped IBAN is still one to redact), an
-IPv4/IPv6 address that parses (not written as a version) and an airline-style passenger name with
-its title ("KOWALSKI/JAN MR") are PII wherever they stand, whatever the probe made of their context. The probe misses them in contexts it never saw ("Payroll Team
+IPv4/IPv6 address that parses (not written as a version), a Luhn-valid card number after a card key
+on its line ('"card":"4010928159013962"', "cc 4047737215142") and an airline-style passenger name
+with its title ("KOWALSKI/JAN MR") are PII wherever they stand, whatever the probe made of their
+context. The probe misses them in contexts it never saw ("Payroll Team
 <payroll@vestlandenergi.no>", a ";"-separated payment file, a lower-case IBAN in a chat, "Origin:"
 glued to an IPv6); their syntax is exact enough that finding them by it costs no measurable
 precision on any of our evaluation sets, and every e-mail address in the hand-labelled sets is
@@ -23,6 +25,7 @@ from stdnum import iban as stdnum_iban
 
 from sae_pii.pii.labels import FREE_TEXT_LABELS
 from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.synth import luhn_ok
 from sae_pii.pii.trim import trim
 
 # A local part never starts with the quote that opens an SQL string: "'lars@mail.dk'".
@@ -106,8 +109,29 @@ def _passenger_names(text: str, spans: list[PIISpan]) -> list[tuple[int, int]]:
     return out
 
 
+# A card number written whole or in groups ("4010 9281 5901 3962", Amex 4-6-5), after a card key on
+# its line ("card": "...", "Visa ending", "Kreditkarte:").
+CARD_NUMBER = re.compile(r"(?<![\w.-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{5})(?![\w-]|\.\d)")
+CARD_KEY = re.compile(r"(?i)(?<![^\W\d_])(?:card|cc|pan|visa|mastercard|amex|american express|discover|kreditkarte|"
+                      r"karte|tarjeta|carte|cart[ãa]o|carta)(?![^\W\d_])")
+CARD_KEY_REACH = 40
+
+
+def _keyed_cards(text: str) -> list[tuple[int, int]]:
+    """Luhn-valid numbers of 13-19 digits with a card key before them on their line."""
+    out = []
+    for m in CARD_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if 13 <= len(digits) <= 19 and luhn_ok(digits) and \
+                CARD_KEY.search(text, max(line_start, m.start() - CARD_KEY_REACH), m.start()):
+            out.append(m.span())
+    return out
+
+
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text)]
+    finds += [(a, b, "CREDIT_CARD") for a, b in _keyed_cards(text)]
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]
     finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
     finds += [(a, b, "PERSON") for a, b in _passenger_names(text, spans)]
