@@ -1012,6 +1012,7 @@ def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value
     ("Driver license number\nD4829163", "D4829163", "US_DRIVER_LICENSE", True),  # the key closes the line before
     ("name\tdl_no\nAna Ruiz\tS530-4412-9981", "S530-4412-9981", "US_DRIVER_LICENSE", True),  # its column's header
     ("Travel doc L76504015, IBAN on file", "L76504015", "US_PASSPORT", True),
+    ("Driver's License: TX 41822963", "41822963", "US_DRIVER_LICENSE", True),  # (the state's code leaves: below)
     ("Notice Date: 05/08/2025     Control No. 2025-RN-0048812", "2025-RN-0048812", "US_DRIVER_LICENSE", False),
     ("action=EXPORT table=customers rows=35673308 src=10.0.0.1", "35673308", "US_PASSPORT", False),
     ("patient_id;name;dob\n13346309;Niharika Sridhar;1961-09-17", "13346309", "US_PASSPORT", False),
@@ -1055,3 +1056,10 @@ def test_a_name_in_a_company_field_or_column_is_no_person(text, value, kept):
 ])
 def test_a_luhn_valid_number_after_a_card_key_is_a_card(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "CREDIT_CARD"] == expected
+
+
+def test_a_licence_number_sheds_its_states_code():
+    text = "Driver's License: TX 41822963\nDL: ON M0421-78830-95217"
+    spans = [PIISpan(text.index(v), text.index(v) + len(v), "US_DRIVER_LICENSE", 0.9, v)
+             for v in ("TX 41822963", "ON M0421-78830-95217")]
+    assert [s.text for s in apply_validators(text, spans)] == ["41822963", "M0421-78830-95217"]

@@ -246,6 +246,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or "§" in sp.text or ID_CASE_MIX.search(sp.text)):
         return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b", "§46.2-870": licence and passport
         # numbers have digits, and no underscore, section sign or mixed-case letters
+    if sp.label == "US_DRIVER_LICENSE" and (m := STATE_PREFIX.match(sp.text)) is not None:
+        a = sp.start + m.end()  # "TX 41822963": the issuing state is no part of the number
+        sp = PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])
     if sp.label in DOCUMENT_CUE and not _document_cued(text, sp):
         return None  # "Control No. 2025-RN-0048812": an id number nothing names as a person's document
     if sp.label == "US_SSN":
@@ -296,6 +299,12 @@ def _birth_cued(text: str, sp: PIISpan) -> bool:
     head = column_header(text, cell)
     # no header found, or a data row taken for one (an SQL VALUES list): no evidence either way
     return head is None or any(ch.isdigit() for ch in head) or BIRTH_CUE.search(head) is not None
+
+
+# A US state's or Canadian province's code before a licence number, with the number after it.
+_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+           "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AB BC MB NB NL NS ON PE QC SK")
+STATE_PREFIX = re.compile(rf"(?:{'|'.join(_STATES.split())})[ \t]+(?=\S*\d)")
 
 
 # What names a licence, passport or social security number: its keys (ID_KEYS) and the short forms
