@@ -519,6 +519,7 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("Fiona McAllister MBChB MRCGP", ["Fiona McAllister"]),  # credentials after the name
     ("Terry Cardoso PhD", ["Terry Cardoso PhD"]),  # a Faker suffix stays, as the presidio-research files label it
     ("Licencia", []), ("Passport", []),  # a document's key
+    ("Josef Mališ of Importio", ["Josef Mališ"]), ("Aunt Bertha Inc", []),  # an organisation after or in it
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"

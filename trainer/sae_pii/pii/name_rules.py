@@ -48,6 +48,7 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", 
     "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora", "sen",
     "rep", "gov", "pres"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
+AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
@@ -58,7 +59,7 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
     (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
     flew"; a particle before a capitalised word stays: "van Berg"); "and"/"&" between names splits
-    it ("Marrero and Murphy")."""
+    it ("Marrero and Murphy"); "of", "from" or "at" after a name ends it ("Josef Mališ of Importio")."""
     if sp.label != "PERSON":
         return [sp]
     words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
@@ -66,6 +67,8 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     for w in words:
         if text[w[0]:w[1]].lower() in CONJUNCTIONS:
             groups.append([])
+        elif text[w[0]:w[1]] in AFFILIATION_WORDS and groups[-1]:
+            break  # "Rościsław Dudek of Lexisnexis": the name ends before its organisation
         else:
             groups[-1].append(w)
     out = []
@@ -116,6 +119,7 @@ _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e F
                r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
+COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z")  # the legal form taken into the span: "Aunt Bertha Inc"
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
 KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
 NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#\d]|[A-Z]{2,}-?\d)")
@@ -140,6 +144,7 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
     or a name suffix alone ("Esq.")."""
     line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
+            or COMPANY_ENDING.search(sp.text) is not None
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
