@@ -520,6 +520,7 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("Terry Cardoso PhD", ["Terry Cardoso PhD"]),  # a Faker suffix stays, as the presidio-research files label it
     ("Licencia", []), ("Passport", []),  # a document's key
     ("Josef Mališ of Importio", ["Josef Mališ"]), ("Aunt Bertha Inc", []),  # an organisation after or in it
+    ("Uncle Raj", ["Raj"]), ("Grandma", []),  # kinship words
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
@@ -1064,3 +1065,12 @@ def test_a_licence_number_sheds_its_states_code():
     spans = [PIISpan(text.index(v), text.index(v) + len(v), "US_DRIVER_LICENSE", 0.9, v)
              for v in ("TX 41822963", "ON M0421-78830-95217")]
     assert [s.text for s in apply_validators(text, spans)] == ["41822963", "M0421-78830-95217"]
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Patient: Mango (feline, DSH, 3y)\nClient: Liam O'Sullivan", "Mango", False),
+    ("we walked my dog Biscuit to the park", "Biscuit", False),
+    ("Client: Liam O'Sullivan (owner)", "Liam O'Sullivan", True),
+])
+def test_a_pets_name_is_no_person(text, value, kept):
+    assert bool(_validated(text, value, "PERSON")) == kept

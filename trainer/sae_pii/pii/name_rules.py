@@ -28,6 +28,7 @@ hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 passport pasaporte passeport reisepass passaporto license licence licencia führerschein
+mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -119,6 +120,10 @@ _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e F
                r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
+# A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
+_ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
+ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b", re.IGNORECASE)
+ANIMAL_BEFORE = re.compile(rf"(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS})),?[ \t]+\Z")
 COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z")  # the legal form taken into the span: "Aunt Bertha Inc"
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
 KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
@@ -144,7 +149,8 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
     or a name suffix alone ("Esq.")."""
     line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
-            or COMPANY_ENDING.search(sp.text) is not None
+            or COMPANY_ENDING.search(sp.text) is not None or ANIMAL_AFTER.match(text, sp.end) is not None
+            or ANIMAL_BEFORE.search(text, max(line_start, sp.start - 20), sp.start) is not None
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
