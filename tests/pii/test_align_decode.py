@@ -294,6 +294,8 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Fare: KRW 1,482,300 incl. taxes", "1,482,300 incl", "STREET_ADDRESS", None),
     ("Sincerely,\nPatricia Nguyen, Esq.\nBaxter", "Esq", "PERSON", None),
     ('"GET /api/users HTTP/1.1" 200 7450 "-"', "200 7450", "PHONE_NUMBER", None),
+    ('"GET /api/users HTTP/1.1" 200 5120 "-"', '1.1" 200 5120', "PHONE_NUMBER", None),  # the version taken in
+    ("  city: Lisboa\n  postcode: 1100-053", "1100-053", "PHONE_NUMBER", None),  # a postcode's key
     ("1. I was born on 1977-07-03.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
     ("Signed ...... 2013-08-05", "2013-08-05", "DATE_OF_BIRTH", None),
     ("| Issued | 04/12/2012 |", "04/12/2012", "DATE_OF_BIRTH", None),

@@ -154,7 +154,7 @@ REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|re
                  r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit)[ _-]*"
                  r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
                  r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
-                 r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|"
+                 r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
                  r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
@@ -259,7 +259,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
-        return None if HTTP_STATUS_BEFORE.search(text, max(0, sp.start - 12), sp.start) else _phone(text, sp)
+        return None if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) else _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
@@ -338,7 +338,7 @@ def _after_other_date_key(text: str, sp: PIISpan) -> bool:
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
-HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"[ \t]*\Z")
+HTTP_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\"[ \t]*\d")  # before the span or taken into it: '1.1" 200 5120'
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
 
