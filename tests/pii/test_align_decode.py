@@ -523,6 +523,7 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     ("Licencia", []), ("Passport", []),  # a document's key
     ("Josef Mališ of Importio", ["Josef Mališ"]), ("Aunt Bertha Inc", []),  # an organisation after or in it
     ("Uncle Raj", ["Raj"]), ("Grandma", []),  # kinship words
+    ("Hotel Sakura, Kyoto", []), ("Park Ji-sung", ["Park Ji-sung"]),  # a venue's word opening it; a surname
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
@@ -1076,3 +1077,14 @@ def test_a_licence_number_sheds_its_states_code():
 ])
 def test_a_pets_name_is_no_person(text, value, kept):
     assert bool(_validated(text, value, "PERSON")) == kept
+
+
+def test_a_tables_id_column_holds_that_documents_numbers():
+    """Whole cells under a passport, licence or SSN header are found where the probe found nothing;
+    a cell of another column, or a cell holding more than the number, is not."""
+    text = ("No. | Guest name | Passport No. | Room\n1 | TANAKA Hiroshi | TK1234567 | 301\n"
+            "2 | Emily Carter | 548120937 | 305\n\nname;dl_number;ssn\nAna Ruiz;S530-4412-9981;612-48-3091\n"
+            "Bo Li;see file 55120931;n/a")
+    got = [(s.text, s.label) for s in apply_validators(text, [])]
+    assert got == [("TK1234567", "US_PASSPORT"), ("548120937", "US_PASSPORT"), ("S530-4412-9981", "US_DRIVER_LICENSE"),
+                   ("612-48-3091", "US_SSN")]

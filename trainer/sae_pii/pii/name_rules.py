@@ -142,6 +142,11 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:Hotel|Restaurant|Café|Cafe|Bar
                                r"Theatre|Theater|Stadium|Station|Airport|Hospital|School|Church|Park)[ \t]+\Z")
 
 
+# ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
+PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
+                              r"Hospital|School)[ \t]+")
+
+
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes after the span, or the span itself, says it names no person: a legal form or a
     firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
@@ -153,5 +158,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or ANIMAL_BEFORE.search(text, max(line_start, sp.start - 20), sp.start) is not None
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
+            or PLACE_WORD_START.match(sp.text) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))

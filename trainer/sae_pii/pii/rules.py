@@ -207,6 +207,31 @@ def _keyed_passports(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
 
 
+# A whole table cell that reads as an id number: letters at most in front, then digits.
+ID_CELL = re.compile(r"(?<![\w-])[A-Z]{0,3}\d[\dA-Z-]{4,18}(?![\w-])")
+ID_SHAPE = {"US_PASSPORT": re.compile(r"[A-Z]{0,3}\d{6,9}"), "US_SSN": re.compile(r"\d{3}-?\d{2}-?\d{4}"),
+            "US_DRIVER_LICENSE": re.compile(r"[A-Z]{0,3}[\d-]{5,18}[A-Z]{0,2}")}
+
+
+def _id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """A table's passport, licence or SSN column ("| Passport No. |", "dl_number;...") holds that
+    document's numbers, found where the probe missed them: a row of cells gives it little context."""
+    if not any(d in text for d in ("|", ";", "\t", ",")) or not any(c.search(text) for c in DOCUMENT_CUE.values()):
+        return spans
+    found = []
+    for m in ID_CELL.finditer(text):
+        if any(sp.start < m.end() and m.start() < sp.end for sp in spans):
+            continue
+        cell = table_cell(text, m.start())
+        head = column_header(text, cell) if cell is not None else None
+        if head is None or text[slice(*line_bounds(text, m.start()))].split(cell[1])[cell[2]].strip(" \t\"'") != m.group():
+            continue  # not a table cell under a header, or not the whole cell
+        label = next((lab for lab, cue in DOCUMENT_CUE.items() if cue.search(head)), None)
+        if label is not None and ID_SHAPE[label].fullmatch(m.group()):
+            found.append(PIISpan(m.start(), m.end(), label, FIND_SCORE, m.group()))
+    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+
+
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     spans = [piece for sp in spans for piece in without_phone(text, sp)]
@@ -216,7 +241,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_address_edges(text, with_format_finds(text, _keyed_passports(text, out)))
+    return with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_passports(text, out))))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
