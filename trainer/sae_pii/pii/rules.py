@@ -284,7 +284,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
     if sp.label == "PHONE_NUMBER":
         # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
-        return None if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) else _phone(text, sp)
+        if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) or COORDINATES.fullmatch(sp.text):
+            return None  # an access log's status and size; a latitude and longitude
+        return _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
     if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
@@ -363,6 +365,7 @@ def _after_other_date_key(text: str, sp: PIISpan) -> bool:
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
                              r"BRL|MXN|ZAR|TRY|AED|kr|Rs)\.?)[ \t]*\Z")
+COORDINATES = re.compile(r"-?\d{1,3}\.\d{3,},?[ \t]*-?\d{1,3}\.\d{3,}")  # "35.6595, 139.7005"
 HTTP_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\"[ \t]*\d")  # before the span or taken into it: '1.1" 200 5120'
 ID_CASE_MIX = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
 
