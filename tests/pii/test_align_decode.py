@@ -871,6 +871,8 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
     ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
     ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
     ("Guest: Mr. Hamid Karimi   Room 1208\nArrival 02-Mar-2024", "Room 1208", []),  # a room after a name
+    ("CVS #4471, 1250 Broadway, New York, NY 10001  (212) 555-0143", "1250 Broadway, New York, NY 10001  (212) 555-0143",
+     [("1250 Broadway, New York, NY 10001", "STREET_ADDRESS"), ("(212) 555-0143", "PHONE_NUMBER")]),  # next column
     ("Address: 15 Admiralty Way, Lekki Phase 1, Lagos\nPhone: 0803", "15 Admiralty Way, Lekki Phase 1",
      [("15 Admiralty Way, Lekki Phase 1, Lagos", "STREET_ADDRESS")]),  # the city closing the line
     ("Villa 14, Street 27b, Dubai, UAE.", "Villa 14, Street 27b, Dubai", [("Villa 14, Street 27b, Dubai, UAE", "STREET_ADDRESS")]),

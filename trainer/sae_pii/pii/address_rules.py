@@ -213,12 +213,18 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
                               re.IGNORECASE)
 
 
+# A phone number alone after a run of spaces at the end of an address: the next column of a
+# fixed-width line ("1250 Broadway, New York, NY 10001  (212) 555-0143").
+PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
+
+
 def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
-    """An address span holding a phone key and a number after it: the address before the key and a
-    PHONE_NUMBER span after it (checked like any phone by the rule layer)."""
+    """An address span holding a phone key and a number after it, or a phone alone after a column
+    break: the address before it and a PHONE_NUMBER span after it (checked like any phone by the
+    rule layer)."""
     if sp.label != "STREET_ADDRESS":
         return [sp]
-    m = PHONE_IN_ADDRESS.search(sp.text)
+    m = PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text)
     if m is None:
         return [sp]
     a, b = sp.start + m.start(), sp.start + m.end()
