@@ -1051,8 +1051,10 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Date | Merchant | Amount\n2024-04-03 | Sushi Zanmai | 22,150", "Sushi Zanmai", False),  # an organisation column
     ("Name,Company,City\nEgon Weber,Egon Zehnder,Zurich", "Egon Weber", True),  # the name column beside it
     ("Name,Company,City\nEgon Weber,Egon Zehnder,Zurich", "Egon Zehnder", False),
+    ("Date of birth: 1990-07-21   Place of birth: Enugu", "Enugu", False),  # a place's key
+    ("City: Jackson", "Jackson", False), ("Contact: Jackson", "Jackson", True),
 ])
-def test_a_name_in_a_company_field_or_column_is_no_person(text, value, kept):
+def test_a_name_in_a_company_or_place_field_or_column_is_no_person(text, value, kept):
     assert bool(_validated(text, value, "PERSON")) == kept
 
 

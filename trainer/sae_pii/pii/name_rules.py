@@ -147,6 +147,12 @@ PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Mu
                               r"Hospital|School)[ \t]+")
 
 
+# A field key whose value is a place: "Place of birth: Enugu", "Nationality: Kenyan", "City: Jackson".
+PLACE_KEY_BEFORE = re.compile(r"(?i)\b(?:place of birth|birth ?place|city|town|country|nationality|citizenship|"
+                              r"lugar de nacimiento|geburtsort|lieu de naissance|luogo di nascita|ciudad|ville|stadt|"
+                              r"pa[ií]s|pays|land|destination|origin)[ \t]*[:=][ \t]*\Z")
+
+
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes after the span, or the span itself, says it names no person: a legal form or a
     firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
@@ -159,5 +165,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
             or PLACE_WORD_START.match(sp.text) is not None
+            or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
