@@ -50,6 +50,7 @@ def _snap(text: str, span: PIISpan, pattern: re.Pattern, check=None) -> PIISpan 
 
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
 SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")
+EIN_SHAPE = re.compile(r"\d{2}-\d{7}")
 SSN_INSIDE = re.compile(r"(?<!\d)\d{3}([- ]?)\d{2}\1\d{4}(?!\d)")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
 # A number printed in a card's own groups (4-4-4-4, Amex 4-6-5) that the probe calls a card stays a
@@ -281,7 +282,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         if m is not None and m.span() != (0, len(sp.text)):
             a, b = sp.start + m.start(), sp.start + m.end()
             sp = PIISpan(a, b, sp.label, sp.score, text[a:b])
-        return sp if len(re.sub(r"\D", "", sp.text)) == 9 else None
+        # nine digits, not grouped as an employer's EIN ("12-3456789")
+        return sp if len(re.sub(r"\D", "", sp.text)) == 9 and not EIN_SHAPE.fullmatch(sp.text) else None
     if sp.label == "PHONE_NUMBER":
         # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
         if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) or COORDINATES.fullmatch(sp.text):
