@@ -1095,3 +1095,14 @@ def test_a_tables_id_column_holds_that_documents_numbers():
     got = [(s.text, s.label) for s in apply_validators(text, [])]
     assert got == [("TK1234567", "US_PASSPORT"), ("548120937", "US_PASSPORT"), ("S530-4412-9981", "US_DRIVER_LICENSE"),
                    ("612-48-3091", "US_SSN")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Born: 11APR82 | Nationality: Irish", ["11APR82"]),
+    ("Thank you for seeing Aziz, Priya (DOB 14 June 2014), a patient", ["14 June 2014"]),
+    ("Geburtsdatum: 03.02.1987", ["03.02.1987"]),
+    ("Patient: Luna   DOB: 05/2019", []),  # a month and year: no date to find
+    ("Issued: 2019-03-02, born in 1990", []),  # no date right after a birth key
+])
+def test_a_date_right_after_a_birth_key_is_a_birth_date(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "DATE_OF_BIRTH"] == expected

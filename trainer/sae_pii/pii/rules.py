@@ -202,9 +202,24 @@ KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")(?i:[ \t]*(?:n
                             r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
 
 
-def _keyed_passports(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+# A birth date's key and a date right after it ("Born: 11APR82", "DOB 4/7/69", "Geburtsdatum: 03.02.1987").
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+_MONTHS = _MONTH + r"[a-z]*\.?"
+_DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}([./-])\d{{1,2}}\2\d{{2,4}}|"
+               rf"\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{_MONTHS},?[ \t]+\d{{4}}|"
+               rf"{_MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}")
+KEYED_BIRTH_DATE = re.compile(
+    r"(?i)(?:\bborn(?:[ \t]+on)?|\bdob|\bd\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday|geburtsdatum|"
+    r"fecha[ \t]+de[ \t]+nacimiento|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita|data[ \t]+de[ \t]+nascimento|"
+    r"geboortedatum|\bn[ée]e?[ \t]+le)[ \t:.=|-]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")
+
+
+def _keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Passport numbers and birth dates right after their keys, where the probe found nothing."""
     found = [PIISpan(m.start(1), m.end(1), "US_PASSPORT", FIND_SCORE, m.group(1)) for m in KEYED_PASSPORT.finditer(text)
              if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
+    found += [PIISpan(m.start(1), m.end(1), "DATE_OF_BIRTH", FIND_SCORE, m.group(1)) for m in KEYED_BIRTH_DATE.finditer(text)
+              if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
     return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
 
 
@@ -242,7 +257,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_passports(text, out))))
+    return with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_finds(text, out))))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
