@@ -299,7 +299,7 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Last known location: 35.6595, 139.7005", "35.6595, 139.7005", "PHONE_NUMBER", None),  # coordinates
     ("SSN 612-48-3091; EIN 12-3456789", "12-3456789", "US_SSN", None),  # an employer's EIN
     ("call 507.581.2189 today", "507.581.2189", "PHONE_NUMBER", "PHONE_NUMBER"),
-    ("1. I was born on 1977-07-03.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
+    ("1. I was born in 1977.\n2. My SSN", "2", "DATE_OF_BIRTH", None),
     ("Signed ...... 2013-08-05", "2013-08-05", "DATE_OF_BIRTH", None),
     ("| Issued | 04/12/2012 |", "04/12/2012", "DATE_OF_BIRTH", None),
     ("Stephanie E. Lindsey     Date: 02-17-2012", "02-17-2012", "DATE_OF_BIRTH", None),
@@ -655,13 +655,16 @@ def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
     ("Nørrebrogade 34, 2200 København N\nTel", "Nørrebrogade 34, 2200 København", "Nørrebrogade 34, 2200 København N"),
     ("Via Verdi 18, 20121 Milano MI.", "Via Verdi 18, 20121 Milano", "Via Verdi 18, 20121 Milano MI"),
     ("12 Main St, Springfield IL is", "12 Main St, Springfield", "12 Main St, Springfield"),  # a word follows
-    ("Ana Lima, Sales A", "Ana Lima, Sales", "Ana Lima, Sales"),  # no digit: no address to close
+    ("Ana Lima, Sales A", "Ana Lima, Sales", None),  # no number: no address
+    ("Otley Road and Headingley Lane.", "Otley Road and Headingley Lane", None),  # a crossing
+    ("Praça Mauro Magalhães, S/N", "Praça Mauro Magalhães, S/N", "Praça Mauro Magalhães, S/N"),  # no number by design
 ])
 def test_an_address_takes_the_code_that_closes_it(text, span, expected):
     """The inward half of a UK postcode, or a district or province letter code at the end of the
-    line or sentence, closes an address the probe cut short."""
+    line or sentence, closes an address the probe cut short; an address without any number is no
+    address (a street, a crossing, a place)."""
     out = _validated(text, span, "STREET_ADDRESS")
-    assert [s.text for s in out] == [expected]
+    assert [s.text for s in out] == ([expected] if expected else [])
 
 
 def test_names_and_addresses_hold_whole_hyphenated_words(minilm_tokenizer):
@@ -719,17 +722,17 @@ def test_field_breaks_end_spans_and_phones_need_six_digits(minilm_tokenizer):
     """A spaced dash, ";" and "|" separate fields even when the probe scores them as part of the
     address; "U.S.A." keeps its final dot; with the rule layer a phone span starts and ends at its
     number, a 6-digit local number stays and a lone digit or a 4-digit extension is no phone."""
-    text = ("She lives on 65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A. Dial me 871-497-9591, press 2"
-            " or 377-417-3759-Fax or +1 555 123 4567 (ext. 1188) today, home 33 93 31, x 4780")
+    text = ("She lives on 65788 Blackburn Shoals - Ok Demi 4; 9 Roger-sur-Mer|Lyon 69001, U.S.A. Dial me 871-497-9591, "
+            "press 2 or 377-417-3759-Fax or +1 555 123 4567 (ext. 1188) today, home 33 93 31, x 4780")
     tok = tokenize(minilm_tokenizer, text)
-    probs = _word_probs(tok, text, {"65788 Blackburn Shoals - Ok Demi; 9 Roger-sur-Mer|Lyon, U.S.A.":
+    probs = _word_probs(tok, text, {"65788 Blackburn Shoals - Ok Demi 4; 9 Roger-sur-Mer|Lyon 69001, U.S.A.":
                                     ("STREET_ADDRESS", 0.95), "me 871-497-9591": ("PHONE_NUMBER", 0.9),
                                     "2": ("PHONE_NUMBER", 0.9), "377-417-3759-Fax": ("PHONE_NUMBER", 0.9),
                                     "+1 555 123 4567 (ext. 1188)": ("PHONE_NUMBER", 0.9),
                                     "33 93 31": ("PHONE_NUMBER", 0.9), "4780": ("PHONE_NUMBER", 0.9)})
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
-    assert got == [("65788 Blackburn Shoals", "STREET_ADDRESS"), ("Ok Demi", "STREET_ADDRESS"),
-                   ("9 Roger-sur-Mer", "STREET_ADDRESS"), ("Lyon, U.S.A.", "STREET_ADDRESS"),
+    assert got == [("65788 Blackburn Shoals", "STREET_ADDRESS"), ("Ok Demi 4", "STREET_ADDRESS"),
+                   ("9 Roger-sur-Mer", "STREET_ADDRESS"), ("Lyon 69001, U.S.A.", "STREET_ADDRESS"),
                    ("871-497-9591", "PHONE_NUMBER"), ("377-417-3759", "PHONE_NUMBER"),
                    ("+1 555 123 4567 (ext. 1188)", "PHONE_NUMBER"), ("33 93 31", "PHONE_NUMBER")]
 
@@ -1014,7 +1017,7 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
     ("(1, 'Lars', '1986-03-14'),\n(2, 'Fatima', '1992-07-30'),", "1992-07-30", True),  # no header: kept
 ])
 def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value, kept):
-    assert bool(_validated(text, value, "DATE_OF_BIRTH")) == kept
+    assert any(s.text == value for s in _validated(text, value, "DATE_OF_BIRTH")) == kept
 
 
 @pytest.mark.parametrize(("text", "value", "label", "kept"), [
@@ -1056,7 +1059,7 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("City: Jackson", "Jackson", False), ("Contact: Jackson", "Jackson", True),
 ])
 def test_a_name_in_a_company_or_place_field_or_column_is_no_person(text, value, kept):
-    assert bool(_validated(text, value, "PERSON")) == kept
+    assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept
 
 
 @pytest.mark.parametrize(("text", "expected"), [

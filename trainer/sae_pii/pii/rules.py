@@ -50,6 +50,7 @@ def _snap(text: str, span: PIISpan, pattern: re.Pattern, check=None) -> PIISpan 
 
 NUMBER_LABELS = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "US_DRIVER_LICENSE", "US_PASSPORT"}
 SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")
+NO_NUMBER = re.compile(r"\b[Ss]/[Nn]\b|sin n[úu]mero|sem n[úu]mero")  # "Praça Mauro Magalhães, S/N": no number by design
 EIN_SHAPE = re.compile(r"\d{2}-\d{7}")
 SSN_INSIDE = re.compile(r"(?<!\d)\d{3}([- ]?)\d{2}\1\d{4}(?!\d)")
 CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}")
@@ -257,7 +258,15 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_finds(text, out))))
+    return [sp for sp in with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_finds(text, out))))
+            if not _no_house_number(sp)]
+
+
+def _no_house_number(sp: PIISpan) -> bool:
+    """An address with no number at all, once its edges are in ("Otley Road and Headingley Lane",
+    "Lime Street", "Lyon, U.S.A."): a street, a crossing or a place, no one's address; unless it says
+    it has none ("Praça Mauro Magalhães, S/N")."""
+    return sp.label == "STREET_ADDRESS" and not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
