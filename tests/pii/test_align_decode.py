@@ -1059,6 +1059,8 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Name,Company,City\nEgon Weber,Egon Zehnder,Zurich", "Egon Zehnder", False),
     ("Date of birth: 1990-07-21   Place of birth: Enugu", "Enugu", False),  # a place's key
     ("City: Jackson", "Jackson", False), ("Contact: Jackson", "Jackson", True),
+    ("Accepted password for m.okonkwo from 10.0.0.4", "m.okonkwo", False),  # a login
+    ("thanks @anna_k, merged", "anna_k", False), ("said maria lopez", "maria lopez", True),
 ])
 def test_a_name_in_a_company_or_place_field_or_column_is_no_person(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

@@ -153,6 +153,10 @@ PLACE_KEY_BEFORE = re.compile(r"(?i)\b(?:place of birth|birth ?place|city|town|c
                               r"pa[ií]s|pays|land|destination|origin)[ \t]*[:=][ \t]*\Z")
 
 
+# A login or handle: one lower-case word holding a dot, an underscore or a digit ("m.okonkwo", "anna_k").
+HANDLE = re.compile(r"[a-z][a-z0-9]*[._0-9][a-z0-9._]*")
+
+
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes after the span, or the span itself, says it names no person: a legal form or a
     firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
@@ -166,5 +170,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
             or PLACE_WORD_START.match(sp.text) is not None
             or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
+            or HANDLE.fullmatch(sp.text) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
