@@ -157,7 +157,7 @@ REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|re
                  r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
                  r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
                  r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
-                 r"account|acct|awb|waybill|consignment|imei|iccid|build|"
+                 r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|"
                  r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
@@ -165,6 +165,9 @@ NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
                                  {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
                         re.IGNORECASE)
 KEY_REACH = 40
+# Between a key and the span, the first groups of the same number the probe left out ("Frequent
+# flyer: SK 123 " + "456 789"); a comma or a word would be another value ("ref 4, 87654321").
+SAME_VALUE = re.compile(r"[ \t:#.=-]*[A-Z]{0,3}[ \t]?(?:\d+[ \t])+")
 KEY_CLOSING_LINE = re.compile(f"(?:{NUMBER_KEY.pattern})" + r"[ \t:#.=-]*\r?\n[ \t]*\Z", re.IGNORECASE)
 
 
@@ -185,7 +188,7 @@ def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
         # the number opens its line: a key closing the line before names it ("Passport\n712345678")
         window = text[text.rfind("\n", 0, text.rfind("\n", 0, sp.start)) + 1:sp.start]
         keys = [m for m in [KEY_CLOSING_LINE.search(window)] if m is not None]
-    if not keys or re.search(r"\d", window[keys[-1].end():]):
+    if not keys or (re.search(r"\d", window[keys[-1].end():]) and not SAME_VALUE.fullmatch(window[keys[-1].end():])):
         # "Zendesk #882104", "Walgreens Rx #0482217": a number after "#" and no document key is a reference
         return None if window.endswith("#") else sp
     label = keys[-1].lastgroup
