@@ -660,6 +660,7 @@ def test_an_address_takes_the_start_of_its_street(minilm_tokenizer):
     ("12 Main St, Springfield IL is", "12 Main St, Springfield", "12 Main St, Springfield"),  # a word follows
     ("Ana Lima, Sales A", "Ana Lima, Sales", None),  # no number: no address
     ("Otley Road and Headingley Lane.", "Otley Road and Headingley Lane", None),  # a crossing
+    ("Seat 23D. Baggage belt 7.", "belt 7", None),  # one word once the lead-in leaves
     ("Praça Mauro Magalhães, S/N", "Praça Mauro Magalhães, S/N", "Praça Mauro Magalhães, S/N"),  # no number by design
 ])
 def test_an_address_takes_the_code_that_closes_it(text, span, expected):

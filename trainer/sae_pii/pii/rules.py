@@ -268,9 +268,11 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def _no_house_number(sp: PIISpan) -> bool:
     """An address with no number at all, once its edges are in ("Otley Road and Headingley Lane",
-    "Lime Street", "Lyon, U.S.A."): a street, a crossing or a place, no one's address; unless it says
-    it has none ("Praça Mauro Magalhães, S/N")."""
-    return sp.label == "STREET_ADDRESS" and not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
+    "Lime Street", "Lyon, U.S.A."): a street, a crossing or a place, no one's address, unless it says
+    it has none ("Praça Mauro Magalhães, S/N"); or one word once its lead-in left ("belt 7")."""
+    return sp.label == "STREET_ADDRESS" and (
+        not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
+        or not any(ch.isspace() for ch in sp.text))
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
