@@ -1,24 +1,29 @@
 """The rule layer (`validators=True`, the "+ rules" rows of the evaluation): exact checks on the
-spans the probe decoded, for the formats that have them. The one place it adds a span where the
-probe found nothing is a format that identifies itself: an e-mail address, an IBAN in its country's
-layout, an IP address (format_finds.py).
+spans the probe decoded, for the formats that have them. It adds a span where the probe found
+nothing only for a format that identifies itself (an e-mail address, an IBAN in its country's
+layout, an IP address, a card number after a card key, an airline passenger name: format_finds.py)
+and for a value right after its key or under its column's header (a passport number, a birth
+date, a licence or SSN: document_keys.py).
 
 - Number-like fragments overlapping a checksum-valid IBAN or card become that whole number.
 - Look-alike number labels are settled by exact checks (IBAN mod-97, then Luhn for a card printed
-  like one, then the 3-2-4 SSN shape) and, for passport / licence / SSN numbers, by the document
-  key before the number on its line ("Pasaporte: ...", "dl_number=..."); after a reference key
-  ("Policy number:", "Customer ID", "order") a number-like span is dropped, and a date is never
-  an id or phone number.
-- PERSON spans lose pronouns, greetings, titles, ranks and lower-case edge words, split at "and",
-  and go where they name a company, a numbered thing, a place or a field key (name_rules.py).
+  like one, then the 3-2-4 SSN shape) and by the keys before a number (document_keys.py): a
+  passport, licence or SSN needs a document cue; after a reference key ("Policy number:",
+  "Customer ID", "order", "account") a number-like span is dropped; a date is never an id or phone
+  number, nor 2-7 digits (an EIN) an SSN.
+- PERSON spans lose pronouns, greetings, titles, ranks, credentials, kinship words and lower-case
+  edge words, split at "and", end at "of/from/at", and go where they name a company, a pet, a
+  handle, a numbered thing, a place or a field key (name_rules.py), or sit in an organisation's
+  table column.
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
-- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped, and
-  so is a one-word STREET_ADDRESS (a city, a postcode or a field key alone is not an address). A
-  card or IBAN printed in its format's groups ("4532 1234 5678 9012") stays without a valid check
+- Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped. A card
+  or IBAN printed in its format's groups ("4532 1234 5678 9012") stays without a valid check
   digit: a mistyped or made-up number is still one to redact.
-- Addresses take the edges the probe left out and lose the words it took in (address_rules.py).
-- Amounts after a currency, access-log status codes and dates are no id or phone number.
-- An address span sheds a phone after a phone key; numbers with units of measure are no address.
+- Addresses take the edges the probe left out and lose the words it took in (address_rules.py);
+  once their edges are in, an address with no number at all (a street, a crossing, a city; "S/N"
+  aside) or of one word (a city, a postcode, a field key) is none.
+- Amounts after a currency, access-log status codes, coordinates and dates are no id or phone
+  number; a room number after a name is no address.
 - A birth date needs a birth cue: on its line, as the key closing the line before, or as its table
   column's header.
 """
@@ -28,7 +33,15 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.address_rules import quantity_not_address, unit_alone, with_address_edges, without_phone
-from sae_pii.pii.format_finds import EMAIL, FIND_SCORE, iban_end, iban_format_ok, ip_ok, with_format_finds
+from sae_pii.pii.document_keys import (
+    DOCUMENT_CUE,
+    document_cued,
+    id_columns,
+    keyed_finds,
+    keyed_id,
+    line_back,
+)
+from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
@@ -139,130 +152,16 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     return sorted(rest + checked, key=lambda s: (s.start, s.end))
 
 
-# Field keys that name an identity document. The probe reads +-4 tokens, so a key behind a dotted
-# leader ("Passport ........... 589942720") or in a language it rarely saw ("Pasaporte") may be out
-# of its sight; the rule layer reads back to the start of the line.
-ID_KEYS = {
-    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:))",
-    "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bdl\b|dl_?(?:number|no|num)|"
-                         r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
-    "US_SSN": r"\bssn\b|social[ _-]*security|soc\.? ?sec|\bsocial\b|\btin\b",
-}
-# Keys of numbers that are no one's personal data: a number after one of them is a reference, not a
-# phone, passport, licence or SSN ("Policy number: AUT-7731-0048-22", "Customer ID: 88120457",
-# "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
-REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
-                 r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit)[ _-]*"
-                 r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
-                 r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
-                 r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
-                 r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|"
-                 r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
-PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
-             r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
-NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
-                                 {**ID_KEYS, "PHONE_NUMBER": PHONE_KEY, "REFERENCE": REFERENCE_KEY}.items()),
-                        re.IGNORECASE)
-KEY_REACH = 40
-# Between a key and the span, the first groups of the same number the probe left out ("Frequent
-# flyer: SK 123 " + "456 789"); a comma or a word would be another value ("ref 4, 87654321").
-SAME_VALUE = re.compile(r"[ \t:#.=-]*[A-Z]{0,3}[ \t]?(?:\d+[ \t])+")
-KEY_CLOSING_LINE = re.compile(f"(?:{NUMBER_KEY.pattern})" + r"[ \t:#.=-]*\r?\n[ \t]*\Z", re.IGNORECASE)
-
-
-def _line_back(text: str, pos: int, reach: int) -> int:
-    """Where a key before `pos` may start: `reach` characters back, never before its line."""
-    return max(text.rfind("\n", 0, pos) + 1, pos - reach)
-
-
-def _keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
-    """Passport, licence and SSN numbers look alike: the nearest document key before the number on
-    its line (with no other value in between) names it; after a reference key (order, policy,
-    customer number...) a number-like span is no PII at all."""
-    if sp.label not in ID_KEYS and sp.label != "PHONE_NUMBER":
-        return sp
-    window = text[_line_back(text, sp.start, KEY_REACH):sp.start]
-    keys = list(NUMBER_KEY.finditer(window))
-    if not keys and not window.strip() and sp.start > 0:
-        # the number opens its line: a key closing the line before names it ("Passport\n712345678")
-        window = text[text.rfind("\n", 0, text.rfind("\n", 0, sp.start)) + 1:sp.start]
-        keys = [m for m in [KEY_CLOSING_LINE.search(window)] if m is not None]
-    if not keys or (re.search(r"\d", window[keys[-1].end():]) and not SAME_VALUE.fullmatch(window[keys[-1].end():])):
-        # "Zendesk #882104", "Walgreens Rx #0482217": a number after "#" and no document key is a reference
-        return None if window.endswith("#") else sp
-    label = keys[-1].lastgroup
-    if label == "REFERENCE":
-        return None
-    if label == sp.label or (label == "US_SSN" and len(re.sub(r"\D", "", sp.text)) != 9):
-        return sp
-    if sp.label == "PHONE_NUMBER" and not re.fullmatch(r"[A-Z]{0,2}\d{8,9}", sp.text):
-        return sp  # a phone after an id key keeps its label unless it is one run of 8-9 digits ("pp# 229307822")
-    return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
-
-
-# A passport key and the number right after it ("Pasaporte\t532490304", "Passport ....... 191158705"):
-# the number is the passport's even where the probe found nothing.
-KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")(?i:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t:.#=|-]*"
-                            r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
-
-
-# A birth date's key and a date right after it ("Born: 11APR82", "DOB 4/7/69", "Geburtsdatum: 03.02.1987").
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
-_MONTHS = _MONTH + r"[a-z]*\.?"
-_DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}([./-])\d{{1,2}}\2\d{{2,4}}|"
-               rf"\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{_MONTHS},?[ \t]+\d{{4}}|"
-               rf"{_MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}")
-KEYED_BIRTH_DATE = re.compile(
-    r"(?i)(?:\bborn(?:[ \t]+on)?|\bdob|\bd\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday|geburtsdatum|"
-    r"fecha[ \t]+de[ \t]+nacimiento|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita|data[ \t]+de[ \t]+nascimento|"
-    r"geboortedatum|\bn[ée]e?[ \t]+le)[ \t:.=|-]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")
-
-
-def _keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """Passport numbers and birth dates right after their keys, where the probe found nothing."""
-    found = [PIISpan(m.start(1), m.end(1), "US_PASSPORT", FIND_SCORE, m.group(1)) for m in KEYED_PASSPORT.finditer(text)
-             if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
-    found += [PIISpan(m.start(1), m.end(1), "DATE_OF_BIRTH", FIND_SCORE, m.group(1)) for m in KEYED_BIRTH_DATE.finditer(text)
-              if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
-    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
-
-
-# A whole table cell that reads as an id number: letters at most in front, then digits.
-ID_CELL = re.compile(r"(?<![\w-])[A-Z]{0,3}\d[\dA-Z-]{4,18}(?![\w-])")
-ID_SHAPE = {"US_PASSPORT": re.compile(r"[A-Z]{0,3}\d{6,9}"), "US_SSN": re.compile(r"\d{3}-?\d{2}-?\d{4}"),
-            "US_DRIVER_LICENSE": re.compile(r"[A-Z]{0,3}[\d-]{5,18}[A-Z]{0,2}")}
-
-
-def _id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A table's passport, licence or SSN column ("| Passport No. |", "dl_number;...") holds that
-    document's numbers, found where the probe missed them: a row of cells gives it little context."""
-    if not any(d in text for d in ("|", ";", "\t", ",")) or not any(c.search(text) for c in DOCUMENT_CUE.values()):
-        return spans
-    found = []
-    for m in ID_CELL.finditer(text):
-        if any(sp.start < m.end() and m.start() < sp.end for sp in spans):
-            continue
-        cell = table_cell(text, m.start())
-        head = column_header(text, cell) if cell is not None else None
-        if head is None or text[slice(*line_bounds(text, m.start()))].split(cell[1])[cell[2]].strip(" \t\"'") != m.group():
-            continue  # not a table cell under a header, or not the whole cell
-        label = next((lab for lab, cue in DOCUMENT_CUE.items() if cue.search(head)), None)
-        if label is not None and ID_SHAPE[label].fullmatch(m.group()):
-            found.append(PIISpan(m.start(), m.end(), label, FIND_SCORE, m.group()))
-    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
-
-
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     spans = [piece for sp in spans for piece in without_phone(text, sp)]
     for span in _snap_checked_numbers(text, spans):
-        keyed = _keyed_id(text, _relabel(span))
+        keyed = keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    return [sp for sp in with_address_edges(text, with_format_finds(text, _id_columns(text, _keyed_finds(text, out))))
+    return [sp for sp in with_address_edges(text, with_format_finds(text, id_columns(text, keyed_finds(text, out))))
             if not _no_house_number(sp)]
 
 
@@ -305,7 +204,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     if sp.label == "US_DRIVER_LICENSE" and (m := STATE_PREFIX.match(sp.text)) is not None:
         a = sp.start + m.end()  # "TX 41822963": the issuing state is no part of the number
         sp = PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])
-    if sp.label in DOCUMENT_CUE and not _document_cued(text, sp):
+    if sp.label in DOCUMENT_CUE and not document_cued(text, sp):
         return None  # "Control No. 2025-RN-0048812": an id number nothing names as a person's document
     if sp.label == "US_SSN":
         m = SSN_INSIDE.search(sp.text)  # "soc sec 856-36-6680": the key the probe took in leaves
@@ -365,34 +264,8 @@ _STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN
            "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AB BC MB NB NL NS ON PE QC SK")
 STATE_PREFIX = re.compile(rf"(?:{'|'.join(_STATES.split())})[ \t]+(?=\S*\d)")
 
-
-# What names a licence, passport or social security number: its keys (ID_KEYS) and the short forms
-# of forms and exports ("Driver's lic.", "DLN", "Travel doc", "Document no.", "SS#", "taxpayer_id").
-DOCUMENT_CUE = {
-    "US_DRIVER_LICENSE": re.compile(ID_KEYS["US_DRIVER_LICENSE"] + r"|\bdln?\b|\blic\b", re.IGNORECASE),
-    "US_PASSPORT": re.compile(ID_KEYS["US_PASSPORT"] + r"|\bpp\b|travel[ _-]*doc|document[ _-]*(?:no|nr|number|#)",
-                              re.IGNORECASE),
-    "US_SSN": re.compile(ID_KEYS["US_SSN"] + r"|\bss\b|ssn|taxpayer|\bitin\b", re.IGNORECASE),
-}
-
-
-def _document_cued(text: str, sp: PIISpan) -> bool:
-    """A licence, passport or SSN is named as one on its line, by the key closing the line before
-    ("Driver license number\nD4829163") or by its table column's header; a number nothing names is
-    some other id (a control, member or case number), which the probe cannot tell apart by shape."""
-    cue = DOCUMENT_CUE[sp.label]
-    line_start, line_end = line_bounds(text, sp.start, sp.end)
-    if cue.search(text, line_start, line_end):
-        return True
-    if line_start > 0 and cue.search(text, *line_bounds(text, line_start - 1)):
-        return True
-    cell = table_cell(text, sp.start)
-    head = column_header(text, cell) if cell is not None else None
-    return head is not None and cue.search(head) is not None
-
-
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
-    return OTHER_DATE_KEY.search(text, _line_back(text, sp.start, 24), sp.start) is not None
+    return OTHER_DATE_KEY.search(text, line_back(text, sp.start, 24), sp.start) is not None
 
 
 CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|JPY|KRW|CNY|INR|CAD|AUD|NZD|PLN|CZK|HUF|"
