@@ -151,11 +151,15 @@ def document_cued(text: str, sp: PIISpan) -> bool:
     ("Driver license number\nD4829163") or by its table column's header; a number nothing names is
     some other id (a control, member or case number), which the probe cannot tell apart by shape."""
     cue = DOCUMENT_CUE[sp.label]
-    line_start, line_end = line_bounds(text, sp.start, sp.end)
-    if cue.search(text, line_start, line_end):
-        return True
-    if line_start > 0 and cue.search(text, *line_bounds(text, line_start - 1)):
+    if cued_on_its_lines(text, sp, cue, cue):
         return True
     cell = table_cell(text, sp.start)
     head = column_header(text, cell) if cell is not None else None
     return head is not None and cue.search(head) is not None
+
+
+def cued_on_its_lines(text: str, sp: PIISpan, on_line: re.Pattern, line_before: re.Pattern) -> bool:
+    """`on_line` is found on the span's line, or `line_before` on the line before it."""
+    line_start, line_end = line_bounds(text, sp.start, sp.end)
+    return on_line.search(text, line_start, line_end) is not None or (
+        line_start > 0 and line_before.search(text, *line_bounds(text, line_start - 1)) is not None)

@@ -35,6 +35,7 @@ import re
 from sae_pii.pii.address_rules import quantity_not_address, unit_alone, with_address_edges, without_phone
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
+    cued_on_its_lines,
     document_cued,
     id_columns,
     keyed_finds,
@@ -46,7 +47,6 @@ from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
-from sae_pii.pii.trim import line_bounds
 
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
@@ -246,10 +246,7 @@ def _birth_cued(text: str, sp: PIISpan) -> bool:
     row with no header found, or a data row above it as in an SQL VALUES list, it is kept). A date
     in a list under "born ..." with no cue of its own ("- 23/09/2025  Tdap  lot SN481035") is some
     other date."""
-    line_start, line_end = line_bounds(text, sp.start, sp.end)
-    if BIRTH_CUE.search(text, line_start, line_end):
-        return True
-    if line_start > 0 and BIRTH_KEY_LINE_END.search(text, *line_bounds(text, line_start - 1)):
+    if cued_on_its_lines(text, sp, BIRTH_CUE, BIRTH_KEY_LINE_END):
         return True
     cell = table_cell(text, sp.start)
     if cell is None:
