@@ -102,12 +102,35 @@ KEYED_BIRTH_DATE = re.compile(
     r"geboortedatum|\bn[ée]e?[ \t]+le)[ \t:.=|-]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")
 
 
+# Where each key of KEYED_PASSPORT / KEYED_BIRTH_DATE can start, in lower case: a case-sensitive
+# scan for these literals, then the full pattern only there, is ~10x cheaper than scanning with
+# the case-insensitive pattern at every position (0.3 ms of a 512-token document's rules).
+PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|reise|pp\b")
+BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b")
+
+
+def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str) -> list[re.Match]:
+    """pattern.finditer(text), trying the pattern only where key_start finds a key's first letters."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): positions would shift
+        return list(pattern.finditer(text))
+    out: list[re.Match] = []
+    for hint in key_start.finditer(low):
+        if out and hint.start() < out[-1].end():
+            continue
+        m = pattern.match(text, hint.start())
+        if m is not None:
+            out.append(m)
+    return out
+
+
 def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """Passport numbers and birth dates right after their keys, where the probe found nothing."""
-    found = [PIISpan(m.start(1), m.end(1), "US_PASSPORT", FIND_SCORE, m.group(1)) for m in KEYED_PASSPORT.finditer(text)
+    found = [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
+             for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
+                                               ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START))
+             for m in _matches_at(pattern, key_start, text)
              if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
-    found += [PIISpan(m.start(1), m.end(1), "DATE_OF_BIRTH", FIND_SCORE, m.group(1)) for m in KEYED_BIRTH_DATE.finditer(text)
-              if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
     return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
 
 
@@ -117,15 +140,26 @@ ID_SHAPE = {"US_PASSPORT": re.compile(r"[A-Z]{0,3}\d{6,9}"), "US_SSN": re.compil
             "US_DRIVER_LICENSE": re.compile(r"[A-Z]{0,3}[\d-]{5,18}[A-Z]{0,2}")}
 
 
+CELL_DELIMITERS = "|;\t,"
+
+
+def _whole_cell(text: str, start: int, end: int) -> bool:
+    """Only spaces and quotes between text[start:end] and the delimiters or line ends around it."""
+    line_start, line_end = line_bounds(text, start, end)
+    before = text[line_start:start].rstrip(" \"'")
+    after = text[end:line_end].lstrip(" \"'")
+    return (not before or before[-1] in CELL_DELIMITERS) and (not after or after[0] in CELL_DELIMITERS)
+
+
 def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """A table's passport, licence or SSN column ("| Passport No. |", "dl_number;...") holds that
     document's numbers, found where the probe missed them: a row of cells gives it little context."""
-    if not any(d in text for d in ("|", ";", "\t", ",")) or not any(c.search(text) for c in DOCUMENT_CUE.values()):
+    if not any(d in text for d in CELL_DELIMITERS):
         return spans
     found = []
     for m in ID_CELL.finditer(text):
-        if any(sp.start < m.end() and m.start() < sp.end for sp in spans):
-            continue
+        if not _whole_cell(text, m.start(), m.end()) or any(sp.start < m.end() and m.start() < sp.end for sp in spans):
+            continue  # not a whole cell (checked first: it is cheap), or a span is there already
         cell = table_cell(text, m.start())
         head = column_header(text, cell) if cell is not None else None
         if head is None or text[slice(*line_bounds(text, m.start()))].split(cell[1])[cell[2]].strip(" \t\"'") != m.group():
