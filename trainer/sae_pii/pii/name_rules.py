@@ -1,7 +1,8 @@
 """Rules for PERSON spans (part of the rule layer, `validators=True`): the words at a name's edges
-that are no name (pronouns, greetings, titles, ranks and roles, lower-case words beside a
-capitalised name) go, "and" splits two names, and a span that names a company, a numbered thing,
-a place or a field key is no person at all.
+that are no name (pronouns, greetings, titles, ranks and roles, credentials, kinship words,
+lower-case words beside a capitalised name) go, "and" splits two names, "of/from/at" ends one, and
+a span that names a company, a venue, a pet, a login, a numbered thing, a place or a field key is
+no person at all.
 """
 
 from __future__ import annotations
@@ -158,10 +159,12 @@ HANDLE = re.compile(r"[a-z][a-z0-9]*[._0-9][a-z0-9._]*")
 
 
 def not_a_person(text: str, sp: PIISpan) -> bool:
-    """What comes after the span, or the span itself, says it names no person: a legal form or a
-    firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos"), a number sign ("Reembolso n.º
-    2209541"), a country ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"),
-    or a name suffix alone ("Esq.")."""
+    """What comes before or after the span, or the span itself, says it names no person: a legal
+    form or a firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos", "Ларионов GmbH"), a company,
+    venue or place key or word ("Employer:", "Hotel Sakura", "Place of birth:"), a pet's species
+    ("Mango (feline"), a login ("m.okonkwo"), a number sign ("Reembolso n.º 2209541"), a country
+    ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"), or a name suffix alone
+    ("Esq.")."""
     line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
             or COMPANY_ENDING.search(sp.text) is not None or ANIMAL_AFTER.match(text, sp.end) is not None
