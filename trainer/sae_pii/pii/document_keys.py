@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.format_finds import FIND_SCORE
-from sae_pii.pii.name_cues import column_header, table_cell
+from sae_pii.pii.name_cues import TABLE_DELIMITERS, column_header, header_over, table_cell
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import line_bounds
 
@@ -126,12 +126,16 @@ def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str) -> list[r
 
 def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """Passport numbers and birth dates right after their keys, where the probe found nothing."""
-    found = [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
-             for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
-                                               ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START))
-             for m in _matches_at(pattern, key_start, text)
-             if not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans)]
-    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+    return _with_finds(spans, [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
+                               for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
+                                                                 ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START))
+                               for m in _matches_at(pattern, key_start, text)])
+
+
+def _with_finds(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
+    """`spans` and the finds that overlap none of them, in text order."""
+    free = [f for f in finds if not any(sp.start < f.end and f.start < sp.end for sp in spans)]
+    return sorted(spans + free, key=lambda s: (s.start, s.end)) if free else spans
 
 
 # A whole table cell that reads as an id number: letters at most in front, then digits.
@@ -140,34 +144,31 @@ ID_SHAPE = {"US_PASSPORT": re.compile(r"[A-Z]{0,3}\d{6,9}"), "US_SSN": re.compil
             "US_DRIVER_LICENSE": re.compile(r"[A-Z]{0,3}[\d-]{5,18}[A-Z]{0,2}")}
 
 
-CELL_DELIMITERS = "|;\t,"
-
-
 def _whole_cell(text: str, start: int, end: int) -> bool:
     """Only spaces and quotes between text[start:end] and the delimiters or line ends around it."""
     line_start, line_end = line_bounds(text, start, end)
     before = text[line_start:start].rstrip(" \"'")
     after = text[end:line_end].lstrip(" \"'")
-    return (not before or before[-1] in CELL_DELIMITERS) and (not after or after[0] in CELL_DELIMITERS)
+    return (not before or before[-1] in TABLE_DELIMITERS) and (not after or after[0] in TABLE_DELIMITERS)
 
 
 def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """A table's passport, licence or SSN column ("| Passport No. |", "dl_number;...") holds that
     document's numbers, found where the probe missed them: a row of cells gives it little context."""
-    if not any(d in text for d in CELL_DELIMITERS):
+    if not any(d in text for d in TABLE_DELIMITERS):
         return spans
     found = []
     for m in ID_CELL.finditer(text):
-        if not _whole_cell(text, m.start(), m.end()) or any(sp.start < m.end() and m.start() < sp.end for sp in spans):
-            continue  # not a whole cell (checked first: it is cheap), or a span is there already
+        if not _whole_cell(text, m.start(), m.end()):
+            continue  # checked first: it is cheap, the header lookup is not
         cell = table_cell(text, m.start())
         head = column_header(text, cell) if cell is not None else None
         if head is None or text[slice(*line_bounds(text, m.start()))].split(cell[1])[cell[2]].strip(" \t\"'") != m.group():
-            continue  # not a table cell under a header, or not the whole cell
+            continue  # no header over it, or a cell of the table's own delimiter holds more than the number
         label = next((lab for lab, cue in DOCUMENT_CUE.items() if cue.search(head)), None)
         if label is not None and ID_SHAPE[label].fullmatch(m.group()):
             found.append(PIISpan(m.start(), m.end(), label, FIND_SCORE, m.group()))
-    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+    return _with_finds(spans, found)
 
 
 # What names a licence, passport or social security number: its keys (ID_KEYS) and the short forms
@@ -187,8 +188,7 @@ def document_cued(text: str, sp: PIISpan) -> bool:
     cue = DOCUMENT_CUE[sp.label]
     if cued_on_its_lines(text, sp, cue, cue):
         return True
-    cell = table_cell(text, sp.start)
-    head = column_header(text, cell) if cell is not None else None
+    head = header_over(text, sp.start)
     return head is not None and cue.search(head) is not None
 
 

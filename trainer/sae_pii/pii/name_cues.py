@@ -179,6 +179,11 @@ def in_company_column(text: str, pos: int) -> bool:
 
 
 def _column_is(text: str, pos: int, header: re.Pattern) -> bool:
-    cell = table_cell(text, pos)
-    head = column_header(text, cell) if cell is not None else None
+    head = header_over(text, pos)
     return head is not None and header.fullmatch(head) is not None
+
+
+def header_over(text: str, pos: int) -> str | None:
+    """The header of the table column holding position `pos`; None outside a table or without one."""
+    cell = table_cell(text, pos)
+    return column_header(text, cell) if cell is not None else None

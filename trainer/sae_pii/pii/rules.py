@@ -219,7 +219,10 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             return None  # an access log's status and size; a latitude and longitude
         return _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
-        return None  # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an address
+        # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an
+        # address; dropped here, before the edges, so no neighbour joins it (_no_house_number checks
+        # again what the edges leave: dropping only there changes presidio-research predictions)
+        return None
     if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
         return None  # "112 sq m", "640 cartons, 9": a number and a lower-case unit
     if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
