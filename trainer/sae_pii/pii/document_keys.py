@@ -67,9 +67,10 @@ def keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
         return sp
     window = text[line_back(text, sp.start, KEY_REACH):sp.start]
     keys = list(NUMBER_KEY.finditer(window))
-    if not keys and not window.strip() and sp.start > 0:
+    line_start = line_bounds(text, sp.start)[0]
+    if not keys and not window.strip() and line_start > 0:
         # the number opens its line: a key closing the line before names it ("Passport\n712345678")
-        window = text[text.rfind("\n", 0, text.rfind("\n", 0, sp.start)) + 1:sp.start]
+        window = text[line_bounds(text, line_start - 1)[0]:sp.start]
         keys = [m for m in [KEY_CLOSING_LINE.search(window)] if m is not None]
     if not keys or (re.search(r"\d", window[keys[-1].end():]) and not SAME_VALUE.fullmatch(window[keys[-1].end():])):
         # "Zendesk #882104", "Walgreens Rx #0482217": a number after "#" and no document key is a reference
