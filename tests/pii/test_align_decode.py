@@ -946,6 +946,8 @@ def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_to
     ("Passport ........... 191158705\nDriving", ["191158705"]),
     ("Passport no.: Z4827193 (exp. 2031)", ["Z4827193"]),
     ("passport photo taken 2024-03-01", []),  # a date after the word is no passport number
+    ("Paszport nr 12345678; Reisepass C01X00T47", ["12345678"]),  # each key's first letters are scanned for
+    ("İstanbul, PASSPORT 532490304", ["532490304"]),  # "İ" lower-cases to two characters: the plain scan
 ])
 def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "US_PASSPORT"] == expected
@@ -1110,6 +1112,7 @@ def test_a_tables_id_column_holds_that_documents_numbers():
     ("Born: 11APR82 | Nationality: Irish", ["11APR82"]),
     ("Thank you for seeing Aziz, Priya (DOB 14 June 2014), a patient", ["14 June 2014"]),
     ("Geburtsdatum: 03.02.1987", ["03.02.1987"]),
+    ("İzmir / née le 03/11/1983", ["03/11/1983"]),  # "İ" lower-cases to two characters: the plain scan
     ("Patient: Luna   DOB: 05/2019", []),  # a month and year: no date to find
     ("Issued: 2019-03-02, born in 1990", []),  # no date right after a birth key
 ])
