@@ -1106,6 +1106,8 @@ def test_a_tables_id_column_holds_that_documents_numbers():
     got = [(s.text, s.label) for s in apply_validators(text, [])]
     assert got == [("TK1234567", "US_PASSPORT"), ("548120937", "US_PASSPORT"), ("S530-4412-9981", "US_DRIVER_LICENSE"),
                    ("612-48-3091", "US_SSN")]
+    # a number set off by another delimiter inside the cell is still whole to it: "UK, 548120937"
+    assert [s.text for s in apply_validators("name\tpassport\nAna Ruiz\tUK, 548120937", [])] == ["548120937"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.format_finds import FIND_SCORE
-from sae_pii.pii.name_cues import TABLE_DELIMITERS, column_header, header_over, table_cell
+from sae_pii.pii.name_cues import TABLE_DELIMITERS, header_over
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import line_bounds
 
@@ -162,10 +162,9 @@ def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     for m in ID_CELL.finditer(text):
         if not _whole_cell(text, m.start(), m.end()):
             continue  # checked first: it is cheap, the header lookup is not
-        cell = table_cell(text, m.start())
-        head = column_header(text, cell) if cell is not None else None
-        if head is None or text[slice(*line_bounds(text, m.start()))].split(cell[1])[cell[2]].strip(" \t\"'") != m.group():
-            continue  # no header over it, or a cell of the table's own delimiter holds more than the number
+        head = header_over(text, m.start())
+        if head is None:
+            continue
         label = next((lab for lab, cue in DOCUMENT_CUE.items() if cue.search(head)), None)
         if label is not None and ID_SHAPE[label].fullmatch(m.group()):
             found.append(PIISpan(m.start(), m.end(), label, FIND_SCORE, m.group()))
