@@ -241,15 +241,15 @@ CITY_AFTER = re.compile(r",[ \t]*[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){0,2}(?=[ \
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
     "\\nPortugal") or else the capitalised place after its last comma that closes its line
-    (CITY_AFTER; for an address holding a number), and the postcode half or district code after it
-    (POSTCODE_TAIL), up to `hi`."""
+    (CITY_AFTER; an address without a number goes later anyway, rules._no_house_number), and the
+    postcode half or district code after it (POSTCODE_TAIL), up to `hi`."""
     end = sp.end
     m = _country_after_address().match(text, end)
     if m is not None and m.end() <= hi:
         end = m.end()
     else:
         city = CITY_AFTER.match(text, end)
-        if city is not None and city.end() <= hi and re.search(r"\d", sp.text):
+        if city is not None and city.end() <= hi:
             end = city.end()
     tail = POSTCODE_TAIL.match(text, end)
     if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
