@@ -1148,3 +1148,18 @@ def test_the_rule_layer_keeps_spans_whole_inside_the_text_and_apart():
         out = apply_validators(text, spans)
         assert all(0 <= s.start < s.end <= len(text) and text[s.start:s.end] == s.text for s in out), (text, out)
         assert all(x.end <= y.start for x, y in itertools.pairwise(out)), (text, out)
+
+
+def test_column_header_is_the_first_row_of_the_cells_block():
+    """The header over a cell: the first row of the block of rows with as many delimiters as the
+    cell's own, Markdown rule lines skipped; None for the row that opens a block or outside a table."""
+    from sae_pii.pii.name_cues import header_over
+
+    text = ("Guests\n| Name | Room |\n|------|------|\n| Ana | 12 |\n| Bo | 14 |\n\n"
+            "id;name;city\n1;Cy;Oslo\nnote: see desk\n2;Di;Rome")
+    assert header_over(text, text.index("Bo")) == " Name "
+    assert header_over(text, text.index("Ana")) == " Name "  # across the rule line
+    assert header_over(text, text.index("Cy")) == "name"
+    assert header_over(text, text.index("id;")) is None  # the row that opens its block
+    assert header_over(text, text.index("Di")) is None  # a line of other width broke the block above it
+    assert header_over(text, text.index("Guests")) is None  # no table

@@ -12,6 +12,7 @@ mean class probabilities, and marks words in place.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -133,22 +134,28 @@ def column_header(text: str, cell: tuple[int, str, int]) -> str | None:
     """The header of a table cell's column: that cell of the first line of the block of rows with
     as many delimiters as its own (Markdown rule lines skipped), or None when the row opens the block."""
     line_start, delimiter, column = cell
-    width = text.count(delimiter, *line_bounds(text, line_start))
-    header = None
-    start = line_start
-    while start > 0:
-        prev = text.rfind("\n", 0, start - 1) + 1
-        row = text[prev:start - 1]
-        if TABLE_RULE.fullmatch(row) and row.strip():
-            start = prev
-            continue
-        if row.count(delimiter) != width:
-            break
-        header, start = row, prev
-    if header is None:
+    head = _block_heads(text, delimiter).get(line_start, line_start)
+    if head == line_start:
         return None
-    cells = header.split(delimiter)
+    cells = text[slice(*line_bounds(text, head))].split(delimiter)
     return cells[column] if column < len(cells) else None
+
+
+@lru_cache(maxsize=16)
+def _block_heads(text: str, delimiter: str) -> dict[int, int]:
+    """Each line's start -> the start of the first row of its block (the rows above it with as many
+    `delimiter`s, Markdown rule lines skipped), in one pass: a header lookup per cell walked up the
+    whole table, quadratic in its rows (an 11 kB CSV with 400 names took 0.15 s of rules)."""
+    heads: dict[int, int] = {}
+    prev: tuple[int, int] | None = None  # (start, delimiter count) of the last line that is no rule line
+    start = 0
+    for line in text.split("\n"):
+        width = line.count(delimiter)
+        heads[start] = heads[prev[0]] if prev is not None and prev[1] == width else start
+        if not (TABLE_RULE.fullmatch(line) and line.strip()):
+            prev = (start, width)
+        start += len(line) + 1
+    return heads
 
 
 def grow_name_columns(text: str, words: list, word_means: np.ndarray) -> None:
