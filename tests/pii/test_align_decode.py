@@ -1163,3 +1163,28 @@ def test_column_header_is_the_first_row_of_the_cells_block():
     assert header_over(text, text.index("id;")) is None  # the row that opens its block
     assert header_over(text, text.index("Di")) is None  # a line of other width broke the block above it
     assert header_over(text, text.index("Guests")) is None  # no table
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    ("Patient: GUTIERREZ, ROSA M   DOB: 1976-11-04", ["GUTIERREZ", "ROSA M"], ["GUTIERREZ, ROSA M"]),  # initials
+    ("Dear WONG, KAI-LING,\n\nCongratulations, your card", ["WONG", "KAI-LING"], ["WONG, KAI-LING"]),  # next line
+    ("KHOURY, Elias & Nadia\n   7110 Leesburg Pike", ["KHOURY", "Elias", "Nadia"], ["KHOURY, Elias", "Nadia"]),
+    ("Kids: KAREN, Aristides and Bo.", ["KAREN", "Aristides", "Bo"], ["KAREN", "Aristides", "Bo"]),  # a list
+    ("Team: Castro, Lee and Hunter", ["Castro", "Lee", "Hunter"], ["Castro", "Lee", "Hunter"]),
+])
+def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_tokenizer, text, spans, expected):
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {s: ("PERSON", 0.95) for s in spans})
+    got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True) if s.label == "PERSON"]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Fr Declan Moriarty will be away", "Fr Declan Moriarty", ["Declan Moriarty"]),  # a priest's title
+    ("Officer: P.O. R. Delgado   Shield 18827", "P.O. R. Delgado", ["R. Delgado"]),  # a police officer's
+    ("List A document: U.S. Passport no. A07412", "U.S.", []),  # a country's dotted acronym
+    ("ID: U.S. passport 5681042", "U", []),
+    ("signed J.R. Okafor", "J.R. Okafor", ["J.R. Okafor"]),  # initials before a surname stay
+])
+def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
+    assert [s.text for s in _validated(text, value, "PERSON") if s.label == "PERSON"] == expected

@@ -701,25 +701,37 @@ INVERTED_GAP = re.compile(r",[ \t]?")
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
 _LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
-LIST_AFTER = re.compile(rf"\s*(?:,|&|{_LIST_WORD})\s*\w", re.IGNORECASE)
+LIST_AFTER = re.compile(rf"[ \t]*(?:,|&|{_LIST_WORD})[ \t]*\w", re.IGNORECASE)  # on its line: not "Dear WONG, KAI-LING,\n\n"
 LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # same line
+
+
+GIVEN_INITIALS = re.compile(r"(?:[ \t]+[A-Z]\.?)+\Z")  # "ROSA M", "THANH V.": a given name and its initials
+
+
+def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
+    """"KHOURY, Elias & Nadia" opening a directory's line: a surname in capitals, then a given name
+    that is not, reads as one name however a list goes on after it (not "Kids: KAREN, Aristides and")."""
+    line_start = text.rfind("\n", 0, surname.start) + 1
+    return surname.text.isupper() and not given.text.isupper() and not text[line_start:surname.start].strip()
 
 
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
-    comma cuts token groups, and a name never bridges punctuation) join when the second is one word,
-    the first at most two, both start in the same case, and no list goes on around the pair on its
-    line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names).
+    comma cuts token groups, and a name never bridges punctuation) join when the second is one word
+    (and its initials: "ROSA M"), the first at most two, both start in the same case, and no list
+    goes on around the pair on its line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the
+    probe found the other names; a capitals surname is one anyway: "KHOURY, Elias & Nadia").
     A joined span holds a comma, so it never joins a third."""
     out: list[PIISpan] = []
     for sp in spans:
         prev = out[-1] if out else None
         if (prev is not None and prev.label == sp.label == "PERSON"
                 and INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
-                and len(sp.text.split()) == 1 and len(prev.text.split()) <= 2 and "," not in prev.text
+                and len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 and len(prev.text.split()) <= 2
+                and "," not in prev.text
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
-                and LIST_AFTER.match(text, sp.end) is None
+                and (LIST_AFTER.match(text, sp.end) is None or _capitals_then_given(text, prev, sp))
                 and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
             out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
             continue

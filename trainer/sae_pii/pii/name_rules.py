@@ -48,7 +48,9 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", 
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
     "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
     "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora", "sen",
-    "rep", "gov", "pres"} | POSTNOMINALS
+    "rep", "gov", "pres",
+    # a priest, a police or probation officer: "Fr Declan Moriarty", "P.O. R. Delgado", "PO: D. Running Water"
+    "fr", "father", "sister", "brother", "p.o", "po"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
@@ -154,6 +156,15 @@ PLACE_KEY_BEFORE = re.compile(r"(?i)\b(?:place of birth|birth ?place|city|town|c
                               r"pa[ií]s|pays|land|destination|origin)[ \t]*[:=][ \t]*\Z")
 
 
+# A dotted acronym: "U.S." of "U.S. Passport", "U.K.", "U.S.A.", whole or its first letter ("U" + ".S.").
+DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def _inside_dotted_acronym(text: str, sp: PIISpan) -> bool:
+    m = DOTTED_ACRONYM.match(text, sp.start)
+    return m is not None and m.end() >= sp.end
+
+
 # A login or handle: one lower-case word holding a dot, an underscore or a digit ("m.okonkwo", "anna_k").
 HANDLE = re.compile(r"[a-z][a-z0-9]*[._0-9][a-z0-9._]*")
 
@@ -174,5 +185,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or PLACE_WORD_START.match(sp.text) is not None
             or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or HANDLE.fullmatch(sp.text) is not None
+            or _inside_dotted_acronym(text, sp)
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
