@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from sae_pii.pii.address_rules import addressee_apart
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
 from sae_pii.pii.decode import _join_area_codes, apply_validators, decode
 from sae_pii.pii.features import tokenize
@@ -975,6 +976,16 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     # ...unless the country is also a given name: then it is more likely the person it names.
     ("Ship to 3 Elm Rd, Jordan.", [("3 Elm Rd", "STREET_ADDRESS"), ("Jordan", "PERSON")],
      [("3 Elm Rd", "STREET_ADDRESS"), ("Jordan", "PERSON")]),
+    # A country the probe cut short is taken whole.
+    ("Attn: 17 Bree Street, Cape Town, 8001, South Africa\nIssue date", [("17 Bree Street, Cape Town, 8001, South",
+                                                                       "STREET_ADDRESS")],
+     [("17 Bree Street, Cape Town, 8001, South Africa", "STREET_ADDRESS")]),
+    ("Home: Villa 27, Street 14, Dubai, United Arab Emirates", [("Villa 27, Street 14, Dubai, United Arab", "STREET_ADDRESS")],
+     [("Villa 27, Street 14, Dubai, United Arab Emirates", "STREET_ADDRESS")]),
+    # A list's next number the probe took in leaves, and the sentence's full stop with it.
+    ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
+                                                                "STREET_ADDRESS")],
+     [("8 Wellington Terrace, Edinburgh EH6 7BE", "STREET_ADDRESS")]),
 ])
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]
@@ -1185,6 +1196,35 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
     ("List A document: U.S. Passport no. A07412", "U.S.", []),  # a country's dotted acronym
     ("ID: U.S. passport 5681042", "U", []),
     ("signed J.R. Okafor", "J.R. Okafor", ["J.R. Okafor"]),  # initials before a surname stay
+    ("NGUYEN, THANH V.\n4418 E HARVARD AVE", "NGUYEN, THANH V", ["NGUYEN, THANH V."]),  # a final initial's dot
 ])
 def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
     assert [s.text for s in _validated(text, value, "PERSON") if s.label == "PERSON"] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    # The addressee over its address, alone on its line, after a key, or after a surname's comma.
+    ("Mail to\n\nGordon MacLeod\n3rd Floor, 17 Bree Street", "Gordon MacLeod\n3rd Floor, 17 Bree Street",
+     [("Gordon MacLeod", "PERSON"), ("3rd Floor, 17 Bree Street", "STREET_ADDRESS")]),
+    ("Billing address: Tintin Forsberg\n    2437 Main St", "Tintin Forsberg\n    2437 Main St",
+     [("Tintin Forsberg", "PERSON"), ("2437 Main St", "STREET_ADDRESS")]),
+    ("NGUYEN, THANH V.\n4418 E HARVARD AVE APT 12", "THANH V.\n4418 E HARVARD AVE APT 12",
+     [("THANH V", "PERSON"), ("4418 E HARVARD AVE APT 12", "STREET_ADDRESS")]),  # the rule layer adds the dot
+    ("my nephew Luca Bianchi of 8 Wellington Terrace, Edinburgh", "Luca Bianchi of 8 Wellington Terrace, Edinburgh",
+     [("Luca Bianchi", "PERSON"), ("8 Wellington Terrace, Edinburgh", "STREET_ADDRESS")]),
+    ("Ravi Kapoor\nc/o Brightline Dental\n4500 Oak Lawn Ave", "c/o Brightline Dental\n4500 Oak Lawn Ave",
+     [("4500 Oak Lawn Ave", "STREET_ADDRESS")]),  # a care-of line leaves, no name
+    # Not a company line under a signature's title, a building, one word, or a street in prose.
+    ("Jo Lee\nRepairer\nFoot Quarters\nUnit 3906 Box 2810", "Foot Quarters\nUnit 3906 Box 2810",
+     [("Foot Quarters\nUnit 3906 Box 2810", "STREET_ADDRESS")]),
+    ("Ship to:\nHarbour View Apartments\n12 Marine Parade", "Harbour View Apartments\n12 Marine Parade",
+     [("Harbour View Apartments\n12 Marine Parade", "STREET_ADDRESS")]),
+    ("Zizi\nEnigmaio\n5850 Jana Nerudy 894", "Enigmaio\n5850 Jana Nerudy 894", [("Enigmaio\n5850 Jana Nerudy 894",
+                                                                                 "STREET_ADDRESS")]),
+    ("she lives at rue Hebert\n01387 Boutin", "rue Hebert\n01387 Boutin", [("rue Hebert\n01387 Boutin", "STREET_ADDRESS")]),
+])
+def test_an_addressee_the_probe_took_into_an_address_is_a_name(text, value, expected):
+    a = text.index(value)
+    got = addressee_apart(text, PIISpan(a, a + len(value), "STREET_ADDRESS", 0.9, value))
+    assert [(s.text, s.label) for s in got] == expected
+    assert all(text[s.start:s.end] == s.text for s in got)

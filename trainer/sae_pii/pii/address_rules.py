@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from sae_pii.pii.spans import PIISpan
+from sae_pii.pii.trim import trim
 
 COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
@@ -45,6 +46,19 @@ def _country_after_address() -> re.Pattern:
     alternatives = "|".join(re.escape(c) for c in sorted(_countries(), key=len, reverse=True))
     # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
     return re.compile(r"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:" + alternatives + r")(?=[ \t]*(?:\Z|\n|[.;,)]))")
+
+
+@lru_cache(maxsize=1)
+def _country_at() -> re.Pattern:
+    alternatives = "|".join(re.escape(c) for c in sorted(_countries(), key=len, reverse=True))
+    return re.compile(r"[ \t]*(?:" + alternatives + r")(?![^\W_])")
+
+
+def _whole_country(text: str, sp: PIISpan, hi: int) -> int:
+    """Where the address ends once a country it cut short is whole: "..., 8001, South" + " Africa"."""
+    piece = max(text.rfind(",", sp.start, sp.end), text.rfind("\n", sp.start, sp.end)) + 1
+    m = _country_at().match(text, piece) if piece > sp.start else None
+    return m.end() if m is not None and sp.end < m.end() <= hi else sp.end
 
 
 def city_before_country(text: str, sp: PIISpan) -> bool:
@@ -240,10 +254,10 @@ CITY_AFTER = re.compile(r",[ \t]*[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){0,2}(?=[ \
 
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
-    "\\nPortugal") or else the capitalised place after its last comma that closes its line
-    (CITY_AFTER; an address without a number goes later anyway, rules._no_house_number), and the
+    "\\nPortugal"; or that it cut short, "South" + " Africa") or else the capitalised place after
+    its last comma that closes its line (CITY_AFTER; an address without a number goes later anyway, rules._no_house_number), and the
     postcode half or district code after it (POSTCODE_TAIL), up to `hi`."""
-    end = sp.end
+    end = _whole_country(text, sp, hi)
     m = _country_after_address().match(text, end)
     if m is not None and m.end() <= hi:
         end = m.end()
@@ -386,6 +400,73 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             if end == sp.end:
                 end = without_tail_words(text, sp)
             if (start, end) != (sp.start, sp.end):
+                start, end = trim(text, start, end)  # "EH6 7BE." once a list's "3" after it left
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)
     return joined_address_pieces(text, out)
+
+
+# The addressee the probe took into an address: a first line of capitalised words with no digit
+# over a line that opens with a house number or a unit ("Gordon MacLeod\n3rd Floor, 17 Bree
+# Street"), or capitalised words before "of" and a house number ("Luca Bianchi of 8 Wellington
+# Terrace"); a "c/o" or "Attn" line leaves without becoming a name.
+ADDRESS_LINE_HEAD = re.compile(rf"[ \t]*(?:\d|(?:{UNIT_WORDS}|level)\.?[ \t]+\d)", re.IGNORECASE)
+CARE_OF = re.compile(r"(?:c/o|attn\.?|attention)[ \t:]", re.IGNORECASE)
+NAME_OF_BEFORE_NUMBER = re.compile(r"([^\d\n]+?)[ \t]+of[ \t]+(?=\d)")
+BUILDING_WORDS = frozenset(["house", "cottage", "apartments", "apartment", "flats", "tower", "towers", "building",
+                            "court", "residency", "residences", "villa", "lodge", "hall", "centre", "center", "farm",
+                            "manor", "mansions", "plaza", "park", "estate", "gardens", "chambers", "complex", "heights",
+                            "block", "business", "office", "offices", "campus", "mall", "hotel", "hospital", "school"])
+
+
+def _reads_as_name(words: list[str]) -> bool:
+    """One to four capitalised words (or initials; short lower-case particles aside: "Sanne de
+    Vries"), none a street, unit or building word."""
+    words = [w for w in words if not (w.islower() and len(w) <= 3)]
+    return 1 <= len(words) <= 4 and all(
+        w[:1].isupper() and w.strip(".,").lower() not in _street_words() and w.strip(".,").lower() not in BUILDING_WORDS
+        and UNIT_WORD.fullmatch(w.strip(".,")) is None for w in words)
+
+
+# What may stand before an addressee on its line: nothing, a key ("Billing address:", "Attn:") or a
+# surname and its comma ("NGUYEN, " of "NGUYEN, THANH V.").
+BEFORE_ADDRESSEE = re.compile(r"[ \t]*(?:[^\n]*:[ \t]*|[^\W\d_][^\W\d_'’ -]*,[ \t]*)?\Z")
+
+
+def _opens_block(text: str, start: int) -> bool:
+    """The addressee opens its block: after a key or a surname on its line, or alone on a line with
+    no line of text above it (not the company line of a signature: "Jo Lee\nTelephone repairer\nFoot
+    Quarters\nUnit 3906")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if BEFORE_ADDRESSEE.fullmatch(before) is None:
+        return False
+    if before.strip():
+        return True
+    above = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:max(0, line_start - 1)]
+    return not above.strip() or above.rstrip().endswith(":")
+
+
+def addressee_apart(text: str, sp: PIISpan) -> list[PIISpan]:
+    """An address span that opens with its addressee: the addressee as a PERSON span (checked like
+    any name by the rule layer) and the address after it; a care-of line just leaves."""
+    if sp.label != "STREET_ADDRESS":
+        return [sp]
+    newline = sp.text.find("\n")
+    if newline > 0 and ADDRESS_LINE_HEAD.match(sp.text, newline + 1) and not any(ch.isdigit() for ch in sp.text[:newline]):
+        head_end, rest, in_prose = newline, newline + 1, False
+    elif (m := NAME_OF_BEFORE_NUMBER.match(sp.text)) is not None:
+        head_end, rest, in_prose = m.end(1), m.end(), True  # "my nephew Luca Bianchi of 8 Wellington Terrace"
+    else:
+        return [sp]
+    head = sp.text[:head_end]
+    care_of = CARE_OF.match(head) is not None
+    if not care_of and not (len(head.split()) >= 2 and _reads_as_name(head.split())
+                            and (in_prose or _opens_block(text, sp.start))):
+        return [sp]
+    a, b = trim(text, sp.start + rest, sp.end)
+    address = PIISpan(a, b, sp.label, sp.score, text[a:b])
+    if care_of:
+        return [address]
+    c, d = trim(text, sp.start, sp.start + head_end)
+    return [PIISpan(c, d, "PERSON", sp.score, text[c:d]), address]

@@ -49,6 +49,7 @@ import unicodedata
 
 import numpy as np
 
+from sae_pii.pii.address_rules import addressee_apart
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, FREE_TEXT_LABELS
 from sae_pii.pii.name_cues import (
     JOINERS,
@@ -249,7 +250,7 @@ def decode(
                     score = float(probs[toks, cls].mean())
                     spans.append(PIISpan(start, end, CLASSES[cls], round(score, 4), text[start:end]))
     spans = [sp for sp in (_after_key(text, sp) for sp in spans) if sp is not None]
-    spans = [_name_line_not_address(text, sp) for sp in spans]
+    spans = [piece for sp in spans for piece in addressee_apart(text, _name_line_not_address(text, sp))]
     spans = [_whole_hyphenated_word(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])

@@ -57,6 +57,7 @@ CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
+FINAL_INITIAL = re.compile(r"(?<![^\W\d_])[A-Z]\Z")
 
 
 def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
@@ -80,6 +81,8 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
         g = _strip_edges(text, g)
         if g:
             a, b = trim(text, g[0][0], g[-1][1])
+            if text.startswith(".", b) and FINAL_INITIAL.search(text, a, b):
+                b += 1  # "NGUYEN, THANH V.": an initial keeps its dot
             if b > a:
                 out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
     return out
