@@ -982,6 +982,20 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("17 Bree Street, Cape Town, 8001, South Africa", "STREET_ADDRESS")]),
     ("Home: Villa 27, Street 14, Dubai, United Arab Emirates", [("Villa 27, Street 14, Dubai, United Arab", "STREET_ADDRESS")],
      [("Villa 27, Street 14, Dubai, United Arab Emirates", "STREET_ADDRESS")]),
+    # The house number and street name before a street type word, a street ending in its type word
+    # before a number, a type word's abbreviation dot, a level: what the probe left out in front.
+    ("LLC\n2500 Citywest Blvd, Suite 1100, Houston", [("Blvd, Suite 1100, Houston", "STREET_ADDRESS")],
+     [("2500 Citywest Blvd, Suite 1100, Houston", "STREET_ADDRESS")]),
+    ("Escrow - 2214 NE 58th St, Seattle, WA 98105", [("58th St, Seattle, WA 98105", "STREET_ADDRESS")],
+     [("2214 NE 58th St, Seattle, WA 98105", "STREET_ADDRESS")]),
+    ("Exporter: Kühn GmbH, Industriestraße 17, 73037 Göppingen", [("17, 73037 Göppingen", "STREET_ADDRESS")],
+     [("Industriestraße 17, 73037 Göppingen", "STREET_ADDRESS")]),
+    ("Consignee: Av. Insurgentes Sur 1457, Piso 8", [("Insurgentes Sur 1457, Piso 8", "STREET_ADDRESS")],
+     [("Av. Insurgentes Sur 1457, Piso 8", "STREET_ADDRESS")]),
+    ("at Level 2, 150 Oxford Street, Bondi Junction", [("2, 150 Oxford Street, Bondi Junction", "STREET_ADDRESS")],
+     [("Level 2, 150 Oxford Street, Bondi Junction", "STREET_ADDRESS")]),
+    ("Boarding at Gate 12, 150 Oxford Street", [("12, 150 Oxford Street", "STREET_ADDRESS")],
+     [("12, 150 Oxford Street", "STREET_ADDRESS")]),  # a gate is no street
     # A list's next number the probe took in leaves, and the sentence's full stop with it.
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],

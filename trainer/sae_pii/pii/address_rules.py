@@ -25,7 +25,7 @@ STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
 # "985, " of "985, rue de Teixeira"; "16 " of "16 Heriot Row" (a house number, not the end of a value)
 NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ \t]?| )\Z")  # a tab ends a column
 # Words of a flat, floor or building before its number ("Suite 121", "Apt. 4B").
-UNIT_WORDS = "suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|lot"
+UNIT_WORDS = "suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|level|lot"
 UNIT_BEFORE_NUMBER = re.compile(rf"(?<![^\W\d_])(?:{UNIT_WORDS})\.?[ \t]+\Z", re.IGNORECASE)
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
@@ -86,8 +86,22 @@ def _street_start_before_address() -> re.Pattern:
     # house number ("40/" of "40/36, Bajwa Circle"), right before the span.
     # The type word may be followed by particles ("Acceso de", "Via dei", "Rua das").
     particles = r"(?:(?:de|del|de la|dei|degli|della|delle|da|do|das|dos|di|du|des)[ \t]+)?"
-    return re.compile(r"(?:(?<![^\W\d_])(?:" + alternatives + r")[ \t]+" + particles + r"|(?<![\d/])\d+/)\Z",
-                      re.IGNORECASE)
+    return re.compile(r"(?:(?<![^\W\d_])(?:" + alternatives + r")\.?[ \t]+" + particles + r"|(?<![\d/])\d+/)\Z",
+                      re.IGNORECASE)  # "Av. Insurgentes Sur 1457": the type word's abbreviation dot
+
+
+# A street type word after the street's name ("Citywest Blvd", "58th St"): a span opening with one
+# left out the house number and the name before it, "2500 Citywest" of "2500 Citywest Blvd".
+STREET_TYPE_AFTER_NAME = re.compile(r"(?:blvd|st|ave|av|rd|dr|ln|ct|pl|pkwy|hwy|ter|cir|way|street|avenue|road|drive|"
+                                    r"lane|court|place|boulevard|parkway|highway|terrace|circle|\d+(?:st|nd|rd|th))\.?\Z",
+                                    re.IGNORECASE)
+NUMBER_AND_NAME_BEFORE_TYPE = re.compile(r"(?<![\w/.,:-])\d{1,6}[A-Za-z]?(?:[ \t]+(?:[NSEW]|NE|NW|SE|SW)\.?)?"
+                                         r"(?:[ \t]+[A-Z0-9][^\W_]*){0,3}[ \t]+\Z")
+# A street whose type is the end of its one word, before a house number the span opens with
+# ("Industriestraße" of "Industriestraße 17", "Keizersgracht 42", "Drottninggatan 5").
+STREET_ENDING_BEFORE_NUMBER = re.compile(
+    r"(?<![^\W\d_-])[^\W\d_][\w-]*?(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|chaussee|laan|straat|"
+    r"gracht|plein|kade|singel|dijk|vej|gade|gatan|vägen|väg|gata|veien|katu|utca|ulica)[ \t]+\Z", re.IGNORECASE)
 
 
 def street_start(text: str, sp: PIISpan, lo: int) -> int:
@@ -95,6 +109,11 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
     probe left out between `lo` and the span."""
     lo = max(lo, text.rfind("\n", 0, sp.start) + 1, sp.start - 40)  # on the span's line
     m = _street_start_before_address().search(text, lo, sp.start)
+    first_word = sp.text.split(maxsplit=1)[0] if sp.text.split() else ""
+    if m is None and STREET_TYPE_AFTER_NAME.fullmatch(first_word.rstrip(",")):
+        m = NUMBER_AND_NAME_BEFORE_TYPE.search(text, lo, sp.start)
+    if m is None and sp.text[:1].isdigit():
+        m = STREET_ENDING_BEFORE_NUMBER.search(text, lo, sp.start)
     if m is None and sp.text[:1].isalpha():  # a street without its number
         m = NUMBER_BEFORE_STREET.search(text, lo, sp.start)
     if m is None and sp.text[:3].lower() == "box":
