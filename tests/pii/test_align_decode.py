@@ -996,6 +996,26 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("Level 2, 150 Oxford Street, Bondi Junction", "STREET_ADDRESS")]),
     ("Boarding at Gate 12, 150 Oxford Street", [("12, 150 Oxford Street", "STREET_ADDRESS")],
      [("12, 150 Oxford Street", "STREET_ADDRESS")]),  # a gate is no street
+    # Another field after the address: the next column's words, a key after its last comma (taken
+    # in or not), a phone on its last line; an indented country line stays.
+    ("Current address: 7731 S Merrill Ave, Chicago, IL 60649   Reported 02/2025",
+     [("7731 S Merrill Ave, Chicago, IL 60649   Reported", "STREET_ADDRESS")],
+     [("7731 S Merrill Ave, Chicago, IL 60649", "STREET_ADDRESS")]),
+    ("of 212 Magnolia Court, Savannah, GA 31405, Social Security No. 254-81-6637, hereby",
+     [("212 Magnolia Court, Savannah, GA 31405", "STREET_ADDRESS")],
+     [("212 Magnolia Court, Savannah, GA 31405", "STREET_ADDRESS")]),
+    ("of 212 Magnolia Court, Savannah, GA 31405, Social Security No. 254-81-6637, hereby",
+     [("212 Magnolia Court, Savannah, GA 31405, Social Security No", "STREET_ADDRESS")],
+     [("212 Magnolia Court, Savannah, GA 31405", "STREET_ADDRESS")]),
+    ("c/o HOA\n7500 N Dobson Rd Ste 200, Scottsdale, AZ 85256\n480-945-2271\n\nMay",
+     [("7500 N Dobson Rd Ste 200, Scottsdale, AZ 85256\n480-945-2271", "STREET_ADDRESS")],
+     [("7500 N Dobson Rd Ste 200, Scottsdale, AZ 85256", "STREET_ADDRESS"), ("480-945-2271", "PHONE_NUMBER")]),
+    ("Location:\n    Sylke-Schleich-Platz 521\n    53847 Germersheim\n    Germany\nIf",
+     [("Sylke-Schleich-Platz 521\n    53847 Germersheim\n    Germany", "STREET_ADDRESS")],
+     [("Sylke-Schleich-Platz 521\n    53847 Germersheim\n    Germany", "STREET_ADDRESS")]),
+    ("Jardim Paulista, 12, São Paulo - SP\n01426-001, Brazil", [("Jardim Paulista, 12, São Paulo - SP\n01426-001",
+                                                                "STREET_ADDRESS")],
+     [("Jardim Paulista, 12, São Paulo - SP\n01426-001, Brazil", "STREET_ADDRESS")]),  # a postcode line is no phone
     # A list's next number the probe took in leaves, and the sentence's full stop with it.
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],

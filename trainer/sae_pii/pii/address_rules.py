@@ -157,10 +157,13 @@ def without_building(text: str, sp: PIISpan) -> int:
 
 
 def without_tail_words(text: str, sp: PIISpan) -> int:
-    """Where the address ends once words the probe took in after it are cut: a linking word
-    ("Pontevedra, 34540 and"), or a last line of one word without a digit that its line goes on
+    """Where the address ends once words the probe took in after it are cut: the next column's words
+    after a run of spaces, a linking word ("Pontevedra, 34540 and"), another field's key after the last
+    comma ("..., GA 31405, Social Security No"), or a last line of one word without a digit that its line goes on
     after ("...2937\nVerified by phone": the next field, not a city or country line)."""
     end = sp.end
+    if (gap := COLUMN_GAP_TAIL.search(text, sp.start, end)) is not None:
+        end = gap.start()  # "..., IL 60649   Reported": the next column's words
     while (m := TAIL_LINK.search(text, sp.start, end)) is not None:
         end = m.start()
     line = text.rfind("\n", sp.start, end)
@@ -173,9 +176,16 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
         end = line  # "...OK 74012\n6. Phone:": the next item's number of a numbered list
     comma = text.rfind(",", sp.start, end)
     piece = text[comma + 1:end].strip() if comma >= 0 else ""
-    if piece and " " not in piece and not any(ch.isdigit() for ch in piece) and _next_field(text, end, piece):
+    if piece and not any(ch.isdigit() for ch in piece) and (
+            " " not in piece and _next_field(text, end, piece) or FIELD_KEY_PIECE.search(piece)):
         end = comma  # "..., 94954 Calw, Soc. sec. no.", "..., ME 65966, US passport": the next field's first word
     return end
+
+
+COLUMN_GAP_TAIL = re.compile(r"(?<=\S)(?:[ \t]{3,}|\t)[^\d\n]+\Z")  # after words on its line, not an indent
+# A person's other fields after an address's last comma: "..., GA 31405, Social Security No".
+FIELD_KEY_PIECE = re.compile(r"(?i)\b(?:social security|ssn|dob|date of birth|born|passport|licen[cs]e|phone|tel|"
+                             r"mobile|e-?mail)\b")
 
 
 def _next_field(text: str, end: int, piece: str) -> bool:
@@ -249,15 +259,18 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
 # A phone number alone after a run of spaces at the end of an address: the next column of a
 # fixed-width line ("1250 Broadway, New York, NY 10001  (212) 555-0143").
 PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
+# ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
+# digits or more (not a postcode on its own line: "01426-001", "93703-2214").
+PHONE_ON_LAST_LINE = re.compile(r"[ \t]*\n[ \t]*(?=(?:[+(]\d|\d(?:[ ()./-]*\d){9})[\d ()./-]*\Z)")
 
 
 def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
     """An address span holding a phone key and a number after it, or a phone alone after a column
-    break: the address before it and a PHONE_NUMBER span after it (checked like any phone by the
+    break or on its last line: the address before it and a PHONE_NUMBER span after it (checked like any phone by the
     rule layer)."""
     if sp.label != "STREET_ADDRESS":
         return [sp]
-    m = PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text)
+    m = PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text) or PHONE_ON_LAST_LINE.search(sp.text)
     if m is None:
         return [sp]
     a, b = sp.start + m.start(), sp.start + m.end()
@@ -282,7 +295,7 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
         end = m.end()
     else:
         city = CITY_AFTER.match(text, end)
-        if city is not None and city.end() <= hi:
+        if city is not None and city.end() <= hi and FIELD_KEY_PIECE.search(city.group()) is None:
             end = city.end()
     tail = POSTCODE_TAIL.match(text, end)
     if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
