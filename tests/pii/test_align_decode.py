@@ -1111,6 +1111,12 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("City: Jackson", "Jackson", False), ("Contact: Jackson", "Jackson", True),
     ("Accepted password for m.okonkwo from 10.0.0.4", "m.okonkwo", False),  # a login
     ("thanks @anna_k, merged", "anna_k", False), ("said maria lopez", "maria lopez", True),
+    ("Bill to: Fynbos Press (Pty) Ltd, Attn: Go", "Fynbos Press", False),  # a firm's word taken in
+    ("Hartley & Osei Solicitors LLP", "Hartley", False),  # a partner's name before "& Osei Solicitors"
+    ("c/o Desert Vista Community Management", "Desert Vista", False),
+    ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"
+    ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Adebayo", True),
+    ("the team dinner at Cervejaria Ramiro.", "Ramiro", False),  # a restaurant
 ])
 def test_a_name_in_a_company_or_place_field_or_column_is_no_person(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

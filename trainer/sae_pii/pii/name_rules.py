@@ -123,14 +123,18 @@ _LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA
 _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
                r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies|Insurance|"
                r"Energy|Energi|Airlines|Airways|Motors|Pharma|Labs|Systems|Logistics|Analytics|Realty|Media|Studios?|"
-               r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy")
+               r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy|"
+               r"Solicitors|Attorneys|Lawyers|Architects|Accountants|Dental|Design|Creative|Management|Services|"
+               r"Press|Publishing|Community|Mortgage")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
-COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|[ \t]+(?:{_FIRM_WORDS}))")
+COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
+                           rf"[ \t]+(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
 # A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
 ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b", re.IGNORECASE)
 ANIMAL_BEFORE = re.compile(rf"(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS})),?[ \t]+\Z")
-COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z")  # the legal form taken into the span: "Aunt Bertha Inc"
+# The legal form or firm's word taken into the span: "Aunt Bertha Inc", "Fynbos Press".
+COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z|[ \t](?:{_FIRM_WORDS})\Z")
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
 KEY_ACRONYM_AFTER = re.compile(r"[ \t]*\((?:IBAN|SSN|DOB|TIN|BIC|SWIFT|PIN|VAT)\)")
 NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#\d]|[A-Z]{2,}-?\d)")
@@ -138,14 +142,15 @@ NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#
 
 # A field key whose value is an organisation: "Business name: Oyaifo Realty", "Employer: L'Oréal",
 # '"company": "Majid Al Futtaim"'.
-COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|employer|employeur|empresa|firma|firm|organi[sz]ation|"
+COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|dba|d/b/a|trading as|employer|employeur|empresa|firma|firm|organi[sz]ation|"
                                 r"vendor|merchant|supplier|carrier|hotel|school|university|bank|insurer|agency|"
                                 r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[\"']?[ \t]*[:=][ \t]*[\"']?\Z")
 
 
 # A venue's word right before a name makes it the venue's name: "Hotel Adlon Kempinski", "Café Ritter".
 PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:Hotel|Restaurant|Café|Cafe|Bar|Clinic|Bank|Club|Gallery|Museum|"
-                               r"Theatre|Theater|Stadium|Station|Airport|Hospital|School|Church|Park)[ \t]+\Z")
+                               r"Theatre|Theater|Stadium|Station|Airport|Hospital|School|Church|Park|Cervejaria|"
+                               r"Pizzeria|Trattoria|Brasserie|Bistro|Taverna|Pub)[ \t]+\Z")
 
 
 # ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
