@@ -1268,3 +1268,14 @@ def test_an_addressee_the_probe_took_into_an_address_is_a_name(text, value, expe
     got = addressee_apart(text, PIISpan(a, a + len(value), "STREET_ADDRESS", 0.9, value))
     assert [(s.text, s.label) for s in got] == expected
     assert all(text[s.start:s.end] == s.text for s in got)
+
+
+def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer):
+    text = "ORGANIZER;CN=Bartosz Zielinski:mailto:bartosz.zielinski@vistula-soft.pl\nTel 555:0192"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Bartosz Zielinski": ("PERSON", 0.95),
+                                    "bartosz.zielinski@vistula-soft.pl": ("EMAIL_ADDRESS", 0.95),
+                                    "555": ("PHONE_NUMBER", 0.95), "0192": ("PHONE_NUMBER", 0.95)})
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
+    assert got == [("Bartosz Zielinski", "PERSON"), ("bartosz.zielinski@vistula-soft.pl", "EMAIL_ADDRESS"),
+                   ("555:0192", "PHONE_NUMBER")]  # a missed colon inside one label's number is still bridged

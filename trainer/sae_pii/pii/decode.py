@@ -198,7 +198,8 @@ def decode(
                 while (j < len(words) and j - k < 3 and not words[j][3] and words[j - 1][1] == words[j][0]
                        and text[words[j][0]:words[j][1]] not in SEPARATORS):
                     j += 1
-                if j < len(words) and j > k and words[j][3] and words[j - 1][1] == words[j][0]:
+                if (j < len(words) and j > k and words[j][3] and words[j - 1][1] == words[j][0]
+                        and (words[j][4] == words[k - 1][4] or text[s:e] != ":")):  # "Zieliński:mailto:bart..."
                     runs[-1].extend(range(k, j))
                     k = j
                     continue
