@@ -1067,6 +1067,7 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
     ("patient_id;name;dob;visit\n133;Niharika Sridhar;17 September 1961;2022-12-07", "17 September 1961", True),
     ("patient_id;name;dob;visit\n133;Niharika Sridhar;17 September 1961;2022-12-07", "2022-12-07", False),
     ("(1, 'Lars', '1986-03-14'),\n(2, 'Fatima', '1992-07-30'),", "1992-07-30", True),  # no header: kept
+    ("  <dob>1984-02-29</dob>\n  <hireDate>2019-09-01</hireDate>", "2019-09-01", False),  # a closing tag is no key
 ])
 def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "DATE_OF_BIRTH")) == kept
@@ -1279,3 +1280,17 @@ def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
     assert got == [("Bartosz Zielinski", "PERSON"), ("bartosz.zielinski@vistula-soft.pl", "EMAIL_ADDRESS"),
                    ("555:0192", "PHONE_NUMBER")]  # a missed colon inside one label's number is still bridged
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Emergency contact number(s): 07911 123456 / 020 8123 4567 ext 220 (work)",
+     "07911 123456 / 020 8123 4567 ext 220", ["07911 123456", "020 8123 4567 ext 220"]),  # two numbers
+    ("call 555-0101 or 555-0199", "555-0101 or 555-0199", ["555-0101", "555-0199"]),
+    ("Tel. 020 8123 4567 / 68", "020 8123 4567 / 68", ["020 8123 4567 / 68"]),  # seven digits each, or one number
+    ("MSISDN +1 (312) 847-2290", "(312) 847-2290", ["+1 (312) 847-2290"]),  # the country code left out
+    ("Dial-in: +48 22 123 45 67, PIN 882 104 391#", "882 104 391", []),  # a PIN
+    ("Health & Care No: 943 476 5919", "943 476 5919", []),  # a health service number
+    ("the Premium Bonds (holder no. 512 0087 331).", "512 0087 331", []),
+])
+def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text, value, expected):
+    assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == expected

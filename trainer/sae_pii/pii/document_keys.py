@@ -36,11 +36,12 @@ ID_KEYS = {
 # "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
 REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
                  r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit)[ _-]*"
+                 r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit|holder|"
+                 r"health|care|nhs|medicare|insurance)[ _-]*"
                  r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
                  r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
                  r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
-                 r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|"
+                 r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|pin|"
                  r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")

@@ -154,7 +154,7 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    spans = [piece for sp in spans for piece in without_phone(text, sp)]
+    spans = [piece for sp in spans for part in without_phone(text, sp) for piece in phones_apart(text, part)]
     for span in _snap_checked_numbers(text, spans):
         keyed = keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
@@ -240,7 +240,8 @@ BIRTH_CUE = re.compile(r"(?i)(?:born|birth|dob|d\.o\.b|\bb\.|geb|\bné|\bnée|na
                        r"nascimento|nascita|naissance|geburt|bday|urodzon|doğum|födelse|fødsel|syntym)")
 # The key closing the line before ("Date of birth", "And your date of birth?"), not a table header's
 # "dob;visit" (no field separator after it).
-BIRTH_KEY_LINE_END = re.compile(BIRTH_CUE.pattern + r"[^\n\d;|\t,]*\Z", re.IGNORECASE)
+# Nor an XML element's closing tag ("<dob>1984-02-29</dob>" over "<hireDate>2019-09-01</hireDate>").
+BIRTH_KEY_LINE_END = re.compile(r"(?<!</)" + BIRTH_CUE.pattern.removeprefix("(?i)") + r"[^\n\d;|\t,]*\Z", re.IGNORECASE)
 
 
 def _birth_cued(text: str, sp: PIISpan) -> bool:
@@ -284,6 +285,25 @@ MIN_PHONE_DIGITS = 6
 ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 
 
+COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+])\+\d{1,3}[ \t]?\Z")
+# Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199".
+PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*")
+
+
+def phones_apart(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PHONE_NUMBER span holding two numbers of seven digits or more each, split where a slash, ";"
+    or "or" stands between them."""
+    if sp.label != "PHONE_NUMBER":
+        return [sp]
+    out, a = [], sp.start
+    for m in PHONES_APART.finditer(text, sp.start, sp.end):
+        left, right = text[a:m.start()], text[m.end():sp.end]
+        if sum(ch.isdigit() for ch in left) >= 7 and sum(ch.isdigit() for ch in right) >= 7:
+            out.append(PIISpan(a, m.start(), sp.label, sp.score, left))
+            a = m.end()
+    return [sp] if not out else [*out, PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])]
+
+
 def _phone(text: str, sp: PIISpan) -> PIISpan | None:
     """A phone number starts at its first digit, "+" or "(" (not at "me" in "Whatsapp me 871-..."),
     ends at its last digit (not at "-Fax" in "377-417-3759-Fax"; "x1711" and "ext. 42" end in
@@ -297,6 +317,8 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
     a, b = sp.start + m.start(), sp.start + digits[-1] + 1
     if ID_PREFIX.search(text, max(0, a - 12), a):
         return None
+    if (code := COUNTRY_CODE_BEFORE.search(text, max(0, a - 6), a)) is not None:
+        a = code.start()  # "+1 " of "+1 (312) 847-2290", which the probe left out
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
         b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
