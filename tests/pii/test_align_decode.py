@@ -1294,3 +1294,18 @@ def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer
 ])
 def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text, value, expected):
     assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025-10-06 13:02:44  Priya Shah (priya.shah@acmebio.com)  user.session.start", ["Priya Shah"]),
+    ("2025-10-06 14:15:27  José Luis Ortega (jl.ortega@acmebio.com)", ["José Luis Ortega"]),  # the surname spells it
+    ("ATTENDEE;ROLE=REQ-PARTICIPANT;CN=Małgorzata Nowak:mailto:m.nowak@vistula-soft.pl", ["Małgorzata Nowak"]),
+    ("From: Bartosz Zieliński <bartosz.zielinski@vistula-soft.pl>", ["Bartosz Zieliński"]),  # accents aside
+    ("Referees: Prof. David Otieno (d.otieno@uonbi.ac.ke)", ["David Otieno"]),  # a title is no part of it
+    ("From: Support Team <support@acme.com>", []),  # a shared mailbox
+    ("From: Acme Billing <acme.billing@acme.com>", []),
+    ("From: Harbour Lights <bookings@harbourlights.ie>", []),
+    ("Reply to Mark Chen at jo.lee@x.org", []),  # not joined to the address
+])
+def test_a_name_its_email_address_spells_is_a_name(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected

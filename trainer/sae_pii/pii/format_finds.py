@@ -23,6 +23,7 @@ import re
 
 from stdnum import iban as stdnum_iban
 
+from sae_pii.pii.email_names import named_by_email
 from sae_pii.pii.labels import FREE_TEXT_LABELS
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import luhn_ok
@@ -131,6 +132,7 @@ def _keyed_cards(text: str) -> list[tuple[int, int]]:
 
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text)]
+    finds += [(a, b, "PERSON") for a, b in named_by_email(text, [(a, b) for a, b, _ in finds])]
     finds += [(a, b, "CREDIT_CARD") for a, b in _keyed_cards(text)]
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]
     finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
@@ -142,7 +144,7 @@ def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         overlapping = [sp for sp in out if sp.start < b and a < sp.end]
         if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label) == (a, b, label):
             continue
-        if label == "PERSON":  # a passenger name takes the place of the name fragments in it
+        if label == "PERSON":  # a passenger name or one its e-mail spells takes the place of the name fragments in it
             if all(sp.label == "PERSON" for sp in overlapping):
                 out = [sp for sp in out if sp not in overlapping]
                 out.append(PIISpan(a, b, label, max([sp.score for sp in overlapping], default=FIND_SCORE), text[a:b]))
