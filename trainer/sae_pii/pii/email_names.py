@@ -16,12 +16,7 @@ from sae_pii.pii.name_rules import NOT_NAME
 # The words before the address and what joins them to it, on the address's line.
 WORDS_BEFORE_ADDRESS = re.compile(r"((?:[^\W\d_][^\s<>()\[\]:;,\"=]*[ \t]+){0,5}[^\W\d_][^\s<>()\[\]:;,\"=]*)"
                                   r"[\"']?[ \t]*(?:<|\(|\[|(?<=[^\s]):mailto:|[ \t]mailto:)[ \t]*\Z", re.IGNORECASE)
-ROLE_MAILBOXES = frozenset("""
-info support sales admin administrator noreply no-reply donotreply contact help helpdesk billing office hr team
-service hello mail payroll accounts accounting jobs careers press media orders booking bookings reservations
-security it legal compliance finance marketing news newsletter notifications alerts webmaster postmaster
-customerservice care enquiries inquiries reception frontdesk dispatch claims returns
-""".split())
+ROLE_MAILBOXES = frozenset(["info", "support", "sales", "admin", "administrator", "noreply", "no-reply", "donotreply", "contact", "help", "helpdesk", "billing", "office", "hr", "team", "service", "hello", "mail", "payroll", "accounts", "accounting", "jobs", "careers", "press", "media", "orders", "booking", "bookings", "reservations", "security", "it", "legal", "compliance", "finance", "marketing", "news", "newsletter", "notifications", "alerts", "webmaster", "postmaster", "customerservice", "care", "enquiries", "inquiries", "reception", "frontdesk", "dispatch", "claims", "returns"])
 MAX_NAME_WORDS = 4
 
 
