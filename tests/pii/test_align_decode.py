@@ -1223,6 +1223,11 @@ def test_column_header_is_the_first_row_of_the_cells_block():
     ("KHOURY, Elias & Nadia\n   7110 Leesburg Pike", ["KHOURY", "Elias", "Nadia"], ["KHOURY, Elias", "Nadia"]),
     ("Kids: KAREN, Aristides and Bo.", ["KAREN", "Aristides", "Bo"], ["KAREN", "Aristides", "Bo"]),  # a list
     ("Team: Castro, Lee and Hunter", ["Castro", "Lee", "Hunter"], ["Castro", "Lee", "Hunter"]),
+    # A surname in capitals takes the given names in capitals closing its line, however the probe read them.
+    ("Driver: KOWALCZYK, PIOTR A\nAddress: 318 Nassau Ave", ["KOWALCZYK"], ["KOWALCZYK, PIOTR A"]),
+    ("Driver: KOWALCZYK, PIOTR A   Class: D", ["KOWALCZYK"], ["KOWALCZYK, PIOTR A"]),  # a column gap
+    ("Suppliers: ACME, ZENITH, ORBIS\n", ["ACME"], ["ACME"]),  # a list goes on
+    ("AKA: M A BELLAMY JR\nSSN", ["BELLAMY JR"], ["M A BELLAMY JR"]),  # bare initials before capitals
 ])
 def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)

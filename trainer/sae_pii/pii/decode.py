@@ -258,6 +258,7 @@ def decode(
     spans = _join_area_codes(text, spans)
     spans = _join_inverted_names(text, _join_nicknames(text, [_with_particles(text, _with_surname_after_initial(text, sp))
                                                                for sp in spans]))
+    spans = _with_capitals_given_names(text, spans)
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -473,6 +474,7 @@ def _without_symbol_words(text: str, sp: PIISpan) -> PIISpan | None:
 
 
 INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]\. ?){1,2}$")
+BARE_INITIALS_BEFORE = re.compile(r"(?:(?<=[ \t])|^)(?:[A-Z] ){1,2}$")  # "M A " of "M A BELLAMY JR"
 
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -513,11 +515,13 @@ def _with_year(text: str, sp: PIISpan) -> PIISpan:
 
 
 def _with_initials(text: str, sp: PIISpan) -> PIISpan:
-    """A name's leading initials ("A. Pawlonka", "J.R. Smith") belong to the PERSON span: the probe
-    often leaves the lone letter out."""
+    """A name's leading initials ("A. Pawlonka", "J.R. Smith"; without dots before a name in capitals,
+    "M A BELLAMY") belong to the PERSON span: the probe often leaves the lone letter out."""
     if sp.label != "PERSON":
         return sp
     m = INITIALS_BEFORE.search(text, max(0, sp.start - 8), sp.start)
+    if m is None and sp.text.isupper() and len(sp.text) > 2:
+        m = BARE_INITIALS_BEFORE.search(text, max(0, sp.start - 8), sp.start)  # a capitals name's bare initials
     if m is None:
         return sp
     return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
@@ -684,6 +688,32 @@ def _with_surname_after_initial(text: str, sp: PIISpan) -> PIISpan:
     if m is None:
         return sp
     return PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
+
+
+# The given names after a surname in capitals, in capitals too, closing the line or the column:
+# "Driver: KOWALCZYK" + ", PIOTR A" (forms print "SURNAME, GIVEN NAMES" so).
+CAPITALS_GIVEN_AFTER = re.compile(r", ?[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?(?: [A-Z]\.?)?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
+
+
+def _with_capitals_given_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """A one-word PERSON span in capitals takes the given names after its comma (CAPITALS_GIVEN_AFTER)
+    and the spans inside them; not where a span reaches past them."""
+    out: list[PIISpan] = []
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        i += 1
+        m = None
+        if sp.label == "PERSON" and sp.text.isupper() and " " not in sp.text and len(sp.text) >= 2:
+            m = CAPITALS_GIVEN_AFTER.match(text, sp.end)
+        if m is not None and not any(len(w) > 1 and w.lower() in NOT_NAME for w in m.group().strip(", ").split()):
+            inside = i
+            while inside < len(spans) and spans[inside].end <= m.end():
+                inside += 1
+            if inside == len(spans) or spans[inside].start >= m.end():
+                sp, i = PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()]), inside
+        out.append(sp)
+    return out
 
 
 def _join_nicknames(text: str, spans: list[PIISpan]) -> list[PIISpan]:

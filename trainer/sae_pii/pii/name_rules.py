@@ -103,11 +103,14 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
         lw = word(w).lower()
         if INITIAL.fullmatch(text[w[0]:w[1]]) or (first and opens_surname(0)):
             return False
+        if capitals and len(word(w)) == 1 and word(w).isupper():
+            return False  # a bare initial of a name in capitals: "KOWALCZYK, PIOTR A"
         if lw in NOT_NAME or any(ch.isdigit() for ch in lw):
             return True  # a digit is no part of a name: "Colin L'Estrange 1 (847) ..."
         return capitalised and word(w).islower()
 
     capitalised = any(word(w)[:1].isupper() for w in words)
+    capitals = all(word(w).isupper() for w in words) and any(len(word(w)) > 1 for w in words)
     while words and not_name(words[0], True):
         words = words[1:]
     while words and not_name(words[-1], False):
