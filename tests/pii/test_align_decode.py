@@ -1016,6 +1016,20 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("Jardim Paulista, 12, São Paulo - SP\n01426-001, Brazil", [("Jardim Paulista, 12, São Paulo - SP\n01426-001",
                                                                 "STREET_ADDRESS")],
      [("Jardim Paulista, 12, São Paulo - SP\n01426-001, Brazil", "STREET_ADDRESS")]),  # a postcode line is no phone
+    # A quoted CSV cell ends the address that starts in it; a direction after the street type joins;
+    # Brazil's " - " between an address's parts joins them.
+    ('+44 20 7946 0321,"Flat 4, 27 Camden Road",London,,NW1 9LR,GB', [('Flat 4, 27 Camden Road",London,,NW1 9LR',
+                                                                       "STREET_ADDRESS")],
+     [("Flat 4, 27 Camden Road", "STREET_ADDRESS")]),
+    ("off our porch at 2608 Copper Ave NE around 2:15pm", [("2608 Copper Ave", "STREET_ADDRESS")],
+     [("2608 Copper Ave NE", "STREET_ADDRESS")]),
+    ("at 2608 Copper Ave. Eve saw it", [("2608 Copper Ave", "STREET_ADDRESS")], [("2608 Copper Ave", "STREET_ADDRESS")]),
+    ("Endereço: Rua Garcia D'Ávila, 145, apto 302 - Ipanema, Rio de Janeiro - RJ, 22421-010\n",
+     [("Rua Garcia D'Ávila, 145, apto 302", "STREET_ADDRESS"), ("Ipanema, Rio de Janeiro", "STREET_ADDRESS"),
+      ("RJ, 22421-010", "STREET_ADDRESS")],
+     [("Rua Garcia D'Ávila, 145, apto 302 - Ipanema, Rio de Janeiro - RJ, 22421-010", "STREET_ADDRESS")]),
+    ("Ship 12 Main St - 34 Elm St", [("12 Main St", "STREET_ADDRESS"), ("34 Elm St", "STREET_ADDRESS")],
+     [("12 Main St", "STREET_ADDRESS"), ("34 Elm St", "STREET_ADDRESS")]),  # two addresses
     # A list's next number the probe took in leaves, and the sentence's full stop with it.
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],

@@ -297,10 +297,17 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
         city = CITY_AFTER.match(text, end)
         if city is not None and city.end() <= hi and FIELD_KEY_PIECE.search(city.group()) is None:
             end = city.end()
+    last_word = text[text.rfind(" ", sp.start, end) + 1:end]
+    if STREET_TYPE_AFTER_NAME.fullmatch(last_word) and (direction := DIRECTION_AFTER.match(text, end)) is not None \
+            and direction.end() <= hi:
+        end = direction.end()  # "2608 Copper Ave" + " NE"
     tail = POSTCODE_TAIL.match(text, end)
     if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
         end = tail.end()
     return end
+
+
+DIRECTION_AFTER = re.compile(r"[ \t]+(?:NE|NW|SE|SW|N|S|E|W)\b(?![.'’-]?\w)")
 
 
 # What closes an address after its city: the inward half of a UK postcode ("leeds ls6" + " 2ab"),
@@ -320,11 +327,18 @@ LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en
 ABBREVIATION_END = re.compile(r"(?<![^\W\d_])[a-z]{1,3}\Z")  # "m" of "m. 15", "ap" of "ap. 4"; not "Street"
 
 
+DASH_GAP = re.compile(r"[ \t]+[-–][ \t]+")
+STATE_CODE = re.compile(r"[A-Z]{2}(?=[ \t]*(?:[,\n]|\Z))")
+
+
 def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | None = None) -> bool:
     gaps = [(left.end, middle.start), (middle.end, right.start)] if middle else [(left.end, right.start)]
     if middle is not None and (middle.label != "PERSON" or " " in middle.text or "-" not in middle.text):
         return False  # only a hyphenated place name the probe took for a name ("Meguro-ku")
     for a, b in gaps:
+        if DASH_GAP.fullmatch(text, a, b) and (text[a - 1:a].isdigit() and text[b:b + 1].isupper()
+                                               or STATE_CODE.match(text, b) is not None):
+            continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so
         if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or ABBREVIATION_END.search(text, max(0, a - 4), a)):
             a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15"
         gap = text[a:b]
@@ -401,13 +415,16 @@ PROSE_WORD = re.compile(r"\b[a-z]{4,}\b")  # "come by to see": a sentence, not t
 
 def whole_quoted_cell(text: str, sp: PIISpan, lo: int, hi: int) -> tuple[int, int]:
     """An address that lies inside a quoted cell takes the whole cell ('"Calle Mayor 45, 2º izq,
-    28013 Madrid"', the probe stopping at the first comma), unless the rest reads as prose."""
+    28013 Madrid"', the probe stopping at the first comma), unless the rest reads as prose; one that
+    starts in a quoted cell ends with it."""
     line_start, line_end = text.rfind("\n", 0, sp.start) + 1, text.find("\n", sp.end)
     for m in QUOTED_CELL.finditer(text, line_start, len(text) if line_end == -1 else line_end):
         a, b = m.span(1)
         if a <= sp.start and sp.end <= b and lo <= a and b <= hi:
             rest = text[a:sp.start] + " " + text[sp.end:b]
             return (sp.start, sp.end) if PROSE_WORD.search(rest) else (a, b)
+        if a <= sp.start < b < sp.end:
+            return sp.start, b  # '"Flat 4, 27 Camden Road",London,,NW1 9LR': the next cells are other columns
     return sp.start, sp.end
 
 
