@@ -1325,6 +1325,12 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
     ("From: Acme Billing <acme.billing@acme.com>", []),
     ("From: Harbour Lights <bookings@harbourlights.ie>", []),
     ("Reply to Mark Chen at jo.lee@x.org", []),  # not joined to the address
+    # The cells of the address's table row that its local part spells, each its own span.
+    ("Id,First,Last,Email\n17,Harriet,Okafor-Lewis,harriet@okaforlewis.co.uk", ["Harriet"]),
+    ("  (10442, 'Anneke', 'de Vries', 'anneke.devries@ziggo.nl', '+31 6 41829')", ["Anneke", "de Vries"]),
+    ("anh.tran88@yahoo.com,Anh,TRAN,H3B 2Y5,2024-02-28", ["Anh", "TRAN"]),  # digits aside
+    ("Acme,Sales,sales@acme.com,Boston", []),  # a shared mailbox
+    ("Lee,Marketing,jo.lee@acme.com,Boston", ["Lee"]),  # a department cell is spelled by no part
 ])
 def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected

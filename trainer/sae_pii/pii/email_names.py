@@ -2,7 +2,9 @@
 before an address, joined to it by a bracket, "<" or "mailto:", whose first or last word is a part
 of its local part, are a person's name whatever the probe made of them ("Priya Shah
 (priya.shah@acmebio.com)" in a sign-in log, "CN=Bartosz Zieliński:mailto:bartosz.zielinski@..." in
-a calendar invite, "Keala Akana <keala.akana@...>" in a header). A shared mailbox ("Support Team
+a calendar invite, "Keala Akana <keala.akana@...>" in a header); so are the cells of the address's
+table row that a part of it spells ("Harriet,Okafor-Lewis,harriet@okaforlewis.co.uk",
+"(10442, 'Anneke', 'de Vries', 'anneke.devries@ziggo.nl')"). A shared mailbox ("Support Team
 <support@...>") names no one.
 """
 
@@ -11,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sae_pii.pii.name_rules import NOT_NAME
+from sae_pii.pii.name_cues import table_cell
+from sae_pii.pii.name_rules import NOT_NAME, PARTICLES
+from sae_pii.pii.trim import line_bounds
 
 # The words before the address and what joins them to it, on the address's line.
 WORDS_BEFORE_ADDRESS = re.compile(r"((?:[^\W\d_][^\s<>()\[\]:;,\"=]*[ \t]+){0,5}[^\W\d_][^\s<>()\[\]:;,\"=]*)"
@@ -26,13 +30,50 @@ def _plain(word: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
+def _local_parts(address: str) -> set[str]:
+    """The parts of an address's local part ("anh.tran88" -> {"anh", "tran"}); none for a shared mailbox."""
+    local = address.split("@", 1)[0].lower()
+    parts = {p for p in re.split(r"[._+\-\d]+", local) if len(p) >= 2}
+    return set() if local in ROLE_MAILBOXES or parts & ROLE_MAILBOXES else parts
+
+
 def named_by_email(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of each name spelled by the e-mail address (start, end) right after it."""
+    """(start, end) of each name spelled by an e-mail address (start, end): right before it, or a
+    cell of its table row."""
+    return sorted(set(_names_before(text, emails)) | set(_row_names(text, emails)))
+
+
+# A cell's value: a name of one to three words of letters, in quotes or not.
+CELL_NAME = re.compile(r"[ \t]*[\"'(]?[ \t]*([^\W\d_][^\W\d_'’.-]*(?: [^\W\d_][^\W\d_'’.-]*){0,2})[ \t]*[\"')]?[ \t]*")
+
+
+def _row_names(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out = []
     for a, b in emails:
-        local = text[a:b].split("@", 1)[0].lower()
-        parts = {p for p in re.split(r"[._+-]", local) if len(p) >= 2}
-        if not parts or local in ROLE_MAILBOXES or parts & ROLE_MAILBOXES:
+        cell = table_cell(text, a)
+        parts = _local_parts(text[a:b])
+        if cell is None or not parts:
+            continue
+        line_start, line_end = line_bounds(text, a)
+        pos = line_start
+        for piece in text[line_start:line_end].split(cell[1]):
+            m = CELL_NAME.fullmatch(piece)
+            pos_piece, pos = pos, pos + len(piece) + 1
+            if m is None:
+                continue
+            words = m.group(1).split()
+            if any(w.lower() in NOT_NAME and w not in PARTICLES for w in words) or not any(
+                    len(_plain(w)) >= 3 and _plain(w) in parts for w in words) and _plain(m.group(1)) not in parts:
+                continue
+            out.append((pos_piece + m.start(1), pos_piece + m.end(1)))
+    return out
+
+
+def _names_before(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for a, b in emails:
+        parts = _local_parts(text[a:b])
+        if not parts:
             continue
         line_start = text.rfind("\n", 0, a) + 1
         m = WORDS_BEFORE_ADDRESS.search(text, line_start, a)
