@@ -11,9 +11,9 @@ table row that a part of it spells ("Harriet,Okafor-Lewis,harriet@okaforlewis.co
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sae_pii.pii.name_cues import table_cell
+from sae_pii.pii.name_lexicon import plain
 from sae_pii.pii.name_rules import NOT_NAME, PARTICLES
 from sae_pii.pii.trim import line_bounds
 
@@ -22,12 +22,6 @@ WORDS_BEFORE_ADDRESS = re.compile(r"((?:[^\W\d_][^\s<>()\[\]:;,\"=]*[ \t]+){0,5}
                                   r"[\"']?[ \t]*(?:<|\(|\[|(?<=[^\s]):mailto:|[ \t]mailto:)[ \t]*\Z", re.IGNORECASE)
 ROLE_MAILBOXES = frozenset(["info", "support", "sales", "admin", "administrator", "noreply", "no-reply", "donotreply", "contact", "help", "helpdesk", "billing", "office", "hr", "team", "service", "hello", "mail", "payroll", "accounts", "accounting", "jobs", "careers", "press", "media", "orders", "booking", "bookings", "reservations", "security", "it", "legal", "compliance", "finance", "marketing", "news", "newsletter", "notifications", "alerts", "webmaster", "postmaster", "customerservice", "care", "enquiries", "inquiries", "reception", "frontdesk", "dispatch", "claims", "returns"])
 MAX_NAME_WORDS = 4
-
-
-def _plain(word: str) -> str:
-    """Lower case without accents, hyphens or apostrophes: "Zieliński" -> "zielinski"."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def _local_parts(address: str) -> set[str]:
@@ -63,7 +57,7 @@ def _row_names(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]
                 continue
             words = m.group(1).split()
             if any(w.lower() in NOT_NAME and w not in PARTICLES for w in words) or not any(
-                    len(_plain(w)) >= 3 and _plain(w) in parts for w in words) and _plain(m.group(1)) not in parts:
+                    len(plain(w)) >= 3 and plain(w) in parts for w in words) and plain(m.group(1)) not in parts:
                 continue
             out.append((pos_piece + m.start(1), pos_piece + m.end(1)))
     return out
@@ -85,6 +79,6 @@ def _names_before(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, i
             if not w.group()[:1].isupper() or len(run) == MAX_NAME_WORDS or w.group().strip(".").lower() in NOT_NAME:
                 break
             run.insert(0, w)
-        if run and ({_plain(run[0].group()), _plain(run[-1].group())} & parts):
+        if run and ({plain(run[0].group()), plain(run[-1].group())} & parts):
             out.append((m.start(1) + run[0].start(), m.start(1) + run[-1].end()))
     return out

@@ -44,6 +44,7 @@ from sae_pii.pii.document_keys import (
 )
 from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
+from sae_pii.pii.name_lexicon import reads_as_no_name
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
@@ -177,7 +178,8 @@ def _no_house_number(sp: PIISpan) -> bool:
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
     if sp.label == "PERSON":
-        return None if not_a_person(text, sp) or in_company_column(text, sp.start) else sp
+        return None if not_a_person(text, sp) or in_company_column(text, sp.start) or \
+            reads_as_no_name(text, sp.start, sp.end) else sp
     if sp.label == "EMAIL_ADDRESS":
         return _snap(text, sp, EMAIL)
     if sp.label == "IP_ADDRESS":
