@@ -1030,6 +1030,13 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("Rua Garcia D'Ávila, 145, apto 302 - Ipanema, Rio de Janeiro - RJ, 22421-010", "STREET_ADDRESS")]),
     ("Ship 12 Main St - 34 Elm St", [("12 Main St", "STREET_ADDRESS"), ("34 Elm St", "STREET_ADDRESS")],
      [("12 Main St", "STREET_ADDRESS"), ("34 Elm St", "STREET_ADDRESS")]),  # two addresses
+    # An amount with its currency after it, a date with its month's name: no address.
+    ("w kwocie 750,00 zł (słownie", [("750,00 zł", "STREET_ADDRESS")], []),
+    ("Hyran för oktober (9 842 kr) betalas", [("9 842 kr", "STREET_ADDRESS")], []),
+    ("na dzień 9 października 2024 r., godz. 10:30", [("9 października 2024", "STREET_ADDRESS")], []),
+    ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),
+    ("at 12 Augusta Street, Perth", [("12 Augusta Street, Perth", "STREET_ADDRESS")],
+     [("12 Augusta Street, Perth", "STREET_ADDRESS")]),  # a street named like a month stays
     # A list's next number the probe took in leaves, and the sentence's full stop with it.
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],

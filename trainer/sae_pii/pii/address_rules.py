@@ -14,8 +14,11 @@ the next line) and no other span holds it.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 from functools import lru_cache
+
+import faker.providers.date_time
 
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import trim
@@ -223,11 +226,43 @@ def without_lead_in(text: str, sp: PIISpan) -> int:
 
 
 def quantity_not_address(value: str) -> bool:
-    """Numbers and units of measure only: a quantity ("112 sq m", "98,400 mi", "640 cartons, 9"),
+    """Numbers and units of measure or currencies only: a quantity ("112 sq m", "98,400 mi", "640
+    cartons, 9"), an amount ("750,00 zł"),
     not an address (lower-case addresses are common in forms: "89 cours franklin roosevelt")."""
     words = [w.strip(".,") for w in value.split()]
     return any(ch.isdigit() for ch in value) and all(
-        w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS for w in words if w)
+        w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS or w.lower() in CURRENCY_WORDS
+        for w in words if w)
+
+
+# Currencies written after an amount ("750,00 zł", "9 842 kr", "2.878,92 TL"): an amount, no address.
+CURRENCY_WORDS = frozenset(["zł", "zl", "kr", "tl", "rp", "€", "eur", "usd", "pln", "sek", "nok", "dkk", "chf", "gbp",
+                            "£", "$", "kč", "czk", "huf", "try", "inr", "rs", "ksh", "kes", "ngn", "zar", "brl", "mxn",
+                            "ars", "clp", "cop", "php", "idr", "vnd", "đ", "₫", "yen", "¥", "won", "₩", "lei", "ron"])
+
+
+@lru_cache(maxsize=1)
+def _month_stems() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Faker's month names of all locales, lower-cased: the short ones whole, the stems of the long
+    ones for their declined forms ("października" of "październik")."""
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(faker.providers.date_time.__path__):
+        months = getattr(importlib.import_module(f"faker.providers.date_time.{module.name}").Provider, "MONTH_NAMES", None)
+        if isinstance(months, dict):
+            names.update(str(m).lower() for m in months.values())
+    return frozenset(n for n in names if len(n) < 6), tuple(sorted(n[:-2] for n in names if len(n) >= 6))
+
+
+def _month_word(word: str) -> bool:
+    short, stems = _month_stems()
+    return word in short or word.startswith(stems)
+
+
+def date_not_address(value: str) -> bool:
+    """Day, month name and year only ("9 października 2024", "6 Maret"): a date, not an address."""
+    words = [w.strip(".,").lower() for w in value.split()]
+    return any(_month_word(w) for w in words) and any(w.isdigit() for w in words) and all(
+        (w.isdigit() and len(w) <= 4) or _month_word(w) or w in ("de", "del", "of", "r", "") for w in words)
 
 
 UNIT_ALONE = re.compile(rf"(?:{UNIT_WORDS})\.?[ \t]*(?:no\.?|#)?[ \t]*\d+[A-Za-z]?", re.IGNORECASE)

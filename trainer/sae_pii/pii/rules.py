@@ -32,7 +32,13 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_rules import quantity_not_address, unit_alone, with_address_edges, without_phone
+from sae_pii.pii.address_rules import (
+    date_not_address,
+    quantity_not_address,
+    unit_alone,
+    with_address_edges,
+    without_phone,
+)
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
     cued_on_its_lines,
@@ -169,10 +175,12 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 def _no_house_number(sp: PIISpan) -> bool:
     """An address with no number at all, once its edges are in ("Otley Road and Headingley Lane",
     "Lime Street", "Lyon, U.S.A."): a street, a crossing or a place, no one's address, unless it says
-    it has none ("Praça Mauro Magalhães, S/N"); or one word once its lead-in left ("belt 7")."""
+    it has none ("Praça Mauro Magalhães, S/N"); or one word once its lead-in left ("belt 7"); or an
+    amount or a date once its edges moved ("750,00 zł", "6 Maret")."""
     return sp.label == "STREET_ADDRESS" and (
         not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
-        or not any(ch.isspace() for ch in sp.text))
+        or not any(ch.isspace() for ch in sp.text)
+        or quantity_not_address(sp.text) or date_not_address(sp.text))  # again once the edges moved
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
@@ -225,8 +233,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         # address; dropped here, before the edges, so no neighbour joins it (_no_house_number checks
         # again what the edges leave: dropping only there changes presidio-research predictions)
         return None
-    if sp.label == "STREET_ADDRESS" and quantity_not_address(sp.text):
-        return None  # "112 sq m", "640 cartons, 9": a number and a lower-case unit
+    if sp.label == "STREET_ADDRESS" and (quantity_not_address(sp.text) or date_not_address(sp.text)):
+        return None  # "112 sq m", "640 cartons, 9", "750,00 zł", "9 października 2024": no address
     if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
         return None  # "Room 1208": a room with no street
     return sp
