@@ -1037,6 +1037,32 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),
     ("at 12 Augusta Street, Perth", [("12 Augusta Street, Perth", "STREET_ADDRESS")],
      [("12 Augusta Street, Perth", "STREET_ADDRESS")]),  # a street named like a month stays
+    # The address inside brackets, after a Polish "zam.", a German "Am"; the city after a postcode;
+    # not the next column's field on the next line.
+    ("serviced apartment (Landsberger Str. 302, 80687 München), check-in", [("apartment (Landsberger Str. 302, 80687 München",
+                                                                             "STREET_ADDRESS")],
+     [("Landsberger Str. 302, 80687 München", "STREET_ADDRESS")]),
+    ("świadka, zam. ul. Krzywoustego 204/8, 51-316 Wrocław.", [("zam. ul. Krzywoustego 204/8, 51-316 Wrocław",
+                                                               "STREET_ADDRESS")],
+     [("ul. Krzywoustego 204/8, 51-316 Wrocław", "STREET_ADDRESS")]),
+    ("Töchter GmbH\nAm Hopfengarten 12\n91301 Forchheim", [("Hopfengarten 12\n91301 Forchheim", "STREET_ADDRESS")],
+     [("Am Hopfengarten 12\n91301 Forchheim", "STREET_ADDRESS")]),
+    ("Pan Jan\nul. Legnicka 57/14\n   54-203 Wrocław\n\nWEZWANIE", [("ul. Legnicka 57/14\n   54-203", "STREET_ADDRESS")],
+     [("ul. Legnicka 57/14\n   54-203 Wrocław", "STREET_ADDRESS")]),
+    ("household?\n    47 Rosebery Road, Birmingham B13 9DP\nH2  Telephone number", [("47 Rosebery Road, Birmingham B13 9DP\nH2",
+                                                                                   "STREET_ADDRESS")],
+     [("47 Rosebery Road, Birmingham B13 9DP", "STREET_ADDRESS")]),
+    # Two addresses in two columns; a phone after a name or a one-letter key: apart.
+    ("LLC\n1440 Abbott St, Salinas, CA 93901          8800 W 47th St, McCook, IL 60525\n",
+     [("1440 Abbott St, Salinas, CA 93901          8800 W 47th St, McCook, IL 60525", "STREET_ADDRESS")],
+     [("1440 Abbott St, Salinas, CA 93901", "STREET_ADDRESS"), ("8800 W 47th St, McCook, IL 60525", "STREET_ADDRESS")]),
+    ("Sales associate: Wiremu Tawhiri 027 339 5061\n", [("Wiremu Tawhiri 027 339 5061", "STREET_ADDRESS")],
+     [("027 339 5061", "PHONE_NUMBER")]),
+    ("Contact the agent:\nHarriet Ngata\nM 021 887 4402  |  h@x.nz", [("Harriet Ngata\nM 021 887 4402", "STREET_ADDRESS")],
+     [("021 887 4402", "PHONE_NUMBER"), ("h@x.nz", "EMAIL_ADDRESS")]),
+    ("Ship to 12 High St 01234 567890", [("12 High St 01234 567890", "STREET_ADDRESS")],
+     [("12 High St", "STREET_ADDRESS"), ("01234 567890", "PHONE_NUMBER")]),  # no address ends in ten digits
+    ("Ship to 12 High St 90210", [("12 High St 90210", "STREET_ADDRESS")], [("12 High St 90210", "STREET_ADDRESS")]),
     # A list's next number the probe took in leaves, and the sentence's full stop with it.
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],
@@ -1289,6 +1315,12 @@ def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
     ("Zizi\nEnigmaio\n5850 Jana Nerudy 894", "Enigmaio\n5850 Jana Nerudy 894", [("Enigmaio\n5850 Jana Nerudy 894",
                                                                                  "STREET_ADDRESS")]),
     ("she lives at rue Hebert\n01387 Boutin", "rue Hebert\n01387 Boutin", [("rue Hebert\n01387 Boutin", "STREET_ADDRESS")]),
+    # Another field's tail before the address, on the line it starts: it leaves (not a street's words).
+    ("Sold by ACME LLC INC.\n4101 Blanding Blvd", "INC.\n4101 Blanding Blvd", [("4101 Blanding Blvd", "STREET_ADDRESS")]),
+    ("Jardim Paulista, São Paulo - SP\n01426-001, Brazil", "SP\n01426-001, Brazil", [("SP\n01426-001, Brazil",
+                                                                                   "STREET_ADDRESS")]),  # a state
+    ("sent to 1737 Cheriton Dr Reuquén Extensions\n Apt. 724", "Reuquén Extensions\n Apt. 724",
+     [("Reuquén Extensions\n Apt. 724", "STREET_ADDRESS")]),
 ])
 def test_an_addressee_the_probe_took_into_an_address_is_a_name(text, value, expected):
     a = text.index(value)

@@ -107,11 +107,18 @@ STREET_ENDING_BEFORE_NUMBER = re.compile(
     r"gracht|plein|kade|singel|dijk|vej|gade|gatan|vägen|väg|gata|veien|katu|utca|ulica)[ \t]+\Z", re.IGNORECASE)
 
 
+# German streets named "Am Hopfengarten", "An der Alster", "Zur Linde" (capitalised: "in" is no street).
+GERMAN_STREET_OPENING = re.compile(r"(?<![^\W\d_])(?:Am|Im|An der|An den|Auf der|Auf dem|Zum|Zur|Unter den|In der|"
+                                   r"In den|Hinter der|Vor dem)[ \t]+\Z")
+
+
 def street_start(text: str, sp: PIISpan, lo: int) -> int:
     """Where the address really starts: before a street type word, a house number or "PO" that the
     probe left out between `lo` and the span."""
     lo = max(lo, text.rfind("\n", 0, sp.start) + 1, sp.start - 40)  # on the span's line
     m = _street_start_before_address().search(text, lo, sp.start)
+    if m is None and sp.text[:1].isupper():
+        m = GERMAN_STREET_OPENING.search(text, lo, sp.start)
     first_word = sp.text.split(maxsplit=1)[0] if sp.text.split() else ""
     if m is None and STREET_TYPE_AFTER_NAME.fullmatch(first_word.rstrip(",")):
         m = NUMBER_AND_NAME_BEFORE_TYPE.search(text, lo, sp.start)
@@ -133,8 +140,10 @@ LEAD_INS = frozenset(["at", "on", "in", "to", "of", "from", "by", "near", "behin
                       "living",
                       # an address field's key without its colon ("Indirizzo 956 Carol Throughway")
                       "address", "addr", "indirizzo", "adresse", "adres", "dirección", "direccion", "endereço",
-                      "anschrift", "adresa", "adress"])
-LEAD_IN = re.compile(r"([^\W\d_]+)[ \t]+")
+                      "anschrift", "adresa", "adress", "zam", "zamieszkały", "zamieszkała"])
+LEAD_IN = re.compile(r"([^\W\d_]+)\.?[ \t]+")  # "zam." (Polish: residing at)
+BRACKET_OPENING = re.compile(r"[^\d(\n]{1,40}\([ \t]*")
+LINE_NUMBER = re.compile(r"\d{1,3}(?:[ \t]{3,}|\t)(?=\D)")
 ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalised street name
 
 
@@ -165,6 +174,10 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     comma ("..., GA 31405, Social Security No"), or a last line of one word without a digit that its line goes on
     after ("...2937\nVerified by phone": the next field, not a city or country line)."""
     end = sp.end
+    last_break = text.rfind("\n", sp.start, end)
+    if last_break > sp.start and _line_goes_on(text, end) and len(text[last_break:end].split()) <= 2 \
+            and "," not in text[last_break:end]:
+        end = last_break  # "..., Texas 75202\n14" of a transcript's next line "14   Holloway": another field
     if (gap := COLUMN_GAP_TAIL.search(text, sp.start, end)) is not None:
         end = gap.start()  # "..., IL 60649   Reported": the next column's words
     while (m := TAIL_LINK.search(text, sp.start, end)) is not None:
@@ -183,6 +196,11 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
             " " not in piece and _next_field(text, end, piece) or FIELD_KEY_PIECE.search(piece)):
         end = comma  # "..., 94954 Calw, Soc. sec. no.", "..., ME 65966, US passport": the next field's first word
     return end
+
+
+def _line_goes_on(text: str, end: int) -> bool:
+    """The line goes on after `end` in another column: a run of spaces or a tab, then more text."""
+    return re.match(r"(?:[ \t]{2,}|\t)\S", text[end:end + 64]) is not None
 
 
 COLUMN_GAP_TAIL = re.compile(r"(?<=\S)(?:[ \t]{3,}|\t)[^\d\n]+\Z")  # after words on its line, not an indent
@@ -213,6 +231,10 @@ def without_lead_in(text: str, sp: PIISpan) -> int:
     """Where the address starts once the lead-in words the probe took in are cut: LEAD_INS before a
     house number or a capitalised street name, and any other lower-case word that is no street or
     unit word before a house number ("is it still 8 Protea Street")."""
+    if (m := BRACKET_OPENING.match(text, sp.start, sp.end)) is not None and any(ch.isdigit() for ch in text[m.end():sp.end]):
+        return m.end()  # "apartment (Landsberger Str. 302, 80687 München)": the address is in the brackets
+    if (m := LINE_NUMBER.match(text, sp.start, sp.end)) is not None:
+        return m.end()  # "13       Holloway Grant LLP, 901 Main Street": a transcript's line number
     start, lower_only = sp.start, False
     while (m := LEAD_IN.match(text, start, sp.end)) is not None:
         word = m.group(1)
@@ -222,6 +244,8 @@ def without_lead_in(text: str, sp: PIISpan) -> int:
             lower_only = True
         start = m.end()
     head = ADDRESS_HEAD.match(text, start, sp.end)
+    if head is None and (m := LEAD_IN.match(text, start, sp.end)) is not None and m.group(1).lower() in _street_words():
+        head = m  # "zam. ul. Krzywoustego": a street type word opens the address
     return start if head and (not lower_only or head.group().isdigit()) else sp.start
 
 
@@ -296,7 +320,26 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
 PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
 # ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
 # digits or more (not a postcode on its own line: "01426-001", "93703-2214").
+# ...or after a name with one space, as a national number ("Wiremu Tawhiri 027 339 5061"), or on the
+# last line after a one-letter key ("\nM 021 887 4402").
+PHONE_AFTER_WORDS = re.compile(r"(?<=[^\W\d_])[ \t]+(?=(?:\+|0)\d(?:[ ()-]*\d){8,}[ \t]*\Z)")
+PHONE_AFTER_LETTER_LINE = re.compile(r"[ \t]*\n[ \t]*[MTmt][ \t:.]+(?=[+(]?\d(?:[ ()./-]*\d){7,}[ \t]*\Z)")
 PHONE_ON_LAST_LINE = re.compile(r"[ \t]*\n[ \t]*(?=(?:[+(]\d|\d(?:[ ()./-]*\d){9})[\d ()./-]*\Z)")
+
+
+# Two addresses side by side in two columns: "1440 Abbott St, Salinas, CA 93901          8800 W 47th St".
+COLUMN_GAP_BEFORE_NUMBER = re.compile(r"(?<=\S)[ \t]{3,}(?=\d)")
+
+
+def addresses_apart(text: str, sp: PIISpan) -> list[PIISpan]:
+    """An address span holding two addresses in two columns, each with a number: the two."""
+    if sp.label != "STREET_ADDRESS":
+        return [sp]
+    m = COLUMN_GAP_BEFORE_NUMBER.search(sp.text)
+    if m is None or not any(ch.isdigit() for ch in sp.text[:m.start()]) or "\n" in sp.text[:m.start()]:
+        return [sp]
+    a, b = sp.start + m.start(), sp.start + m.end()
+    return [PIISpan(sp.start, a, sp.label, sp.score, text[sp.start:a]), PIISpan(b, sp.end, sp.label, sp.score, text[b:sp.end])]
 
 
 def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
@@ -305,7 +348,8 @@ def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
     rule layer)."""
     if sp.label != "STREET_ADDRESS":
         return [sp]
-    m = PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text) or PHONE_ON_LAST_LINE.search(sp.text)
+    m = (PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text) or PHONE_ON_LAST_LINE.search(sp.text)
+         or PHONE_AFTER_LETTER_LINE.search(sp.text) or PHONE_AFTER_WORDS.search(sp.text))
     if m is None:
         return [sp]
     a, b = sp.start + m.start(), sp.start + m.end()
@@ -332,6 +376,9 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
         city = CITY_AFTER.match(text, end)
         if city is not None and city.end() <= hi and FIELD_KEY_PIECE.search(city.group()) is None:
             end = city.end()
+    if end == sp.end and text[end - 1:end].isdigit() and (city := CITY_AFTER_POSTCODE.match(text, end)) is not None \
+            and city.end() <= hi:
+        end = city.end()  # "ul. Legnicka 57/14, 54-203" + " Wrocław"
     last_word = text[text.rfind(" ", sp.start, end) + 1:end]
     if STREET_TYPE_AFTER_NAME.fullmatch(last_word) and (direction := DIRECTION_AFTER.match(text, end)) is not None \
             and direction.end() <= hi:
@@ -342,6 +389,7 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
     return end
 
 
+CITY_AFTER_POSTCODE = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:[ -][A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=[ \t]*(?:\n|\Z|[,.;)]))")
 DIRECTION_AFTER = re.compile(r"[ \t]+(?:NE|NW|SE|SW|N|S|E|W)\b(?![.'’-]?\w)")
 
 
@@ -531,6 +579,12 @@ def _opens_block(text: str, start: int) -> bool:
     return not above.strip() or above.rstrip().endswith(":")
 
 
+def _starts_mid_line(text: str, start: int) -> bool:
+    """Words stand before `start` on its line, and no key's colon ends them."""
+    before = text[text.rfind("\n", 0, start) + 1:start].rstrip()
+    return bool(before) and not before.endswith(":")
+
+
 def addressee_apart(text: str, sp: PIISpan) -> list[PIISpan]:
     """An address span that opens with its addressee: the addressee as a PERSON span (checked like
     any name by the rule layer) and the address after it; a care-of line just leaves."""
@@ -544,6 +598,11 @@ def addressee_apart(text: str, sp: PIISpan) -> list[PIISpan]:
     else:
         return [sp]
     head = sp.text[:head_end]
+    if not in_prose and _starts_mid_line(text, sp.start) and (len(head.split()) < 2 or not _reads_as_name(head.split())) \
+            and not any(w.lower().strip(".,") in _street_words() for w in head.split()) \
+            and not re.fullmatch(r"[A-Z]{2}", head.strip()):  # "São Paulo - SP\n01426-001": a state's code
+        a, b = trim(text, sp.start + rest, sp.end)  # "LLC INC.\n4101 Blanding Blvd": another field's tail
+        return [PIISpan(a, b, sp.label, sp.score, text[a:b])]
     care_of = CARE_OF.match(head) is not None
     if not care_of and not (len(head.split()) >= 2 and _reads_as_name(head.split())
                             and (in_prose or _opens_block(text, sp.start))):

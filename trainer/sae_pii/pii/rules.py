@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.address_rules import (
+    addresses_apart,
     date_not_address,
     quantity_not_address,
     unit_alone,
@@ -161,7 +162,8 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    spans = [piece for sp in spans for part in without_phone(text, sp) for piece in phones_apart(text, part)]
+    spans = [piece for sp in spans for address in addresses_apart(text, sp)
+             for part in without_phone(text, address) for piece in phones_apart(text, part)]
     for span in _snap_checked_numbers(text, spans):
         keyed = keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
