@@ -1275,6 +1275,8 @@ def test_column_header_is_the_first_row_of_the_cells_block():
     ("Driver: KOWALCZYK, PIOTR A   Class: D", ["KOWALCZYK"], ["KOWALCZYK, PIOTR A"]),  # a column gap
     ("Suppliers: ACME, ZENITH, ORBIS\n", ["ACME"], ["ACME"]),  # a list goes on
     ("AKA: M A BELLAMY JR\nSSN", ["BELLAMY JR"], ["M A BELLAMY JR"]),  # bare initials before capitals
+    ("Name: DELA CRUZ, MARIA THERESA SANTOS\nAddress", ["DELA CRUZ", "MARIA THERESA SANTOS"],
+     ["DELA CRUZ, MARIA THERESA SANTOS"]),  # given names of three words in capitals
 ])
 def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)
@@ -1290,6 +1292,14 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
     ("ID: U.S. passport 5681042", "U", []),
     ("signed J.R. Okafor", "J.R. Okafor", ["J.R. Okafor"]),  # initials before a surname stay
     ("NGUYEN, THANH V.\n4418 E HARVARD AVE", "NGUYEN, THANH V", ["NGUYEN, THANH V."]),  # a final initial's dot
+    ("Merhaba Ayşe Nur Kaya,\nSiparişiniz", "Merhaba Ayşe Nur Kaya", ["Ayşe Nur Kaya"]),  # greetings, titles of
+    ("Habari mama Njeri, ni Wanjiku.", "Habari mama Njeri", ["Njeri"]),  # more languages
+    ("D/o Shri A. Mukherjee, aged", "Shri A. Mukherjee", ["A. Mukherjee"]),
+    ("Padres: Luis Alberto Ramírez Nava y Ana Karen Iturbe Solís\n", "Luis Alberto Ramírez Nava y Ana Karen Iturbe Solís",
+     ["Luis Alberto Ramírez Nava", "Ana Karen Iturbe Solís"]),  # "y" between two names of two words or more
+    ("the philosopher José Ortega y Gasset wrote", "José Ortega y Gasset", ["José Ortega y Gasset"]),  # one name
+    ("Kantorei St. Markus <chor@x.de>", "Markus", []),  # a saint
+    ('co-adopter; cat "Miso" (spayed F', "Miso", []),  # a pet
 ])
 def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
     assert [s.text for s in _validated(text, value, "PERSON") if s.label == "PERSON"] == expected
@@ -1389,6 +1399,10 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     ("Laptop, YubiKey and badge returned", "YubiKey", False),  # a brand's inner capital
     ("Attn: Gordon MacLeod, 3rd Floor", "Gordon MacLeod", True),
     ("Contact: Zoltbrecht Quirrelmay", "Zoltbrecht Quirrelmay", True),  # unknown names in a name slot stay
+    ('"text": "te paso los nuestros: Martín', "te paso", False),  # an unknown word is enough in lower case
+    ("Your appointment with Ms julian gałat-rubaj is confirmed", "julian gałat-rubaj", True),  # after a title
+    ("OFERTA DE COMPRA DE INMUEBLE\nRef. inmueble: MAD-", "OFERTA DE COMPRA DE INMUEBLE", False),
+    ("Name: OTIENO BRIAN OUMA\nID", "OTIENO BRIAN OUMA", True),  # a known given name among them
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

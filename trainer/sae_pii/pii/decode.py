@@ -740,6 +740,11 @@ LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # 
 GIVEN_INITIALS = re.compile(r"(?:[ \t]+[A-Z]\.?)+\Z")  # "ROSA M", "THANH V.": a given name and its initials
 
 
+def _both_capitals(surname: PIISpan, given: PIISpan, most: int) -> bool:
+    """"DELA CRUZ, MARIA THERESA SANTOS": in capitals both, the given names may be `most` words."""
+    return surname.text.isupper() and given.text.isupper() and len(given.text.split()) <= most
+
+
 def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
     """"KHOURY, Elias & Nadia" opening a directory's line: a surname in capitals, then a given name
     that is not, reads as one name however a list goes on after it (not "Kids: KAREN, Aristides and")."""
@@ -750,7 +755,7 @@ def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
     comma cuts token groups, and a name never bridges punctuation) join when the second is one word
-    (and its initials: "ROSA M"), the first at most two, both start in the same case, and no list
+    (and its initials: "ROSA M"; up to three in capitals both: "DELA CRUZ, JOHN PAUL"), the first at most two, both start in the same case, and no list
     goes on around the pair on its line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the
     probe found the other names; a capitals surname is one anyway: "KHOURY, Elias & Nadia").
     A joined span holds a comma, so it never joins a third."""
@@ -759,7 +764,8 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         prev = out[-1] if out else None
         if (prev is not None and prev.label == sp.label == "PERSON"
                 and INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
-                and len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 and len(prev.text.split()) <= 2
+                and (len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 or _both_capitals(prev, sp, 3))
+                and len(prev.text.split()) <= 2
                 and "," not in prev.text
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."

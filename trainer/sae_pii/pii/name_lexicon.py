@@ -4,14 +4,16 @@ SMS thread), takes the word that opens a sentence, a heading in capitals or a br
 PERSON span none of whose words is a given name or surname that Faker knows (its person providers,
 all ~90 locales, ~55,000 words) is no name when it
 
-- has letters of a cased script and none in upper case ("opłaty sądowej od sprzeciwu", "te paso")
-  in a text that uses capitals around it; a script without case (Chinese, Devanagari) or a text
+- has letters of a cased script and none in upper case ("opłaty sądowej od sprzeciwu", "te paso";
+  here a word of three letters or more that Faker does not know is enough) in a text that uses
+  capitals around it; a script without case (Chinese, Devanagari) or a text
   all in lower case says nothing either way;
 - is one upper-case letter ("Ms. K", "[X] Yes"): an initial alone names no one;
 - is one word that opens its sentence or chat message with a lower-case word after it
   ("Siparişiniz alındı", "Mungu akubariki", "Hyran för oktober") that is not an English verb or
   "and" ("Tomomi is from", "Kostas ran the");
-- is a heading in capitals: a line of its own between blank lines ("WEZWANIE");
+- is a heading in capitals: a line of its own between blank lines ("WEZWANIE"), or three words or
+  more none of which (of three letters or more) Faker knows ("SĄD REJONOWY DLA WROCŁAWIA");
 - holds a capital inside a word after a part that opens no surname ("OakHaus", "YubiKey"; not
   "MacLeod", "DeShawn").
 
@@ -43,6 +45,7 @@ INNER_CAPITAL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 # English words after a sentence's subject: "Tomomi is from", "Kostas ran the", "Nakamura joins".
 SUBJECT_WORDS = frozenset(["is", "was", "has", "had", "have", "will", "would", "can", "could", "did", "does", "do", "said", "says", "told", "asked", "and", "or", "spent", "lives", "lived", "began", "begins", "joined", "joins", "works", "worked", "left", "leaves", "went", "goes", "called", "calls", "came", "comes", "wrote", "writes", "shouted", "flew", "ran", "runs", "met", "got", "gets", "loves", "loved", "likes", "liked", "wants", "wanted", "needs", "needed", "thinks", "thought", "knows", "knew", "made", "makes", "took", "takes", "gave", "gives", "saw", "sees", "started", "starts", "moved", "moves", "played", "plays", "won", "lost", "became", "becomes", "returned", "died", "passed", "married", "studied", "teaches", "taught", "founded", "led", "leads", "manages", "managed", "owns", "owned", "remains", "stayed", "arrived", "replied", "confirmed", "agreed", "signed", "sent"])
+TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(?i:mr|mrs|ms|miss|mx|dr|prof|herr|frau|sr|sra|mme|mlle)\.?[ \t]+\Z")
 WORD_BEFORE_DOT = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.[ \t]+\Z")
 
 
@@ -88,11 +91,19 @@ def reads_as_no_name(text: str, start: int, end: int) -> bool:
     """The span text[start:end], labelled PERSON, reads as no name (see the module's docstring)."""
     value = text[start:end]
     words = WORD.findall(value)
-    if not words or any(plain(w) in known_names() for w in words):
+    if not words:
         return False
-    if any(ch.islower() for ch in value) and not any(ch.isupper() for ch in value):
+    known = [plain(w) in known_names() for w in words]
+    if any(ch.islower() for ch in value) and not any(ch.isupper() for ch in value) and not all(
+            k or len(w) < 3 for w, k in zip(words, known)) and not TITLE_BEFORE.search(text, max(0, start - 8), start):
+        # (not after a title: "Ms julian gałat-rubaj")
         # ...in a text written in both cases: where all is lower case, case tells nothing
         return any(ch.isupper() for ch in text[max(0, start - CASE_REACH):end + CASE_REACH])
+    if value.isupper() and sum(len(w) > 2 for w in words) >= 3 and not any(
+            k and len(w) > 2 for w, k in zip(words, known)):
+        return True  # "SĄD REJONOWY DLA WROCŁAWIA-FABRYCZNEJ": a heading in capitals, no name in it
+    if any(known):
+        return False
     if re.fullmatch(r"[A-Z]\.?", value):
         return True
     line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)

@@ -30,6 +30,7 @@ user usuario cliente agente utente kunde klient witness neighbour neighbor técn
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 passport pasaporte passeport reisepass passaporto license licence licencia führerschein
 mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty
+dña doña don shri sri smt merhaba habari sawa salamu mama pbro fru
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -54,6 +55,9 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", 
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
+# "and" in languages where it also joins one person's surnames ("Ortega y Gasset", "Silva e Souza"):
+# it splits two names only between two of two words or more ("Ramírez Nava y Ana Karen Iturbe").
+NAME_JOINING_AND = frozenset({"y", "e", "et", "i", "ve"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
@@ -69,8 +73,9 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
         return [sp]
     words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
     groups: list[list[tuple[int, int]]] = [[]]
-    for w in words:
-        if text[w[0]:w[1]].lower() in CONJUNCTIONS:
+    for i, w in enumerate(words):
+        if text[w[0]:w[1]].lower() in CONJUNCTIONS or (
+                text[w[0]:w[1]] in NAME_JOINING_AND and len(groups[-1]) >= 2 and len(words) - i - 1 >= 2):
             groups.append([])
         elif text[w[0]:w[1]] in AFFILIATION_WORDS and groups[-1]:
             break  # "Rościsław Dudek of Lexisnexis": the name ends before its organisation
@@ -135,7 +140,7 @@ COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LE
 # A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
 ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b", re.IGNORECASE)
-ANIMAL_BEFORE = re.compile(rf"(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS})),?[ \t]+\Z")
+ANIMAL_BEFORE = re.compile(rf"(?:(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS}))|\b(?:{_ANIMALS})),?[ \t]+[\"“']?\Z")
 # The legal form or firm's word taken into the span: "Aunt Bertha Inc", "Fynbos Press".
 COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z|[ \t](?:{_FIRM_WORDS})\Z")
 # A key acronym in brackets after a word makes it a field key; "n.º" and a number a numbered thing.
@@ -151,7 +156,8 @@ COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|dba|d/b/a|trading as
 
 
 # A venue's word right before a name makes it the venue's name: "Hotel Adlon Kempinski", "Café Ritter".
-PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:Hotel|Restaurant|Café|Cafe|Bar|Clinic|Bank|Club|Gallery|Museum|"
+PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Santo|São|Sainte|Hotel|Restaurant|Café|"
+                               r"Cafe|Bar|Clinic|Bank|Club|Gallery|Museum|"
                                r"Theatre|Theater|Stadium|Station|Airport|Hospital|School|Church|Park|Cervejaria|"
                                r"Pizzeria|Trattoria|Brasserie|Bistro|Taverna|Pub)[ \t]+\Z")
 
