@@ -330,7 +330,8 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     a phone key comes later; a date is never an id or phone number, nor a birth date after "issued";
     3-2-4 digits are an SSN; a licence number has digits, no underscore and one case; an amount
     after a currency is no number of anyone's, and a name suffix alone no name."""
-    out = _validated(text, value, label)
+    a = text.index(value)
+    out = [s for s in _validated(text, value, label) if s.start < a + len(value) and a < s.end]  # not other finds
     assert [s.label for s in out] == ([expected] if expected else [])
 
 
@@ -1359,6 +1360,9 @@ def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer
     ("Dial-in: +48 22 123 45 67, PIN 882 104 391#", "882 104 391", []),  # a PIN
     ("Health & Care No: 943 476 5919", "943 476 5919", []),  # a health service number
     ("the Premium Bonds (holder no. 512 0087 331).", "512 0087 331", []),
+    ("a chave é o telefone dele (31) 98842-1176\n", "98842-1176", ["(31) 98842-1176"]),  # the area code left out
+    ("Org.nr 556812-4470 · Tel. växel", "556812-4470", []),  # company numbers
+    ("SIRET 812 447 103 00027 - RCS Lyon", "812 447 103 00027", []),
 ])
 def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text, value, expected):
     assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == expected
@@ -1406,3 +1410,33 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A birth column's dates, CSV or Markdown; not another date column's.
+    ("site,name,dob,sex,consent_date\n104,\"Aoife Byrne\",1979-03-14,F,2024-01-09",
+     [("1979-03-14", "DATE_OF_BIRTH")]),
+    ("| # | Child | DOB | Parent |\n|---|---|---|---|\n| 2 | O'Sullivan, Finn | 28/01/2015 | Kate |",
+     [("28/01/2015", "DATE_OF_BIRTH")]),
+    # Passport and driving licence numbers after their keys, JSON or a badge log's "PP".
+    ('{"dob": "1988-02-11", "passport_no": "EM447120", "nationality": "BE"}',
+     [("1988-02-11", "DATE_OF_BIRTH"), ("EM447120", "US_PASSPORT")]),
+    ("Finance      O423 771 O58      PP N7731864        8:30", [("N7731864", "US_PASSPORT")]),
+    ("Driver: Harjit Sandhu    CDL: CA D4417093    Cell:", [("D4417093", "US_DRIVER_LICENSE")]),
+    ("Fasting glucose\t142\tmg/dL\t70-99\nsku DL-5564WU", []),  # no driver's licence key
+    # A message's id or a URL's user part is no e-mail address.
+    ("Jun  3 14:22:08 mx postfix: 4VtQ2b: message-id=<CAF3x9Q+7hLm@mail.gmail.com>", []),
+    ("SENTRY_DSN=https://4f1d0c7e9b2a44e1@o448812.ingest.sentry.io/5519023", []),
+])
+def test_keyed_and_column_finds_and_addresses_that_name_no_mailbox(text, expected):
+    assert [(s.text, s.label) for s in apply_validators(text, [])] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("(b. 9 Jun 1892, Orsa - d. 21 Jan 1970, Minneapolis)", "21 Jan 1970", False),  # a death date
+    ("Date of birth: 06/02/1941        Date of death: 03/17/2024", "03/17/2024", False),
+    ("Married:     5 Oct 1913, born 1892", "5 Oct 1913", False),
+    ("(b. 9 Jun 1892, Orsa - d. 21 Jan 1970, Minneapolis)", "9 Jun 1892", True),
+])
+def test_death_and_marriage_dates_are_no_birth_dates(text, value, kept):
+    assert any(s.text == value for s in _validated(text, value, "DATE_OF_BIRTH")) == kept

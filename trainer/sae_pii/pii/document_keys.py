@@ -26,8 +26,9 @@ from sae_pii.pii.trim import line_bounds
 # leader ("Passport ........... 589942720") or in a language it rarely saw ("Pasaporte") may be out
 # of its sight; the rule layer reads back to the start of the line.
 ID_KEYS = {
-    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:))",
-    "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bdl\b|dl_?(?:number|no|num)|"
+    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|"
+                   r"\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:|[A-Z]{0,2}\d{6,9}\b))",
+    "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bc?dl\b|dl_?(?:number|no|num)|"
                          r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
     "US_SSN": r"\bssn\b|social[ _-]*security|soc\.? ?sec|\bsocial\b|\btin\b",
 }
@@ -42,6 +43,7 @@ REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|re
                  r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
                  r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
                  r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|pin|"
+                 r"siret|siren|mersis|abn|npwp|org\.?nr|"
                  r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
@@ -88,8 +90,14 @@ def keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
 
 # A passport key and the number right after it ("Pasaporte\t532490304", "Passport ....... 191158705"):
 # the number is the passport's even where the probe found nothing.
-KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")(?i:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t:.#=|-]*"
-                            r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
+_KEY_NUMBER_WORD = r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#))?[\"' \t:.#=|-]*"  # '"passport_no": "', "Lic. No.:"
+KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")" + _KEY_NUMBER_WORD + r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
+# A driving licence number right after a driver's licence key, a state's or province's code aside
+# ("CDL: CA D4417093", '"dl_number": "S530-4417-2093"'); not a business or professional licence.
+KEYED_LICENCE = re.compile(r"(?<![\w/-])(?:(?i:driv(?:er'?s?|ing)[ _-]*licen[cs]e|dl_(?:number|no|num)|f(?:ü|ue)hrerschein|"
+                           r"permis de conduire|licencia de conducir)|C?DL)"  # "DL" in capitals: not "mg/dL"
+                           r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#))?[\"' \t:.#=|]+"  # a separator, not "DL-5564WU"
+                           r"(?:[A-Z]{2}[ \t]+)?\b([A-Z]{0,3}\d[\dA-Z-]{4,16})\b(?![-/.]\d)")
 
 
 # A birth date's key and a date right after it ("Born: 11APR82", "DOB 4/7/69", "Geburtsdatum: 03.02.1987").
@@ -101,13 +109,14 @@ _DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2
 KEYED_BIRTH_DATE = re.compile(
     r"(?i)(?:\bborn(?:[ \t]+on)?|\bdob|\bd\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday|geburtsdatum|"
     r"fecha[ \t]+de[ \t]+nacimiento|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita|data[ \t]+de[ \t]+nascimento|"
-    r"geboortedatum|\bn[ée]e?[ \t]+le)[ \t:.=|-]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")
+    r"geboortedatum|\bn[ée]e?[ \t]+le)[\"' \t:.=|-]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")  # '"dob": "1988-02-11"' too
 
 
 # Where each key of KEYED_PASSPORT / KEYED_BIRTH_DATE can start, in lower case: a case-sensitive
 # scan for these literals, then the full pattern only there, is ~10x cheaper than scanning with
 # the case-insensitive pattern at every position (0.3 ms of a 512-token document's rules).
 PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|reise|pp\b")
+LICENCE_KEY_START = re.compile(r"driv|c?dl|f(?:ü|ue)hrer|permis|licencia")  # lower-cased text: "dl" of "DL"
 BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b")
 
 
@@ -127,9 +136,11 @@ def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str) -> list[r
 
 
 def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """Passport numbers and birth dates right after their keys, where the probe found nothing."""
+    """Passport and driving licence numbers and birth dates right after their keys, where the probe
+    found nothing."""
     return _with_finds(spans, [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
                                for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
+                                                                 ("US_DRIVER_LICENSE", KEYED_LICENCE, LICENCE_KEY_START),
                                                                  ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START))
                                for m in _matches_at(pattern, key_start, text)])
 
@@ -154,12 +165,23 @@ def _whole_cell(text: str, start: int, end: int) -> bool:
     return (not before or before[-1] in TABLE_DELIMITERS) and (not after or after[0] in TABLE_DELIMITERS)
 
 
+# A whole table cell that reads as a date, and the header of a column of birth dates.
+DATE_CELL = re.compile(r"(?<![\w/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}))(?![\w/.-])")
+BIRTH_HEADER = re.compile(r"(?i)\bdob\b|d\.o\.b|birth|geburt|nacimiento|naissance|nascita|nascimento|geboorte|urodzenia|"
+                          r"doğum|födelse|fødsel")
+
+
 def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """A table's passport, licence or SSN column ("| Passport No. |", "dl_number;...") holds that
-    document's numbers, found where the probe missed them: a row of cells gives it little context."""
+    document's numbers, and a birth column ("dob", "| Date of birth |") its birth dates, found where
+    the probe missed them: a row of cells gives it little context."""
     if not any(d in text for d in TABLE_DELIMITERS):
         return spans
     found = []
+    for m in DATE_CELL.finditer(text):
+        if _whole_cell(text, m.start(), m.end()) and (head := header_over(text, m.start())) is not None \
+                and BIRTH_HEADER.search(head):
+            found.append(PIISpan(m.start(), m.end(), "DATE_OF_BIRTH", FIND_SCORE, m.group()))
     for m in ID_CELL.finditer(text):
         if not _whole_cell(text, m.start(), m.end()):
             continue  # checked first: it is cheap, the header lookup is not

@@ -130,8 +130,18 @@ def _keyed_cards(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# An address-shaped string that names no mailbox: a message's id ("message-id=<CAF3x9Q@mail.gmail.com>")
+# or a URL's user part ("https://4f1d0c...@o448812.ingest.sentry.io").
+NOT_A_MAILBOX_BEFORE = re.compile(r"(?i)(?:message-?id[ \t]*[=:][ \t]*<?|in-reply-to[ \t]*[=:][ \t]*<?|references:[ \t]*<?|"
+                                  r"[a-z][a-z+.-]*://)\Z")
+
+
+def no_mailbox(text: str, start: int) -> bool:
+    return NOT_A_MAILBOX_BEFORE.search(text, max(0, start - 24), start) is not None
+
+
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text)]
+    finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text) if not no_mailbox(text, m.start())]
     finds += [(a, b, "PERSON") for a, b in named_by_email(text, [(a, b) for a, b, _ in finds])]
     finds += [(a, b, "CREDIT_CARD") for a, b in _keyed_cards(text)]
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]

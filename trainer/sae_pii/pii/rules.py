@@ -49,7 +49,7 @@ from sae_pii.pii.document_keys import (
     keyed_id,
     line_back,
 )
-from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, with_format_finds
+from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_mailbox, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
 from sae_pii.pii.name_lexicon import reads_as_no_name
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
@@ -191,7 +191,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None if not_a_person(text, sp) or in_company_column(text, sp.start) or \
             reads_as_no_name(text, sp.start, sp.end) else sp
     if sp.label == "EMAIL_ADDRESS":
-        return _snap(text, sp, EMAIL)
+        sp = _snap(text, sp, EMAIL)
+        return None if sp is None or no_mailbox(text, sp.start) else sp
     if sp.label == "IP_ADDRESS":
         return _snap(text, sp, IPV4, ip_ok) or _snap(text, sp, IPV6, ip_ok)
     if sp.label == "CREDIT_CARD":
@@ -244,7 +245,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
 
 # Keys of dates that are not birth dates ("issued 2019-08-30, expires ...", "valid until ...").
 OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid (?:until|through|thru|from)|"
-                            r"dated|signed|effective|due|start date|end date|date)[ \t:.=|-]*\Z", re.IGNORECASE)
+                            r"dated|signed|effective|due|start date|end date|date|"
+                            r"death|died|deceased|d\.|married|m\.|arr\.|buried|bapti[sz]ed)[ \t:.=|-]*\Z", re.IGNORECASE)
 
 
 # What says a date is a birth date, in the languages of the rule layer's word lists.
@@ -297,7 +299,7 @@ MIN_PHONE_DIGITS = 6
 ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 
 
-COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+])\+\d{1,3}[ \t]?\Z")
+COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ \t]?)?|\(\d{2,4}\)[ \t]?)\Z")
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199".
 PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*")
 
@@ -329,8 +331,8 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
     a, b = sp.start + m.start(), sp.start + digits[-1] + 1
     if ID_PREFIX.search(text, max(0, a - 12), a):
         return None
-    if (code := COUNTRY_CODE_BEFORE.search(text, max(0, a - 6), a)) is not None:
-        a = code.start()  # "+1 " of "+1 (312) 847-2290", which the probe left out
+    if (code := COUNTRY_CODE_BEFORE.search(text, max(0, a - 12), a)) is not None:
+        a = code.start()  # "+1 " of "+1 (312) 847-2290", "(31) " of "(31) 98842-1176": left out by the probe
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
         b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
