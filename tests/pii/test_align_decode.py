@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from sae_pii.pii.address_rules import addressee_apart
+from sae_pii.pii.addressee import addressee_apart
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
 from sae_pii.pii.decode import _join_area_codes, apply_validators, decode
 from sae_pii.pii.features import tokenize

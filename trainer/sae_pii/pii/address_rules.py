@@ -3,7 +3,13 @@ the country that closes an address and the start of its street (a street type wo
 of a house number, a house number before a street without one, the "PO" of "PO Box"); lead-in
 words the probe took in ("behind", "wohnhaft") and a building's name before the street leave it, and
 so do a linking word and the next field's first word after it ("34540 and", "...\\nVerified by");
-two pieces of one address the probe cut at a floor or flat word join again.
+two pieces of one address the probe cut at a floor or flat word join again. Since the eighth
+session also: the number and name before a street type word ("2500 Citywest" + "Blvd"), a
+country cut short ("South" + "Africa"), the city after a closing postcode, a direction; the next
+column's words, a field key after the last comma, a phone after a name or on the last line, a
+transcript's line number and the cells after a quoted CSV cell leave; two addresses in two
+columns split. What is no address at all: address_lookalikes.py; the addressee line an address
+took in: addressee.py.
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
@@ -14,11 +20,8 @@ the next line) and no other span holds it.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from functools import lru_cache
-
-import faker.providers.date_time
 
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import trim
@@ -148,7 +151,7 @@ ADDRESS_HEAD = re.compile(r"\d|[^\W\d_]*[A-Z]")  # a house number or a capitalis
 
 
 @lru_cache(maxsize=1)
-def _street_words() -> frozenset[str]:
+def street_words() -> frozenset[str]:
     """Street type words in any position ("Calle Mayor, 5", "Main Street, 5" are streets, not
     building names), lower-cased and without their dots."""
     words = (_street_types_first() | _faker_words("street_suffixes", ("en_US",))
@@ -163,16 +166,17 @@ def without_building(text: str, sp: PIISpan) -> int:
     """Where the address starts once a building's name before its street is cut: a first segment
     without digits, before a comma and a house number, holding no street type word."""
     m = BUILDING.match(text, sp.start, sp.end)
-    if m is None or any(w.lower().strip(".,") in _street_words() for w in m.group(1).split()):
+    if m is None or any(w.lower().strip(".,") in street_words() for w in m.group(1).split()):
         return sp.start
     return m.end()
 
 
 def without_tail_words(text: str, sp: PIISpan) -> int:
-    """Where the address ends once words the probe took in after it are cut: the next column's words
-    after a run of spaces, a linking word ("Pontevedra, 34540 and"), another field's key after the last
-    comma ("..., GA 31405, Social Security No"), or a last line of one word without a digit that its line goes on
-    after ("...2937\nVerified by phone": the next field, not a city or country line)."""
+    """Where the address ends once words the probe took in after it are cut: a short last line whose
+    line goes on in another column, the next column's words after a run of spaces, a linking word
+    ("Pontevedra, 34540 and"), another field's key after the last comma ("..., GA 31405, Social
+    Security No"), or a last line of one word without a digit that its line goes on after
+    ("...2937\nVerified by phone": the next field, not a city or country line)."""
     end = sp.end
     last_break = text.rfind("\n", sp.start, end)
     if last_break > sp.start and _line_goes_on(text, end) and len(text[last_break:end].split()) <= 2 \
@@ -239,72 +243,14 @@ def without_lead_in(text: str, sp: PIISpan) -> int:
     while (m := LEAD_IN.match(text, start, sp.end)) is not None:
         word = m.group(1)
         if word.lower() not in LEAD_INS:
-            if not word.islower() or word in _street_words() or UNIT_WORD.fullmatch(word):
+            if not word.islower() or word in street_words() or UNIT_WORD.fullmatch(word):
                 break
             lower_only = True
         start = m.end()
     head = ADDRESS_HEAD.match(text, start, sp.end)
-    if head is None and (m := LEAD_IN.match(text, start, sp.end)) is not None and m.group(1).lower() in _street_words():
+    if head is None and (m := LEAD_IN.match(text, start, sp.end)) is not None and m.group(1).lower() in street_words():
         head = m  # "zam. ul. Krzywoustego": a street type word opens the address
     return start if head and (not lower_only or head.group().isdigit()) else sp.start
-
-
-def quantity_not_address(value: str) -> bool:
-    """Numbers and units of measure or currencies only: a quantity ("112 sq m", "98,400 mi", "640
-    cartons, 9"), an amount ("750,00 zł"),
-    not an address (lower-case addresses are common in forms: "89 cours franklin roosevelt")."""
-    words = [w.strip(".,") for w in value.split()]
-    return any(ch.isdigit() for ch in value) and all(
-        w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS or w.lower() in CURRENCY_WORDS
-        for w in words if w)
-
-
-# Currencies written after an amount ("750,00 zł", "9 842 kr", "2.878,92 TL"): an amount, no address.
-CURRENCY_WORDS = frozenset(["zł", "zl", "kr", "tl", "rp", "€", "eur", "usd", "pln", "sek", "nok", "dkk", "chf", "gbp",
-                            "£", "$", "kč", "czk", "huf", "try", "inr", "rs", "ksh", "kes", "ngn", "zar", "brl", "mxn",
-                            "ars", "clp", "cop", "php", "idr", "vnd", "đ", "₫", "yen", "¥", "won", "₩", "lei", "ron"])
-
-
-@lru_cache(maxsize=1)
-def _month_stems() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Faker's month names of all locales, lower-cased: the short ones whole, the stems of the long
-    ones for their declined forms ("października" of "październik")."""
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(faker.providers.date_time.__path__):
-        months = getattr(importlib.import_module(f"faker.providers.date_time.{module.name}").Provider, "MONTH_NAMES", None)
-        if isinstance(months, dict):
-            names.update(str(m).lower() for m in months.values())
-    return frozenset(n for n in names if len(n) < 6), tuple(sorted(n[:-2] for n in names if len(n) >= 6))
-
-
-def _month_word(word: str) -> bool:
-    short, stems = _month_stems()
-    return word in short or word.startswith(stems)
-
-
-def date_not_address(value: str) -> bool:
-    """Day, month name and year only ("9 października 2024", "6 Maret"): a date, not an address."""
-    words = [w.strip(".,").lower() for w in value.split()]
-    return any(_month_word(w) for w in words) and any(w.isdigit() for w in words) and all(
-        (w.isdigit() and len(w) <= 4) or _month_word(w) or w in ("de", "del", "of", "r", "") for w in words)
-
-
-UNIT_ALONE = re.compile(rf"(?:{UNIT_WORDS})\.?[ \t]*(?:no\.?|#)?[ \t]*\d+[A-Za-z]?", re.IGNORECASE)
-
-
-def unit_alone(text: str, sp: PIISpan) -> bool:
-    """A room, flat or suite number with no street after words on its line ("Guest: Mr. Hamid Karimi
-    Room 1208"): where someone is inside a building named elsewhere, not an address. On a line of
-    its own it is a line of an address block, which the presidio-research files label apart."""
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    return (UNIT_ALONE.fullmatch(sp.text) is not None and re.search(r"[^\W\d_]", text[line_start:sp.start]) is not None
-            and re.match(r"[ \t]*\w", text[sp.end:]) is None)  # not "Unit 8524" of "Unit 8524 Box 0979"
-
-
-MEASURE_UNITS = frozenset([
-    "sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm",
-    "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo",
-    "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
 
 
 # ...and the words that open such a part of an address without a number before them.
@@ -318,12 +264,12 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
 # A phone number alone after a run of spaces at the end of an address: the next column of a
 # fixed-width line ("1250 Broadway, New York, NY 10001  (212) 555-0143").
 PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
-# ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
-# digits or more (not a postcode on its own line: "01426-001", "93703-2214").
 # ...or after a name with one space, as a national number ("Wiremu Tawhiri 027 339 5061"), or on the
 # last line after a one-letter key ("\nM 021 887 4402").
 PHONE_AFTER_WORDS = re.compile(r"(?<=[^\W\d_])[ \t]+(?=(?:\+|0)\d(?:[ ()-]*\d){8,}[ \t]*\Z)")
 PHONE_AFTER_LETTER_LINE = re.compile(r"[ \t]*\n[ \t]*[MTmt][ \t:.]+(?=[+(]?\d(?:[ ()./-]*\d){7,}[ \t]*\Z)")
+# ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
+# digits or more (not a postcode on its own line: "01426-001", "93703-2214").
 PHONE_ON_LAST_LINE = re.compile(r"[ \t]*\n[ \t]*(?=(?:[+(]\d|\d(?:[ ()./-]*\d){9})[\d ()./-]*\Z)")
 
 
@@ -344,8 +290,8 @@ def addresses_apart(text: str, sp: PIISpan) -> list[PIISpan]:
 
 def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
     """An address span holding a phone key and a number after it, or a phone alone after a column
-    break or on its last line: the address before it and a PHONE_NUMBER span after it (checked like any phone by the
-    rule layer)."""
+    break, a name or a one-letter key, or on its last line: the address before it and a
+    PHONE_NUMBER span after it (checked like any phone by the rule layer)."""
     if sp.label != "STREET_ADDRESS":
         return [sp]
     m = (PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text) or PHONE_ON_LAST_LINE.search(sp.text)
@@ -366,8 +312,10 @@ CITY_AFTER = re.compile(r",[ \t]*[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){0,2}(?=[ \
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
     "\\nPortugal"; or that it cut short, "South" + " Africa") or else the capitalised place after
-    its last comma that closes its line (CITY_AFTER; an address without a number goes later anyway, rules._no_house_number), and the
-    postcode half or district code after it (POSTCODE_TAIL), up to `hi`."""
+    its last comma that closes its line (CITY_AFTER; an address without a number goes later anyway,
+    rules._no_house_number) or the city after a closing postcode, a direction after its street
+    type ("Copper Ave" + " NE"), and the postcode half or district code after it (POSTCODE_TAIL), up
+    to `hi`."""
     end = _whole_country(text, sp, hi)
     m = _country_after_address().match(text, end)
     if m is not None and m.end() <= hi:
@@ -536,80 +484,3 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 sp = PIISpan(start, end, sp.label, sp.score, text[start:end])
         out.append(sp)
     return joined_address_pieces(text, out)
-
-
-# The addressee the probe took into an address: a first line of capitalised words with no digit
-# over a line that opens with a house number or a unit ("Gordon MacLeod\n3rd Floor, 17 Bree
-# Street"), or capitalised words before "of" and a house number ("Luca Bianchi of 8 Wellington
-# Terrace"); a "c/o" or "Attn" line leaves without becoming a name.
-ADDRESS_LINE_HEAD = re.compile(rf"[ \t]*(?:\d|(?:{UNIT_WORDS}|level)\.?[ \t]+\d)", re.IGNORECASE)
-CARE_OF = re.compile(r"(?:c/o|attn\.?|attention)[ \t:]", re.IGNORECASE)
-NAME_OF_BEFORE_NUMBER = re.compile(r"([^\d\n]+?)[ \t]+of[ \t]+(?=\d)")
-BUILDING_WORDS = frozenset(["house", "cottage", "apartments", "apartment", "flats", "tower", "towers", "building",
-                            "court", "residency", "residences", "villa", "lodge", "hall", "centre", "center", "farm",
-                            "manor", "mansions", "plaza", "park", "estate", "gardens", "chambers", "complex", "heights",
-                            "block", "business", "office", "offices", "campus", "mall", "hotel", "hospital", "school"])
-
-
-def _reads_as_name(words: list[str]) -> bool:
-    """One to four capitalised words (or initials; short lower-case particles aside: "Sanne de
-    Vries"), none a street, unit or building word."""
-    words = [w for w in words if not (w.islower() and len(w) <= 3)]
-    return 1 <= len(words) <= 4 and all(
-        w[:1].isupper() and w.strip(".,").lower() not in _street_words() and w.strip(".,").lower() not in BUILDING_WORDS
-        and UNIT_WORD.fullmatch(w.strip(".,")) is None for w in words)
-
-
-# What may stand before an addressee on its line: nothing, a key ("Billing address:", "Attn:") or a
-# surname and its comma ("NGUYEN, " of "NGUYEN, THANH V.").
-BEFORE_ADDRESSEE = re.compile(r"[ \t]*(?:[^\n]*:[ \t]*|[^\W\d_][^\W\d_'’ -]*,[ \t]*)?\Z")
-
-
-def _opens_block(text: str, start: int) -> bool:
-    """The addressee opens its block: after a key or a surname on its line, or alone on a line with
-    no line of text above it (not the company line of a signature: "Jo Lee\nTelephone repairer\nFoot
-    Quarters\nUnit 3906")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
-    if BEFORE_ADDRESSEE.fullmatch(before) is None:
-        return False
-    if before.strip():
-        return True
-    above = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:max(0, line_start - 1)]
-    return not above.strip() or above.rstrip().endswith(":")
-
-
-def _starts_mid_line(text: str, start: int) -> bool:
-    """Words stand before `start` on its line, and no key's colon ends them."""
-    before = text[text.rfind("\n", 0, start) + 1:start].rstrip()
-    return bool(before) and not before.endswith(":")
-
-
-def addressee_apart(text: str, sp: PIISpan) -> list[PIISpan]:
-    """An address span that opens with its addressee: the addressee as a PERSON span (checked like
-    any name by the rule layer) and the address after it; a care-of line just leaves."""
-    if sp.label != "STREET_ADDRESS":
-        return [sp]
-    newline = sp.text.find("\n")
-    if newline > 0 and ADDRESS_LINE_HEAD.match(sp.text, newline + 1) and not any(ch.isdigit() for ch in sp.text[:newline]):
-        head_end, rest, in_prose = newline, newline + 1, False
-    elif (m := NAME_OF_BEFORE_NUMBER.match(sp.text)) is not None:
-        head_end, rest, in_prose = m.end(1), m.end(), True  # "my nephew Luca Bianchi of 8 Wellington Terrace"
-    else:
-        return [sp]
-    head = sp.text[:head_end]
-    if not in_prose and _starts_mid_line(text, sp.start) and (len(head.split()) < 2 or not _reads_as_name(head.split())) \
-            and not any(w.lower().strip(".,") in _street_words() for w in head.split()) \
-            and not re.fullmatch(r"[A-Z]{2}", head.strip()):  # "São Paulo - SP\n01426-001": a state's code
-        a, b = trim(text, sp.start + rest, sp.end)  # "LLC INC.\n4101 Blanding Blvd": another field's tail
-        return [PIISpan(a, b, sp.label, sp.score, text[a:b])]
-    care_of = CARE_OF.match(head) is not None
-    if not care_of and not (len(head.split()) >= 2 and _reads_as_name(head.split())
-                            and (in_prose or _opens_block(text, sp.start))):
-        return [sp]
-    a, b = trim(text, sp.start + rest, sp.end)
-    address = PIISpan(a, b, sp.label, sp.score, text[a:b])
-    if care_of:
-        return [address]
-    c, d = trim(text, sp.start, sp.start + head_end)
-    return [PIISpan(c, d, "PERSON", sp.score, text[c:d]), address]

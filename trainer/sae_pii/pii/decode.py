@@ -49,7 +49,7 @@ import unicodedata
 
 import numpy as np
 
-from sae_pii.pii.address_rules import addressee_apart
+from sae_pii.pii.addressee import addressee_apart
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, FREE_TEXT_LABELS
 from sae_pii.pii.name_cues import (
     JOINERS,

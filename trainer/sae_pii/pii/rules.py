@@ -32,14 +32,8 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_rules import (
-    addresses_apart,
-    date_not_address,
-    quantity_not_address,
-    unit_alone,
-    with_address_edges,
-    without_phone,
-)
+from sae_pii.pii.address_lookalikes import date_not_address, quantity_not_address, unit_alone
+from sae_pii.pii.address_rules import addresses_apart, with_address_edges, without_phone
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
     cued_on_its_lines,

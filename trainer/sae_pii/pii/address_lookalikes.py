@@ -1,0 +1,73 @@
+"""Spans the probe called STREET_ADDRESS that are something else (part of the rule layer): a
+quantity with its unit ("112 sq m"), an amount with its currency after it ("750,00 zł"), a date
+with its month's name ("9 października 2024"), a room or flat with no street after words on its
+line ("Guest: Mr. Hamid Karimi Room 1208")."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from functools import lru_cache
+
+import faker.providers.date_time
+
+from sae_pii.pii.address_rules import UNIT_WORDS
+from sae_pii.pii.spans import PIISpan
+
+MEASURE_UNITS = frozenset([
+    "sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm",
+    "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo",
+    "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
+
+
+def quantity_not_address(value: str) -> bool:
+    """Numbers and units of measure or currencies only: a quantity ("112 sq m", "98,400 mi", "640
+    cartons, 9") or an amount ("750,00 zł"), not an address (lower-case addresses are common in
+    forms: "89 cours franklin roosevelt")."""
+    words = [w.strip(".,") for w in value.split()]
+    return any(ch.isdigit() for ch in value) and all(
+        w.replace(",", "").replace(".", "").isdigit() or w.lower() in MEASURE_UNITS or w.lower() in CURRENCY_WORDS
+        for w in words if w)
+
+
+# Currencies written after an amount ("750,00 zł", "9 842 kr", "2.878,92 TL"): an amount, no address.
+CURRENCY_WORDS = frozenset(["zł", "zl", "kr", "tl", "rp", "€", "eur", "usd", "pln", "sek", "nok", "dkk", "chf", "gbp",
+                            "£", "$", "kč", "czk", "huf", "try", "inr", "rs", "ksh", "kes", "ngn", "zar", "brl", "mxn",
+                            "ars", "clp", "cop", "php", "idr", "vnd", "đ", "₫", "yen", "¥", "won", "₩", "lei", "ron"])
+
+
+@lru_cache(maxsize=1)
+def _month_stems() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Faker's month names of all locales, lower-cased: the short ones whole, the stems of the long
+    ones for their declined forms ("października" of "październik")."""
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(faker.providers.date_time.__path__):
+        months = getattr(importlib.import_module(f"faker.providers.date_time.{module.name}").Provider, "MONTH_NAMES", None)
+        if isinstance(months, dict):
+            names.update(str(m).lower() for m in months.values())
+    return frozenset(n for n in names if len(n) < 6), tuple(sorted(n[:-2] for n in names if len(n) >= 6))
+
+
+def _month_word(word: str) -> bool:
+    short, stems = _month_stems()
+    return word in short or word.startswith(stems)
+
+
+def date_not_address(value: str) -> bool:
+    """Day, month name and year only ("9 października 2024", "6 Maret"): a date, not an address."""
+    words = [w.strip(".,").lower() for w in value.split()]
+    return any(_month_word(w) for w in words) and any(w.isdigit() for w in words) and all(
+        (w.isdigit() and len(w) <= 4) or _month_word(w) or w in ("de", "del", "of", "r", "") for w in words)
+
+
+UNIT_ALONE = re.compile(rf"(?:{UNIT_WORDS})\.?[ \t]*(?:no\.?|#)?[ \t]*\d+[A-Za-z]?", re.IGNORECASE)
+
+
+def unit_alone(text: str, sp: PIISpan) -> bool:
+    """A room, flat or suite number with no street after words on its line ("Guest: Mr. Hamid Karimi
+    Room 1208"): where someone is inside a building named elsewhere, not an address. On a line of
+    its own it is a line of an address block, which the presidio-research files label apart."""
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    return (UNIT_ALONE.fullmatch(sp.text) is not None and re.search(r"[^\W\d_]", text[line_start:sp.start]) is not None
+            and re.match(r"[ \t]*\w", text[sp.end:]) is None)  # not "Unit 8524" of "Unit 8524 Box 0979"
