@@ -755,9 +755,10 @@ def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
     comma cuts token groups, and a name never bridges punctuation) join when the second is one word
-    (and its initials: "ROSA M"; up to three in capitals both: "DELA CRUZ, JOHN PAUL"), the first at most two, both start in the same case, and no list
-    goes on around the pair on its line ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the
-    probe found the other names; a capitals surname is one anyway: "KHOURY, Elias & Nadia").
+    (and its initials: "ROSA M"; up to three words in capitals both: "DELA CRUZ, JOHN PAUL"), the
+    first at most two, both start in the same case, and no list goes on around the pair on its line
+    ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names; a
+    capitals surname opening a directory's line is one anyway: "KHOURY, Elias & Nadia").
     A joined span holds a comma, so it never joins a third."""
     out: list[PIISpan] = []
     for sp in spans:
