@@ -1033,6 +1033,7 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("12 Main St", "STREET_ADDRESS"), ("34 Elm St", "STREET_ADDRESS")]),  # two addresses
     # An amount with its currency after it, a date with its month's name: no address.
     ("w kwocie 750,00 zł (słownie", [("750,00 zł", "STREET_ADDRESS")], []),
+    ("zapłaty w kwocie 750,00 zł (słownie", [("kwocie 750,00 zł", "STREET_ADDRESS")], []),  # once the lead-in left
     ("Hyran för oktober (9 842 kr) betalas", [("9 842 kr", "STREET_ADDRESS")], []),
     ("na dzień 9 października 2024 r., godz. 10:30", [("9 października 2024", "STREET_ADDRESS")], []),
     ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),
@@ -1057,6 +1058,8 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("LLC\n1440 Abbott St, Salinas, CA 93901          8800 W 47th St, McCook, IL 60525\n",
      [("1440 Abbott St, Salinas, CA 93901          8800 W 47th St, McCook, IL 60525", "STREET_ADDRESS")],
      [("1440 Abbott St, Salinas, CA 93901", "STREET_ADDRESS"), ("8800 W 47th St, McCook, IL 60525", "STREET_ADDRESS")]),
+    ("Ship to:\n12 Main St\nSpringfield IL     62704\n", [("12 Main St\nSpringfield IL     62704", "STREET_ADDRESS")],
+     [("12 Main St\nSpringfield IL     62704", "STREET_ADDRESS")]),  # a block's line with a gap stays one address
     ("Sales associate: Wiremu Tawhiri 027 339 5061\n", [("Wiremu Tawhiri 027 339 5061", "STREET_ADDRESS")],
      [("027 339 5061", "PHONE_NUMBER")]),
     ("Contact the agent:\nHarriet Ngata\nM 021 887 4402  |  h@x.nz", [("Harriet Ngata\nM 021 887 4402", "STREET_ADDRESS")],

@@ -264,10 +264,9 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
 # A phone number alone after a run of spaces at the end of an address: the next column of a
 # fixed-width line ("1250 Broadway, New York, NY 10001  (212) 555-0143").
 PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
-# ...or after a name with one space, as a national number ("Wiremu Tawhiri 027 339 5061"), or on the
-# last line after a one-letter key ("\nM 021 887 4402").
+# ...or after a word and one space, as a national number: after a name ("Wiremu Tawhiri 027 339
+# 5061") or a one-letter key ("\nM 021 887 4402").
 PHONE_AFTER_WORDS = re.compile(r"(?<=[^\W\d_])[ \t]+(?=(?:\+|0)\d(?:[ ()-]*\d){8,}[ \t]*\Z)")
-PHONE_AFTER_LETTER_LINE = re.compile(r"[ \t]*\n[ \t]*[MTmt][ \t:.]+(?=[+(]?\d(?:[ ()./-]*\d){7,}[ \t]*\Z)")
 # ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
 # digits or more (not a postcode on its own line: "01426-001", "93703-2214").
 PHONE_ON_LAST_LINE = re.compile(r"[ \t]*\n[ \t]*(?=(?:[+(]\d|\d(?:[ ()./-]*\d){9})[\d ()./-]*\Z)")
@@ -295,7 +294,7 @@ def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
     if sp.label != "STREET_ADDRESS":
         return [sp]
     m = (PHONE_IN_ADDRESS.search(sp.text) or PHONE_AFTER_COLUMN_BREAK.search(sp.text) or PHONE_ON_LAST_LINE.search(sp.text)
-         or PHONE_AFTER_LETTER_LINE.search(sp.text) or PHONE_AFTER_WORDS.search(sp.text))
+         or PHONE_AFTER_WORDS.search(sp.text))
     if m is None:
         return [sp]
     a, b = sp.start + m.start(), sp.start + m.end()
