@@ -1034,6 +1034,11 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     # An amount with its currency after it, a date with its month's name: no address.
     ("w kwocie 750,00 zł (słownie", [("750,00 zł", "STREET_ADDRESS")], []),
     ("zapłaty w kwocie 750,00 zł (słownie", [("kwocie 750,00 zł", "STREET_ADDRESS")], []),  # once the lead-in left
+    ("SKU: MC-2281         699,80 TL\nAra Toplam:    3.198,80 TL", [("699,80 TL\nAra Toplam", "STREET_ADDRESS")], []),
+    ("1      890,00         890,00\nQuincaillerie Blum 12", [("890,00         890,00\nQuincaillerie Blum 12",
+                                                           "STREET_ADDRESS")], []),  # an invoice's lines
+    ("and Unit 8524 Box 0979\nDPO AA 56703", [("0979\nDPO AA 56703", "STREET_ADDRESS")],
+     [("0979\nDPO AA 56703", "STREET_ADDRESS")]),  # a number alone opening it is a piece of an address
     ("Hyran för oktober (9 842 kr) betalas", [("9 842 kr", "STREET_ADDRESS")], []),
     ("na dzień 9 października 2024 r., godz. 10:30", [("9 października 2024", "STREET_ADDRESS")], []),
     ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),

@@ -1,5 +1,6 @@
 """Spans the probe called STREET_ADDRESS that are something else (part of the rule layer): a
-quantity with its unit ("112 sq m"), an amount with its currency after it ("750,00 zł"), a date
+quantity with its unit ("112 sq m"), an amount with its currency after it ("750,00 zł") or opening
+an invoice's lines ("699,80 TL\nAra Toplam"), a date
 with its month's name ("9 października 2024"), a room or flat with no street after words on its
 line ("Guest: Mr. Hamid Karimi Room 1208")."""
 
@@ -19,6 +20,19 @@ MEASURE_UNITS = frozenset([
     "sq", "m", "m2", "ft", "ft2", "sqft", "km", "mi", "miles", "kg", "g", "lb", "lbs", "oz", "t", "l", "ml", "cm", "mm",
     "in", "x", "pcs", "pieces", "units", "items", "cartons", "boxes", "pallets", "bags", "y", "yrs", "years", "mo",
     "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
+
+
+def opens_with_amount(value: str) -> bool:
+    """A span of several lines whose first line is an amount (a currency or decimal cents) or a
+    currency alone ("699,80 TL\nAra Toplam", "TL\n2 x Madame Coco ..."): an invoice's lines, no
+    address; not a number alone ("0979\nDPO AA 56703": a piece of one)."""
+    first, newline, _ = value.partition("\n")
+    words = [w.strip(".,").lower() for w in first.split()]
+    money = any(w in CURRENCY_WORDS for w in words) or AMOUNT.search(first) is not None  # not a house number alone
+    return bool(newline) and bool(words) and money and (quantity_not_address(first) or all(w in CURRENCY_WORDS for w in words))
+
+
+AMOUNT = re.compile(r"\d[.,]\d{2}(?!\d)")  # "890,00", "4.99"
 
 
 def quantity_not_address(value: str) -> bool:

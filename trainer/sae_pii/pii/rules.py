@@ -32,7 +32,12 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_lookalikes import date_not_address, quantity_not_address, unit_alone
+from sae_pii.pii.address_lookalikes import (
+    date_not_address,
+    opens_with_amount,
+    quantity_not_address,
+    unit_alone,
+)
 from sae_pii.pii.address_rules import addresses_apart, with_address_edges, without_phone
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
@@ -230,8 +235,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         # address; dropped here, before the edges, so no neighbour joins it (_no_house_number checks
         # again what the edges leave: dropping only there changes presidio-research predictions)
         return None
-    if sp.label == "STREET_ADDRESS" and (quantity_not_address(sp.text) or date_not_address(sp.text)):
-        return None  # "112 sq m", "640 cartons, 9", "750,00 zł", "9 października 2024": no address
+    if sp.label == "STREET_ADDRESS" and (quantity_not_address(sp.text) or date_not_address(sp.text)
+                                         or opens_with_amount(sp.text)):
+        return None  # "112 sq m", "640 cartons, 9", "750,00 zł", "9 października 2024", "699,80 TL\nAra": no address
     if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
         return None  # "Room 1208": a room with no street
     return sp
