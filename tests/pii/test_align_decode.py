@@ -1309,6 +1309,8 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
     ("the philosopher José Ortega y Gasset wrote", "José Ortega y Gasset", ["José Ortega y Gasset"]),  # one name
     ("Kantorei St. Markus <chor@x.de>", "Markus", []),  # a saint
     ('co-adopter; cat "Miso" (spayed F', "Miso", []),  # a pet
+    ('"from": "Lucía Benítez | Turismo Andino",', "Turismo Andino", []),  # an organisation's first word
+    ("V-031\nPhuong Thao Le      Ardent Audit        Finance", "Ardent", []),  # a firm's word after it
 ])
 def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
     assert [s.text for s in _validated(text, value, "PERSON") if s.label == "PERSON"] == expected
@@ -1415,6 +1417,9 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     ("Your appointment with Ms julian gałat-rubaj is confirmed", "julian gałat-rubaj", True),  # after a title
     ("OFERTA DE COMPRA DE INMUEBLE\nRef. inmueble: MAD-", "OFERTA DE COMPRA DE INMUEBLE", False),
     ("Name: OTIENO BRIAN OUMA\nID", "OTIENO BRIAN OUMA", True),  # a known given name among them
+    ("los que viajan mándenmelo por PRIVADO por favor", "PRIVADO", False),  # emphasis in capitals
+    ("Attorney Appearance by AUSA on behalf of USA.", "AUSA", False),
+    ("the email went to Harriet SMITH today", "Harriet SMITH", True),  # a known name in capitals stays
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept
@@ -1448,3 +1453,10 @@ def test_keyed_and_column_finds_and_addresses_that_name_no_mailbox(text, expecte
 ])
 def test_death_and_marriage_dates_are_no_birth_dates(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "DATE_OF_BIRTH")) == kept
+
+
+def test_a_phone_number_inside_a_name_span_comes_out_of_it():
+    text = "[27/10/24] Tafadhali nirudishie kwa 0790 441 286 Mungu akubariki"
+    got = _validated(text, "Tafadhali nirudishie kwa 0790 441 286 Mungu", "PERSON")
+    assert ("0790 441 286", "PHONE_NUMBER") in [(s.text, s.label) for s in got]
+    assert not any(s.label == "PERSON" and any(ch.isdigit() for ch in s.text) for s in got)

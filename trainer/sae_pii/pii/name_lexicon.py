@@ -13,7 +13,8 @@ all ~90 locales, ~55,000 words) is no name when it
   ("Siparişiniz alındı", "Mungu akubariki", "Hyran för oktober") that is not an English verb or
   "and" ("Tomomi is from", "Kostas ran the");
 - is a heading in capitals: a line of its own between blank lines ("WEZWANIE"), or three words or
-  more none of which (of three letters or more) Faker knows ("SĄD REJONOWY DLA WROCŁAWIA");
+  more none of which (of three letters or more) Faker knows ("SĄD REJONOWY DLA WROCŁAWIA"), or
+  emphasis: one or two words in capitals between lower-case words ("por PRIVADO por favor");
 - holds a capital inside a word after a part that opens no surname ("OakHaus", "YubiKey"; not
   "MacLeod", "DeShawn").
 
@@ -39,6 +40,7 @@ WORD = re.compile(r"[^\W\d_]+")
 # What opens a sentence before a word: a line start, a full stop, a chat line's stamp or speaker, a quote.
 SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?[ \t]+|^[ \t]*\[[^\]\n]*\][ \t]*|^[^\s:]{1,20}:[ \t]+|[\"“][ \t]*)\Z")
 LOWER_WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]*[a-zà-ÿ]")
+LOWER_WORD_BEFORE = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]*[ \t]+\Z")
 CASE_REACH = 200
 INNER_CAPITAL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -104,6 +106,9 @@ def reads_as_no_name(text: str, start: int, end: int) -> bool:
         return True  # "SĄD REJONOWY DLA WROCŁAWIA-FABRYCZNEJ": a heading in capitals, no name in it
     if any(known):
         return False
+    if value.isupper() and len(words) <= 2 and LOWER_WORD_BEFORE.search(text, max(0, start - 40), start) \
+            and LOWER_WORD_AFTER.match(text, end, end + 40):
+        return True  # "mándenmelo por PRIVADO por favor": a word in capitals inside prose is emphasis
     if re.fullmatch(r"[A-Z]\.?", value):
         return True
     line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)

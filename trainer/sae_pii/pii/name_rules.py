@@ -133,7 +133,7 @@ _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e F
                r"Energy|Energi|Airlines|Airways|Motors|Pharma|Labs|Systems|Logistics|Analytics|Realty|Media|Studios?|"
                r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy|"
                r"Solicitors|Attorneys|Lawyers|Architects|Accountants|Dental|Design|Creative|Management|Services|"
-               r"Press|Publishing|Community|Mortgage")
+               r"Press|Publishing|Community|Mortgage|Audit|Mobility|Travel|Tours|Reisen|Bankası|Adwokacka")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
                            rf"[ \t]+(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
@@ -164,7 +164,8 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Sant
 
 # ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
 PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
-                              r"Hospital|School)[ \t]+")
+                              r"Hospital|School|Turismo|Viajes|Viagens|Kancelaria|Servidor|Grupo|Banco|Banca|Fundación|"
+                              r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei)[ \t]+")  # and organisations' first words
 
 
 # A field key whose value is a place: "Place of birth: Enugu", "Nationality: Kenyan", "City: Jackson".

@@ -162,7 +162,8 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
     spans = [piece for sp in spans for address in addresses_apart(text, sp)
-             for part in without_phone(text, address) for piece in phones_apart(text, part)]
+             for part in without_phone(text, address) for phone in phone_out_of_name(text, part)
+             for piece in phones_apart(text, phone)]
     for span in _snap_checked_numbers(text, spans):
         keyed = keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
@@ -302,6 +303,22 @@ ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ \t]?)?|\(\d{2,4}\)[ \t]?)\Z")
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199".
 PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*")
+
+
+PHONE_IN_NAME = re.compile(r"[+(]?\d(?:[ ()./-]*\d){6,}")
+
+
+def phone_out_of_name(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PERSON span holding a number of seven digits or more ("nirudishie kwa 0790 441 286 Mungu"):
+    the number is a PHONE_NUMBER span (checked like any phone), the words either side PERSON spans
+    (checked like any name); a name holds no digits."""
+    if sp.label != "PERSON" or (m := PHONE_IN_NAME.search(sp.text)) is None:
+        return [sp]
+    a, b = sp.start + m.start(), sp.start + m.end()
+    pieces = [PIISpan(sp.start, a, "PERSON", sp.score, text[sp.start:a]),
+              PIISpan(a, b, "PHONE_NUMBER", sp.score, text[a:b]),
+              PIISpan(b, sp.end, "PERSON", sp.score, text[b:sp.end])]
+    return [p for p in pieces if p.text.strip()]
 
 
 def phones_apart(text: str, sp: PIISpan) -> list[PIISpan]:
