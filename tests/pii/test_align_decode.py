@@ -1420,6 +1420,12 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     ("los que viajan mándenmelo por PRIVADO por favor", "PRIVADO", False),  # emphasis in capitals
     ("Attorney Appearance by AUSA on behalf of USA.", "AUSA", False),
     ("the email went to Harriet SMITH today", "Harriet SMITH", True),  # a known name in capitals stays
+    # Scripts without case: a name's shape decides.
+    ("19:42 라이더 김도윤: 안녕하세요", "김도윤", True), ("주문자: 정하은\n", "정하은", True),
+    ("Regards,\n지민 김", "지민 김", True), ("재현: my card", "재현", True),
+    ("19:43 고객: #4827* 눌러주세요!", "고객", False), ("[배달해줘] 주문 채팅 | 주문번호", "주문 채팅", False),
+    ("Officer: ร.ต.อ. สมชาย วงศ์ใหญ่ ", "สมชาย วงศ์ใหญ่", True), ("วันที่ / Date: 08", "วันที่", False),
+    ("Guest Registration Card / 宿泊者名簿\n", "宿泊者名簿", False), ("联系人: 王芳\n", "王芳", True),
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept
