@@ -1065,6 +1065,8 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("1440 Abbott St, Salinas, CA 93901", "STREET_ADDRESS"), ("8800 W 47th St, McCook, IL 60525", "STREET_ADDRESS")]),
     ("Ship to:\n12 Main St\nSpringfield IL     62704\n", [("12 Main St\nSpringfield IL     62704", "STREET_ADDRESS")],
      [("12 Main St\nSpringfield IL     62704", "STREET_ADDRESS")]),  # a block's line with a gap stays one address
+    ("contact Brent Yarbrough 512-555-0152\n", [("Brent Yarbrough 512-555-0152", "STREET_ADDRESS")],
+     [("512-555-0152", "PHONE_NUMBER")]),  # a US number after a name
     ("Sales associate: Wiremu Tawhiri 027 339 5061\n", [("Wiremu Tawhiri 027 339 5061", "STREET_ADDRESS")],
      [("027 339 5061", "PHONE_NUMBER")]),
     ("Contact the agent:\nHarriet Ngata\nM 021 887 4402  |  h@x.nz", [("Harriet Ngata\nM 021 887 4402", "STREET_ADDRESS")],
@@ -1286,6 +1288,8 @@ def test_column_header_is_the_first_row_of_the_cells_block():
     ("AKA: M A BELLAMY JR\nSSN", ["BELLAMY JR"], ["M A BELLAMY JR"]),  # bare initials before capitals
     ("Name: DELA CRUZ, MARIA THERESA SANTOS\nAddress", ["DELA CRUZ", "MARIA THERESA SANTOS"],
      ["DELA CRUZ, MARIA THERESA SANTOS"]),  # given names of three words in capitals
+    ("Name (Family / Given): TANAKA / Haruto\nDate", ["TANAKA", "Haruto"], ["TANAKA / Haruto"]),  # a slash
+    ("Parties: Smith / Jones\n", ["Smith", "Jones"], ["Smith", "Jones"]),  # not after a surname in capitals
 ])
 def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)
@@ -1308,6 +1312,9 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
      ["Luis Alberto Ramírez Nava", "Ana Karen Iturbe Solís"]),  # "y" between two names of two words or more
     ("the philosopher José Ortega y Gasset wrote", "José Ortega y Gasset", ["José Ortega y Gasset"]),  # one name
     ("Kantorei St. Markus <chor@x.de>", "Markus", []),  # a saint
+    ("Cc: Principal Dwayne Everett <d@x.org>", "Principal Dwayne Everett", ["Dwayne Everett"]),  # roles
+    ("Internal: CSR J. Okoye approved", "CSR J. Okoye", ["J. Okoye"]),
+    ("Display name: Valentina R.     Legal name (verified)", "Valentina R.     Legal", ["Valentina R."]),  # a column
     ('co-adopter; cat "Miso" (spayed F', "Miso", []),  # a pet
     ('"from": "Lucía Benítez | Turismo Andino",', "Turismo Andino", []),  # an organisation's first word
     ("V-031\nPhuong Thao Le      Ardent Audit        Finance", "Ardent", []),  # a firm's word after it

@@ -266,7 +266,8 @@ PHONE_IN_ADDRESS = re.compile(r"(?:^|,?[ \t]+)(?:ph|phone|tel|telephone|mob|mobi
 PHONE_AFTER_COLUMN_BREAK = re.compile(r"[ \t]{2,}(?=[+(]?\d[\d ()./-]{6,}\Z)")
 # ...or after a word and one space, as a national number: after a name ("Wiremu Tawhiri 027 339
 # 5061") or a one-letter key ("\nM 021 887 4402").
-PHONE_AFTER_WORDS = re.compile(r"(?<=[^\W\d_])[ \t]+(?=(?:\+|0)\d(?:[ ()-]*\d){8,}[ \t]*\Z)")
+PHONE_AFTER_WORDS = re.compile(r"(?<=[^\W\d_])[ \t]+(?=(?:(?:\+|0)\d(?:[ ()-]*\d){8,}|\(?\d{3}\)?[ .-]\d{3}[.-]\d{4})"
+                               r"[ \t]*\Z)")  # "Brent Yarbrough 512-555-0152" too
 # ...or on the line after the address, written as phones are: a "+" or a bracket first, or ten
 # digits or more (not a postcode on its own line: "01426-001", "93703-2214").
 PHONE_ON_LAST_LINE = re.compile(r"[ \t]*\n[ \t]*(?=(?:[+(]\d|\d(?:[ ()./-]*\d){9})[\d ()./-]*\Z)")

@@ -730,6 +730,7 @@ def _join_nicknames(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 
 INVERTED_GAP = re.compile(r",[ \t]?")
+SLASH_GAP = re.compile(r"[ \t]*/[ \t]*")  # "TANAKA / Haruto": a surname in capitals, a slash, the given name
 # A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
 # "...; D'Souza, Smith".
 _LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
@@ -764,7 +765,8 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     for sp in spans:
         prev = out[-1] if out else None
         if (prev is not None and prev.label == sp.label == "PERSON"
-                and INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
+                and (INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
+                     or prev.text.isupper() and SLASH_GAP.fullmatch(text, prev.end, sp.start) is not None)
                 and (len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 or _both_capitals(prev, sp, 3))
                 and len(prev.text.split()) <= 2
                 and "," not in prev.text

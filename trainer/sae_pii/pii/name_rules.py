@@ -31,6 +31,8 @@ según entre para por con sin mit für bei zwischen avec pour chez dirección en
 passport pasaporte passeport reisepass passaporto license licence licencia führerschein
 mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty
 dña doña don shri sri smt merhaba habari sawa salamu mama pbro fru
+principal councilman councilwoman councillor councilor mayor csr
+legal display preferred maiden
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -58,6 +60,7 @@ CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
 # "and" in languages where it also joins one person's surnames ("Ortega y Gasset", "Silva e Souza"):
 # it splits two names only between two of two words or more ("Ramírez Nava y Ana Karen Iturbe").
 NAME_JOINING_AND = frozenset({"y", "e", "et", "i", "ve"})
+COLUMN_GAP = re.compile(r"[ \t]*(?:\t|[ ]{3,})[ \t]*")
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
@@ -74,6 +77,8 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
     groups: list[list[tuple[int, int]]] = [[]]
     for i, w in enumerate(words):
+        if i and COLUMN_GAP.fullmatch(text, words[i - 1][1], w[0]) and groups[-1]:
+            groups.append([])  # "Valentina R.     Legal": the next column
         if text[w[0]:w[1]].lower() in CONJUNCTIONS or (
                 text[w[0]:w[1]] in NAME_JOINING_AND and len(groups[-1]) >= 2 and len(words) - i - 1 >= 2):
             groups.append([])
