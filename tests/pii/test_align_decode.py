@@ -877,7 +877,8 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
      [("8 Protea Street, Stellenbosch, 7600", "STREET_ADDRESS")]),
     ("Ship to apt 5, 12 main st", "apt 5, 12 main st", [("apt 5, 12 main st", "STREET_ADDRESS")]),
     ("5. Mailing address: 2406 S Elm Pl, Broken Arrow, OK 74012\n6. Phone: 918-555-0125",
-     "2406 S Elm Pl, Broken Arrow, OK 74012\n6", [("2406 S Elm Pl, Broken Arrow, OK 74012", "STREET_ADDRESS")]),
+     "2406 S Elm Pl, Broken Arrow, OK 74012\n6", [("2406 S Elm Pl, Broken Arrow, OK 74012", "STREET_ADDRESS"),
+                                                  ("918-555-0125", "PHONE_NUMBER")]),  # the phone found by its key
     ("3-bed house, 112 sq m, built 1998", "112 sq m", []),
     ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
     ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
@@ -1450,6 +1451,13 @@ def test_words_that_read_as_no_name_leave(text, value, kept):
     ("Finance      O423 771 O58      PP N7731864        8:30", [("N7731864", "US_PASSPORT")]),
     ("Driver: Harjit Sandhu    CDL: CA D4417093    Cell:", [("D4417093", "US_DRIVER_LICENSE")]),
     ("Fasting glucose\t142\tmg/dL\t70-99\nsku DL-5564WU", []),  # no driver's licence key
+    ("      <passport>PX7719204</passport>", [("PX7719204", "US_PASSPORT")]),  # an XML element
+    ("Passport: Nigeria A12093857\nPermanent", [("A12093857", "US_PASSPORT")]),  # the issuing country between
+    ("titular do passaporte\nn.º CB318204, emitido", [("CB318204", "US_PASSPORT")]),
+    ("mayor de edad, nacido el\n3 de abril de 1994, con", [("3 de abril de 1994", "DATE_OF_BIRTH")]),
+    ("laposte.net\nNée le 7 février 1997\n", [("7 février 1997", "DATE_OF_BIRTH")]),
+    ("FROM: Dr. Varma\n      PH: 616-555-0140\nDATE: 05/02", [("616-555-0140", "PHONE_NUMBER")]),  # a phone key
+    ("Tel: 2 (press 1)", []),  # seven digits at least
     # A message's id or a URL's user part is no e-mail address.
     ("Jun  3 14:22:08 mx postfix: 4VtQ2b: message-id=<CAF3x9Q+7hLm@mail.gmail.com>", []),
     ("SENTRY_DSN=https://4f1d0c7e9b2a44e1@o448812.ingest.sentry.io/5519023", []),
