@@ -1316,6 +1316,7 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
     ("Cc: Principal Dwayne Everett <d@x.org>", "Principal Dwayne Everett", ["Dwayne Everett"]),  # roles
     ("Internal: CSR J. Okoye approved", "CSR J. Okoye", ["J. Okoye"]),
     ("Display name: Valentina R.     Legal name (verified)", "Valentina R.     Legal", ["Valentina R."]),  # a column
+    ("Host: Ana Lima     Bruno Costa", "Ana Lima     Bruno Costa", ["Ana Lima", "Bruno Costa"]),  # two columns
     ('co-adopter; cat "Miso" (spayed F', "Miso", []),  # a pet
     ('"from": "Lucía Benítez | Turismo Andino",', "Turismo Andino", []),  # an organisation's first word
     ("V-031\nPhuong Thao Le      Ardent Audit        Finance", "Ardent", []),  # a firm's word after it
@@ -1426,6 +1427,7 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     ("OFERTA DE COMPRA DE INMUEBLE\nRef. inmueble: MAD-", "OFERTA DE COMPRA DE INMUEBLE", False),
     ("Name: OTIENO BRIAN OUMA\nID", "OTIENO BRIAN OUMA", True),  # a known given name among them
     ("los que viajan mándenmelo por PRIVADO por favor", "PRIVADO", False),  # emphasis in capitals
+    ("please contact ZORVANKI\nThanks", "ZORVANKI", True),  # not between lower-case words
     ("Attorney Appearance by AUSA on behalf of USA.", "AUSA", False),
     ("the email went to Harriet SMITH today", "Harriet SMITH", True),  # a known name in capitals stays
     # Scripts without case: a name's shape decides.
@@ -1457,7 +1459,7 @@ def test_words_that_read_as_no_name_leave(text, value, kept):
     ("mayor de edad, nacido el\n3 de abril de 1994, con", [("3 de abril de 1994", "DATE_OF_BIRTH")]),
     ("laposte.net\nNée le 7 février 1997\n", [("7 février 1997", "DATE_OF_BIRTH")]),
     ("FROM: Dr. Varma\n      PH: 616-555-0140\nDATE: 05/02", [("616-555-0140", "PHONE_NUMBER")]),  # a phone key
-    ("Tel: 2 (press 1)", []),  # seven digits at least
+    ("Tel: 12-34-56 (press 1)", []),  # seven digits at least
     # A message's id or a URL's user part is no e-mail address.
     ("Jun  3 14:22:08 mx postfix: 4VtQ2b: message-id=<CAF3x9Q+7hLm@mail.gmail.com>", []),
     ("SENTRY_DSN=https://4f1d0c7e9b2a44e1@o448812.ingest.sentry.io/5519023", []),
