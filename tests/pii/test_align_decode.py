@@ -1396,6 +1396,7 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
     ("From: Support Team <support@acme.com>", []),  # a shared mailbox
     ("From: Acme Billing <acme.billing@acme.com>", []),
     ("From: Harbour Lights <bookings@harbourlights.ie>", []),
+    ("From: Global Mobility <mobility@voltaris.de>", []),  # a one-part mailbox spelled by no name
     ("Reply to Mark Chen at jo.lee@x.org", []),  # not joined to the address
     # The cells of the address's table row that its local part spells, each its own span.
     ("Id,First,Last,Email\n17,Harriet,Okafor-Lewis,harriet@okaforlewis.co.uk", ["Harriet"]),
@@ -1436,6 +1437,11 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     ("19:43 고객: #4827* 눌러주세요!", "고객", False), ("[배달해줘] 주문 채팅 | 주문번호", "주문 채팅", False),
     ("Officer: ร.ต.อ. สมชาย วงศ์ใหญ่ ", "สมชาย วงศ์ใหญ่", True), ("วันที่ / Date: 08", "วันที่", False),
     ("Guest Registration Card / 宿泊者名簿\n", "宿泊者名簿", False), ("联系人: 王芳\n", "王芳", True),
+    ("19:42 라이더: 안녕하세요 배달 라이더입니다~ 건물 공동현관\n", "안녕하세요 배달 라이더입니다~ 건물 공동현관", False),
+    ("account owner: 서윤 이-박\nIBAN", "서윤 이-박", True), ("| Name | 充 長谷川-伊藤 |", "充 長谷川-伊藤", True),
+    ("QR Payment\nPeniaga / Merchant: RESTORAN", "Peniaga", False),  # a bilingual field key
+    ("Accompanying guest: TANAKA / Yui     DOB: 1988", "TANAKA", True),
+    ("From: Zoomly Driver Onboarding <onboarding@zoomly-drive.com>", "Zoomly Driver Onboarding", False),  # a mailbox
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.name_cues import table_cell
-from sae_pii.pii.name_lexicon import plain
+from sae_pii.pii.name_lexicon import known_names, plain
 from sae_pii.pii.name_rules import NOT_NAME, PARTICLES
 from sae_pii.pii.trim import line_bounds
 
@@ -79,6 +79,24 @@ def _names_before(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, i
             if not w.group()[:1].isupper() or len(run) == MAX_NAME_WORDS or w.group().strip(".").lower() in NOT_NAME:
                 break
             run.insert(0, w)
-        if run and ({plain(run[0].group()), plain(run[-1].group())} & parts):
+        matched = {plain(run[0].group()), plain(run[-1].group())} & parts if run else set()
+        # a one-part mailbox spelled by a word Faker knows as no name is a department's
+        # ("Zoomly Driver Onboarding <onboarding@...>")
+        if matched and (len(parts) > 1 or matched & known_names()):
             out.append((m.start(1) + run[0].start(), m.start(1) + run[-1].end()))
     return out
+
+
+MAILBOX_AFTER = re.compile(r"[ \t]*<[ \t]*(" + r"[A-Za-z0-9._%+-]+" + r")@")
+
+
+def names_a_mailbox(text: str, start: int, end: int) -> bool:
+    """A display name before "<address>" whose last word, no name Faker knows, is its address's
+    local part: a department or a shared mailbox ("Zoomly Driver Onboarding <onboarding@...>",
+    "Global Mobility <mobility@...>"), not a person."""
+    m = MAILBOX_AFTER.match(text, end)
+    words = text[start:end].split()
+    if m is None or not words:
+        return False
+    last = plain(words[-1])
+    return last not in known_names() and last in set(re.split(r"[._+\-\d]+", m.group(1).lower()))

@@ -104,7 +104,7 @@ def korean_given_names() -> frozenset[str]:
 
 # Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
 KOREAN_ROLE_WORDS = frozenset(["고객", "고객님", "상담원", "라이더", "시스템", "주문자", "가게", "배달", "기사", "직원"])
-HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
 THAI = re.compile(r"[\u0e00-\u0e7f]+")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -112,7 +112,8 @@ HAN = re.compile(r"[\u4e00-\u9fff]+")
 def _korean_name(parts: list[str]) -> bool:
     """A surname and a given name, either order, apart or together ("정하은", "지민 김"), or a given
     name Faker knows alone ("재현"); not a role word."""
-    surnames, given = korean_surnames(), korean_given_names()
+    given = korean_given_names()
+    surnames = korean_surnames() | {p for p in parts if all(s in korean_surnames() for s in p.split("-"))}  # "이-박"
     if len(parts) == 1:
         word = parts[0]
         return word not in KOREAN_ROLE_WORDS and (1 <= len(word) <= 4 and word[0] in surnames or word in given)
@@ -124,13 +125,13 @@ def _script_shape_no_name(value: str) -> bool:
     given name (`_korean_name`; not a role word: "고객" customer); Thai, a given name and a surname apart;
     Chinese, at most four characters a word. A span of those scripts in another shape is a phrase
     ("주문 채팅", "แบบคำขออยู่ต่อ...", "宿泊者名簿")."""
-    compact = value.replace(" ", "")
+    compact = "".join(ch for ch in value if ch.isalpha())  # "라이더입니다~ 건물", "빠졌어요 ㅠㅠ": letters only
     if HANGUL.fullmatch(compact):
         return not _korean_name(value.split())
     if THAI.fullmatch(compact):
         return " " not in value.strip()
     if HAN.fullmatch(compact):
-        return any(len(w) > 4 for w in value.split())
+        return any(len(w) > 4 for w in re.split(r"[\s-]+", value))  # "充 長谷川-伊藤": a double surname
     return False
 
 

@@ -188,6 +188,11 @@ def _inside_dotted_acronym(text: str, sp: PIISpan) -> bool:
     return m is not None and m.end() >= sp.end
 
 
+# A bilingual field key: the word before " / <English key>:" ("Peniaga / Merchant:", "Rujukan /
+# Reference No.:").
+BILINGUAL_KEY_AFTER = re.compile(r"[ \t]*/[ \t]*[A-Z][\w.]*(?: [\w.()]+){0,3}:")  # not "TANAKA / Yui     DOB:"
+
+
 # A login or handle: one lower-case word holding a dot, an underscore or a digit ("m.okonkwo", "anna_k").
 HANDLE = re.compile(r"[a-z][a-z0-9]*[._0-9][a-z0-9._]*")
 
@@ -208,6 +213,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or PLACE_WORD_START.match(sp.text) is not None
             or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or HANDLE.fullmatch(sp.text) is not None
-            or _inside_dotted_acronym(text, sp)
+            or _inside_dotted_acronym(text, sp) or BILINGUAL_KEY_AFTER.match(text, sp.end) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
