@@ -6,14 +6,11 @@ line ("Guest: Mr. Hamid Karimi Room 1208")."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from functools import lru_cache
 
-import faker.providers.date_time
-
 from sae_pii.pii.address_rules import UNIT_WORDS
+from sae_pii.pii.faker_lists import attribute_values
 from sae_pii.pii.spans import PIISpan
 
 MEASURE_UNITS = frozenset([
@@ -55,11 +52,8 @@ CURRENCY_WORDS = frozenset(["zł", "zl", "kr", "tl", "rp", "€", "eur", "usd", 
 def _month_stems() -> tuple[frozenset[str], tuple[str, ...]]:
     """Faker's month names of all locales, lower-cased: the short ones whole, the stems of the long
     ones for their declined forms ("października" of "październik")."""
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(faker.providers.date_time.__path__):
-        months = getattr(importlib.import_module(f"faker.providers.date_time.{module.name}").Provider, "MONTH_NAMES", None)
-        if isinstance(months, dict):
-            names.update(str(m).lower() for m in months.values())
+    names = {str(m).lower() for months in attribute_values("date_time", "MONTH_NAMES".__eq__)
+             if isinstance(months, dict) for m in months.values()}
     return frozenset(n for n in names if len(n) < 6), tuple(sorted(n[:-2] for n in names if len(n) >= 6))
 
 

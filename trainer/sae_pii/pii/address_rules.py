@@ -19,10 +19,10 @@ the next line) and no other span holds it.
 
 from __future__ import annotations
 
-import importlib
 import re
 from functools import lru_cache
 
+from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import trim
 
@@ -37,9 +37,7 @@ PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
 
 
 def _faker_words(attribute: str, locales: tuple[str, ...]) -> set[str]:
-    # A Faker release without one of these lists only makes the rule see fewer words.
-    return {w for locale in locales
-            for w in getattr(importlib.import_module(f"faker.providers.address.{locale}").Provider, attribute, ())}
+    return {w for values in attribute_values("address", attribute.__eq__, locales) for w in values}
 
 
 @lru_cache(maxsize=1)
@@ -418,8 +416,8 @@ def _without_countries_after_addresses(text: str, spans: list[PIISpan]) -> list[
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
     """Faker's English given names ("Jordan", "Chad", "Georgia" are countries too)."""
-    provider = importlib.import_module("faker.providers.person.en_US").Provider
-    return frozenset(provider.first_names_male) | frozenset(provider.first_names_female)
+    en_us = provider("person", "en_US")
+    return frozenset(en_us.first_names_male) | frozenset(en_us.first_names_female)
 
 
 HOUSE_NUMBER_AFTER = re.compile(r"(?:,[ \t]*|[ \t]+)(?:\d{1,5}[a-zA-Z]?|[Ss]/[Nn])\b(?![.,:/-]?\d)")

@@ -27,14 +27,11 @@ one ("Nakamura joins from Toyota", opening its sentence).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import unicodedata
 from functools import lru_cache
 
-import faker.providers.person
-
+from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.name_rules import NOT_NAME
 
 # Parts before an inner capital that open surnames and given names: "MacLeod", "DeShawn", "O'Neill".
@@ -78,28 +75,19 @@ def plain(word: str) -> str:
 @lru_cache(maxsize=1)
 def known_names() -> frozenset[str]:
     """The given names and surnames of Faker's person providers, all locales, as `plain` words."""
-    words: set[str] = set()
-    for module in pkgutil.iter_modules(faker.providers.person.__path__):
-        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
-        for attribute in dir(provider):
-            if not attribute.startswith(("first_name", "last_name")) or "format" in attribute:
-                continue
-            values = getattr(provider, attribute)
-            if isinstance(values, dict):
-                values = list(values)
-            if isinstance(values, (list, tuple, set, frozenset)):
-                words.update(plain(w) for name in values if isinstance(name, str) for w in re.split(r"[\s-]+", name))
-    return frozenset(words)
+    lists = attribute_values("person", lambda a: a.startswith(("first_name", "last_name")) and "format" not in a)
+    return frozenset(plain(w) for names in lists for name in names  # a dict's keys: names by weight
+                     if isinstance(name, str) for w in re.split(r"[\s-]+", name))
 
 
 @lru_cache(maxsize=1)
 def korean_surnames() -> frozenset[str]:
-    return frozenset(importlib.import_module("faker.providers.person.ko_KR").Provider.last_names)
+    return frozenset(provider("person", "ko_KR").last_names)
 
 
 @lru_cache(maxsize=1)
 def korean_given_names() -> frozenset[str]:
-    return frozenset(importlib.import_module("faker.providers.person.ko_KR").Provider.first_names)
+    return frozenset(provider("person", "ko_KR").first_names)
 
 
 # Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
