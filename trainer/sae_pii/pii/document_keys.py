@@ -130,9 +130,9 @@ LICENCE_KEY_START = re.compile(r"driv|c?dl|f(?:ü|ue)hrer|permis|licencia")  # l
 BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|nascid|geboren")
 
 
-def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str) -> list[re.Match]:
-    """pattern.finditer(text), trying the pattern only where key_start finds a key's first letters."""
-    low = text.lower()
+def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str, low: str) -> list[re.Match]:
+    """pattern.finditer(text), trying the pattern only where key_start finds a key's first letters
+    in `low`, text.lower() (computed once for all the keys)."""
     if len(low) != len(text):  # a letter whose lower case is longer ("İ"): positions would shift
         return list(pattern.finditer(text))
     out: list[re.Match] = []
@@ -148,12 +148,13 @@ def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str) -> list[r
 def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """Passport, driving licence and phone numbers (seven digits or more) and birth dates right after
     their keys, where the probe found nothing."""
+    low = text.lower()
     return _with_finds(spans, [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
                                for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
                                                                  ("US_DRIVER_LICENSE", KEYED_LICENCE, LICENCE_KEY_START),
                                                                  ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START),
                                                                  ("PHONE_NUMBER", KEYED_PHONE, PHONE_KEY_START))
-                               for m in _matches_at(pattern, key_start, text)
+                               for m in _matches_at(pattern, key_start, text, low)
                                if label != "PHONE_NUMBER" or sum(ch.isdigit() for ch in m.group(1)) >= 7])
 
 
