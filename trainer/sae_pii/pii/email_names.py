@@ -20,74 +20,84 @@ from sae_pii.pii.trim import line_bounds
 # The words before the address and what joins them to it, on the address's line.
 WORDS_BEFORE_ADDRESS = re.compile(r"((?:[^\W\d_][^\s<>()\[\]:;,\"=]*[ \t]+){0,5}[^\W\d_][^\s<>()\[\]:;,\"=]*)"
                                   r"[\"']?[ \t]*(?:<|\(|\[|(?<=[^\s]):mailto:|[ \t]mailto:)[ \t]*\Z", re.IGNORECASE)
-ROLE_MAILBOXES = frozenset(["info", "support", "sales", "admin", "administrator", "noreply", "no-reply", "donotreply", "contact", "help", "helpdesk", "billing", "office", "hr", "team", "service", "hello", "mail", "payroll", "accounts", "accounting", "jobs", "careers", "press", "media", "orders", "booking", "bookings", "reservations", "security", "it", "legal", "compliance", "finance", "marketing", "news", "newsletter", "notifications", "alerts", "webmaster", "postmaster", "customerservice", "care", "enquiries", "inquiries", "reception", "frontdesk", "dispatch", "claims", "returns"])
+ROLE_MAILBOXES = frozenset([
+    "info", "support", "sales", "admin", "administrator", "noreply", "no-reply", "donotreply", "contact",
+    "help", "helpdesk", "billing", "office", "hr", "team", "service", "hello", "mail", "payroll", "accounts",
+    "accounting", "jobs", "careers", "press", "media", "orders", "booking", "bookings", "reservations",
+    "security", "it", "legal", "compliance", "finance", "marketing", "news", "newsletter", "notifications",
+    "alerts", "webmaster", "postmaster", "customerservice", "care", "enquiries", "inquiries", "reception",
+    "frontdesk", "dispatch", "claims", "returns"])
 MAX_NAME_WORDS = 4
 
 
+def _parts(local: str) -> set[str]:
+    """The parts of a local part, digits aside ("anh.tran88" -> {"anh", "tran"})."""
+    return {p for p in re.split(r"[._+\-\d]+", local.lower()) if len(p) >= 2}
+
+
 def _local_parts(address: str) -> set[str]:
-    """The parts of an address's local part ("anh.tran88" -> {"anh", "tran"}); none for a shared mailbox."""
+    """The parts of an address's local part; none for a shared mailbox."""
     local = address.split("@", 1)[0].lower()
-    parts = {p for p in re.split(r"[._+\-\d]+", local) if len(p) >= 2}
+    parts = _parts(local)
     return set() if local in ROLE_MAILBOXES or parts & ROLE_MAILBOXES else parts
 
 
 def named_by_email(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(start, end) of each name spelled by an e-mail address (start, end): right before it, or a
     cell of its table row."""
-    return sorted(set(_names_before(text, emails)) | set(_row_names(text, emails)))
+    found: set[tuple[int, int]] = set()
+    for a, b in emails:
+        parts = _local_parts(text[a:b])
+        if parts:
+            found.update(_name_before(text, a, parts))
+            found.update(_row_names(text, a, parts))
+    return sorted(found)
 
 
 # A cell's value: a name of one to three words of letters, in quotes or not.
 CELL_NAME = re.compile(r"[ \t]*[\"'(]?[ \t]*([^\W\d_][^\W\d_'’.-]*(?: [^\W\d_][^\W\d_'’.-]*){0,2})[ \t]*[\"')]?[ \t]*")
 
 
-def _row_names(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _row_names(text: str, a: int, parts: set[str]) -> list[tuple[int, int]]:
+    """The cells of the table row holding the address at `a` that `parts` spell."""
+    cell = table_cell(text, a)
+    if cell is None:
+        return []
     out = []
-    for a, b in emails:
-        cell = table_cell(text, a)
-        parts = _local_parts(text[a:b])
-        if cell is None or not parts:
-            continue
-        line_start, line_end = line_bounds(text, a)
-        pos = line_start
-        for piece in text[line_start:line_end].split(cell[1]):
-            m = CELL_NAME.fullmatch(piece)
-            pos_piece, pos = pos, pos + len(piece) + 1
-            if m is None:
-                continue
-            words = m.group(1).split()
-            if any(w.lower() in NOT_NAME and w not in PARTICLES for w in words) or not any(
-                    len(plain(w)) >= 3 and plain(w) in parts for w in words) and plain(m.group(1)) not in parts:
-                continue
-            out.append((pos_piece + m.start(1), pos_piece + m.end(1)))
-    return out
-
-
-def _names_before(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    for a, b in emails:
-        parts = _local_parts(text[a:b])
-        if not parts:
-            continue
-        line_start = text.rfind("\n", 0, a) + 1
-        m = WORDS_BEFORE_ADDRESS.search(text, line_start, a)
+    line_start, line_end = line_bounds(text, a)
+    pos = line_start
+    for piece in text[line_start:line_end].split(cell[1]):
+        m = CELL_NAME.fullmatch(piece)
+        pos_piece, pos = pos, pos + len(piece) + 1
         if m is None:
             continue
-        words = [w for w in re.finditer(r"\S+", m.group(1))]
-        run = []  # the capitalised words closing the run, at most MAX_NAME_WORDS, titles aside ("Prof.")
-        for w in reversed(words):
-            if not w.group()[:1].isupper() or len(run) == MAX_NAME_WORDS or w.group().strip(".").lower() in NOT_NAME:
-                break
-            run.insert(0, w)
-        matched = {plain(run[0].group()), plain(run[-1].group())} & parts if run else set()
-        # a one-part mailbox spelled by a word Faker knows as no name is a department's
-        # ("Zoomly Driver Onboarding <onboarding@...>")
-        if matched and (len(parts) > 1 or matched & known_names()):
-            out.append((m.start(1) + run[0].start(), m.start(1) + run[-1].end()))
+        words = m.group(1).split()
+        if any(w.lower() in NOT_NAME and w not in PARTICLES for w in words) or not any(
+                len(plain(w)) >= 3 and plain(w) in parts for w in words) and plain(m.group(1)) not in parts:
+            continue
+        out.append((pos_piece + m.start(1), pos_piece + m.end(1)))
     return out
 
 
-MAILBOX_AFTER = re.compile(r"[ \t]*<[ \t]*(" + r"[A-Za-z0-9._%+-]+" + r")@")
+def _name_before(text: str, a: int, parts: set[str]) -> list[tuple[int, int]]:
+    """The run of capitalised words joined to the address at `a` when `parts` spell its first or last word."""
+    m = WORDS_BEFORE_ADDRESS.search(text, text.rfind("\n", 0, a) + 1, a)
+    if m is None:
+        return []
+    run = []  # the capitalised words closing the run, at most MAX_NAME_WORDS, titles aside ("Prof.")
+    for w in reversed(list(re.finditer(r"\S+", m.group(1)))):
+        if not w.group()[:1].isupper() or len(run) == MAX_NAME_WORDS or w.group().strip(".").lower() in NOT_NAME:
+            break
+        run.insert(0, w)
+    matched = {plain(run[0].group()), plain(run[-1].group())} & parts if run else set()
+    # a one-part mailbox spelled by a word Faker knows as no name is a department's
+    # ("Zoomly Driver Onboarding <onboarding@...>")
+    if not matched or (len(parts) == 1 and not matched & known_names()):
+        return []
+    return [(m.start(1) + run[0].start(), m.start(1) + run[-1].end())]
+
+
+MAILBOX_AFTER = re.compile(r"[ \t]*<[ \t]*([A-Za-z0-9._%+-]+)@")
 
 
 def names_a_mailbox(text: str, start: int, end: int) -> bool:
@@ -99,4 +109,4 @@ def names_a_mailbox(text: str, start: int, end: int) -> bool:
     if m is None or not words:
         return False
     last = plain(words[-1])
-    return last not in known_names() and last in set(re.split(r"[._+\-\d]+", m.group(1).lower()))
+    return last not in known_names() and last in _parts(m.group(1))

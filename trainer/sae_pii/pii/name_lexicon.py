@@ -46,7 +46,16 @@ INNER_CAPITAL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 # English words after a sentence's subject: "Tomomi is from", "Kostas ran the", "Nakamura joins".
-SUBJECT_WORDS = frozenset(["is", "was", "has", "had", "have", "will", "would", "can", "could", "did", "does", "do", "said", "says", "told", "asked", "and", "or", "spent", "lives", "lived", "began", "begins", "joined", "joins", "works", "worked", "left", "leaves", "went", "goes", "called", "calls", "came", "comes", "wrote", "writes", "shouted", "flew", "ran", "runs", "met", "got", "gets", "loves", "loved", "likes", "liked", "wants", "wanted", "needs", "needed", "thinks", "thought", "knows", "knew", "made", "makes", "took", "takes", "gave", "gives", "saw", "sees", "started", "starts", "moved", "moves", "played", "plays", "won", "lost", "became", "becomes", "returned", "died", "passed", "married", "studied", "teaches", "taught", "founded", "led", "leads", "manages", "managed", "owns", "owned", "remains", "stayed", "arrived", "replied", "confirmed", "agreed", "signed", "sent"])
+SUBJECT_WORDS = frozenset([
+    "is", "was", "has", "had", "have", "will", "would", "can", "could", "did", "does", "do", "said", "says",
+    "told", "asked", "and", "or", "spent", "lives", "lived", "began", "begins", "joined", "joins", "works",
+    "worked", "left", "leaves", "went", "goes", "called", "calls", "came", "comes", "wrote", "writes",
+    "shouted", "flew", "ran", "runs", "met", "got", "gets", "loves", "loved", "likes", "liked", "wants",
+    "wanted", "needs", "needed", "thinks", "thought", "knows", "knew", "made", "makes", "took", "takes",
+    "gave", "gives", "saw", "sees", "started", "starts", "moved", "moves", "played", "plays", "won", "lost",
+    "became", "becomes", "returned", "died", "passed", "married", "studied", "teaches", "taught", "founded",
+    "led", "leads", "manages", "managed", "owns", "owned", "remains", "stayed", "arrived", "replied",
+    "confirmed", "agreed", "signed", "sent"])
 TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(?i:mr|mrs|ms|miss|mx|dr|prof|herr|frau|sr|sra|mme|mlle)\.?[ \t]+\Z")
 WORD_BEFORE_DOT = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.[ \t]+\Z")
 
