@@ -19,6 +19,11 @@ MEASURE_UNITS = frozenset([
     "months", "wk", "weeks", "d", "days", "h", "hrs", "hours", "min", "mins", "kwh", "mb", "gb", "tb"])
 
 
+def no_address(value: str) -> bool:
+    """A quantity, an amount, an invoice's lines or a date (below), whatever the probe called it."""
+    return quantity_not_address(value) or date_not_address(value) or opens_with_amount(value)
+
+
 def opens_with_amount(value: str) -> bool:
     """A span of several lines whose first line is an amount (a currency or decimal cents) or a
     currency alone ("699,80 TL\nAra Toplam", "TL\n2 x Madame Coco ..."): an invoice's lines, no

@@ -32,12 +32,7 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_lookalikes import (
-    date_not_address,
-    opens_with_amount,
-    quantity_not_address,
-    unit_alone,
-)
+from sae_pii.pii.address_lookalikes import no_address, unit_alone
 from sae_pii.pii.address_rules import addresses_apart, with_address_edges, without_phone
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
@@ -162,9 +157,8 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    spans = [piece for sp in spans for address in addresses_apart(text, sp)
-             for part in without_phone(text, address) for phone in phone_out_of_name(text, part)
-             for piece in phones_apart(text, phone)]
+    for split in (addresses_apart, without_phone, phone_out_of_name, phones_apart):  # spans holding two things
+        spans = [piece for sp in spans for piece in split(text, sp)]
     for span in _snap_checked_numbers(text, spans):
         keyed = keyed_id(text, _relabel(span))
         for sp in strip_non_names(text, keyed) if keyed is not None else []:
@@ -183,7 +177,7 @@ def _no_house_number(sp: PIISpan) -> bool:
     return sp.label == "STREET_ADDRESS" and (
         not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
         or not any(ch.isspace() for ch in sp.text)
-        or quantity_not_address(sp.text) or date_not_address(sp.text))  # again once the edges moved
+        or no_address(sp.text))  # again once the edges moved
 
 
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
@@ -228,7 +222,6 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         # nine digits, not grouped as an employer's EIN ("12-3456789")
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 and not EIN_SHAPE.fullmatch(sp.text) else None
     if sp.label == "PHONE_NUMBER":
-        # '"GET /x HTTP/1.1" 200 7450': an access log's status and size
         if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) or COORDINATES.fullmatch(sp.text):
             return None  # an access log's status and size; a latitude and longitude
         return _phone(text, sp)
@@ -237,8 +230,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         # address; dropped here, before the edges, so no neighbour joins it (_no_house_number checks
         # again what the edges leave: dropping only there changes presidio-research predictions)
         return None
-    if sp.label == "STREET_ADDRESS" and (quantity_not_address(sp.text) or date_not_address(sp.text)
-                                         or opens_with_amount(sp.text)):
+    if sp.label == "STREET_ADDRESS" and no_address(sp.text):
         return None  # "112 sq m", "640 cartons, 9", "750,00 zł", "9 października 2024", "699,80 TL\nAra": no address
     if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
         return None  # "Room 1208": a room with no street
