@@ -32,7 +32,7 @@ import unicodedata
 from functools import lru_cache
 
 from sae_pii.pii.faker_lists import attribute_values, provider
-from sae_pii.pii.name_rules import NOT_NAME
+from sae_pii.pii.name_rules import NOT_NAME, TITLES
 
 # Parts before an inner capital that open surnames and given names: "MacLeod", "DeShawn", "O'Neill".
 NAME_PREFIXES = frozenset(["mc", "mac", "de", "di", "da", "la", "le", "van", "von", "fitz", "o", "d", "du", "st"])
@@ -56,7 +56,8 @@ SUBJECT_WORDS = frozenset([
     "became", "becomes", "returned", "died", "passed", "married", "studied", "teaches", "taught", "founded",
     "led", "leads", "manages", "managed", "owns", "owned", "remains", "stayed", "arrived", "replied",
     "confirmed", "agreed", "signed", "sent"])
-TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(?i:mr|mrs|ms|miss|mx|dr|prof|herr|frau|sr|sra|mme|mlle)\.?[ \t]+\Z")
+TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(?i:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+                          + r")\.?[ \t]+\Z")
 WORD_BEFORE_DOT = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.[ \t]+\Z")
 
 

@@ -45,8 +45,10 @@ ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "c
 POSTNOMINALS = frozenset({"esq", "dmd", "rn", "lpn", "cpa", "mba", "msc", "bsc", "mbchb", "mbbs",
                           "frcp", "frcs", "mrcp", "mrcgp", "facp", "faap", "frcpc", "pharmd", "jd", "llm", "llb", "dphil",
                           "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath"})
-NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
-                                                  "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sig", "sig.ra"} | {
+# Titles written before a name ("Mr", "Frau", "Mme").
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
+                    "mme", "mlle", "sig", "sig.ra"})
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES | {
     # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
     "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
