@@ -120,7 +120,7 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
     m = _street_start_before_address().search(text, lo, sp.start)
     if m is None and sp.text[:1].isupper():
         m = GERMAN_STREET_OPENING.search(text, lo, sp.start)
-    first_word = sp.text.split(maxsplit=1)[0] if sp.text.split() else ""
+    first_word = (sp.text.split(maxsplit=1) or [""])[0]
     if m is None and STREET_TYPE_AFTER_NAME.fullmatch(first_word.rstrip(",")):
         m = NUMBER_AND_NAME_BEFORE_TYPE.search(text, lo, sp.start)
     if m is None and sp.text[:1].isdigit():
@@ -200,9 +200,12 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     return end
 
 
+NEXT_COLUMN = re.compile(r"(?:[ \t]{2,}|\t)\S")
+
+
 def _line_goes_on(text: str, end: int) -> bool:
     """The line goes on after `end` in another column: a run of spaces or a tab, then more text."""
-    return re.match(r"(?:[ \t]{2,}|\t)\S", text[end:end + 64]) is not None
+    return NEXT_COLUMN.match(text, end) is not None
 
 
 COLUMN_GAP_TAIL = re.compile(r"(?<=\S)(?:[ \t]{3,}|\t)[^\d\n]+\Z")  # after words on its line, not an indent

@@ -121,7 +121,9 @@ KEYED_BIRTH_DATE = re.compile(
 # Where each key of KEYED_PASSPORT / KEYED_BIRTH_DATE can start, in lower case: a case-sensitive
 # scan for these literals, then the full pattern only there, is ~10x cheaper than scanning with
 # the case-insensitive pattern at every position (0.3 ms of a 512-token document's rules).
-# A phone number right after a phone key ("PH: 616-555-0140", "Tel. +49 30 1234567", "Cell: 559-803-1426").
+# A phone number right after a phone key ("PH: 616-555-0140", "Tel. +49 30 1234567", "Cell: 559-803-1426"):
+# the field keys and their abbreviations; not PHONE_KEY's verbs ("call", "text", "dial"), after which
+# a number is a phone only when the probe says so.
 KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|whatsapp|handy|móvil|movil|celular)\b)"
                          r"\.?[ \t]*[:#.]?[ \t]*(\+?\(?\d[\d ()./-]{5,18}\d)(?![\d/.-]?\d)")
 PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
