@@ -93,7 +93,7 @@ class SAEPIIDetector:
         if validators is None:
             validators = bool(meta.get("validators", False))
         if validators:
-            known_names()  # the rule layer's name lexicon, built here once (~0.5 s) rather than in the first detect()
+            known_names()  # the rule layer's name lexicon, built here once rather than in the first detect()
         return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------

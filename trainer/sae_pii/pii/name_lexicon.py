@@ -21,8 +21,8 @@ all ~90 locales, ~55,000 words) is no name when it
 In the scripts without case a name's shape decides instead (`_script_shape_no_name`: Korean,
 Thai, Chinese).
 
-Measured on the stored probabilities of the realistic sets A-E and G: 68 false names go, one true
-one ("Nakamura joins from Toyota", opening its sentence).
+When it came in (commit 0a6cdcb, the seventh session's stored probabilities) it took set G from
+0.7160 to 0.7429 exact-span F1 and no development file lost a span (docs/pii.md, the step table).
 """
 
 from __future__ import annotations
