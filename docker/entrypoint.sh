@@ -116,9 +116,17 @@ build_launch_command() {
   fi
 }
 
-# Direct children of process $1, read from /proc (procps is not in the image).
+# Direct children of process $1 (procps is not in the image). The kernel's own list
+# (/proc/PID/task/TID/children, one file per thread of the parent) first; where a kernel lacks it,
+# every process's PPid in /proc.
 child_pids() {
-  local status pid key value
+  local lists status pid key value
+  lists=$(cat /proc/"$1"/task/*/children 2>/dev/null) || lists=""
+  if [ -n "$lists" ]; then
+    # shellcheck disable=SC2086 # space-separated PIDs, one per word
+    printf '%s\n' $lists
+    return 0
+  fi
   for status in /proc/[0-9]*/status; do
     pid=${status#/proc/}
     pid=${pid%/status}
@@ -140,7 +148,13 @@ forward_stop() {
   stop_requested=1
   log "received SIG$1: asking the trainer to write a checkpoint and stop"
   [ -n "$launcher_pid" ] || exit 143
-  targets=$(child_pids "$launcher_pid")
+  # A CI run once found no child under a launcher whose trainer had already written a checkpoint;
+  # look again for a second before deciding that no trainer exists.
+  for _ in 1 2 3 4 5; do
+    targets=$(child_pids "$launcher_pid")
+    [ -z "$targets" ] || break
+    sleep 0.2
+  done
   if [ -z "$targets" ]; then
     # No trainer started yet: nothing to checkpoint, stop the launcher itself. Said out loud, so a
     # run that expected a checkpoint shows why it has none.
