@@ -1291,6 +1291,17 @@ def test_column_header_is_the_first_row_of_the_cells_block():
      ["DELA CRUZ, MARIA THERESA SANTOS"]),  # given names of three words in capitals
     ("Name (Family / Given): TANAKA / Haruto\nDate", ["TANAKA", "Haruto"], ["TANAKA / Haruto"]),  # a slash
     ("Parties: Smith / Jones\n", ["Smith", "Jones"], ["Smith", "Jones"]),  # not after a surname in capitals
+    # A surname in capitals takes given names that are not, up to three: crew lists, registers, notices.
+    ("| 1  | KOVALENKO, Serhii Mykolaiovych   | Master |", ["KOVALENKO", "Serhii Mykolaiovych"],
+     ["KOVALENKO, Serhii Mykolaiovych"]),
+    ("IN MEMORIAM\nHOLROYD, Edna May. Treasured memories", ["HOLROYD", "Edna May"], ["HOLROYD, Edna May"]),
+    ("SOLOMON, BEATRICE A          DOB: 11/03/1950", ["SOLOMON", "BEATRICE"], ["SOLOMON, BEATRICE A"]),  # her initial
+    ("onboarded: Sami Haddad, DVLA licence HADDA803", ["Sami Haddad", "DVLA"], ["Sami Haddad", "DVLA"]),  # an acronym
+    # A quoted display name, surname first, whichever half the probe found.
+    ('2024-03-14,n.okafor@helixbio.com,"Okafor, Ngozi",102.89.34.210', ["Okafor"], ["Okafor, Ngozi"]),
+    ('Cc: "Ng, Siew Ling" <siewling.ng@nus.edu.sg>', ["Ng", "Siew Ling"], ["Ng, Siew Ling"]),
+    ('> From: "Sørensen, Mette" <mette.sorensen@nordlys.dk>', ["Mette"], ["Sørensen, Mette"]),
+    ('Ship to: "Paris, France"', [], []),  # no name in the quotes
 ])
 def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)
@@ -1407,6 +1418,16 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
 ])
 def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ('7,"Okafor, Ngozi",n.okafor@helixbio.com', "Okafor, Ngozi", ["Okafor, Ngozi"]),  # a whole name around the find
+    ("7,Thị Lan,Nguyễn,lan.nguyen@x.vn", "Thị Lan,Nguyễn", ["Thị Lan", "Nguyễn"]),  # a span across two cells
+])
+def test_a_name_an_email_spells_replaces_fragments_not_a_whole_name(text, value, expected):
+    start = text.index(value)
+    span = PIISpan(start, start + len(value), "PERSON", 0.9, value)
+    assert [s.text for s in apply_validators(text, [span]) if s.label == "PERSON"] == expected
 
 
 @pytest.mark.parametrize(("text", "value", "kept"), [

@@ -258,7 +258,7 @@ def decode(
     spans = _join_area_codes(text, spans)
     spans = _join_inverted_names(text, _join_nicknames(text, [_with_particles(text, _with_surname_after_initial(text, sp))
                                                                for sp in spans]))
-    spans = _with_capitals_given_names(text, spans)
+    spans = _join_quoted_inverted(text, _with_capitals_given_names(text, spans))
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -753,6 +753,36 @@ def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
     return surname.text.isupper() and not given.text.isupper() and not text[line_start:surname.start].strip()
 
 
+def _capitals_surname_given(surname: PIISpan, given: PIISpan) -> bool:
+    """"KOVALENKO, Serhii Mykolaiovych", "HOLROYD, Edna May": a surname in capitals, then given
+    names that are not (up to three words), as crew lists, registers and notices print them."""
+    return surname.text.isupper() and not given.text.isupper() and len(given.text.split()) <= 3
+
+
+# A given name's initial closing the line or the column after an inverted name: "SOLOMON, BEATRICE" + " A".
+TRAILING_INITIAL = re.compile(r"[ \t][A-Z]\.?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
+
+
+_NAME_WORDS = r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2}"
+# A display name in quotes, surname first: "Okafor, Ngozi", "Ng, Siew Ling" (mail headers, CSV cells).
+QUOTED_INVERTED = re.compile(rf'(?<=")({_NAME_WORDS}),[ \t]?({_NAME_WORDS})(?=")')
+
+
+def _join_quoted_inverted(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """A quoted "Surname, Given" with a PERSON span in it is one name, whichever half the probe found;
+    both halves are capitalised words, up to three each."""
+    for m in QUOTED_INVERTED.finditer(text):
+        if not all(w[0].isupper() for w in m.group(1, 2) for w in w.split()):
+            continue
+        inside = [sp for sp in spans if m.start() <= sp.start and sp.end <= m.end()]
+        if any(sp.label == "PERSON" for sp in inside) and not any(
+                sp.start < m.start() < sp.end or sp.start < m.end() < sp.end for sp in spans):
+            score = min(sp.score for sp in inside if sp.label == "PERSON")
+            spans = sorted([sp for sp in spans if sp not in inside]
+                           + [PIISpan(m.start(), m.end(), "PERSON", score, m.group())], key=lambda sp: sp.start)
+    return spans
+
+
 def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
     comma cuts token groups, and a name never bridges punctuation) join when the second is one word
@@ -767,14 +797,19 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         if (prev is not None and prev.label == sp.label == "PERSON"
                 and (INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
                      or prev.text.isupper() and SLASH_GAP.fullmatch(text, prev.end, sp.start) is not None)
-                and (len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 or _both_capitals(prev, sp, 3))
+                and (len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 or _both_capitals(prev, sp, 3)
+                     or _capitals_surname_given(prev, sp))
+                and not (sp.text.isupper() and len(sp.text) > 1 and not prev.text.isupper())  # "Sami Haddad, DVLA"
                 and len(prev.text.split()) <= 2
                 and "," not in prev.text
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
                 and (LIST_AFTER.match(text, sp.end) is None or _capitals_then_given(text, prev, sp))
                 and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
-            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
+            end = sp.end
+            if sp.text.isupper() and (m := TRAILING_INITIAL.match(text, end)) is not None:
+                end = m.end()
+            out[-1] = PIISpan(prev.start, end, "PERSON", min(prev.score, sp.score), text[prev.start:end])
             continue
         out.append(sp)
     return out

@@ -140,6 +140,9 @@ def no_mailbox(text: str, start: int) -> bool:
     return NOT_A_MAILBOX_BEFORE.search(text, max(0, start - 24), start) is not None
 
 
+CELL_COMMA = re.compile(r",(?=\S)")  # a comma a CSV row's next cell follows
+
+
 def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds = [(m.start(), m.end(), "EMAIL_ADDRESS") for m in EMAIL.finditer(text) if not no_mailbox(text, m.start())]
     finds += [(a, b, "PERSON") for a, b in named_by_email(text, [(a, b) for a, b, _ in finds])]
@@ -155,7 +158,11 @@ def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label) == (a, b, label):
             continue
         if label == "PERSON":  # a passenger name or one its e-mail spells takes the place of the name fragments in it
-            if all(sp.label == "PERSON" for sp in overlapping):
+            # (not of a whole name around it: "Okafor, Ngozi" stays, though a CSV row's comma cut its cell;
+            # a span across two cells, "Thị Lan,Nguyễn", does not)
+            if all(sp.label == "PERSON" for sp in overlapping) and not any(
+                    sp.start <= a and b <= sp.end and (sp.start, sp.end) != (a, b) and CELL_COMMA.search(sp.text) is None
+                    for sp in overlapping):
                 out = [sp for sp in out if sp not in overlapping]
                 out.append(PIISpan(a, b, label, max([sp.score for sp in overlapping], default=FIND_SCORE), text[a:b]))
             continue
