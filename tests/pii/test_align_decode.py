@@ -1079,6 +1079,23 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("of 8 Wellington Terrace, Edinburgh EH6 7BE.\n3.3 I give", [("8 Wellington Terrace, Edinburgh EH6 7BE.\n3",
                                                                 "STREET_ADDRESS")],
      [("8 Wellington Terrace, Edinburgh EH6 7BE", "STREET_ADDRESS")]),
+    # The next line's field key or checkbox leaves, and the sentence's words after the address.
+    ("Address: Am Lindenhof 7, 82319 Starnberg\nBroj putovnice / Passport No.: C4J7K92LT",
+     [("Am Lindenhof 7, 82319 Starnberg\nBroj putovnice", "STREET_ADDRESS")],
+     [("Am Lindenhof 7, 82319 Starnberg", "STREET_ADDRESS")]),
+    ("Adres: ul. Długa 14/3, 31-147 Kraków\nPESEL (row 2, nadany 29.03.2022): 58110212345",
+     [("ul. Długa 14/3, 31-147 Kraków\nPESEL (row 2", "STREET_ADDRESS")], [("ul. Długa 14/3, 31-147 Kraków", "STREET_ADDRESS")]),
+    ("Morada: Rua de Cedofeita 480, 4050-174 Porto\n☐ Alterar morada", [("Rua de Cedofeita 480, 4050-174 Porto\n☐ Alterar",
+                                                                      "STREET_ADDRESS")],
+     [("Rua de Cedofeita 480, 4050-174 Porto", "STREET_ADDRESS")]),
+    ("with 04 Oli 68\n Himmiste\n Thailand for this card: 4916", [("04 Oli 68\n Himmiste\n Thailand", "STREET_ADDRESS")],
+     [("04 Oli 68\n Himmiste\n Thailand", "STREET_ADDRESS")]),  # a sentence, not a key, after its last line
+    ("el piso de Calle Mayor 31, 08003 Barcelona junto con Marc", [("Calle Mayor 31, 08003 Barcelona junto", "STREET_ADDRESS")],
+     [("Calle Mayor 31, 08003 Barcelona", "STREET_ADDRESS")]),
+    ("drop to 31 Harehills Lane tmrw am, pax", [("31 Harehills Lane tmrw", "STREET_ADDRESS")],
+     [("31 Harehills Lane", "STREET_ADDRESS")]),
+    ("at 770 26 rue des lieutemants today", [("770 26 rue des lieutemants", "STREET_ADDRESS")],
+     [("770 26 rue des lieutemants", "STREET_ADDRESS")]),  # an address all in lower case keeps its words
 ])
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]

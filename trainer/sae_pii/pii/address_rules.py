@@ -192,6 +192,12 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
         end = line
     elif line >= 0 and re.fullmatch(r"[ \t]*\d{1,2}", last) and text[end:end + 1] in (".", ")"):
         end = line  # "...OK 74012\n6. Phone:": the next item's number of a numbered list
+    line = text.rfind("\n", sp.start, end)
+    if line >= 0 and _opens_another_field(text, line + 1, end):
+        end = line  # "...Deutschland\nBroj putovnice / Passport No.:", "...Porto\n☐ Alterar morada"
+    while (m := LOWER_WORD_TAIL.search(text, sp.start, end)) is not None and m.group(1) not in street_words() \
+            and WORD_GOES_ON.match(text, end) is not None and any(ch.isupper() for ch in text[sp.start:m.start()]):
+        end = m.start()  # "..., 08003 Barcelona junto", "31 Harehills Lane tmrw": the sentence goes on
     comma = text.rfind(",", sp.start, end)
     piece = text[comma + 1:end].strip() if comma >= 0 else ""
     if piece and not any(ch.isdigit() for ch in piece) and (
@@ -201,6 +207,19 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
 
 
 NEXT_COLUMN = re.compile(r"(?:[ \t]{2,}|\t)\S")
+# A line that opens another field: a key and its colon ("Tél. / Tel.:", "PESEL (row 2, ...):"), or a
+# list item's checkbox or bullet ("☐ Alterar morada").
+FIELD_LINE = re.compile(r"[ \t]*(?:[^\W\d_][^\d:\n()]{0,30}(?:\([^)\n]*\))?[ \t]*:(?:[ \t]|$)|[☐☑☒•▪◦*-][ \t])", re.MULTILINE)
+# A lower-case word closing a cased address, another word after it on its line: the sentence going on.
+LOWER_WORD_TAIL = re.compile(r"(?<=[\w.])[ \t]+([a-zà-ÿ]{3,})\Z")
+WORD_GOES_ON = re.compile(r"[ \t]+[^\W\d_]")  # ...and another word after it on its line
+
+
+def _opens_another_field(text: str, line_start: int, end: int) -> bool:
+    """The line from `line_start` opens another field, and the words from the span's `end` to the key's
+    colon are no prose ("Thailand for this card: 4916..." is an address line, then a sentence)."""
+    m = FIELD_LINE.match(text, line_start)
+    return m is not None and not re.search(r"(?<![^\W\d_])[a-z]{3,}", re.sub(r"^[^(]*\)|\([^)]*\)", "", text[end:m.end()]))
 
 
 def _line_goes_on(text: str, end: int) -> bool:
