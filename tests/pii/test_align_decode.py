@@ -1448,6 +1448,24 @@ def test_a_name_an_email_spells_replaces_fragments_not_a_whole_name(text, value,
 
 
 @pytest.mark.parametrize(("text", "value", "kept"), [
+    ("5. Last port of call: Algeciras (ESALG)", "Algeciras", False),  # a city
+    ("PLACE OF DELIVERY\nHAMBURG, GERMANY            x", "HAMBURG, GERMANY", False),  # a city and its country
+    ("Reception at the hall, Zapopan, Jal.", "Zapopan", False),
+    ("Venue: Harbour Hall, Lucca", "Lucca", True),  # a town Faker knows as a given name too
+    ("Mr. Fairbanks claims the bypass will pay", "Fairbanks", True),  # a title before it
+    ('"we are moving in that direction," says Izumi.', "Izumi", True),  # a verb of speech
+    ("Zama is from Civinomics", "Zama", True),  # the subject of its sentence
+    ("Passenger: Florence Austin", "Florence Austin", True),  # towns, and names Faker knows
+    ("Contact: Hiroshi Nakamura", "Hiroshi Nakamura", True),
+    ("Send it to Lucca Brightwater", "Lucca Brightwater", True),  # one part is no place
+])
+def test_a_span_that_only_names_a_place_is_no_person(text, value, kept):
+    start = text.index(value)
+    span = PIISpan(start, start + len(value), "PERSON", 0.9, value)
+    assert (span in apply_validators(text, [span])) == kept
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
     ("Bu e-postayı almak istemiyorsanız aboneliğinizi iptal edebilirsiniz.", "almak istemiyorsanız", False),  # lower case
     ("Alice Smith said: maria lopez will call", "maria lopez", True),  # known names in lower case
     ("you can tell hanan was a huge fan of it", "hanan", True),  # a text all in lower case

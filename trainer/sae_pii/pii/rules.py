@@ -48,6 +48,7 @@ from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_
 from sae_pii.pii.name_cues import column_header, in_company_column, table_cell
 from sae_pii.pii.name_lexicon import reads_as_no_name
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
+from sae_pii.pii.place_names import names_a_place
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
@@ -184,7 +185,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
     if sp.label == "PERSON":
         return None if not_a_person(text, sp) or in_company_column(text, sp.start) or \
-            reads_as_no_name(text, sp.start, sp.end) or names_a_mailbox(text, sp.start, sp.end) else sp
+            reads_as_no_name(text, sp.start, sp.end) or names_a_mailbox(text, sp.start, sp.end) or \
+            names_a_place(text, sp.start, sp.end) else sp
     if sp.label == "EMAIL_ADDRESS":
         sp = _snap(text, sp, EMAIL)
         return None if sp is None or no_mailbox(text, sp.start) else sp
