@@ -24,7 +24,8 @@ def lm():
 def data_file(tmp_path_factory):
     from sae_pii.corpus import write_default_corpus
 
-    return str(write_default_corpus(tmp_path_factory.mktemp("data") / "corpus.jsonl", 16, seed=1))
+    # Long enough that the tests' batches never wrap into a second pass (which repeats tokens).
+    return str(write_default_corpus(tmp_path_factory.mktemp("data") / "corpus.jsonl", 32, seed=1))
 
 
 def config(path, **kw) -> DataConfig:
@@ -66,6 +67,8 @@ def take(stream, n):
 
 def test_batches_are_lm_activations_of_content_tokens_only(lm, data_file, epoch_reference):
     _windows, per_window, special = epoch_reference
+    # One pass holds validation and two 600-token buffers (each up to a window over): no wrap.
+    assert sum(len(w) for w in per_window) > 100 + 2 * (600 + CONTEXT)
     stream = ActivationStream(lm, config(data_file), batch_size=64, device="cpu")
     batches = take(stream, 12)
     assert all(b.shape == (64, 384) and b.dtype == torch.float32 and not b.is_inference() for b in batches)

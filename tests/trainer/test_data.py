@@ -126,6 +126,19 @@ def test_context_too_small_for_special_tokens(tokenizer):
         TokenWindows(DataConfig(context_size=2), tokenizer)
 
 
+def test_default_corpus_is_the_same_whatever_the_day():
+    """Faker draws dates, weekdays, month names and card expiries relative to today: the corpus must
+    not (it trains the demo's SAE, whose probes would then change from one day to the next)."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 12), tick=False):
+        monday = generate_documents(300, seed=1)
+    with time_machine.travel(datetime.datetime(2029, 8, 30, 12), tick=False):
+        assert generate_documents(300, seed=1) == monday
+
+
 def test_default_corpus_is_seeded_and_mixes_pii_with_generic_text(tmp_path):
     docs = generate_documents(200, seed=3)
     assert docs == generate_documents(200, seed=3)

@@ -27,8 +27,9 @@ DEFAULT_SEED = 0
 PII_FRACTION = 0.5
 
 
-# Faker's date_this_year/date_of_birth/time are relative to *today*: the corpus would change from
-# one day (or minute) to the next. These draw from fixed ranges so a seed means one corpus.
+# Faker's date_this_year/date_of_birth/time, day_of_week, month_name and credit_card_expire are
+# relative to *today*: the corpus would change from one day (or minute) to the next. These draw
+# from fixed ranges so a seed means one corpus.
 _CORPUS_YEAR = 2025
 
 
@@ -49,7 +50,7 @@ def _generic_news(f: Faker, r: random.Random) -> str:
                       "the city budget", "a new library", "water quality", "the football season"])
     parts = [
         f"{f.catch_phrase()}: what it means for {topic}.",
-        f"Officials said on {f.day_of_week()} that {topic} would be a priority this year. "
+        f"Officials said on {_recent_date(f):%A} that {topic} would be a priority this year. "
         + f.paragraph(nb_sentences=r.randint(3, 6)),
         f"\"{f.sentence(nb_words=r.randint(8, 14))}\" one analyst said. " + f.paragraph(nb_sentences=r.randint(2, 5)),
     ]
@@ -69,7 +70,7 @@ def _generic_review(f: Faker, r: random.Random) -> str:
 
 def _generic_notes(f: Faker, r: random.Random) -> str:
     items = "\n".join(f"- {f.bs().capitalize()}: {f.sentence(nb_words=r.randint(6, 12))}" for _ in range(r.randint(3, 6)))
-    return f"Meeting notes, {f.month_name()} {r.randint(1, 28)}.\nAgenda:\n{items}\n{f.paragraph(nb_sentences=3)}"
+    return f"Meeting notes, {_recent_date(f):%B} {r.randint(1, 28)}.\nAgenda:\n{items}\n{f.paragraph(nb_sentences=3)}"
 
 
 def _generic_story(f: Faker, r: random.Random) -> str:
@@ -106,7 +107,7 @@ def _pii_invoice(f: Faker, r: random.Random) -> str:
     return (
         f"Invoice {f.bothify('INV-####-??').upper()} issued to {f.name()}, {f.company()}, "
         f"{f.address().replace(chr(10), ', ')}. Amount due: ${r.randint(20, 9000)}.{r.randint(0, 99):02d}. "
-        f"Pay by card {f.credit_card_number()} (exp {f.credit_card_expire()}) or IBAN {f.iban()}. "
+        f"Pay by card {f.credit_card_number()} (exp {_recent_date(f).replace(year=_CORPUS_YEAR + f.random_int(1, 5)):%m/%y}) or IBAN {f.iban()}. "
         f"Questions: {f.email()}."
     )
 
