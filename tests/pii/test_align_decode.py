@@ -1337,6 +1337,12 @@ def test_surname_comma_given_name_is_one_name_unless_a_list_goes_on(minilm_token
     ("Merhaba Ayşe Nur Kaya,\nSiparişiniz", "Merhaba Ayşe Nur Kaya", ["Ayşe Nur Kaya"]),  # greetings, titles of
     ("Habari mama Njeri, ni Wanjiku.", "Habari mama Njeri", ["Njeri"]),  # more languages
     ("D/o Shri A. Mukherjee, aged", "Shri A. Mukherjee", ["A. Mukherjee"]),
+    ("CONTACT: HR. JOERG MAASSEN  TEL +49 40", "HR. JOERG MAASSEN", ["JOERG MAASSEN"]),
+    ("Parents of the Groom:  Ông Trần Minh Đức & Bà Phan Thị Kim Loan", "Ông Trần Minh Đức", ["Trần Minh Đức"]),
+    ("our grandparents, Ông Bà Nội Trần Văn Sáu and", "Ông Bà Nội Trần Văn Sáu", ["Trần Văn Sáu"]),
+    ("In Lamu, Mzee Omar Bakari opened his home", "Mzee Omar Bakari", ["Omar Bakari"]),
+    ("The officer, PC D. Sandhu (badge 10482), noted", "PC D. Sandhu", ["D. Sandhu"]),
+    ("Optometrist: Niall Gallagher MCOptom   Reg. No.", "Niall Gallagher MCOptom", ["Niall Gallagher"]),  # credentials
     ("Padres: Luis Alberto Ramírez Nava y Ana Karen Iturbe Solís\n", "Luis Alberto Ramírez Nava y Ana Karen Iturbe Solís",
      ["Luis Alberto Ramírez Nava", "Ana Karen Iturbe Solís"]),  # "y" between two names of two words or more
     ("the philosopher José Ortega y Gasset wrote", "José Ortega y Gasset", ["José Ortega y Gasset"]),  # one name

@@ -44,7 +44,7 @@ ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "c
 # the presidio-research files count as part of the name ("Terry Cardoso PhD").
 POSTNOMINALS = frozenset({"esq", "dmd", "rn", "lpn", "cpa", "mba", "msc", "bsc", "mbchb", "mbbs",
                           "frcp", "frcs", "mrcp", "mrcgp", "facp", "faap", "frcpc", "pharmd", "jd", "llm", "llb", "dphil",
-                          "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath"})
+                          "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath", "rph", "mcoptom"})
 # Titles written before a name ("Mr", "Frau", "Mme").
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
                     "mme", "mlle", "sig", "sig.ra"})
@@ -55,7 +55,11 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES 
     "imam", "professor", "doctor", "dott", "ing", "avv", "señor", "señora", "monsieur", "madame", "signora", "sen",
     "rep", "gov", "pres",
     # a priest, a police or probation officer: "Fr Declan Moriarty", "P.O. R. Delgado", "PO: D. Running Water"
-    "fr", "father", "sister", "brother", "p.o", "po"} | POSTNOMINALS
+    "fr", "father", "sister", "brother", "p.o", "po",
+    # German "Hr." (Herr), Vietnamese Ông / Bà (Mr / Mrs; Nội / Ngoại: paternal / maternal), Swahili Mzee
+    # (elder), a police constable, a councillor: "HR. JOERG MAASSEN", "Ông Trần Minh Đức", "Mzee Omar
+    # Bakari", "PC D. Sandhu"
+    "hr", "ông", "bà", "nội", "ngoại", "mzee", "pc", "cllr"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
 CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
