@@ -1096,6 +1096,12 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("31 Harehills Lane", "STREET_ADDRESS")]),
     ("at 770 26 rue des lieutemants today", [("770 26 rue des lieutemants", "STREET_ADDRESS")],
      [("770 26 rue des lieutemants", "STREET_ADDRESS")]),  # an address all in lower case keeps its words
+    # The street line above a span that opens with the postcode; a street ending in "-ring".
+    ("KUECHENWELT HANDELS GMBH\nBILLSTRASSE 112\n20539 HAMBURG, GERMANY\nEORI", [("20539 HAMBURG, GERMANY", "STREET_ADDRESS")],
+     [("BILLSTRASSE 112\n20539 HAMBURG, GERMANY", "STREET_ADDRESS")]),
+    ("Familie Krause\nHohenzollernring 58\n50672 Köln\n", [("58\n50672 Köln", "STREET_ADDRESS")],
+     [("Hohenzollernring 58\n50672 Köln", "STREET_ADDRESS")]),
+    ("Invoice 2024\nOrder 58\n50672 Köln\n", [("50672 Köln", "STREET_ADDRESS")], [("50672 Köln", "STREET_ADDRESS")]),
 ])
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]

@@ -101,11 +101,19 @@ STREET_TYPE_AFTER_NAME = re.compile(r"(?:blvd|st|ave|av|rd|dr|ln|ct|pl|pkwy|hwy|
                                     re.IGNORECASE)
 NUMBER_AND_NAME_BEFORE_TYPE = re.compile(r"(?<![\w/.,:-])\d{1,6}[A-Za-z]?(?:[ \t]+(?:[NSEW]|NE|NW|SE|SW)\.?)?"
                                          r"(?:[ \t]+[A-Z0-9][^\W_]*){0,3}[ \t]+\Z")
+# Street types written as the end of the street's one word ("Industriestraße", "Keizersgracht").
+STREET_ENDINGS = (r"(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|chaussee|ring|markt|graben|pfad|laan|straat|"
+                  r"gracht|plein|kade|singel|dijk|vej|gade|gatan|vägen|väg|gata|veien|katu|utca|ulica)")
 # A street whose type is the end of its one word, before a house number the span opens with
 # ("Industriestraße" of "Industriestraße 17", "Keizersgracht 42", "Drottninggatan 5").
-STREET_ENDING_BEFORE_NUMBER = re.compile(
-    r"(?<![^\W\d_-])[^\W\d_][\w-]*?(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|chaussee|laan|straat|"
-    r"gracht|plein|kade|singel|dijk|vej|gade|gatan|vägen|väg|gata|veien|katu|utca|ulica)[ \t]+\Z", re.IGNORECASE)
+STREET_ENDING_BEFORE_NUMBER = re.compile(rf"(?<![^\W\d_-])[^\W\d_][\w-]*?{STREET_ENDINGS}[ \t]+\Z", re.IGNORECASE)
+# A street line of its own above a span that opens with the postcode ("BILLSTRASSE 112" over
+# "20539 HAMBURG", "Am Kirchberg 7" over "69151 Neckargemünd"): a street word or opening, a house number.
+STREET_LINE_ABOVE = re.compile(
+    r"^[ \t]*(?:(?:Am|Im|An der|An den|Auf der|Auf dem|Zum|Zur|In der|In den)[ \t]+[^\W\d_][\w'’.-]*"
+    rf"|(?:[^\W\d_][\w'’.-]*[ \t]+){{0,3}}[^\W\d_][\w-]*?{STREET_ENDINGS}"
+    r")[ \t]+\d{1,4}[a-zA-Z]?(?:/\d{1,3})?[ \t]*\n[ \t]*\Z", re.IGNORECASE | re.MULTILINE)
+POSTCODE_CITY = re.compile(r"\d{4,5}[ \t]+[^\W\d_]")  # "20539 HAMBURG", "69151 Neckargemünd"
 
 
 # German streets named "Am Hopfengarten", "An der Alster", "Zur Linde" (capitalised: "in" is no street).
@@ -116,6 +124,7 @@ GERMAN_STREET_OPENING = re.compile(r"(?<![^\W\d_])(?:Am|Im|An der|An den|Auf der
 def street_start(text: str, sp: PIISpan, lo: int) -> int:
     """Where the address really starts: before a street type word, a house number or "PO" that the
     probe left out between `lo` and the span."""
+    lo_bound = lo
     lo = max(lo, text.rfind("\n", 0, sp.start) + 1, sp.start - 40)  # on the span's line
     m = _street_start_before_address().search(text, lo, sp.start)
     if m is None and sp.text[:1].isupper():
@@ -131,6 +140,9 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
         m = PO_BEFORE_BOX.search(text, lo, sp.start)
     if m is None and sp.text[:1].isdigit():  # "Suite " of "Suite 121, pl. Partyzantów 683"
         m = UNIT_BEFORE_NUMBER.search(text, lo, sp.start)
+    if m is None and POSTCODE_CITY.match(sp.text):
+        above = max(lo_bound, text.rfind("\n", 0, max(0, text.rfind("\n", 0, sp.start))) + 1)
+        m = STREET_LINE_ABOVE.search(text, above, sp.start)
     return sp.start if m is None else m.start()
 
 
