@@ -1039,7 +1039,11 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("1      890,00         890,00\nQuincaillerie Blum 12", [("890,00         890,00\nQuincaillerie Blum 12",
                                                            "STREET_ADDRESS")], []),  # an invoice's lines
     ("and Unit 8524 Box 0979\nDPO AA 56703", [("0979\nDPO AA 56703", "STREET_ADDRESS")],
-     [("0979\nDPO AA 56703", "STREET_ADDRESS")]),  # a number alone opening it is a piece of an address
+     [("Unit 8524 Box 0979\nDPO AA 56703", "STREET_ADDRESS")]),  # a number alone opening it: its box and unit join
+    ("claims to BCBSTX, P.O. Box 660044, Dallas, TX 75266-0044\n", [("660044, Dallas, TX 75266-0044", "STREET_ADDRESS")],
+     [("P.O. Box 660044, Dallas, TX 75266-0044", "STREET_ADDRESS")]),
+    ("with PSC 9236, Box 1684\nAPO AP 02137 for", [("1684\nAPO AP 02137", "STREET_ADDRESS")],
+     [("PSC 9236, Box 1684\nAPO AP 02137", "STREET_ADDRESS")]),
     ("Hyran för oktober (9 842 kr) betalas", [("9 842 kr", "STREET_ADDRESS")], []),
     ("na dzień 9 października 2024 r., godz. 10:30", [("9 października 2024", "STREET_ADDRESS")], []),
     ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),

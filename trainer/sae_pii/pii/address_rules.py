@@ -34,6 +34,9 @@ NUMBER_BEFORE_STREET = re.compile(r"(?<![\d/.,:-])(?<!\d )\d{1,5}[a-zA-Z]?(?:,[ 
 UNIT_WORDS = "suite|ste|apt|apartment|flat|unit|room|studio|piso|wohnung|appartement|building|floor|level|lot"
 UNIT_BEFORE_NUMBER = re.compile(rf"(?<![^\W\d_])(?:{UNIT_WORDS})\.?[ \t]+\Z", re.IGNORECASE)
 PO_BEFORE_BOX = re.compile(r"(?<![^\W\d_])(?:PO|P\.O\.)[ \t]+\Z", re.IGNORECASE)
+# "P.O. Box " of "P.O. Box 660044, Dallas"; "Unit 8524 Box ", "PSC 9236, Box " of military addresses
+BOX_BEFORE_NUMBER = re.compile(r"(?<![^\W\d_])(?:(?:PO|P\.[ \t]?O\.|Post Office)[ \t]*|(?:Unit|PSC)[ \t]+\d{1,5},?[ \t]+)?Box[ \t]+\Z",
+                               re.IGNORECASE)
 
 
 def _faker_words(attribute: str, locales: tuple[str, ...]) -> set[str]:
@@ -138,6 +141,8 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
         m = NUMBER_BEFORE_STREET.search(text, lo, sp.start)
     if m is None and sp.text[:3].lower() == "box":
         m = PO_BEFORE_BOX.search(text, lo, sp.start)
+    if m is None and sp.text[:1].isdigit():
+        m = BOX_BEFORE_NUMBER.search(text, lo, sp.start)
     if m is None and sp.text[:1].isdigit():  # "Suite " of "Suite 121, pl. Partyzantów 683"
         m = UNIT_BEFORE_NUMBER.search(text, lo, sp.start)
     if m is None and POSTCODE_CITY.match(sp.text):
