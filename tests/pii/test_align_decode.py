@@ -933,6 +933,11 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     ("Dr. med. Ryszard Y. Grab\n", ["Ryszard Y"], ["Ryszard Y. Grab"]),  # an initial closes no name
     ("Rx\nT. Cousin  DOB", ["T"], ["T. Cousin"]),
     ('Account holder - Rosl "Rob" Rust', ['Rosl "Rob', "Rust"], ['Rosl "Rob" Rust']),  # a nickname's quote
+    # A bracketed nickname or maiden name between the given name and the surname, found or not.
+    ("the late Patrick and\nNora (Fitzgerald) Donnelly. She", ["Nora", "Donnelly"], ["Nora (Fitzgerald) Donnelly"]),
+    ('Margaret "Peggy" (Donnelly) O\'Sullivan\nJuly 9', ['Margaret "Peggy', "Donnelly", "O'Sullivan"],
+     ['Margaret "Peggy" (Donnelly) O\'Sullivan']),
+    ("Signed: Ana Ruiz (Madrid) Tom Lee", ["Ana Ruiz", "Tom Lee"], ["Ana Ruiz", "Tom Lee"]),  # two names
     ("follow up - van den Ülker to follow", ["den Ülker"], ["van den Ülker"]),  # particles the probe left out
     ("Director; bint Oscar succeeds", ["Oscar"], ["bint Oscar"]),
     ("the plan of de Sulik today", ["Sulik"], ["Sulik"]),  # "de" alone may be a preposition

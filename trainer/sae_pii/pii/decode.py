@@ -716,14 +716,34 @@ def _with_capitals_given_names(text: str, spans: list[PIISpan]) -> list[PIISpan]
     return out
 
 
+# A nickname or maiden name in brackets between a given name and a surname: "Pietro (Peter) Ferrari",
+# "Nora (Fitzgerald) Donnelly", 'Margaret "Peggy" (Donnelly) O'Sullivan' (obituaries, genealogy, HR
+# records), the bracketed word found or not.
+BRACKETED_MIDDLE = re.compile(r'"?[ \t]\([ \t]?"?[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?"?[ \t]?\)[ \t]')
+
+
 def _join_nicknames(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A name cut at the closing quote of its nickname is one name: 'Rosl "Rob' + '" ' + 'Rust'."""
+    """A name cut at the closing quote of its nickname is one name: 'Rosl "Rob' + '" ' + 'Rust'; so is
+    one cut at a bracketed nickname or maiden name (BRACKETED_MIDDLE) and the span inside it."""
     out: list[PIISpan] = []
     for sp in spans:
         prev = out[-1] if out else None
         if (prev is not None and prev.label == sp.label == "PERSON" and prev.text.count('"') == 1
                 and text[prev.end:sp.start] in ('" ', '"\u00a0')):
             out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
+            continue
+        if (prev is not None and prev.label == sp.label == "PERSON" and "(" not in prev.text
+                and (m := BRACKETED_MIDDLE.match(text, prev.end)) is not None and m.end() == sp.start
+                and (text[prev.end] != '"' or prev.text.count('"') == 1)  # a quote closes the nickname
+                and len(prev.text.split('"')[0].split()) == 1):  # a given name before it: not "Ana Ruiz (Madrid) Tom"
+            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
+            continue
+        if (len(out) >= 2 and out[-2].label == prev.label == sp.label == "PERSON"
+                and (m := BRACKETED_MIDDLE.match(text, out[-2].end)) is not None and m.end() == sp.start
+                and out[-2].end < prev.start and prev.end <= sp.start  # the bracketed name found as a span too
+                and len(out[-2].text.split('"')[0].split()) == 1):
+            first = out.pop(-2)
+            out[-1] = PIISpan(first.start, sp.end, "PERSON", min(first.score, sp.score), text[first.start:sp.end])
             continue
         out.append(sp)
     return out
