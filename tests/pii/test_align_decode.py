@@ -1209,6 +1209,11 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Adebayo", True),
     ("the team dinner at Cervejaria Ramiro.", "Ramiro", False),  # a restaurant
+    # The second half of a bilingual key, before its colon; the value after it stays a name.
+    ("Applicant / 申请人: ZHANG Wei (张伟)", "申请人", False),
+    ("Locataire / Mieter·in: Camille Rochat", "Mieter", False),
+    ("Locataire / Mieter·in: Camille Rochat", "Camille Rochat", True),
+    ("Signed: Ana / Tom: witnesses", "Tom", True),  # a slash between names after a key's colon is no key
 ])
 def test_a_name_in_a_company_or_place_field_or_column_is_no_person(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

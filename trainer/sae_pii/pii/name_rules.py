@@ -197,6 +197,10 @@ def _inside_dotted_acronym(text: str, sp: PIISpan) -> bool:
 # A bilingual field key: the word before " / <English key>:" ("Peniaga / Merchant:", "Rujukan /
 # Reference No.:").
 BILINGUAL_KEY_AFTER = re.compile(r"[ \t]*/[ \t]*[A-Z][\w.]*(?: [\w.()]+){0,3}:")  # not "TANAKA / Yui     DOB:"
+# The second half of a bilingual key: "Applicant / 申请人: ZHANG Wei", "Locataire / Mieter·in: Camille",
+# "Local address / 現住所: 〒604": a key's words, a slash, the span, its colon.
+BILINGUAL_KEY_BEFORE = re.compile(r"(?:^|[|])[ \t]*[A-Za-z][\w.]*(?:[ \t][\w.()]+){0,3}[ \t]*/[ \t]*\Z", re.MULTILINE)
+KEY_COLON_AFTER = re.compile(r"[·\w]*[ \t]*[:：]")
 
 
 # A login or handle: one lower-case word holding a dot, an underscore or a digit ("m.okonkwo", "anna_k").
@@ -220,5 +224,7 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or HANDLE.fullmatch(sp.text) is not None
             or _inside_dotted_acronym(text, sp) or BILINGUAL_KEY_AFTER.match(text, sp.end) is not None
+            or KEY_COLON_AFTER.match(text, sp.end) is not None
+            and BILINGUAL_KEY_BEFORE.search(text, max(0, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
