@@ -1477,6 +1477,7 @@ def test_a_name_an_email_spells_replaces_fragments_not_a_whole_name(text, value,
     ("5. Last port of call: Algeciras (ESALG)", "Algeciras", False),  # a city
     ("PLACE OF DELIVERY\nHAMBURG, GERMANY            x", "HAMBURG, GERMANY", False),  # a city and its country
     ("Reception at the hall, Zapopan, Jal.", "Zapopan", False),
+    ("по адресу: г. Екатеринбург, ул. Малышева, д. 84", "Екатеринбург", False),  # its name in another script
     ("Venue: Harbour Hall, Lucca", "Lucca", True),  # a town Faker knows as a given name too
     ("Mr. Fairbanks claims the bypass will pay", "Fairbanks", True),  # a title before it
     ('"we are moving in that direction," says Izumi.', "Izumi", True),  # a verb of speech

