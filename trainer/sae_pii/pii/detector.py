@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from sae_pii.pii import features as feat
+from sae_pii.pii import place_names
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_names
 from sae_pii.pii.probes import ProbeMixture, load_probes
@@ -93,7 +94,8 @@ class SAEPIIDetector:
         if validators is None:
             validators = bool(meta.get("validators", False))
         if validators:
-            known_names()  # the rule layer's name lexicon, built here once rather than in the first detect()
+            known_names()  # the rule layer's name lexicon and place names, built here once rather than in the
+            place_names.preload()  # first detect()
         return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------

@@ -66,3 +66,9 @@ def names_a_place(text: str, start: int, end: int) -> bool:
     if not all(parts) or any(plain(w) in _name_words() for w in re.split(r"[\s,-]+", value) if w):
         return False
     return all(_plain_phrase(p) in place_names() for p in parts) and not _person_context(text, start, end)
+
+
+def preload() -> None:
+    """Builds the place and name lists now (when a detector loads) rather than in the first check."""
+    place_names()
+    _name_words()
