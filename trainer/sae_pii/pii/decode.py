@@ -60,7 +60,8 @@ from sae_pii.pii.name_cues import (
     grow_speaker_lines,
     in_name_column,
 )
-from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
+from sae_pii.pii.name_joins import LIST_WORDS, whole_names
+from sae_pii.pii.name_rules import NOT_NAME, PARTICLES
 from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.trim import is_mark, line_bounds, trim
@@ -256,9 +257,7 @@ def decode(
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
     spans = _join_area_codes(text, spans)
-    spans = _join_inverted_names(text, _join_nicknames(text, [_with_particles(text, _with_surname_after_initial(text, sp))
-                                                               for sp in spans]))
-    spans = _join_quoted_inverted(text, _with_capitals_given_names(text, spans))
+    spans = whole_names(text, spans)
     if validators:
         spans = apply_validators(text, spans)
     return spans
@@ -324,8 +323,7 @@ def _grow(text: str, words: list, word_means: list[np.ndarray], thresholds: dict
 
 # Words that join the items of a list of names: "Park and Mann", "Monjeau, Graves and Reed"
 # ("and" in English, German, French, Spanish, Italian/Portuguese). The list growth below and the
-# "Surname, Given-name" join at the end both read them.
-LIST_WORDS = ("and", "und", "et", "y", "e")
+# "Surname, Given-name" join of name_joins.py both read them.
 LIST_JOINERS = {",", "&", *LIST_WORDS}
 
 
@@ -654,182 +652,3 @@ def _split_at_space(text, words, part) -> list[list[int]]:
         else:
             pieces[-1].append(b)
     return pieces
-
-
-PARTICLES_BEFORE = re.compile(r"(?:(?<=[ \t\n(\"'])|^)((?:(?:van|von|bin|binti|bint|ibn|ter|ten|zu|de|da|di|do|dos|das|du|"
-                              r"del|della|der|den|la|le)[ \t]+)+)\Z")
-STRONG_PARTICLES = {"van", "von", "bin", "binti", "bint", "ibn", "ter", "ten", "zu"}
-
-
-def _with_particles(text: str, sp: PIISpan) -> PIISpan:
-    """A surname's particles the probe left out join it: "van den" + "Ülker", "bint" + "Oscar", "van"
-    + "den Pol" (a particle that only ever opens a surname, or more of them before one it took)."""
-    if sp.label != "PERSON":
-        return sp
-    m = PARTICLES_BEFORE.search(text, max(0, sp.start - 24), sp.start)
-    if m is None:
-        return sp
-    words = m.group(1).split()
-    first = sp.text.split()[0].lower() if sp.text.split() else ""
-    if not (STRONG_PARTICLES & set(words) or first in PARTICLES):
-        return sp
-    return PIISpan(m.start(1), sp.end, sp.label, sp.score, text[m.start(1):sp.end])
-
-
-SURNAME_AFTER_INITIAL = re.compile(r"\.[ \t]+(?:[A-Z]\.[ \t]+)*[^\W\d_]*[A-Z][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
-
-
-def _with_surname_after_initial(text: str, sp: PIISpan) -> PIISpan:
-    """A name that ends in an initial goes on to the surname after it: "Ryszard Y" + ". Grab", "T" +
-    ". Cousin" (an initial closes no name)."""
-    if sp.label != "PERSON" or not re.search(r"(?:^|\s)[A-Z]\Z", sp.text):
-        return sp
-    m = SURNAME_AFTER_INITIAL.match(text, sp.end)
-    if m is None:
-        return sp
-    return PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
-
-
-# The given names after a surname in capitals, in capitals too, closing the line or the column:
-# "Driver: KOWALCZYK" + ", PIOTR A" (forms print "SURNAME, GIVEN NAMES" so).
-CAPITALS_GIVEN_AFTER = re.compile(r", ?[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?(?: [A-Z]\.?)?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
-
-
-def _with_capitals_given_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A one-word PERSON span in capitals takes the given names after its comma (CAPITALS_GIVEN_AFTER)
-    and the spans inside them; not where a span reaches past them."""
-    out: list[PIISpan] = []
-    i = 0
-    while i < len(spans):
-        sp = spans[i]
-        i += 1
-        m = None
-        if sp.label == "PERSON" and sp.text.isupper() and " " not in sp.text and len(sp.text) >= 2:
-            m = CAPITALS_GIVEN_AFTER.match(text, sp.end)
-        if m is not None and not any(len(w) > 1 and w.lower() in NOT_NAME for w in m.group().strip(", ").split()):
-            inside = i
-            while inside < len(spans) and spans[inside].end <= m.end():
-                inside += 1
-            if inside == len(spans) or spans[inside].start >= m.end():
-                sp, i = PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()]), inside
-        out.append(sp)
-    return out
-
-
-# A nickname or maiden name in brackets between a given name and a surname: "Pietro (Peter) Ferrari",
-# "Nora (Fitzgerald) Donnelly", 'Margaret "Peggy" (Donnelly) O'Sullivan' (obituaries, genealogy, HR
-# records), the bracketed word found or not.
-BRACKETED_MIDDLE = re.compile(r'"?[ \t]\([ \t]?"?[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?"?[ \t]?\)[ \t]')
-
-
-def _join_nicknames(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A name cut at the closing quote of its nickname is one name: 'Rosl "Rob' + '" ' + 'Rust'; so is
-    one cut at a bracketed nickname or maiden name (BRACKETED_MIDDLE) and the span inside it."""
-    out: list[PIISpan] = []
-    for sp in spans:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.label == sp.label == "PERSON" and prev.text.count('"') == 1
-                and text[prev.end:sp.start] in ('" ', '"\u00a0')):
-            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
-            continue
-        if (prev is not None and prev.label == sp.label == "PERSON" and "(" not in prev.text
-                and (m := BRACKETED_MIDDLE.match(text, prev.end)) is not None and m.end() == sp.start
-                and (text[prev.end] != '"' or prev.text.count('"') == 1)  # a quote closes the nickname
-                and len(prev.text.split('"')[0].split()) == 1):  # a given name before it: not "Ana Ruiz (Madrid) Tom"
-            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
-            continue
-        if (len(out) >= 2 and out[-2].label == prev.label == sp.label == "PERSON"
-                and (m := BRACKETED_MIDDLE.match(text, out[-2].end)) is not None and m.end() == sp.start
-                and out[-2].end < prev.start and prev.end <= sp.start  # the bracketed name found as a span too
-                and len(out[-2].text.split('"')[0].split()) == 1):
-            first = out.pop(-2)
-            out[-1] = PIISpan(first.start, sp.end, "PERSON", min(first.score, sp.score), text[first.start:sp.end])
-            continue
-        out.append(sp)
-    return out
-
-
-INVERTED_GAP = re.compile(r",[ \t]?")
-SLASH_GAP = re.compile(r"[ \t]*/[ \t]*")  # "TANAKA / Haruto": a surname in capitals, a slash, the given name
-# A list of names goes on after the pair, or came before it: "Castro, Lee and Hunter", "Ana, Bo, Cy",
-# "...; D'Souza, Smith".
-_LIST_WORD = "|".join(rf"\b{w}\b" for w in LIST_WORDS)
-LIST_AFTER = re.compile(rf"[ \t]*(?:,|&|{_LIST_WORD})[ \t]*\w", re.IGNORECASE)  # on its line: not "Dear WONG, KAI-LING,\n\n"
-LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # same line
-
-
-GIVEN_INITIALS = re.compile(r"(?:[ \t]+[A-Z]\.?)+\Z")  # "ROSA M", "THANH V.": a given name and its initials
-
-
-def _both_capitals(surname: PIISpan, given: PIISpan, most: int) -> bool:
-    """"DELA CRUZ, MARIA THERESA SANTOS": in capitals both, the given names may be `most` words."""
-    return surname.text.isupper() and given.text.isupper() and len(given.text.split()) <= most
-
-
-def _capitals_then_given(text: str, surname: PIISpan, given: PIISpan) -> bool:
-    """"KHOURY, Elias & Nadia" opening a directory's line: a surname in capitals, then a given name
-    that is not, reads as one name however a list goes on after it (not "Kids: KAREN, Aristides and")."""
-    line_start = text.rfind("\n", 0, surname.start) + 1
-    return surname.text.isupper() and not given.text.isupper() and not text[line_start:surname.start].strip()
-
-
-def _capitals_surname_given(surname: PIISpan, given: PIISpan) -> bool:
-    """"KOVALENKO, Serhii Mykolaiovych", "HOLROYD, Edna May": a surname in capitals, then given
-    names that are not (up to three words), as crew lists, registers and notices print them."""
-    return surname.text.isupper() and not given.text.isupper() and len(given.text.split()) <= 3
-
-
-# A given name's initial closing the line or the column after an inverted name: "SOLOMON, BEATRICE" + " A".
-TRAILING_INITIAL = re.compile(r"[ \t][A-Z]\.?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
-
-
-_NAME_WORDS = r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2}"
-# A display name in quotes, surname first: "Okafor, Ngozi", "Ng, Siew Ling" (mail headers, CSV cells).
-QUOTED_INVERTED = re.compile(rf'(?<=")({_NAME_WORDS}),[ \t]?({_NAME_WORDS})(?=")')
-
-
-def _join_quoted_inverted(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A quoted "Surname, Given" with a PERSON span in it is one name, whichever half the probe found;
-    both halves are capitalised words, up to three each."""
-    for m in QUOTED_INVERTED.finditer(text):
-        if not all(w[0].isupper() for w in m.group(1, 2) for w in w.split()):
-            continue
-        inside = [sp for sp in spans if m.start() <= sp.start and sp.end <= m.end()]
-        if any(sp.label == "PERSON" for sp in inside) and not any(
-                sp.start < m.start() < sp.end or sp.start < m.end() < sp.end for sp in spans):
-            score = min(sp.score for sp in inside if sp.label == "PERSON")
-            spans = sorted([sp for sp in spans if sp not in inside]
-                           + [PIISpan(m.start(), m.end(), "PERSON", score, m.group())], key=lambda sp: sp.start)
-    return spans
-
-
-def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """"Surname, Given-name" is one person: two PERSON spans split at a comma ("Nagy, Fanni"; the
-    comma cuts token groups, and a name never bridges punctuation) join when the second is one word
-    (and its initials: "ROSA M"; up to three words in capitals both: "DELA CRUZ, JOHN PAUL"), the
-    first at most two, both start in the same case, and no list goes on around the pair on its line
-    ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names; a
-    capitals surname opening a directory's line is one anyway: "KHOURY, Elias & Nadia").
-    A joined span holds a comma, so it never joins a third."""
-    out: list[PIISpan] = []
-    for sp in spans:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.label == sp.label == "PERSON"
-                and (INVERTED_GAP.fullmatch(text, prev.end, sp.start) is not None
-                     or prev.text.isupper() and SLASH_GAP.fullmatch(text, prev.end, sp.start) is not None)
-                and (len(GIVEN_INITIALS.sub("", sp.text).split()) == 1 or _both_capitals(prev, sp, 3)
-                     or _capitals_surname_given(prev, sp))
-                and not (sp.text.isupper() and len(sp.text) > 1 and not prev.text.isupper())  # "Sami Haddad, DVLA"
-                and len(prev.text.split()) <= 2
-                and "," not in prev.text
-                and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
-                and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
-                and (LIST_AFTER.match(text, sp.end) is None or _capitals_then_given(text, prev, sp))
-                and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
-            end = sp.end
-            if sp.text.isupper() and (m := TRAILING_INITIAL.match(text, end)) is not None:
-                end = m.end()
-            out[-1] = PIISpan(prev.start, end, "PERSON", min(prev.score, sp.score), text[prev.start:end])
-            continue
-        out.append(sp)
-    return out
