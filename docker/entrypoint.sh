@@ -139,6 +139,20 @@ child_pids() {
   done
 }
 
+# "pid ppid name; ..." of every process, from /proc (a diagnostic for the log).
+process_table() {
+  local stat rest
+  for stat in /proc/[0-9]*/stat; do
+    { read -r rest <"$stat"; } 2>/dev/null || continue
+    # "<pid> (<name>) <state> <ppid> ...": the name may hold spaces, so split at its brackets.
+    local pid=${rest%% *} name=${rest#*(} after=${rest##*) }
+    name=${name%)*}
+    after=${after#* }
+    after=${after%% *}
+    [ "$pid" = 2 ] || [ "$after" = 2 ] || printf '%s %s %s; ' "$pid" "$after" "$name"  # not kernel threads
+  done
+}
+
 launcher_pid=""
 stop_requested=0
 accelerate_config=""
@@ -156,9 +170,10 @@ forward_stop() {
     sleep 0.2
   done
   if [ -z "$targets" ]; then
-    # No trainer started yet: nothing to checkpoint, stop the launcher itself. Said out loud, so a
-    # run that expected a checkpoint shows why it has none.
+    # No trainer started yet: nothing to checkpoint, stop the launcher itself. Said out loud, with
+    # the process table, so a run that expected a checkpoint shows why it has none.
     log "no trainer process under the launcher (pid $launcher_pid) yet: stopping the launcher"
+    log "processes (pid ppid name): $(process_table)"
     targets=$launcher_pid
   fi
   # shellcheck disable=SC2086 # one PID per word

@@ -103,6 +103,34 @@ def test_sigterm_reaches_the_trainers_which_checkpoint_and_exit_cleanly(
     assert not (out / "sae_final.pt").exists()  # a stop is not a finished run
 
 
+def test_sigterm_before_any_trainer_stops_the_launcher_and_says_what_ran(entrypoint_env, tmp_path):
+    """A launcher with no child yet (a stand-in that reports the environment, then sleeps) gets the
+    signal itself; the log says so and lists the processes, for a run that expected a checkpoint."""
+    fake_python = tmp_path / "python"
+    fake_python.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = - ]; then cat >/dev/null; echo "[entrypoint]   stand-in python" >&2; echo 0; exit 0; fi\n'
+        "echo launcher-started\n"
+        "exec sleep 60\n"
+    )
+    fake_python.chmod(0o755)
+    log = tmp_path / "entrypoint.log"
+    proc = _start(["train", "--config", "x.yaml", "--out-dir", str(tmp_path / "run")],
+                  {**entrypoint_env, "SAE_PII_PYTHON": str(fake_python)}, log)
+    deadline = time.monotonic() + 30
+    while "launcher-started" not in log.read_text():
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGTERM)
+    code = _finish(proc, timeout=30)
+    text = log.read_text()
+    assert code == 143, text  # the launcher's own end by SIGTERM
+    assert "no trainer process under the launcher" in text
+    table = re.search(r"processes \(pid ppid name\): (.*)", text)
+    assert table and re.search(r"\d+ \d+ sleep;", table.group(1)), text
+    assert "stopped on request (exit 143)" in text
+
+
 def test_missing_gpu_is_a_clear_error_when_one_is_required(entrypoint_env, tmp_path):
     env = {**entrypoint_env, "SAE_PII_REQUIRE_GPU": "1"}
     code, log = _run(["train", "--config", "cpu-demo", "--out-dir", str(tmp_path / "run")], env, tmp_path)
