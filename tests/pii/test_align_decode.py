@@ -1436,6 +1436,13 @@ def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer
     ("a chave é o telefone dele (31) 98842-1176\n", "98842-1176", ["(31) 98842-1176"]),  # the area code left out
     ("Org.nr 556812-4470 · Tel. växel", "556812-4470", []),  # company numbers
     ("SIRET 812 447 103 00027 - RCS Lyon", "812 447 103 00027", []),
+    # A first group with a trunk or international prefix, a last group the probe left out.
+    ("buyer collects. £120. 07826 441 093\nLAWNMOWER", "441 093", ["07826 441 093"]),
+    (" 05 Dec     19:02  00 234 803 551 2290     Nigeria mobile", "803 551 2290", ["00 234 803 551 2290"]),
+    ("contact: Marcus Okafor (spouse)  613 882 4410\n", "613 882", ["613 882 4410"]),
+    ("TEL: +86 574 8773 2016   ATTN: MS. CHEN", "+86 574 8773", ["+86 574 8773 2016"]),
+    ("Room 12 555 0199 4410 22", "555 0199 4410", ["555 0199 4410"]),  # no trunk prefix, and ten digits already
+    ("Order 07 contact 555 0199 on site", "555 0199", ["555 0199"]),  # a word between: not a group of it
 ])
 def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text, value, expected):
     assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == expected

@@ -296,6 +296,11 @@ ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 
 
 COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ \t]?)?|\(\d{2,4}\)[ \t]?)\Z")
+# A first group that opens with a trunk or international prefix ("0", "00 234") before a span the
+# probe began at its second group; a last group of 3-4 digits after a span too short for a number.
+TRUNK_GROUP_BEFORE = re.compile(r"(?<![\w+(.,/:-])(?:00[ \t]?\d{1,3}|0\d{1,4})[ \t]\Z")
+LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w.,/:-]|[ \t]?\d)")
+MAX_PHONE_DIGITS = 15  # E.164
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199".
 PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*")
 
@@ -345,6 +350,11 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
         return None
     if (code := COUNTRY_CODE_BEFORE.search(text, max(0, a - 12), a)) is not None:
         a = code.start()  # "+1 " of "+1 (312) 847-2290", "(31) " of "(31) 98842-1176": left out by the probe
+    elif text[a].isdigit() and (trunk := TRUNK_GROUP_BEFORE.search(text, max(0, a - 10), a)) is not None \
+            and len(digits) + sum(ch.isdigit() for ch in trunk.group()) <= MAX_PHONE_DIGITS:
+        a = trunk.start()  # "07826 " of "07826 441 093", "00 234 " of "00 234 803 551 2290"
+    if len(digits) < 10 and (tail := LAST_GROUP_AFTER.match(text, b)) is not None and b == sp.end:
+        b = tail.end()  # " 4410" of "613 882 4410", " 2016" of "+86 574 8773 2016"
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
         b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
