@@ -1443,6 +1443,9 @@ def test_a_colon_glued_between_a_name_and_an_email_is_no_bridge(minilm_tokenizer
     ("TEL: +86 574 8773 2016   ATTN: MS. CHEN", "+86 574 8773", ["+86 574 8773 2016"]),
     ("Room 12 555 0199 4410 22", "555 0199 4410", ["555 0199 4410"]),  # no trunk prefix, and ten digits already
     ("Order 07 contact 555 0199 on site", "555 0199", ["555 0199"]),  # a word between: not a group of it
+    ("Tel. 81 8340 2719  WhatsApp 81 1622 0458     Lugar", "81 8340 2719  WhatsApp 81 1622 0458",
+     ["81 8340 2719", "81 1622 0458"]),  # a column gap and a word between two numbers
+    ("Tel: 555 0199 ext 42", "555 0199 ext 42", ["555 0199 ext 42"]),  # an extension is no second number
 ])
 def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text, value, expected):
     assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == expected

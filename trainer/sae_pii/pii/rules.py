@@ -301,8 +301,9 @@ COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ 
 TRUNK_GROUP_BEFORE = re.compile(r"(?<![\w+(.,/:-])(?:00[ \t]?\d{1,3}|0\d{1,4})[ \t]\Z")
 LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w.,/:-]|[ \t]?\d)")
 MAX_PHONE_DIGITS = 15  # E.164
-# Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199".
-PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*")
+# Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199",
+# "81 8340 2719  WhatsApp 81 1622 0458" (a column gap or a word between them).
+PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*|[ \t]{2,}(?:[^\W\d_]+\.?:?[ \t]+)?|[ \t]+[^\W\d_]+\.?:?[ \t]+")
 
 
 PHONE_IN_NAME = re.compile(r"[+(]?\d(?:[ ()./-]*\d){6,}")
@@ -322,8 +323,8 @@ def phone_out_of_name(text: str, sp: PIISpan) -> list[PIISpan]:
 
 
 def phones_apart(text: str, sp: PIISpan) -> list[PIISpan]:
-    """A PHONE_NUMBER span holding two numbers of seven digits or more each, split where a slash, ";"
-    or "or" stands between them."""
+    """A PHONE_NUMBER span holding two numbers of seven digits or more each, split where a slash, ";",
+    "or", a column gap or a word stands between them."""
     if sp.label != "PHONE_NUMBER":
         return [sp]
     out, a = [], sp.start
