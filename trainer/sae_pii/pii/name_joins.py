@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from sae_pii.pii.name_lexicon import known_names, plain
 from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
 from sae_pii.pii.spans import PIISpan
 
@@ -58,11 +59,14 @@ def _with_surname_after_initial(text: str, sp: PIISpan) -> PIISpan:
 # The given names after a surname in capitals, in capitals too, closing the line or the column:
 # "Driver: KOWALCZYK" + ", PIOTR A" (forms print "SURNAME, GIVEN NAMES" so).
 CAPITALS_GIVEN_AFTER = re.compile(r", ?[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?(?: [A-Z]\.?)?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
+# ...or capitalised given names Faker knows: "| MELNYK, Oleksandra   |", "GAUTHIER-NDIAYE, Mathieu\n".
+KNOWN_GIVEN_AFTER = re.compile(r", ?([A-Z][^\W\d_'’-]+(?:-[A-Z][^\W\d_]+)?(?: [A-Z][^\W\d_'’-]+)?)(?: [A-Z]\.?)?"
+                               r"(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z|\|))")
 
 
 def _with_capitals_given_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """A one-word PERSON span in capitals takes the given names after its comma (CAPITALS_GIVEN_AFTER)
-    and the spans inside them; not where a span reaches past them."""
+    """A one-word PERSON span in capitals takes the given names after its comma (CAPITALS_GIVEN_AFTER,
+    or KNOWN_GIVEN_AFTER) and the spans inside them; not where a span reaches past them."""
     out: list[PIISpan] = []
     i = 0
     while i < len(spans):
@@ -71,6 +75,9 @@ def _with_capitals_given_names(text: str, spans: list[PIISpan]) -> list[PIISpan]
         m = None
         if sp.label == "PERSON" and sp.text.isupper() and " " not in sp.text and len(sp.text) >= 2:
             m = CAPITALS_GIVEN_AFTER.match(text, sp.end)
+            if m is None and (m := KNOWN_GIVEN_AFTER.match(text, sp.end)) is not None and not all(
+                    plain(w) in known_names() for w in re.split(r"[ -]", m.group(1))):
+                m = None
         if m is not None and not any(len(w) > 1 and w.lower() in NOT_NAME for w in m.group().strip(", ").split()):
             inside = i
             while inside < len(spans) and spans[inside].end <= m.end():
