@@ -1105,6 +1105,12 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("31 Harehills Lane", "STREET_ADDRESS")]),
     ("at 770 26 rue des lieutemants today", [("770 26 rue des lieutemants", "STREET_ADDRESS")],
      [("770 26 rue des lieutemants", "STREET_ADDRESS")]),  # an address all in lower case keeps its words
+    # Two pieces cut at a capitalised abbreviation's dot are one address; a sentence between two is not.
+    ("Morada antiga: Rua dos Fanqueiros 212, 3º Esq., 1100-231 Lisboa\n", [("Rua dos Fanqueiros 212, 3º Esq", "STREET_ADDRESS"),
+                                                                      ("1100-231 Lisboa", "STREET_ADDRESS")],
+     [("Rua dos Fanqueiros 212, 3º Esq., 1100-231 Lisboa", "STREET_ADDRESS")]),
+    ("at 12 Main St. Then 14 Oak Rd, Leeds", [("12 Main St", "STREET_ADDRESS"), ("14 Oak Rd, Leeds", "STREET_ADDRESS")],
+     [("12 Main St", "STREET_ADDRESS"), ("14 Oak Rd, Leeds", "STREET_ADDRESS")]),
     # The street line above a span that opens with the postcode; a street ending in "-ring".
     ("KUECHENWELT HANDELS GMBH\nBILLSTRASSE 112\n20539 HAMBURG, GERMANY\nEORI", [("20539 HAMBURG, GERMANY", "STREET_ADDRESS")],
      [("BILLSTRASSE 112\n20539 HAMBURG, GERMANY", "STREET_ADDRESS")]),

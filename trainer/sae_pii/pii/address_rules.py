@@ -392,7 +392,8 @@ LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en
                            "via"])
 
 
-ABBREVIATION_END = re.compile(r"(?<![^\W\d_])[a-z]{1,3}\Z")  # "m" of "m. 15", "ap" of "ap. 4"; not "Street"
+# "m" of "m. 15", "ap" of "ap. 4", "Esq" of "3º Esq., 1100-231 Lisboa", "Col" of "Col. Chapalita"; not "Street"
+ABBREVIATION_END = re.compile(r"(?<![^\W\d_])[A-Za-z]?[a-z]{1,3}\Z")
 
 
 DASH_GAP = re.compile(r"[ \t]+[-–][ \t]+")
