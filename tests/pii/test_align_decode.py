@@ -1111,6 +1111,14 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("Rua dos Fanqueiros 212, 3º Esq., 1100-231 Lisboa", "STREET_ADDRESS")]),
     ("at 12 Main St. Then 14 Oak Rd, Leeds", [("12 Main St", "STREET_ADDRESS"), ("14 Oak Rd, Leeds", "STREET_ADDRESS")],
      [("12 Main St", "STREET_ADDRESS"), ("14 Oak Rd, Leeds", "STREET_ADDRESS")]),
+    # A business's name before its address leaves it (a legal form, a firm's or a venue's word).
+    ("From: Dr Rachel Kemp, Elm Grove Surgery, 14 Elm Grove, Southsea PO5 1JF\n",
+     [("Elm Grove Surgery, 14 Elm Grove, Southsea PO5 1JF", "STREET_ADDRESS")], [("14 Elm Grove, Southsea PO5 1JF", "STREET_ADDRESS")]),
+    ("Heron Bay Golf Club, Shore Road, Elie, Fife KY9 1AS · Pro shop", [("Heron Bay Golf Club, Shore Road, Elie, Fife KY9 1AS",
+                                                                       "STREET_ADDRESS")],
+     [("Shore Road, Elie, Fife KY9 1AS", "STREET_ADDRESS")]),
+    ("Deliver to 14 Elm Grove, Southsea PO5 1JF", [("14 Elm Grove, Southsea PO5 1JF", "STREET_ADDRESS")],
+     [("14 Elm Grove, Southsea PO5 1JF", "STREET_ADDRESS")]),  # no business before it
     # The street line above a span that opens with the postcode; a street ending in "-ring".
     ("KUECHENWELT HANDELS GMBH\nBILLSTRASSE 112\n20539 HAMBURG, GERMANY\nEORI", [("20539 HAMBURG, GERMANY", "STREET_ADDRESS")],
      [("BILLSTRASSE 112\n20539 HAMBURG, GERMANY", "STREET_ADDRESS")]),

@@ -177,9 +177,23 @@ def street_words() -> frozenset[str]:
 BUILDING = re.compile(r"([^\d\n,]{3,40}),[ \t]+(?=\d)")  # "Alder Apartments, 1900 NE 45th St"
 
 
+# A business's name before its address ("Elm Grove Surgery, 14 Elm Grove", "Heron Bay Golf Club,
+# Shore Road"): its last word says what it is (besides the legal forms and firm words of name_rules).
+VENUE_END = re.compile(r"[ \t](?:Surgery|Inn|Club|Church|Chapel|Parish|Pharmacy|School|Practice|Salon|Shop|Store|Pub|"
+                       r"Bar|Gallery|Museum|Library|Theatre|Theater|Cinema|Station|Airport|Office)\Z")
+FIRST_SEGMENT = re.compile(r"([^\d\n,]{3,60}),[ \t]+(?=[A-Z\d])")
+
+
 def without_building(text: str, sp: PIISpan) -> int:
     """Where the address starts once a building's name before its street is cut: a first segment
-    without digits, before a comma and a house number, holding no street type word."""
+    without digits, before a comma and a house number, holding no street type word; or a business's
+    name, before a comma and the rest of an address that holds a digit."""
+    from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
+
+    m = FIRST_SEGMENT.match(text, sp.start, sp.end)
+    if m is not None and (COMPANY_ENDING.search(m.group(1)) or VENUE_END.search(m.group(1))) \
+            and any(ch.isdigit() for ch in text[m.end():sp.end]):
+        return m.end()
     m = BUILDING.match(text, sp.start, sp.end)
     if m is None or any(w.lower().strip(".,") in street_words() for w in m.group(1).split()):
         return sp.start
