@@ -1396,6 +1396,18 @@ def test_titles_and_dotted_acronyms_are_no_names(text, value, expected):
 
 
 @pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Installer: Henk de Groot (Bakker BV)", "de Groot", ["Henk de Groot"]),  # a given name Faker knows
+    ("Verified by Agus Setiawan on 3 May", "Setiawan", ["Agus Setiawan"]),
+    ("mgarcia:x:1005:1005:Maria Garcia,,,:/home/mgarcia", "Garcia", ["Maria Garcia"]),
+    ("Dear Garcia, thanks", "Garcia", ["Garcia"]),  # a greeting is no given name
+    ("a checkup for Baby Arjun on Monday", "Arjun", ["Arjun"]),  # nor "Baby"
+    ("Contact Novak for details", "Novak", ["Novak"]),  # a capitalised word Faker knows as no given name
+])
+def test_a_given_name_the_probe_left_out_before_a_name_joins_it(text, value, expected):
+    assert [s.text for s in _validated(text, value, "PERSON") if s.label == "PERSON"] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
     # The addressee over its address, alone on its line, after a key, or after a surname's comma.
     ("Mail to\n\nGordon MacLeod\n3rd Floor, 17 Bree Street", "Gordon MacLeod\n3rd Floor, 17 Bree Street",
      [("Gordon MacLeod", "PERSON"), ("3rd Floor, 17 Bree Street", "STREET_ADDRESS")]),

@@ -91,6 +91,30 @@ def known_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def known_given_names() -> frozenset[str]:
+    """The given names of Faker's person providers, all locales, as `plain` words."""
+    lists = attribute_values("person", lambda a: a.startswith("first_name") and "format" not in a)
+    return frozenset(plain(w) for names in lists for name in names if isinstance(name, str)
+                     for w in re.split(r"[\s-]+", name))
+
+
+# The capitalised word right before a name, on its line: "Temitope" of "Temitope Bankole-Hart".
+WORD_BEFORE_NAME = re.compile(r"(?<![\w'’.-])([A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?) \Z")
+
+
+def with_given_name_before(text: str, start: int, end: int) -> int:
+    """Where a PERSON span text[start:end] starts once the given name right before it that the probe
+    left out joins it: a capitalised word Faker knows as a given name ("Henk" + "de Groot", "Agus"
+    + "Setiawan"), not a word that is no name ("Dear", "Contact")."""
+    if not text[start:start + 1].isalpha():
+        return start
+    m = WORD_BEFORE_NAME.search(text, max(0, start - 30), start)
+    if m is None or m.group(1).lower() in NOT_NAME or plain(m.group(1)) not in known_given_names():
+        return start
+    return m.start(1)
+
+
+@lru_cache(maxsize=1)
 def korean_surnames() -> frozenset[str]:
     return frozenset(provider("person", "ko_KR").last_names)
 
