@@ -422,8 +422,11 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
         if DASH_GAP.fullmatch(text, a, b) and (text[a - 1:a].isdigit() and text[b:b + 1].isupper()
                                                or STATE_CODE.match(text, b) is not None):
             continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so
-        if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or ABBREVIATION_END.search(text, max(0, a - 4), a)):
-            a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15"
+        abbreviation = ABBREVIATION_END.search(text, max(0, a - 4), a)
+        if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words():
+            abbreviation = None  # "12 Main St. 5 Elm St": a street type ends an address, its dot a sentence
+        if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or abbreviation is not None):
+            a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15", "3º Esq., 1100"
         gap = text[a:b]
         if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or not gap.strip() and gap != " ":
             return False  # a tab or a run of spaces separates fields; one space does not
