@@ -933,6 +933,10 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     ("Dr. med. Ryszard Y. Grab\n", ["Ryszard Y"], ["Ryszard Y. Grab"]),  # an initial closes no name
     ("Rx\nT. Cousin  DOB", ["T"], ["T. Cousin"]),
     ('Account holder - Rosl "Rob" Rust', ['Rosl "Rob', "Rust"], ['Rosl "Rob" Rust']),  # a nickname's quote
+    # A hyphenated Korean given name takes the romanized surname after it.
+    ("Member: Hyun-woo Lim   Member ID: XGH884210933", ["Hyun-woo"], ["Hyun-woo Lim"]),
+    ("calling for Mr. Jae-won Park to confirm", ["Jae-won"], ["Jae-won Park"]),
+    ("met Jae-won Parker today", ["Jae-won"], ["Jae-won"]),  # not the start of a longer word
     # A bracketed nickname or maiden name between the given name and the surname, found or not.
     ("the late Patrick and\nNora (Fitzgerald) Donnelly. She", ["Nora", "Donnelly"], ["Nora (Fitzgerald) Donnelly"]),
     ('Margaret "Peggy" (Donnelly) O\'Sullivan\nJuly 9', ['Margaret "Peggy', "Donnelly", "O'Sullivan"],

@@ -17,8 +17,8 @@ LIST_WORDS = ("and", "und", "et", "y", "e")  # "and" between the names of a list
 
 def whole_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """The decoded spans with each name's cut pieces joined back into one span."""
-    spans = _join_inverted_names(text, _join_nicknames(text, [_with_particles(text, _with_surname_after_initial(text, sp))
-                                                               for sp in spans]))
+    spans = [_with_korean_surname(text, _with_particles(text, _with_surname_after_initial(text, sp))) for sp in spans]
+    spans = _join_inverted_names(text, _join_nicknames(text, spans))
     return _join_quoted_inverted(text, _with_capitals_given_names(text, spans))
 
 
@@ -40,6 +40,24 @@ def _with_particles(text: str, sp: PIISpan) -> PIISpan:
     if not (STRONG_PARTICLES & set(words) or first in PARTICLES):
         return sp
     return PIISpan(m.start(1), sp.end, sp.label, sp.score, text[m.start(1):sp.end])
+
+
+# Romanized Korean surnames (Revised Romanization and the common older spellings).
+KOREAN_SURNAMES = ("Kim|Lee|Yi|Park|Pak|Choi|Choe|Jung|Jeong|Chung|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|"
+                   "Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Hong|Jeon|Jun|Ko|Go|Moon|Mun|Yang|Son|Bae|Baek|"
+                   "Heo|Huh|Nam|Noh|Roh|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Koo|Gu|Min|Ryu|Na|Jin|Ji|Um|Eom|"
+                   "Byun|Chae|Won|Chun|Cheon|Bang|Gong|Hyun|Yeo|Do|Pyo|Myung|Sim|Shim|Seok|Ma|Gil|Yeon|Wi")
+# A Korean given name written with a hyphen ("Jae-won", "Seo-yeon") then the surname the probe left out.
+KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,4}")
+KOREAN_SURNAME_AFTER = re.compile(rf" (?:{KOREAN_SURNAMES})(?![\w'’-])")
+
+
+def _with_korean_surname(text: str, sp: PIISpan) -> PIISpan:
+    """A hyphenated Korean given name takes the romanized surname right after it: "Hyun-woo" + " Lim"."""
+    if sp.label != "PERSON" or KOREAN_GIVEN.fullmatch(sp.text) is None:
+        return sp
+    m = KOREAN_SURNAME_AFTER.match(text, sp.end)
+    return sp if m is None else PIISpan(sp.start, m.end(), sp.label, sp.score, text[sp.start:m.end()])
 
 
 SURNAME_AFTER_INITIAL = re.compile(r"\.[ \t]+(?:[A-Z]\.[ \t]+)*[^\W\d_]*[A-Z][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
