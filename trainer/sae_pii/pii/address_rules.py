@@ -423,8 +423,9 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
                                                or STATE_CODE.match(text, b) is not None):
             continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so
         abbreviation = ABBREVIATION_END.search(text, max(0, a - 4), a)
-        if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words():
-            abbreviation = None  # "12 Main St. 5 Elm St": a street type ends an address, its dot a sentence
+        if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words() \
+                and text[a + 1:a + 2] != ",":
+            abbreviation = None  # "12 Main St. 5 Elm St": a street type's dot ends a sentence; not "6th St., Ste. 290"
         if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or abbreviation is not None):
             a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15", "3º Esq., 1100"
         gap = text[a:b]
