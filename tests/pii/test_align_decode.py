@@ -1227,6 +1227,12 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Adebayo", True),
     ("the team dinner at Cervejaria Ramiro.", "Ramiro", False),  # a restaurant
+    # A table's header row (three cells or more, one of them "Name") holds no names; a key-value list may.
+    ("Emp#\tName\tIBAN\tGross\tNet\n1031\tSofia Rossi\tIT60\t3,450\t2,512\n1032\tKwame Mensah\tDE89\t4,100\t2,890",
+     "Gross", False),
+    ("Emp#\tName\tIBAN\tGross\tNet\n1031\tSofia Rossi\tIT60\t3,450\t2,512\n1032\tKwame Mensah\tDE89\t4,100\t2,890",
+     "Sofia Rossi", True),
+    ("Tenant\tHugo M van Dalem\nHome address\t3 Mary Crossroad\nPhone\t555 0101", "Hugo M van Dalem", True),
     # The second half of a bilingual key, before its colon; the value after it stays a name.
     ("Applicant / 申请人: ZHANG Wei (张伟)", "申请人", False),
     ("Locataire / Mieter·in: Camille Rochat", "Mieter", False),

@@ -190,6 +190,21 @@ def _column_is(text: str, pos: int, header: re.Pattern) -> bool:
     return head is not None and header.fullmatch(head) is not None
 
 
+def in_header_row(text: str, pos: int) -> bool:
+    """Position `pos` lies in a table's header row: the row that opens its block of rows, with rows
+    below it, three cells or more and a "Name" cell ("Emp#\tName\tIBAN\tGross": "IBAN" and "Gross"
+    are no names)."""
+    cell = table_cell(text, pos)
+    if cell is None:
+        return False
+    line_start, delimiter, _ = cell
+    heads = _block_heads(text, delimiter)
+    if heads.get(line_start, line_start) != line_start or list(heads.values()).count(line_start) < 2:
+        return False
+    cells = text[slice(*line_bounds(text, line_start))].split(delimiter)
+    return len(cells) >= 3 and any(NAME_HEADER.fullmatch(c) for c in cells)  # not a key-value list's "Tenant\tHugo"
+
+
 def header_over(text: str, pos: int) -> str | None:
     """The header of the table column holding position `pos`; None outside a table or without one."""
     cell = table_cell(text, pos)
