@@ -1506,6 +1506,9 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
     ("anh.tran88@yahoo.com,Anh,TRAN,H3B 2Y5,2024-02-28", ["Anh", "TRAN"]),  # digits aside
     ("Acme,Sales,sales@acme.com,Boston", []),  # a shared mailbox
     ("Lee,Marketing,jo.lee@acme.com,Boston", ["Lee"]),  # a department cell is spelled by no part
+    # A chat's @-mention of a given name Faker knows; not a bot's or a team's handle.
+    ("[09:17] Kwame Asante: looking. @Lena can you check the 09:00 deploy", ["Lena"]),
+    ("@deploy-bot pause eu-west; ping @Support", []),
 ])
 def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected

@@ -25,6 +25,7 @@ from stdnum import iban as stdnum_iban
 
 from sae_pii.pii.email_names import named_by_email
 from sae_pii.pii.labels import FREE_TEXT_LABELS
+from sae_pii.pii.name_lexicon import known_given_names, plain
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import luhn_ok
 from sae_pii.pii.trim import trim
@@ -97,6 +98,16 @@ PNR_NAME = re.compile(rf"(?<![\w/]){_PNR_WORD}/{_PNR_WORD}(?: {_PNR_WORD})*")
 PNR_TITLES = frozenset({"MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "CHD", "INF"})
 
 
+# A chat's @-mention of a person by given name: "@Lena can you check", "thanks @Kwame 👍".
+MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ]+)\b(?![.@'’-]?\w)")
+
+
+def _mentions(text: str) -> list[tuple[int, int]]:
+    """The given names @-mentioned in a chat, when Faker knows them as given names ("@deploy-bot",
+    "@Support" are none)."""
+    return [m.span(1) for m in MENTION.finditer(text) if plain(m.group(1)) in known_given_names()]
+
+
 def _passenger_names(text: str, spans: list[PIISpan]) -> list[tuple[int, int]]:
     """Airline-style names: the title after them goes; kept when a title followed them or the probe
     found part of them ("NAKAMURA" of "NAKAMURA/YUKI MRS")."""
@@ -150,6 +161,7 @@ def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds += [(a, b, "IBAN_CODE") for a, b in _ibans(text)]
     finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
     finds += [(a, b, "PERSON") for a, b in _passenger_names(text, spans)]
+    finds += [(a, b, "PERSON") for a, b in _mentions(text)]
     if not finds:
         return spans
     out = list(spans)
