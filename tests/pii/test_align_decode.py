@@ -1054,6 +1054,12 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("with PSC 9236, Box 1684\nAPO AP 02137 for", [("1684\nAPO AP 02137", "STREET_ADDRESS")],
      [("PSC 9236, Box 1684\nAPO AP 02137", "STREET_ADDRESS")]),
     ("Hyran för oktober (9 842 kr) betalas", [("9 842 kr", "STREET_ADDRESS")], []),
+    # An id's, a booking's or a seat's key and its number.
+    ("Un abrazo,\nJordi Puig i Ferrer\nDNI 48291734K", [("DNI 48291734K", "STREET_ADDRESS")], []),
+    ("OFFICE USE: Precinct 39-12 | Ward 39 | HAVA check", [("Ward 39", "STREET_ADDRESS")], []),
+    ("Verified by Deepa Nagaraj (Emp 77214)", [("Emp 77214", "STREET_ADDRESS")], []),
+    ("Ship to: Deckers Lane 7, Leeds", [("Deckers Lane 7, Leeds", "STREET_ADDRESS")],
+     [("Deckers Lane 7, Leeds", "STREET_ADDRESS")]),  # a key's letters opening a street's name
     ("na dzień 9 października 2024 r., godz. 10:30", [("9 października 2024", "STREET_ADDRESS")], []),
     ("Fecha: 12 de Enero de 2024", [("12 de Enero de 2024", "STREET_ADDRESS")], []),
     ("at 12 Augusta Street, Perth", [("12 Augusta Street, Perth", "STREET_ADDRESS")],

@@ -20,8 +20,18 @@ MEASURE_UNITS = frozenset([
 
 
 def no_address(value: str) -> bool:
-    """A quantity, an amount, an invoice's lines or a date (below), whatever the probe called it."""
-    return quantity_not_address(value) or date_not_address(value) or opens_with_amount(value)
+    """A quantity, an amount, an invoice's lines, a date or a keyed number (below), whatever the probe
+    called it."""
+    return quantity_not_address(value) or date_not_address(value) or opens_with_amount(value) \
+        or KEYED_NUMBER.match(value) is not None
+
+
+# A span that opens with an id's, a booking's or a seat's key and its number: "DNI 48291734K",
+# "PESEL 85071402379", "HRB 241887", "Seats 38A 38B", "Ward 39", "Emp 77214", "Folio 2217".
+KEYED_NUMBER = re.compile(
+    r"(?:DNI|NIE|NIF|PESEL|CUIT|CUIL|RUT|HRB|HRA|APE|SIRET|SIREN|CPF|CNPJ|OIB|BSN|EORI|VAT|TVA|USt-IdNr|Emp|Matricola|"
+    r"Folio|Serie|Seats?|Flight|Deck|Gate|Tables?|Ward|Precinct|Booking|Reserva|Conf|PNR|Ticket|Order|Invoice|Ref|"
+    r"Acct|KdNr|Mandat|Policy|Claim|Case|SKU|S/N|Ver)\.?:?[ \t]*(?:no\.?|nr\.?|#)?[ \t]*\d")
 
 
 def opens_with_amount(value: str) -> bool:
