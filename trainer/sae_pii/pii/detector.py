@@ -22,7 +22,7 @@ import torch
 from sae_pii.pii import features as feat
 from sae_pii.pii import place_names
 from sae_pii.pii.decode import decode
-from sae_pii.pii.name_lexicon import known_names
+from sae_pii.pii.name_lexicon import known_given_names, known_names
 from sae_pii.pii.probes import ProbeMixture, load_probes
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
@@ -94,8 +94,10 @@ class SAEPIIDetector:
         if validators is None:
             validators = bool(meta.get("validators", False))
         if validators:
-            known_names()  # the rule layer's name lexicon and place names, built here once rather than in the
-            place_names.preload()  # first detect()
+            # The rule layer's name lexicons and place names, built here once rather than in the first detect().
+            known_names()
+            known_given_names()
+            place_names.preload()
         return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------
