@@ -81,8 +81,10 @@ def test_failed_container_is_replaced_and_resumes_from_checkpoint(instance, stub
 
 def test_finished_training_is_not_restarted(instance, stubs):
     _setup(instance)
-    stubs.flag("container", "exited 0")
+    # The trainer writes its weights, then its container exits: in that order, or the finalizer that
+    # _setup's start left watching the container may checksum the run dir before the weights exist.
     (instance.run_dir / "sae_final.pt").write_bytes(b"weights")
+    stubs.flag("container", "exited 0")
     stubs.clear()
     result = instance.step("04_start_training")
     assert result.rc == 0
