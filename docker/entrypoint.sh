@@ -141,11 +141,11 @@ child_pids() {
 
 # "pid ppid name; ..." of every process, from /proc (a diagnostic for the log).
 process_table() {
-  local stat rest
+  local stat rest pid name after
   for stat in /proc/[0-9]*/stat; do
     { read -r rest <"$stat"; } 2>/dev/null || continue
     # "<pid> (<name>) <state> <ppid> ...": the name may hold spaces, so split at its brackets.
-    local pid=${rest%% *} name=${rest#*(} after=${rest##*) }
+    pid=${rest%% *} name=${rest#*(} after=${rest##*) }
     name=${name%)*}
     after=${after#* }
     after=${after%% *}
