@@ -246,11 +246,15 @@ LOWER_WORD_TAIL = re.compile(r"(?<=[\w.])[ \t]+([a-zà-ÿ]{3,})\Z")
 WORD_GOES_ON = re.compile(r"[ \t]+[^\W\d_]")  # ...and another word after it on its line
 
 
+PROSE_WORD_IN_KEY = re.compile(r"(?<![^\W\d_])[a-z]{3,}")  # "for this card": a sentence, not a key
+BRACKETED = re.compile(r"^[^(]*\)|\([^)]*\)")  # "(row 2, nadany 29.03.2022)", or its tail after the span
+
+
 def _opens_another_field(text: str, line_start: int, end: int) -> bool:
     """The line from `line_start` opens another field, and the words from the span's `end` to the key's
     colon are no prose ("Thailand for this card: 4916..." is an address line, then a sentence)."""
     m = FIELD_LINE.match(text, line_start)
-    return m is not None and not re.search(r"(?<![^\W\d_])[a-z]{3,}", re.sub(r"^[^(]*\)|\([^)]*\)", "", text[end:m.end()]))
+    return m is not None and PROSE_WORD_IN_KEY.search(BRACKETED.sub("", text[end:m.end()])) is None
 
 
 def _line_goes_on(text: str, end: int) -> bool:
