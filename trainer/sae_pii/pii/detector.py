@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from sae_pii.pii import features as feat
-from sae_pii.pii import place_names
+from sae_pii.pii import place_names, script_names
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_given_names, known_names
 from sae_pii.pii.probes import ProbeMixture, load_probes
@@ -98,6 +98,7 @@ class SAEPIIDetector:
             known_names()
             known_given_names()
             place_names.preload()
+            script_names.preload()
         return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------

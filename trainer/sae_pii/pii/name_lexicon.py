@@ -18,8 +18,8 @@ all ~90 locales, ~55,000 words) is no name when it
 - holds a capital inside a word after a part that opens no surname ("OakHaus", "YubiKey"; not
   "MacLeod", "DeShawn").
 
-In the scripts without case a name's shape decides instead (`_script_shape_no_name`: Korean,
-Thai, Chinese).
+In the scripts the model cannot read a name's shape decides first (script_names.py: Korean,
+Thai, Chinese, Japanese, Cyrillic, Arabic, ...).
 
 When it came in (commit 0a6cdcb, the seventh session's stored probabilities) it took set G from
 0.7160 to 0.7429 exact-span F1 and no development file lost a span (docs/pii.md, the step table).
@@ -31,7 +31,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from sae_pii.pii.faker_lists import attribute_values, provider
+from sae_pii.pii.faker_lists import attribute_values
 from sae_pii.pii.name_rules import NOT_NAME, TITLES
 
 # Parts before an inner capital that open surnames and given names: "MacLeod", "DeShawn", "O'Neill".
@@ -117,54 +117,9 @@ def with_given_name_before(text: str, start: int, end: int) -> int:
     return m.start(1)
 
 
-@lru_cache(maxsize=1)
-def korean_surnames() -> frozenset[str]:
-    return frozenset(provider("person", "ko_KR").last_names)
-
-
-@lru_cache(maxsize=1)
-def korean_given_names() -> frozenset[str]:
-    return frozenset(provider("person", "ko_KR").first_names)
-
-
-# Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
-KOREAN_ROLE_WORDS = frozenset(["고객", "고객님", "상담원", "라이더", "시스템", "주문자", "가게", "배달", "기사", "직원"])
-HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
-THAI = re.compile(r"[\u0e00-\u0e7f]+")
-HAN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def _korean_name(parts: list[str]) -> bool:
-    """A surname and a given name, either order, apart or together ("정하은", "지민 김"), or a given
-    name Faker knows alone ("재현"); not a role word."""
-    given = korean_given_names()
-    surnames = korean_surnames() | {p for p in parts if all(s in korean_surnames() for s in p.split("-"))}  # "이-박"
-    if len(parts) == 1:
-        word = parts[0]
-        return word not in KOREAN_ROLE_WORDS and (1 <= len(word) <= 4 and word[0] in surnames or word in given)
-    return len(parts) == 2 and any(a in surnames and len(b) <= 3 for a, b in (parts, parts[::-1]))
-
-
-def _script_shape_no_name(value: str) -> bool:
-    """A name's shape in the scripts without case: Korean, a surname and a given name or a known
-    given name (`_korean_name`; not a role word: "고객" customer); Thai, a given name and a surname apart;
-    Chinese, at most four characters a word. A span of those scripts in another shape is a phrase
-    ("주문 채팅", "แบบคำขออยู่ต่อ...", "宿泊者名簿")."""
-    compact = "".join(ch for ch in value if ch.isalpha())  # "라이더입니다~ 건물", "빠졌어요 ㅠㅠ": letters only
-    if HANGUL.fullmatch(compact):
-        return not _korean_name(value.split())
-    if THAI.fullmatch(compact):
-        return " " not in value.strip()
-    if HAN.fullmatch(compact):
-        return any(len(w) > 4 for w in re.split(r"[\s-]+", value))  # "充 長谷川-伊藤": a double surname
-    return False
-
-
 def reads_as_no_name(text: str, start: int, end: int) -> bool:
     """The span text[start:end], labelled PERSON, reads as no name (see the module's docstring)."""
     value = text[start:end]
-    if _script_shape_no_name(value):
-        return True
     words = WORD.findall(value)
     if not words:
         return False

@@ -70,7 +70,6 @@ COLUMN_GAP = re.compile(r"[ \t]*(?:\t|[ ]{3,})[ \t]*")
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
-FINAL_INITIAL = re.compile(r"(?<![^\W\d_])[A-Z]\Z")
 
 
 def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
@@ -97,11 +96,16 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
         g = _strip_edges(text, g)
         if g:
             a, b = trim(text, g[0][0], g[-1][1])
-            if text.startswith(".", b) and FINAL_INITIAL.search(text, a, b):
+            if text.startswith(".", b) and _ends_in_initial(text, a, b):
                 b += 1  # "NGUYEN, THANH V.": an initial keeps its dot
             if b > a:
                 out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
     return out
+
+
+def _ends_in_initial(text: str, start: int, end: int) -> bool:
+    """text[start:end] ends in a capital letter alone, of any script: "THANH V", "Смирнова О. В"."""
+    return end - start >= 2 and text[end - 1].isupper() and text[end - 2].isspace()
 
 
 def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:

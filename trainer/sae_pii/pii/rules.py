@@ -49,6 +49,7 @@ from sae_pii.pii.name_cues import column_header, in_company_column, in_header_ro
 from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.place_names import names_a_place
+from sae_pii.pii.script_names import script_name_edges, script_says_no_name
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 
@@ -184,12 +185,14 @@ def _no_house_number(sp: PIISpan) -> bool:
 def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
     if sp.label == "PERSON":
-        if not_a_person(text, sp) or in_company_column(text, sp.start) or reads_as_no_name(text, sp.start, sp.end) \
+        if not_a_person(text, sp) or in_company_column(text, sp.start) or script_says_no_name(text, sp.start, sp.end) \
+                or reads_as_no_name(text, sp.start, sp.end) \
                 or names_a_mailbox(text, sp.start, sp.end) or names_a_place(text, sp.start, sp.end) \
                 or in_header_row(text, sp.start):
             return None
-        start = with_given_name_before(text, sp.start, sp.end)
-        return sp if start == sp.start else PIISpan(start, sp.end, sp.label, sp.score, text[start:sp.end])
+        start, end = script_name_edges(text, sp.start, sp.end)
+        start = with_given_name_before(text, start, end)
+        return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
     if sp.label == "EMAIL_ADDRESS":
         sp = _snap(text, sp, EMAIL)
         return None if sp is None or no_mailbox(text, sp.start) else sp

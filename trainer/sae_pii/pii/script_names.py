@@ -1,0 +1,178 @@
+"""A name's shape in the scripts the default model cannot read (part of the rule layer).
+
+all-MiniLM-L6-v2's vocabulary is English word pieces: a Russian, Arabic, Chinese or Japanese word
+reaches the probe as single letters or [UNK], so the PERSON probability there follows the layout
+(a short capitalised run after a key, a table cell), not the word. Field keys, headings and firms
+come out as names ("Доверенность", "التاريخ", "实际重量", "ふりがな"). In these scripts a PERSON
+span has to show a name's shape instead, from Faker's person lists (the training data's library):
+
+- Korean: a surname and a given name, either order, apart or together ("정하은", "지민 김"), or a
+  given name Faker knows alone ("재현"); not a role word ("고객" customer, "상담원" agent);
+- Thai: a given name and a surname apart (two words);
+- Chinese and Japanese characters: at most four characters a word, and a word opens with a
+  surname Faker knows (zh_CN, zh_TW, ja_JP: "王芳", "高橋 美咲", "七. 斉藤") or is a given name it
+  knows ("冬梅"), or a word of two characters or more stands before a given name apart ("大塚
+  健太"), or an honorific follows ("山田 花子 様");
+- with kana: a word in kana alone that Faker's Japanese kana names hold, in hiragana or katakana
+  ("たかはし みさき"; not "渋谷ヒカリエ", "カーサ三条": buildings);
+- the other scripts (Cyrillic, Greek, Arabic, Hebrew, Devanagari, Georgian, Armenian, ...): a word
+  Faker knows as a given name or surname (its locales include ru_RU, uk_UA, bg_BG, el_GR, ar_AA,
+  fa_IR, he_IL, hi_IN, ka_GE, hy_AM), a patronymic ("Викторовна", "Игоревича"), or an initial
+  beside another word ("Лаптева Н. А.").
+
+Latin script, Vietnamese's included, is the probe's own ground: name_lexicon.py reads it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from sae_pii.pii.faker_lists import provider
+from sae_pii.pii.name_lexicon import known_names, plain
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
+THAI = re.compile(r"[\u0e00-\u0e7f]+")
+HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005]+")  # with 々 ("佐々木")
+KANA = re.compile(r"[\u3040-\u30ff]+")  # hiragana, katakana, ー and ・
+HAN_OR_KANA = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005\u3040-\u30ff]+")
+# Honorifics after a Chinese or Japanese name: 様 さん 殿 先生 女士 小姐 君 氏 (the name's cue, not the name).
+HONORIFIC = "(?:様|さま|さん|殿|先生|女士|小姐|君|氏)"
+HONORIFIC_AFTER = re.compile(r"[ \t\u3000]*" + HONORIFIC)
+HONORIFIC_AT_END = re.compile(r"[ \t\u3000]+" + HONORIFIC + r"\Z")
+# Patronymics of the East Slavic languages, in any case: "Викторовна", "Игоревича", "Петрівна".
+# What parts a span's words; not \W, which parts Devanagari's vowel signs ("प्रसाद") from their letters.
+WORD_GAP = re.compile(r"[\s,;:/|()\[\]\"“”«»·・]+")
+PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|івна|ївна|ьевна)(?:а|у|ем|ом|е|ой|ы|і|ою)?\Z", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def korean_surnames() -> frozenset[str]:
+    return frozenset(provider("person", "ko_KR").last_names)
+
+
+@lru_cache(maxsize=1)
+def korean_given_names() -> frozenset[str]:
+    return frozenset(provider("person", "ko_KR").first_names)
+
+
+@lru_cache(maxsize=1)
+def han_surnames() -> frozenset[str]:
+    """Chinese (simplified and traditional) and Japanese surnames Faker knows: "王", "歐陽", "高橋"."""
+    return frozenset(name for locale in ("zh_CN", "zh_TW", "ja_JP") for name in provider("person", locale).last_names)
+
+
+@lru_cache(maxsize=1)
+def han_given_names() -> frozenset[str]:
+    """Chinese and Japanese given names Faker knows: "伟", "冬梅", "聡太郎"."""
+    return frozenset(name for locale in ("zh_CN", "zh_TW", "ja_JP") for name in provider("person", locale).first_names)
+
+
+@lru_cache(maxsize=1)
+def kana_names() -> frozenset[str]:
+    """Faker's Japanese kana given names and surnames, in katakana: "タカハシ", "ミサキ"."""
+    japanese = provider("person", "ja_JP")
+    return frozenset(list(japanese.last_kana_names) + list(japanese.first_kana_names))
+
+
+def preload() -> None:
+    """Build the name lists once, before the first detection."""
+    for build in (korean_surnames, korean_given_names, han_surnames, han_given_names, kana_names):
+        build()
+
+
+# Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
+KOREAN_ROLE_WORDS = frozenset(["고객", "고객님", "상담원", "라이더", "시스템", "주문자", "가게", "배달", "기사", "직원"])
+
+
+def _korean_name(parts: list[str]) -> bool:
+    given = korean_given_names()
+    surnames = korean_surnames() | {p for p in parts if all(s in korean_surnames() for s in p.split("-"))}  # "이-박"
+    if len(parts) == 1:
+        word = parts[0]
+        return word not in KOREAN_ROLE_WORDS and (1 <= len(word) <= 4 and word[0] in surnames or word in given)
+    return len(parts) == 2 and any(a in surnames and len(b) <= 3 for a, b in (parts, parts[::-1]))
+
+
+def _han_name(text: str, start: int, end: int, words: list[str]) -> bool:
+    parts = [part for w in words for part in w.split("-")]  # "長谷川-伊藤": a double surname
+    if any(len(part) > 4 for part in parts):
+        return False
+    return (any(part.startswith(s) for part in parts for s in han_surnames())
+            or any(part in han_given_names() for part in parts)
+            or len(apart := text[start:end].split()) == 2 and len(apart[0]) >= 2 and all(map(HAN.fullmatch, apart))
+            or HONORIFIC_AFTER.match(text, end) is not None)
+
+
+def _katakana(word: str) -> str:
+    """Hiragana as katakana (the blocks are 0x60 apart): "たかはし" -> "タカハシ"."""
+    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in word)
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
+
+
+def _name_cue(words: list[str], i: int) -> bool:
+    """words[i] is a given name or surname Faker knows (in any case: "Артёма" is "Артём"), a
+    patronymic, or has an initial after it ("Лаптева Н. А.")."""
+    word, flat = words[i], plain(words[i])
+    return (flat in known_names() or len(flat) >= 5 and flat[:-1] in known_names()
+            or PATRONYMIC.search(word) is not None
+            or i + 1 < len(words) and _is_initial(words[i + 1]) and not _is_initial(word))
+
+
+def _other_script_name(words: list[str]) -> bool:
+    return any(_name_cue(words, i) for i in range(len(words)))
+
+
+def _script_of(value: str) -> str:
+    """Which rule reads a span: "latin" (name_lexicon.py's ground: at least half its letters are
+    Latin), "hangul", "thai", "han" (Chinese characters and kana) or "other"."""
+    letters = "".join(ch for ch in value if ch.isalpha())  # "라이더입니다~ 건물", "빠졌어요 ㅠㅠ": letters only
+    if not letters or sum(unicodedata.name(ch, "").startswith("LATIN") for ch in letters) * 2 >= len(letters):
+        return "latin"
+    for name, pattern in (("hangul", HANGUL), ("thai", THAI), ("han", HAN_OR_KANA)):
+        if pattern.fullmatch(letters):
+            return name
+    return "other"
+
+
+def script_name_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """The edges of a PERSON span in a script the model cannot read once two words or more before
+    its first name cue, which two words or more of the span follow, leave ("Российской Федерации" +
+    "Смирнова Ольга Викторовна"; "Нотариус ... город Екатеринбург" + "Лаптева Н. А."), and an honorific after a Chinese or Japanese name ("山田 花子"
+    + " 様") leave."""
+    value = text[start:end]
+    script = _script_of(value)
+    if script == "han":
+        m = HONORIFIC_AT_END.search(value)
+        return (start, start + m.start()) if m else (start, end)
+    if script != "other":
+        return start, end
+    pieces = list(re.finditer(r"\S+", value))
+    words = [m.group().strip(".,;:'’-") for m in pieces]
+    first = next((i for i in range(len(words)) if words[i] and _name_cue(words, i)), 0)
+    if first < 2 or len(words) - first < 2 or any(_is_initial(w) for w in words[:first]):
+        return start, end  # "Бондар Ірина", "Л. Миронов": a surname or an initial the lists miss is no lead-in
+    return start + pieces[first].start(), end
+
+
+def script_says_no_name(text: str, start: int, end: int) -> bool:
+    """The PERSON span text[start:end] is in a script the model cannot read and lacks a name's
+    shape there (see the module's docstring)."""
+    value = text[start:end]
+    script = _script_of(value)
+    if script == "latin":
+        return False
+    if script == "hangul":
+        return not _korean_name(value.split())
+    if script == "thai":
+        return " " not in value.strip()
+    words = [w for w in (piece.strip(".'’-") for piece in WORD_GAP.split(value)) if any(ch.isalpha() for ch in w)]
+    if script == "han":
+        if all(HAN.fullmatch(part) for w in words for part in w.split("-")):
+            return not _han_name(text, start, end, words)
+        return not any(_katakana(w) in kana_names() for w in words if KANA.fullmatch(w))
+    return not _other_script_name(words)
