@@ -1601,6 +1601,14 @@ def test_a_span_that_only_names_a_place_is_no_person(text, value, kept):
     ("担当: 冬梅\n", "冬梅", True), ("氏名: 大槻 健太\n", "大槻 健太", True),  # a known given name; surname + given
     ("〒231-0023 横浜市 ロイヤル山下 304号", "ロイヤル山下", False),  # characters and kana in one word
     ("ふりがな  やまだ はなこ", "やまだ はなこ", True), ("ふりがな  やまだ はなこ", "ふりがな", False),
+    # Everyday words of the language around: headers, keys and buttons; not a name Faker knows, nor
+    # another language's word, nor a nickname in quotes.
+    ("Proszę o zapłatę w terminie do końca miesiąca.\nLp.  Nazwa towaru   Ilość   Cena netto\n1   Stół", "Ilość", False),
+    ("Ricevuta n. 2231 del servizio di assistenza\nServizio: manutenzione caldaia", "Servizio", False),
+    ("Thanks for the update, the meeting is on Monday.\nBest,\nHoa", "Hoa", True),  # Vietnamese, not English
+    ("Thanks for the booking, your driver is on the way.\nDriver: \"Ash\"", "Ash", True),
+    ("the vendor will call when the order ships.\nContact: Grace Young", "Grace Young", True),  # known names
+    ("ok thanks, see you at the station later. love from ash", "ash", True),  # all in lower case: no cue
     ("QR Payment\nPeniaga / Merchant: RESTORAN", "Peniaga", False),  # a bilingual field key
     ("Accompanying guest: TANAKA / Yui     DOB: 1988", "TANAKA", True),
     ("From: Zoomly Driver Onboarding <onboarding@zoomly-drive.com>", "Zoomly Driver Onboarding", False),  # a mailbox

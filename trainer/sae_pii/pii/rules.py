@@ -44,6 +44,7 @@ from sae_pii.pii.document_keys import (
     line_back,
 )
 from sae_pii.pii.email_names import names_a_mailbox
+from sae_pii.pii.everyday_words import only_everyday_words
 from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_mailbox, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, in_header_row, table_cell
 from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before
@@ -186,7 +187,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
     """The span snapped to the valid string its format check finds, or None when it fails."""
     if sp.label == "PERSON":
         if not_a_person(text, sp) or in_company_column(text, sp.start) or script_says_no_name(text, sp.start, sp.end) \
-                or reads_as_no_name(text, sp.start, sp.end) \
+                or reads_as_no_name(text, sp.start, sp.end) or only_everyday_words(text, sp.start, sp.end) \
                 or names_a_mailbox(text, sp.start, sp.end) or names_a_place(text, sp.start, sp.end) \
                 or in_header_row(text, sp.start):
             return None
