@@ -946,6 +946,10 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     ("Director; bint Oscar succeeds", ["Oscar"], ["bint Oscar"]),
     ("the plan of de Sulik today", ["Sulik"], ["Sulik"]),  # "de" alone may be a preposition
     ("Witness: Colin L'Estrange 1 (847) 288-3001.", ["Colin L'Estrange 1"], ["Colin L'Estrange"]),
+    # Two spaces inside a name, as typed on a form or in a text message; not three, nor an abbreviation.
+    ("Ksh800.00 sent to Wanjiku  Otieno 0745 318 662", ["Wanjiku", "Otieno"], ["Wanjiku  Otieno"]),
+    ("Name   Surname\nKamau   Njoroge", ["Kamau", "Njoroge"], ["Kamau", "Njoroge"]),
+    ("Lp.  J.m.  Ilość\n", ["J.m.", "Ilość"], ["J.m.", "Ilość"]),
 ])
 def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)

@@ -1,6 +1,6 @@
 """A person's name put back together after decoding (part of decode.py's boundary repair): the
 pieces a name was cut into at its particles ("van den" + "Ülker"), a final initial ("Ryszard Y" +
-". Grab"), a nickname's quote or brackets ('Rosl "Rob" Rust', "Nora (Fitzgerald) Donnelly"), and
+". Grab"), two spaces ("Grace  Achieng"), a nickname's quote or brackets ('Rosl "Rob" Rust', "Nora (Fitzgerald) Donnelly"), and
 the comma or slash of a surname written first ("Nagy, Fanni", "KOVALENKO, Serhii Mykolaiovych",
 "TANAKA / Haruto", a quoted "Okafor, Ngozi"). `whole_names` runs them in order."""
 
@@ -18,7 +18,7 @@ LIST_WORDS = ("and", "und", "et", "y", "e")  # "and" between the names of a list
 def whole_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """The decoded spans with each name's cut pieces joined back into one span."""
     spans = [_with_korean_surname(text, _with_particles(text, _with_surname_after_initial(text, sp))) for sp in spans]
-    spans = _join_inverted_names(text, _join_nicknames(text, spans))
+    spans = _join_inverted_names(text, _join_nicknames(text, _join_double_spaced(text, spans)))
     return _join_quoted_inverted(text, _with_capitals_given_names(text, spans))
 
 
@@ -176,6 +176,22 @@ TRAILING_INITIAL = re.compile(r"[ \t][A-Z]\.?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
 _NAME_WORDS = r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2}"
 # A display name in quotes, surname first: "Okafor, Ngozi", "Ng, Siew Ling" (mail headers, CSV cells).
 QUOTED_INVERTED = re.compile(rf'(?<=")({_NAME_WORDS}),[ \t]?({_NAME_WORDS})(?=")')
+
+
+def _join_double_spaced(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """Two capitalised PERSON spans two spaces apart, without a dot, are one name of four words at most, typed so
+    on a form or in a text message ("Grace  Achieng", "Print:  Miriam  Rodriguez Palma"); three
+    spaces or a tab part columns (name_rules.COLUMN_GAP)."""
+    out: list[PIISpan] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == sp.label == "PERSON" and text[prev.end:sp.start] == "  "
+                and prev.text[:1].isupper() and sp.text[:1].isupper() and len(prev.text.split() + sp.text.split()) <= 4
+                and "." not in prev.text + sp.text):  # no table header's abbreviation: "J.m.  Ilość"
+            out[-1] = PIISpan(prev.start, sp.end, "PERSON", min(prev.score, sp.score), text[prev.start:sp.end])
+            continue
+        out.append(sp)
+    return out
 
 
 def _join_quoted_inverted(text: str, spans: list[PIISpan]) -> list[PIISpan]:
