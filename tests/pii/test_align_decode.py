@@ -1632,6 +1632,14 @@ def test_names_in_unread_scripts_lose_their_lead_in(text, value, name):
     assert [s.text for s in _validated(text, value, "PERSON")] == [name]
 
 
+@pytest.mark.parametrize(("text", "value", "name"), [
+    ("Contact the agent:\nHarriet Dunmore-Ngata\nM 021 887 4402", "Harriet Dunmore-Ngata\nM", "Harriet Dunmore-Ngata"),
+    ("Regards\nTo\nOluwaseun Adebayo-Cole\n", "To\nOluwaseun Adebayo-Cole", "Oluwaseun Adebayo-Cole"),
+])
+def test_a_name_is_written_on_one_line(text, value, name):
+    assert [s.text for s in _validated(text, value, "PERSON")] == [name]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # A birth column's dates, CSV or Markdown; not another date column's.
     ("site,name,dob,sex,consent_date\n104,\"Aoife Byrne\",1979-03-14,F,2024-01-09",

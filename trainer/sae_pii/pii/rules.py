@@ -53,6 +53,7 @@ from sae_pii.pii.place_names import names_a_place
 from sae_pii.pii.script_names import script_name_edges, script_says_no_name
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
+from sae_pii.pii.trim import trim
 
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
@@ -160,7 +161,7 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     out = []
-    for split in (addresses_apart, without_phone, phone_out_of_name, phones_apart):  # spans holding two things
+    for split in (addresses_apart, without_phone, phone_out_of_name, phones_apart, name_on_one_line):  # two things
         spans = [piece for sp in spans for piece in split(text, sp)]
     for span in _snap_checked_numbers(text, spans):
         keyed = keyed_id(text, _relabel(span))
@@ -327,6 +328,18 @@ def phone_out_of_name(text: str, sp: PIISpan) -> list[PIISpan]:
               PIISpan(a, b, "PHONE_NUMBER", sp.score, text[a:b]),
               PIISpan(b, sp.end, "PERSON", sp.score, text[b:sp.end])]
     return [p for p in pieces if p.text.strip()]
+
+
+def name_on_one_line(text: str, sp: PIISpan) -> list[PIISpan]:
+    """A PERSON span across a line break keeps the line with the most letters: a name is written on
+    one line ("Harriet Dunmore-Ngata" + "\nM 021 887 4402": the next line's key)."""
+    if sp.label != "PERSON" or "\n" not in sp.text:
+        return [sp]
+    starts = [0] + [m.end() for m in re.finditer(r"\n", sp.text)]
+    ends = [m.start() for m in re.finditer(r"\n", sp.text)] + [len(sp.text)]
+    a, b = max(zip(starts, ends), key=lambda line: sum(ch.isalpha() for ch in sp.text[line[0]:line[1]]))
+    a, b = trim(text, sp.start + a, sp.start + b)
+    return [PIISpan(a, b, sp.label, sp.score, text[a:b])] if b > a else []
 
 
 def phones_apart(text: str, sp: PIISpan) -> list[PIISpan]:
