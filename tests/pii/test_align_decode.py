@@ -1640,6 +1640,16 @@ def test_a_name_is_written_on_one_line(text, value, name):
     assert [s.text for s in _validated(text, value, "PERSON")] == [name]
 
 
+@pytest.mark.parametrize(("text", "value", "name"), [
+    ("De una parte, como vendedor, D. Tomás Ibarra Soler, mayor de edad, con domicilio en la calle",
+     "D. Tomás Ibarra Soler", "Tomás Ibarra Soler"),  # Spanish "Don"
+    ("Please forward the report to D. Tomás Ibarra before the meeting on Friday.", "D. Tomás Ibarra",
+     "D. Tomás Ibarra"),  # an initial in English
+])
+def test_a_spanish_don_is_a_title(text, value, name):
+    assert [s.text for s in _validated(text, value, "PERSON")] == [name]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # A birth column's dates, CSV or Markdown; not another date column's.
     ("site,name,dob,sex,consent_date\n104,\"Aoife Byrne\",1979-03-14,F,2024-01-09",

@@ -44,7 +44,7 @@ from sae_pii.pii.document_keys import (
     line_back,
 )
 from sae_pii.pii.email_names import names_a_mailbox
-from sae_pii.pii.everyday_words import only_everyday_words
+from sae_pii.pii.everyday_words import language_around, only_everyday_words
 from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_mailbox, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, in_header_row, table_cell
 from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before
@@ -193,7 +193,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
                 or in_header_row(text, sp.start):
             return None
         start, end = script_name_edges(text, sp.start, sp.end)
-        start = with_given_name_before(text, start, end)
+        start = with_given_name_before(text, _without_iberian_don(text, start, end), end)
         return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
     if sp.label == "EMAIL_ADDRESS":
         sp = _snap(text, sp, EMAIL)
@@ -328,6 +328,19 @@ def phone_out_of_name(text: str, sp: PIISpan) -> list[PIISpan]:
               PIISpan(a, b, "PHONE_NUMBER", sp.score, text[a:b]),
               PIISpan(b, sp.end, "PERSON", sp.score, text[b:sp.end])]
     return [p for p in pieces if p.text.strip()]
+
+
+# "D." before a name of two words or more: Spanish and Portuguese legal text's "Don" / "Dom"
+# ("D. Alejandro Ruiz Cebrián, mayor de edad"), in English an initial ("D. Alejandro Ruiz").
+DON_BEFORE_NAME = re.compile(r"D\.[ \t]+(?=[^\W\d_]+[ \t]+[^\W\d_])")
+
+
+def _without_iberian_don(text: str, start: int, end: int) -> int:
+    """Where a PERSON span starts once a Spanish, Portuguese or Catalan "D." title leaves it."""
+    m = DON_BEFORE_NAME.match(text, start, end)
+    if m is None or language_around(text, start, end) not in ("es", "pt", "ca"):
+        return start
+    return m.end()
 
 
 def name_on_one_line(text: str, sp: PIISpan) -> list[PIISpan]:
