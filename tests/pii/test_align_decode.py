@@ -299,6 +299,9 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("  city: Lisboa\n  postcode: 1100-053", "1100-053", "PHONE_NUMBER", None),  # a postcode's key
     ("Last known location: 35.6595, 139.7005", "35.6595, 139.7005", "PHONE_NUMBER", None),  # coordinates
     ("SSN 612-48-3091; EIN 12-3456789", "12-3456789", "US_SSN", None),  # an employer's EIN
+    ("Cliente: ROJAS, ANA   RUT: 12.345.678-5\nN° Cliente", "12.345.678-5", "PHONE_NUMBER", None),  # grouped in thousands
+    ("CPF/CNPJ: 084.317.226-59\nNome", "084.317.226-59", "PHONE_NUMBER", None),
+    ("Office: 312.503.8812\nFax", "312.503.8812", "PHONE_NUMBER", "PHONE_NUMBER"),  # a phone with dots ends in four
     ("Passport office +44 20 7946 0958", "+44 20 7946 0958", "PHONE_NUMBER", "PHONE_NUMBER"),  # a phone's shape stays
     ("I see account 88120455. What's the best callback number?", "88120455", "PHONE_NUMBER", None),
     ("Frequent flyer: SK 123 456 789   Seat 14C", "456 789", "PHONE_NUMBER", None),

@@ -232,8 +232,9 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         # nine digits, not grouped as an employer's EIN ("12-3456789")
         return sp if len(re.sub(r"\D", "", sp.text)) == 9 and not EIN_SHAPE.fullmatch(sp.text) else None
     if sp.label == "PHONE_NUMBER":
-        if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) or COORDINATES.fullmatch(sp.text):
-            return None  # an access log's status and size; a latitude and longitude
+        if HTTP_STATUS.search(text, max(0, sp.start - 12), sp.end) or COORDINATES.fullmatch(sp.text) \
+                or THOUSANDS_GROUPED_ID.fullmatch(sp.text):
+            return None  # an access log's status and size; a latitude and longitude; a RUT, CPF or DNI
         return _phone(text, sp)
     if sp.label == "STREET_ADDRESS" and not any(ch.isspace() for ch in sp.text):
         # one word is a city, a postcode or a field key ("Madrid", "34425", "Pasaporte"), not an
@@ -367,6 +368,12 @@ def phones_apart(text: str, sp: PIISpan) -> list[PIISpan]:
             out.append(PIISpan(a, m.start(), sp.label, sp.score, left))
             a = m.end()
     return [sp] if not out else [*out, PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])]
+
+
+# A number grouped in thousands by dots, with a check character or not: Chile's RUT ("96.800.570-7"),
+# Brazil's CPF ("084.317.226-59") and CNPJ's head, Colombia's cédula, Argentina's DNI. A phone written
+# with dots ends in four digits ("312.503.8812").
+THOUSANDS_GROUPED_ID = re.compile(r"\d{1,3}(?:\.\d{3}){2}(?:-[\dKk]{1,2})?")
 
 
 def _phone(text: str, sp: PIISpan) -> PIISpan | None:
