@@ -274,6 +274,10 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("Policy number: AUT-7731-0048-22", "7731-0048-22", "US_DRIVER_LICENSE", None),
     ("Customer ID: 88120457    Account", "88120457", "US_PASSPORT", None),
     ("the RNLI (charity no. 209603).", "209603", "PHONE_NUMBER", None),
+    ("MEMBER # 9355 0412 8830 2267\nPOINTS", "0412 8830 2267", "PHONE_NUMBER", None),  # no word boundary after "#"
+    ("medicare_card:     2953 61073 1\n", "2953 61073 1", "PHONE_NUMBER", None),  # a card's number
+    ("Routing number (ABA): 061000104\n", "061000104", "PHONE_NUMBER", None),
+    ("RCS Paris 552 118 094 — 84 artisans", "552 118 094", "PHONE_NUMBER", None),
     ("Loan No. 7700321455   Rate", "7700321455", "US_DRIVER_LICENSE", None),
     ("Container MSKU 908214-7 | Seal 4471029 | POL", "4471029", "US_PASSPORT", None),
     ("Volvo XC60, reg. EL 48213, fuel full", "EL 48213", "US_DRIVER_LICENSE", None),

@@ -35,16 +35,19 @@ ID_KEYS = {
 # Keys of numbers that are no one's personal data: a number after one of them is a reference, not a
 # phone, passport, licence or SSN ("Policy number: AUT-7731-0048-22", "Customer ID: 88120457",
 # "charity no. 209603"). Phone keys compete with them ("Policy holder: Jane Doe, tel 555 ...").
+_NUMBERED_THINGS = (r"(?:customer|client|member(?:ship)?|student|employee|group|account|certificate|registration|"
+                    r"charity|company|part|model|item|batch|user|patient|visit|holder|health|care|nhs|medicare|"
+                    r"insurance|ticket|control|routing|kunde)")
 REFERENCE_KEY = (r"\b(?:order|invoice|policy(?![ -]?holder)|claim|ticket|case|ref(?:erence)?|confirmation|"
-                 r"reservation|booking|(?:customer|client|member(?:ship)?|student|employee|group|account|"
-                 r"certificate|registration|charity|company|part|model|item|batch|user|patient|visit|holder|"
-                 r"health|care|nhs|medicare|insurance)[ _-]*"
-                 r"(?:no|nr|number|num|id|#)|occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
+                 r"reservation|booking|" + _NUMBERED_THINGS + r"[ _-]*(?:card(?:[ _-]*(?:no|nr|number|num))?|"
+                 r"no|nr|number|num|ids?)|medicare|ndc|oib|rcs|"
+                 r"occurrence|incident|track(?:ing)?|shipment|parcel|transaction|txn|"
                  r"vin|sku|receipt|voucher|mrn|npi|e-?ticket|serial|loan|meter|seal|container|manifest|upn|"
                  r"sponsor|vessel|asset|contract|permit|docket|folio|pnr|plates?|reg|lot|zip|postcode|post code|postal code|plz|cep|"
                  r"account|acct|awb|waybill|consignment|imei|iccid|build|flyer|loyalty|rewards|honors|miles|pin|"
                  r"siret|siren|mersis|abn|npwp|org\.?nr|"
-                 r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§")
+                 r"r[ée]f[ée]rence|referencia|riferimento|referenz)\b|§"
+                 r"|\b" + _NUMBERED_THINGS + r"[ _-]*#")  # "MEMBER # 9355 0412 8830 2267": no word boundary after "#"
 PHONE_KEY = (r"\b(?:phone|tel|telephone|mobile|cell|fax|call|whatsapp|text|ring|dial|contact[ _-]*(?:no|number|#)|"
              r"cellulare|celular|m[óo]vil|handy|tel[ée]fono|t[ée]l[ée]phone|telefone|portable)\b")
 NUMBER_KEY = re.compile("|".join(f"(?P<{lab}>{pat})" for lab, pat in
