@@ -1663,6 +1663,9 @@ def test_a_spanish_don_is_a_title(text, value, name):
      [("1979-03-14", "DATE_OF_BIRTH")]),
     ("| # | Child | DOB | Parent |\n|---|---|---|---|\n| 2 | O'Sullivan, Finn | 28/01/2015 | Kate |",
      [("28/01/2015", "DATE_OF_BIRTH")]),
+    # A quoted cell's commas part no cells: the rows keep their header.
+    ('id,name,dob,move_in,notes\n7,"Okafor, Ngozi",2005-08-14,2024-08-22,"late, by bus"\n'
+     '8,"Lund, Elin",2006-01-30,2024-08-21,"fine"', [("2005-08-14", "DATE_OF_BIRTH"), ("2006-01-30", "DATE_OF_BIRTH")]),
     # Passport and driving licence numbers after their keys, JSON or a badge log's "PP".
     ('{"dob": "1988-02-11", "passport_no": "EM447120", "nationality": "BE"}',
      [("1988-02-11", "DATE_OF_BIRTH"), ("EM447120", "US_PASSPORT")]),

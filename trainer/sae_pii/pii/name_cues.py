@@ -120,13 +120,25 @@ TABLE_DELIMITERS = ("\t", "|", ";", ",")
 TABLE_RULE = re.compile(r"[|:\- \t+]*")  # a Markdown table's "|---|---|" line
 
 
+QUOTED_CELL = re.compile(r'"[^"\n]*"')
+
+
+def _unquoted(line: str, delimiter: str) -> str:
+    """The line with each double-quoted cell's delimiters blanked out (same length): a CSV's quoted
+    "77 Wexford Dr, Columbus, OH 43214" or "Okafor, Ngozi" is one cell."""
+    if delimiter not in ",;" or '"' not in line:
+        return line
+    return QUOTED_CELL.sub(lambda m: m.group().replace(delimiter, " "), line)
+
+
 def table_cell(text: str, pos: int) -> tuple[int, str, int] | None:
     """(line start, delimiter, column index) of position `pos` in a table row, or None outside one."""
     line_start, line_end = line_bounds(text, pos)
     line = text[line_start:line_end]
     for d in TABLE_DELIMITERS:
         if line.count(d) >= (2 if d in "|;," else 1):
-            return line_start, d, line.count(d, 0, pos - line_start)
+            cells = _unquoted(line, d)
+            return line_start, d, cells.count(d, 0, pos - line_start)
     return None
 
 
@@ -137,8 +149,11 @@ def column_header(text: str, cell: tuple[int, str, int]) -> str | None:
     head = _block_heads(text, delimiter).get(line_start, line_start)
     if head == line_start:
         return None
-    cells = text[slice(*line_bounds(text, head))].split(delimiter)
-    return cells[column] if column < len(cells) else None
+    line = text[slice(*line_bounds(text, head))]
+    bounds = [0] + [m.end() for m in re.finditer(re.escape(delimiter), _unquoted(line, delimiter))]
+    if column >= len(bounds):
+        return None
+    return line[bounds[column]:bounds[column + 1] - 1 if column + 1 < len(bounds) else len(line)]
 
 
 @lru_cache(maxsize=16)
@@ -150,7 +165,7 @@ def _block_heads(text: str, delimiter: str) -> dict[int, int]:
     prev: tuple[int, int] | None = None  # (start, delimiter count) of the last line that is no rule line
     start = 0
     for line in text.split("\n"):
-        width = line.count(delimiter)
+        width = _unquoted(line, delimiter).count(delimiter)
         heads[start] = heads[prev[0]] if prev is not None and prev[1] == width else start
         if not (TABLE_RULE.fullmatch(line) and line.strip()):
             prev = (start, width)
