@@ -1676,6 +1676,8 @@ def test_a_spanish_don_is_a_title(text, value, name):
     ("Passport: Nigeria A12093857\nPermanent", [("A12093857", "US_PASSPORT")]),  # the issuing country between
     ("titular do passaporte\nn.º CB318204, emitido", [("CB318204", "US_PASSPORT")]),
     ("mayor de edad, nacido el\n3 de abril de 1994, con", [("3 de abril de 1994", "DATE_OF_BIRTH")]),
+    ("que nació en Tlaquepaque, Jal., el día 9 de mayo de 2011,\nhijo de", [("9 de mayo de 2011", "DATE_OF_BIRTH")]),
+    ("№ | ПІБ | Дата народження | Телефон\n1 | Іваненко Марія | 03.07.1985 | —", [("03.07.1985", "DATE_OF_BIRTH")]),
     ("laposte.net\nNée le 7 février 1997\n", [("7 février 1997", "DATE_OF_BIRTH")]),
     ("FROM: Dr. Varma\n      PH: 616-555-0140\nDATE: 05/02", [("616-555-0140", "PHONE_NUMBER")]),  # a phone key
     ("Tel: 12-34-56 (press 1)", []),  # seven digits at least

@@ -117,7 +117,8 @@ _DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2
 KEYED_BIRTH_DATE = re.compile(
     r"(?i)(?:\bborn(?:[ \t]+on)?|\bdob|\bd\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday|geburtsdatum|"
     r"fecha[ \t]+de[ \t]+nacimiento|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita|data[ \t]+de[ \t]+nascimento|"
-    r"geboortedatum|\bn[ée]e?[ \t]+le|nacid[oa][ \t]+el|nascid[oa][ \t]+em|geboren[ \t]+am)"
+    r"geboortedatum|\bn[ée]e?[ \t]+le|nacid[oa][ \t]+el|nascid[oa][ \t]+em|geboren[ \t]+am|"
+    r"naci[óo](?:[ \t]+en[ \t][^\n\d]{1,40}?)?,?[ \t]+el(?:[ \t]+d[íi]a)?)"  # "nació en Zapopan, Jal., el día"
     r"[\"' \t:.=|-]*\n?[ \t]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")  # '"dob": "1988-02-11"' too
 
 
@@ -132,7 +133,7 @@ KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|w
 PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
 PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|reise|pp\b")
 LICENCE_KEY_START = re.compile(r"driv|c?dl|f(?:ü|ue)hrer|permis|licencia")  # lower-cased text: "dl" of "DL"
-BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|nascid|geboren")
+BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|geboren")
 
 
 def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str, low: str) -> list[re.Match]:
@@ -186,7 +187,7 @@ def _whole_cell(text: str, start: int, end: int) -> bool:
 # A whole table cell that reads as a date, and the header of a column of birth dates.
 DATE_CELL = re.compile(r"(?<![\w/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}))(?![\w/.-])")
 BIRTH_HEADER = re.compile(r"(?i)\bdob\b|d\.o\.b|birth|geburt|nacimiento|naissance|nascita|nascimento|geboorte|urodzenia|"
-                          r"doğum|födelse|fødsel")
+                          r"doğum|födelse|fødsel|народж|рожд|生年月日|出生|생년월일")  # Ukrainian, Russian, CJK
 
 
 def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
