@@ -970,8 +970,14 @@ def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_to
     ("Passport ........... 191158705\nDriving", ["191158705"]),
     ("Passport no.: Z4827193 (exp. 2031)", ["Z4827193"]),
     ("passport photo taken 2024-03-01", []),  # a date after the word is no passport number
-    ("Paszport nr 12345678; Reisepass C01X00T47", ["12345678"]),  # each key's first letters are scanned for
+    ("Paszport nr 12345678; Reisepass C01X00T47", ["12345678", "C01X00T47"]),  # each key's first letters are scanned for
     ("İstanbul, PASSPORT 532490304", ["532490304"]),  # "İ" lower-cases to two characters: the plain scan
+    # European alphanumeric numbers, the issuing country's code between, more languages' keys.
+    ("1. Brandt, Uwe, geb. 02.06.1958, Reisepass-Nr. CF7R2K9L1\n", ["CF7R2K9L1"]),
+    ("ID document: passport FR 19AV48213, checked", ["19AV48213"]),
+    ("Pasaport No (TR): U19384726   Geçerlilik: 2029", ["U19384726"]),
+    ("Identiteitsbewijs: paspoort NW8K21JP4, geldig tot", ["NW8K21JP4"]),
+    ("passport renewal form REF2024ABCDE", []),  # three digits at least
 ])
 def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "US_PASSPORT"] == expected
@@ -1112,7 +1118,7 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     # The next line's field key or checkbox leaves, and the sentence's words after the address.
     ("Address: Am Lindenhof 7, 82319 Starnberg\nBroj putovnice / Passport No.: C4J7K92LT",
      [("Am Lindenhof 7, 82319 Starnberg\nBroj putovnice", "STREET_ADDRESS")],
-     [("Am Lindenhof 7, 82319 Starnberg", "STREET_ADDRESS")]),
+     [("Am Lindenhof 7, 82319 Starnberg", "STREET_ADDRESS"), ("C4J7K92LT", "US_PASSPORT")]),  # found by its key
     ("Adres: ul. Długa 14/3, 31-147 Kraków\nPESEL (row 2, nadany 29.03.2022): 58110212345",
      [("ul. Długa 14/3, 31-147 Kraków\nPESEL (row 2", "STREET_ADDRESS")], [("ul. Długa 14/3, 31-147 Kraków", "STREET_ADDRESS")]),
     ("Morada: Rua de Cedofeita 480, 4050-174 Porto\n☐ Alterar morada", [("Rua de Cedofeita 480, 4050-174 Porto\n☐ Alterar",

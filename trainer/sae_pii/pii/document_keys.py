@@ -26,7 +26,8 @@ from sae_pii.pii.trim import line_bounds
 # leader ("Passport ........... 589942720") or in a language it rarely saw ("Pasaporte") may be out
 # of its sight; the rule layer reads back to the start of the line.
 ID_KEYS = {
-    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|"
+    "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|paspoort|pasaport|paspor|"
+                   r"паспорт|"
                    r"\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:|[A-Z]{0,2}\d{6,9}\b))",
     "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bc?dl\b|dl_?(?:number|no|num)|"
                          r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
@@ -91,13 +92,16 @@ def keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
     return PIISpan(sp.start, sp.end, label, sp.score, sp.text)
 
 
+# A passport's number: letters at most in front and six to nine digits ("A12093857", "AAF447210"),
+# or eight to ten capitals and digits with three digits or more ("CF7R2K9L1", "19AV48213").
+PASSPORT_NUMBER = r"[A-Z]{0,3}\d{6,9}|(?=[A-Z\d]{8,10}\b)(?:[A-Z]*\d){3}[A-Z\d]*"
 # A passport key and the number right after it ("Pasaporte\t532490304", "Passport ....... 191158705"):
 # the number is the passport's even where the probe found nothing.
-_KEY_NUMBER_WORD = (r"(?i:[ _\t]*\n?[ \t]*(?:no\.?|nr\.?|number|num|#|n\.?º))?[\"' \t:.#=|>-]*"  # '"passport_no": "', "Lic. No.:",
+_KEY_NUMBER_WORD = (r"(?i:[ _\t-]*\n?[ \t]*(?:no\.?|nr\.?|number|num|#|n\.?º))?[\"' \t:.#=|>-]*"  # '"passport_no": "', "Lic. No.:",
                     r"(?:\n[ \t]*(?i:n\.?º|no\.?)?[ \t]*)?")  # "<passport>", "passaporte\nn.º CB318204"
 KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")" + _KEY_NUMBER_WORD
-                            + r"(?:[A-Z][a-z]{2,15}[ \t]+)?"  # the issuing country: "Passport: Nigeria A12093857"
-                            + r"\b([A-Z]{0,2}\d{6,9})\b(?![-/.]\d)")
+                            + r"(?:[A-Z][a-z]{2,15}[ \t]+|\(?[A-Z]{2,3}\)?:?[ \t]+)?"  # the issuing country: "Nigeria", "(TR):"
+                            + r"\b(" + PASSPORT_NUMBER + r")\b(?![-/.]\d)")
 # A driving licence number right after a driver's licence key, a state's or province's code aside
 # ("CDL: CA D4417093", '"dl_number": "S530-4417-2093"'); not a business or professional licence.
 KEYED_LICENCE = re.compile(r"(?<![\w/-])(?:(?i:driv(?:er'?s?|ing)[ _-]*licen[cs]e|dl_(?:number|no|num)|f(?:ü|ue)hrerschein|"
@@ -131,7 +135,7 @@ KEYED_BIRTH_DATE = re.compile(
 KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|whatsapp|handy|móvil|movil|celular)\b)"
                          r"\.?[ \t]*[:#.]?[ \t]*(\+?\(?\d[\d ()./-]{5,18}\d)(?![\d/.-]?\d)")
 PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
-PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|reise|pp\b")
+PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт")
 LICENCE_KEY_START = re.compile(r"driv|c?dl|f(?:ü|ue)hrer|permis|licencia")  # lower-cased text: "dl" of "DL"
 BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|geboren")
 
