@@ -303,6 +303,7 @@ def test_numbers_printed_as_cards_or_ibans_stay_without_their_check_digit(label,
     ("  city: Lisboa\n  postcode: 1100-053", "1100-053", "PHONE_NUMBER", None),  # a postcode's key
     ("Last known location: 35.6595, 139.7005", "35.6595, 139.7005", "PHONE_NUMBER", None),  # coordinates
     ("SSN 612-48-3091; EIN 12-3456789", "12-3456789", "US_SSN", None),  # an employer's EIN
+    ("Driver's license: LUND*KA483R9 (WA)\n", "LUND*KA483R9 (WA)", "US_DRIVER_LICENSE", "US_DRIVER_LICENSE"),
     ("Cliente: ROJAS, ANA   RUT: 12.345.678-5\nN° Cliente", "12.345.678-5", "PHONE_NUMBER", None),  # grouped in thousands
     ("CPF/CNPJ: 084.317.226-59\nNome", "084.317.226-59", "PHONE_NUMBER", None),
     ("Office: 312.503.8812\nFax", "312.503.8812", "PHONE_NUMBER", "PHONE_NUMBER"),  # a phone with dots ends in four
@@ -1677,6 +1678,9 @@ def test_a_spanish_don_is_a_title(text, value, name):
      [("1988-02-11", "DATE_OF_BIRTH"), ("EM447120", "US_PASSPORT")]),
     ("Finance      O423 771 O58      PP N7731864        8:30", [("N7731864", "US_PASSPORT")]),
     ("Driver: Harjit Sandhu    CDL: CA D4417093    Cell:", [("D4417093", "US_DRIVER_LICENSE")]),
+    ("Visitor: Tom Kerr    NSW DL 1487 2264      8:12", [("1487 2264", "US_DRIVER_LICENSE")]),  # groups, a state
+    ("Instruction permit #: E534-1928-7042 (IL)\n", [("E534-1928-7042", "US_DRIVER_LICENSE")]),
+    ("prawo jazdy nr 04127181465, adres", [("04127181465", "US_DRIVER_LICENSE")]),
     ("Fasting glucose\t142\tmg/dL\t70-99\nsku DL-5564WU", []),  # no driver's licence key
     ("      <passport>PX7719204</passport>", [("PX7719204", "US_PASSPORT")]),  # an XML element
     ("Passport: Nigeria A12093857\nPermanent", [("A12093857", "US_PASSPORT")]),  # the issuing country between

@@ -105,9 +105,12 @@ KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")" + _KEY_NUMBE
 # A driving licence number right after a driver's licence key, a state's or province's code aside
 # ("CDL: CA D4417093", '"dl_number": "S530-4417-2093"'); not a business or professional licence.
 KEYED_LICENCE = re.compile(r"(?<![\w/-])(?:(?i:driv(?:er'?s?|ing)[ _-]*licen[cs]e|dl_(?:number|no|num)|f(?:ü|ue)hrerschein|"
-                           r"permis de conduire|licencia de conducir)|C?DL)"  # "DL" in capitals: not "mg/dL"
-                           r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#))?[\"' \t:.#=|]+"  # a separator, not "DL-5564WU"
-                           r"(?:[A-Z]{2}[ \t]+)?\b([A-Z]{0,3}\d[\dA-Z-]{4,16})\b(?![-/.]\d)")
+                           r"permis de conduire|licencia de conducir|rijbewijs|prawo jazdy|carta de condu[çc][ãa]o|"
+                           r"patente di guida|k[öø]rekort|ehliyet|instruction permit|learner'?s permit)|C?DL|LIC)"
+                           # "DL" and "LIC" in capitals: not "mg/dL"
+                           r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#|n\.?[º°]))?[\"' \t:.#=|]+"  # a separator, not "DL-5564WU"
+                           r"(?:[A-Z]{2,3}[ \t]+|\([A-Z]{2,3}\)[ \t]+(?:n\.?[º°][ \t]*)?)?"  # the issuing state: "NJ ", "(FAB) n° "
+                           r"\b([A-Z]{0,3}\d[\dA-Z-]{4,16}|\d{3,5}(?: \d{3,5}){1,2})\b(?![-/.]\d)")  # "1487 2264" too
 
 
 # A birth date's key and a date right after it ("Born: 11APR82", "DOB 4/7/69", "Geburtsdatum: 03.02.1987").
@@ -136,7 +139,8 @@ KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|w
                          r"\.?[ \t]*[:#.]?[ \t]*(\+?\(?\d[\d ()./-]{5,18}\d)(?![\d/.-]?\d)")
 PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
 PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт")
-LICENCE_KEY_START = re.compile(r"driv|c?dl|f(?:ü|ue)hrer|permis|licencia")  # lower-cased text: "dl" of "DL"
+LICENCE_KEY_START = re.compile(r"driv|c?dl|lic|f(?:ü|ue)hrer|permis|licencia|rijbewijs|prawo|carta|patente|k[öø]rekort|"
+                               r"ehliyet|instruction|learner")  # lower-cased text: "dl" of "DL"
 BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|geboren")
 
 

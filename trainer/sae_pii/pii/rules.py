@@ -219,9 +219,12 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             not any(ch.isdigit() for ch in sp.text) or "_" in sp.text or "§" in sp.text or ID_CASE_MIX.search(sp.text)):
         return None  # "WA" of "WA Driver License:", "ch_3OqL2yKZ7b", "§46.2-870": licence and passport
         # numbers have digits, and no underscore, section sign or mixed-case letters
-    if sp.label == "US_DRIVER_LICENSE" and (m := STATE_PREFIX.match(sp.text)) is not None:
-        a = sp.start + m.end()  # "TX 41822963": the issuing state is no part of the number
+    if sp.label == "US_DRIVER_LICENSE" and (m := STATE_PREFIX.match(sp.text) or STATE_CLOSING.match(sp.text)):
+        a = sp.start + m.end()  # "TX 41822963", "NSW) 14389257": the issuing state is no part of the number
         sp = PIISpan(a, sp.end, sp.label, sp.score, text[a:sp.end])
+    if sp.label == "US_DRIVER_LICENSE" and (m := STATE_IN_BRACKETS_AFTER.search(sp.text)) is not None:
+        b = sp.start + m.start()  # "LUND*KA483R9 (WA)"
+        sp = PIISpan(sp.start, b, sp.label, sp.score, text[sp.start:b])
     if sp.label in DOCUMENT_CUE and not document_cued(text, sp):
         return None  # "Control No. 2025-RN-0048812": an id number nothing names as a person's document
     if sp.label == "US_SSN":
@@ -284,6 +287,9 @@ def _birth_cued(text: str, sp: PIISpan) -> bool:
 _STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
            "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AB BC MB NB NL NS ON PE QC SK")
 STATE_PREFIX = re.compile(rf"(?:{'|'.join(_STATES.split())})[ \t]+(?=\S*\d)")
+# ...in brackets: the end of "Driver licence (NSW) 14389257" the probe took in, or after the number.
+STATE_CLOSING = re.compile(r"[A-Z]{2,3}\)[ \t]+(?=\S*\d)")
+STATE_IN_BRACKETS_AFTER = re.compile(r"[ \t]*\([A-Z]{2,3}\)\Z")
 
 def _after_other_date_key(text: str, sp: PIISpan) -> bool:
     return OTHER_DATE_KEY.search(text, line_back(text, sp.start, 24), sp.start) is not None
