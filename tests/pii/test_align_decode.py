@@ -1664,6 +1664,30 @@ def test_a_spanish_don_is_a_title(text, value, name):
     assert [s.text for s in _validated(text, value, "PERSON")] == [name]
 
 
+@pytest.mark.parametrize(("text", "value", "names"), [
+    ("AGENT: Thank you Ma'am Cora. And the card number?", "Ma'am Cora", ["Cora"]),  # titles of more languages
+    ("Kontakt: Ehefrau Gisela Krüger, Tel. 0176", "Ehefrau Gisela Krüger", ["Gisela Krüger"]),
+    ("Referensi: Ibu Ratna Sari Dewi, Supervisor", "Ibu Ratna Sari Dewi", ["Ratna Sari Dewi"]),
+    ("Я, Смирнова Ольга Викторовна, 1981 года", "Я, Смирнова Ольга Викторовна", ["Смирнова Ольга Викторовна"]),
+    ("Заявитель: Я. Дубас\n", "Я. Дубас", ["Я. Дубас"]),  # an initial of any script stays
+    ("Applicant: Ramesh Kumar S/o Suresh Kumar, resident of", "Ramesh Kumar S/o Suresh Kumar",
+     ["Ramesh Kumar", "Suresh Kumar"]),  # "son of" parts two names
+    ('He is survived by his wife, Margaret "Peggy" (née Boutilier).', 'Margaret "Peggy', ['Margaret "Peggy"']),
+])
+def test_titles_relations_and_a_closing_quote(text, value, names):
+    assert [s.text for s in _validated(text, value, "PERSON")] == names
+
+
+def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
+    text = 'Account holder - kilian "bill" oderwald, 4 Main St'
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {'kilian "bill': ("PERSON", 0.95), "oderwald": ("PERSON", 0.95)})
+    got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True) if s.label == "PERSON"]
+    assert got == ['kilian "bill" oderwald']
+
+
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # A birth column's dates, CSV or Markdown; not another date column's.
     ("site,name,dob,sex,consent_date\n104,\"Aoife Byrne\",1979-03-14,F,2024-01-09",
@@ -1671,8 +1695,8 @@ def test_a_spanish_don_is_a_title(text, value, name):
     ("| # | Child | DOB | Parent |\n|---|---|---|---|\n| 2 | O'Sullivan, Finn | 28/01/2015 | Kate |",
      [("28/01/2015", "DATE_OF_BIRTH")]),
     # A quoted cell's commas part no cells: the rows keep their header.
-    ('id,name,dob,move_in,notes\n7,"Okafor, Ngozi",2005-08-14,2024-08-22,"late, by bus"\n'
-     '8,"Lund, Elin",2006-01-30,2024-08-21,"fine"', [("2005-08-14", "DATE_OF_BIRTH"), ("2006-01-30", "DATE_OF_BIRTH")]),
+    (('id,name,dob,move_in,notes\n7,"Okafor, Ngozi",2005-08-14,2024-08-22,"late, by bus"\n'
+     '8,"Lund, Elin",2006-01-30,2024-08-21,"fine"'), [("2005-08-14", "DATE_OF_BIRTH"), ("2006-01-30", "DATE_OF_BIRTH")]),
     # Passport and driving licence numbers after their keys, JSON or a badge log's "PP".
     ('{"dob": "1988-02-11", "passport_no": "EM447120", "nationality": "BE"}',
      [("1988-02-11", "DATE_OF_BIRTH"), ("EM447120", "US_PASSPORT")]),

@@ -33,6 +33,9 @@ mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather unc
 dña doña don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
+ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
+sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
+pan pani panie я фоп ип fpi fpo bgc ふりがな フリガナ श्री श्रीमती
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -62,14 +65,14 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES 
     "hr", "ông", "bà", "nội", "ngoại", "mzee", "pc", "cllr"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
-CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och"})
+# ...and the words between two people's names: "Ramesh Kumar S/o Suresh Kumar" (son of), Hindi's पुत्र.
+CONJUNCTIONS = frozenset({"and", "&", "or", "und", "og", "och", "s/o", "d/o", "w/o", "c/o", "पुत्र", "पुत्री", "पत्नी"})
 # "and" in languages where it also joins one person's surnames ("Ortega y Gasset", "Silva e Souza"):
 # it splits two names only between two of two words or more ("Ramírez Nava y Ana Karen Iturbe").
 NAME_JOINING_AND = frozenset({"y", "e", "et", "i", "ve"})
 COLUMN_GAP = re.compile(r"[ \t]*(?:\t|[ ]{3,})[ \t]*")
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "binti", "bint",
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
-INITIAL = re.compile(r"[A-Z]\.")  # "A. Pawlonka": an initial, not the article
 
 
 def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
@@ -103,6 +106,11 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     return out
 
 
+def _is_initial(token: str) -> bool:
+    """A capital of any script and a dot: "A." of "A. Pawlonka", "Я." of "Я. Дубас"; not the article "a"."""
+    return len(token) == 2 and token[1] == "." and token[0].isupper()
+
+
 def _ends_in_initial(text: str, start: int, end: int) -> bool:
     """text[start:end] ends in a capital letter alone, of any script: "THANH V", "Смирнова О. В"."""
     return end - start >= 2 and text[end - 1].isupper() and text[end - 2].isspace()
@@ -121,7 +129,7 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
 
     def not_name(w, first):
         lw = word(w).lower()
-        if INITIAL.fullmatch(text[w[0]:w[1]]) or (first and opens_surname(0)):
+        if _is_initial(text[w[0]:w[1]]) or (first and opens_surname(0)):
             return False
         if capitals and len(word(w)) == 1 and word(w).isupper():
             return False  # a bare initial of a name in capitals: "KOWALCZYK, PIOTR A"

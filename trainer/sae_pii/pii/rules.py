@@ -194,6 +194,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             return None
         start, end = script_name_edges(text, sp.start, sp.end)
         start = with_given_name_before(text, _without_iberian_don(text, start, end), end)
+        if text[end:end + 1] == '"' and text.count('"', start, end) % 2 == 1:
+            end += 1  # 'Margaret "Peggy' + '"': a nickname's closing quote closes the name
         return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
     if sp.label == "EMAIL_ADDRESS":
         sp = _snap(text, sp, EMAIL)
