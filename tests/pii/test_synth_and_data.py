@@ -199,10 +199,10 @@ def test_hand_labelled_lines_mark_spans_inline(tmp_path):
             read_jsonl(path)
 
 
-@pytest.mark.parametrize("name", [f"realistic_pii{s}.jsonl" for s in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l")])
+@pytest.mark.parametrize("name", [f"realistic_pii{s}.jsonl" for s in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")])
 def test_realistic_sets_are_well_formed(name):
     """The hand-labelled evaluation sets: every span is trimmed text of a known label, and each set
-    holds every common label and some documents without PII (what `make demo` scores)."""
+    holds every common label and, but for set M, some documents without PII (what `make demo` scores)."""
     from pathlib import Path
 
     docs = read_jsonl(Path(__file__).resolve().parents[1] / "data" / name)
@@ -210,7 +210,8 @@ def test_realistic_sets_are_well_formed(name):
     spans = [(d.text[s.start:s.end], s.label) for d in docs for s in d.spans]
     assert len(spans) > 250 and all(t == t.strip() and t for t, _ in spans)
     assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "CREDIT_CARD", "IBAN_CODE"} <= {lab for _, lab in spans}
-    assert sum(not d.spans for d in docs) >= 3
+    # set M's author was asked for 5-20 spans in every document; the others wrote some without PII
+    assert sum(not d.spans for d in docs) >= (0 if name.endswith("_m.jsonl") else 3)
 
 
 def test_presidio_research_reader_maps_and_ignores(tmp_path):
