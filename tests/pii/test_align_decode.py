@@ -1615,6 +1615,8 @@ def test_a_span_that_only_names_a_place_is_no_person(text, value, kept):
     ("Доверяю: Бориса\n", "Бориса", True),  # a known given name in another case ("Борис")
     ("المرسل: التاريخ ١٤٤٥\n", "التاريخ", False), ("المرسل: ليلى حسن\n", "ليلى حسن", True),
     ("Ημερομηνία: Παραλαβή δέματος\n", "Παραλαβή δέματος", False), ("Προς: Γιώργος\n", "Γιώργος", True),
+    ("विषय: मोबाइल फ़ोन चोरी होने के संबंध में शिकायत।", "होने के संबंध में शिकायत", False),  # vowel marks count
+    ("Dept. of Biology, Dr. Homi Bhabha Road, Pashan", "Homi Bhabha Road", False),  # a street named after someone
     ("付款方式: 寄付月结\n", "付款方式", False), ("寄件人: 黄晓明\n", "黄晓明", True),  # a known surname opens it
     ("担当: 冬梅\n", "冬梅", True), ("氏名: 大槻 健太\n", "大槻 健太", True),  # a known given name; surname + given
     ("〒231-0023 横浜市 ロイヤル山下 304号", "ロイヤル山下", False),  # characters and kana in one word

@@ -186,6 +186,9 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Sant
 
 
 # ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
+# A street type closing the span: a street named after a person ("Homi Bhabha Road", "E. Rodriguez
+# Jr. Ave"); not "Lane" or "Drive", which are surnames or titles too.
+STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse)\.?\Z")
 PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
                               r"Hospital|School|Turismo|Viajes|Viagens|Kancelaria|Servidor|Grupo|Banco|Banca|Fundación|"
                               r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei)[ \t]+")  # and organisations' first words
@@ -232,7 +235,7 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or ANIMAL_BEFORE.search(text, max(line_start, sp.start - 20), sp.start) is not None
             or COMPANY_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or PLACE_WORD_BEFORE.search(text, max(line_start, sp.start - 16), sp.start) is not None
-            or PLACE_WORD_START.match(sp.text) is not None
+            or PLACE_WORD_START.match(sp.text) is not None or STREET_TYPE_END.search(sp.text) is not None
             or PLACE_KEY_BEFORE.search(text, max(line_start, sp.start - 40), sp.start) is not None
             or HANDLE.fullmatch(sp.text) is not None
             or _inside_dotted_acronym(text, sp) or BILINGUAL_KEY_AFTER.match(text, sp.end) is not None

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from sae_pii.pii.faker_lists import provider
+from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.name_lexicon import known_names, plain
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
@@ -78,7 +78,7 @@ def kana_names() -> frozenset[str]:
 
 def preload() -> None:
     """Build the name lists once, before the first detection."""
-    for build in (korean_surnames, korean_given_names, han_surnames, han_given_names, kana_names):
+    for build in (korean_surnames, korean_given_names, han_surnames, han_given_names, kana_names, names_as_written):
         build()
 
 
@@ -114,11 +114,31 @@ def _is_initial(word: str) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+@lru_cache(maxsize=1)
+def names_as_written() -> frozenset[str]:
+    """Faker's given names and surnames, all locales, lower case with their marks: the Indic
+    scripts write vowels as marks, which name_lexicon.plain drops ("होने" would read as "हन")."""
+    lists = attribute_values("person", lambda a: a.startswith(("first_name", "last_name")) and "format" not in a)
+    return frozenset(unicodedata.normalize("NFC", w.lower()) for names in lists for name in names
+                     if isinstance(name, str) for w in name.split())
+
+
+INDIC = re.compile(r"[\u0900-\u0dff]")  # Devanagari to Sinhala
+
+
+def _known(word: str) -> bool:
+    """A given name or surname Faker knows, in any case ending ("Артёма" is "Артём")."""
+    if INDIC.search(word):
+        return unicodedata.normalize("NFC", word.lower()) in names_as_written()
+    flat = plain(word)
+    return flat in known_names() or len(flat) >= 5 and flat[:-1] in known_names()
+
+
 def _name_cue(words: list[str], i: int) -> bool:
-    """words[i] is a given name or surname Faker knows (in any case: "Артёма" is "Артём"), a
-    patronymic, or has an initial after it ("Лаптева Н. А.")."""
-    word, flat = words[i], plain(words[i])
-    return (flat in known_names() or len(flat) >= 5 and flat[:-1] in known_names()
+    """words[i] is a given name or surname Faker knows, a patronymic, or has an initial after it
+    ("Лаптева Н. А.")."""
+    word = words[i]
+    return (_known(word)
             or PATRONYMIC.search(word) is not None
             or i + 1 < len(words) and _is_initial(words[i + 1]) and not _is_initial(word))
 
