@@ -1680,6 +1680,21 @@ def test_titles_relations_and_a_closing_quote(text, value, names):
     assert [s.text for s in _validated(text, value, "PERSON")] == names
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("姓名：黄晓明          性别：男\n", ["黄晓明"]),  # a Chinese name after its key
+    ("紧急联系人：周丽（配偶）", ["周丽"]),
+    ("付款方式：寄付月结\n", []),  # no key
+    ("紹介者：佐藤 健一様（前職の上司）", ["佐藤 健一"]),  # the honorific stays out
+    ("氏　　名　山本　さくら\n", ["山本\u3000さくら"]),  # a known surname and a given name in kana
+    ("18:02 상담원 김하늘: 안녕하세요 고객님", ["김하늘"]),  # a Korean agent's name after the role
+    ("상담원 이수민입니다", []),  # a name with its verb ending is no field value
+])
+def test_names_after_cjk_and_korean_name_keys(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
+
+
+
+
 def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     text = 'Account holder - kilian "bill" oderwald, 4 Main St'
     tok = tokenize(minilm_tokenizer, text)

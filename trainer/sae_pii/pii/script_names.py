@@ -14,7 +14,8 @@ span has to show a name's shape instead, from Faker's person lists (the training
   knows ("冬梅"), or a word of two characters or more stands before a given name apart ("大塚
   健太"), or an honorific follows ("山田 花子 様");
 - with kana: a word in kana alone that Faker's Japanese kana names hold, in hiragana or katakana
-  ("たかはし みさき"; not "渋谷ヒカリエ", "カーサ三条": buildings);
+  ("たかはし みさき"), or a known surname and a short given name in kana ("山本 さくら"); not
+  "渋谷ヒカリエ", "カーサ三条" (buildings);
 - the other scripts (Cyrillic, Greek, Arabic, Hebrew, Devanagari, Georgian, Armenian, ...): a word
   Faker knows as a given name or surname (its locales include ru_RU, uk_UA, bg_BG, el_GR, ar_AA,
   fa_IR, he_IL, hi_IN, ka_GE, hy_AM), a patronymic ("Викторовна", "Игоревича"), or an initial
@@ -30,7 +31,9 @@ import unicodedata
 from functools import lru_cache
 
 from sae_pii.pii.faker_lists import attribute_values, provider
+from sae_pii.pii.format_finds import FIND_SCORE
 from sae_pii.pii.name_lexicon import known_names, plain
+from sae_pii.pii.spans import PIISpan
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
 THAI = re.compile(r"[\u0e00-\u0e7f]+")
@@ -194,5 +197,39 @@ def script_says_no_name(text: str, start: int, end: int) -> bool:
     if script == "han":
         if all(HAN.fullmatch(part) for w in words for part in w.split("-")):
             return not _han_name(text, start, end, words)
-        return not any(_katakana(w) in kana_names() for w in words if KANA.fullmatch(w))
+        surname_then_kana = len(words) == 2 and HAN.fullmatch(words[0]) and KANA.fullmatch(words[1]) \
+            and len(words[1]) <= 5 and any(words[0].startswith(s) for s in han_surnames())  # "山本 さくら"
+        return not surname_then_kana and not any(_katakana(w) in kana_names() for w in words if KANA.fullmatch(w))
     return not _other_script_name(words)
+
+
+# Name keys of Chinese, Japanese and Korean forms, chats and labels, and the name after them, where
+# the probe (which reads these scripts as single characters) found nothing: "姓名：陈思远",
+# "收派员: 刘强", "紹介者：田中 健一様", "ふりがな　やまもと　さくら", "상담원 이수민:", "받는 분: 김지현".
+_CJK_NAME_KEYS = ("姓名|名字|签名|簽名|联系人|聯絡人|紧急联系人|证明人|收件人|寄件人|收货人|申请人|申請人|经办人|經辦人|"
+                  "负责人|負責人|收派员|氏[ \u3000]*名|名前|お名前|紹介者|担当者|担当|署名|申請者|受取人|"
+                  "성명|이름|받는[ ]?분|보내는[ ]?분|주문자|상담원|라이더|담당자|예금주|고객명|수령인")
+_GAP = r"[ \t\u3000]*[:：]?[ \t\u3000]*"
+KEYED_SCRIPT_NAME = re.compile(
+    rf"(?:{_CJK_NAME_KEYS}){_GAP}"
+    r"([\u4e00-\u9fff]{1,3}(?:[ \u3000][\u4e00-\u9fff\u3040-\u309f]{1,4})?(?![\u4e00-\u9fff\u3040-\u309f])"  # 陈思远, 田中 健一, 山本 さくら
+    r"|[\uac00-\ud7a3]{2,4}(?![\uac00-\ud7a3]))"  # 이수민 (not 이수민입니다)
+    r"|(?:ふりがな|フリガナ)" + _GAP + r"([\u3040-\u30ff]{2,8}(?:[ \u3000][\u3040-\u30ff]{1,8})?)")
+HONORIFIC_TAIL = re.compile(r"[ \u3000]?" + HONORIFIC + r"\Z")
+
+
+def keyed_script_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """The Chinese, Japanese and Korean names right after a name key (see KEYED_SCRIPT_NAME) that have
+    a name's shape, where no span is; an honorific after the name stays out ("田中 健一" + "様")."""
+    if not HAN_OR_KANA.search(text) and not HANGUL.search(text):
+        return spans
+    found = []
+    for m in KEYED_SCRIPT_NAME.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        start, end = m.start(group), m.end(group)
+        if (tail := HONORIFIC_TAIL.search(text, start, end)) is not None:
+            end = tail.start()
+        if end > start and not script_says_no_name(text, start, end) \
+                and not any(sp.start < end and start < sp.end for sp in spans):
+            found.append(PIISpan(start, end, "PERSON", FIND_SCORE, text[start:end]))
+    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
