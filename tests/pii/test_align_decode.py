@@ -343,6 +343,24 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
     assert [s.label for s in out] == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    # A CSV row's street cell ends at its comma, whatever the probe joined to it.
+    ("id,street,city,zip\n7,5821 Lindell Blvd,St. Louis,63112\n", "5821 Lindell Blvd,St. Louis,63112",
+     ["5821 Lindell Blvd"]),
+    ("id,hall,room,bed\n7,Hadley Hall,314,A\n", "Hadley Hall,314,A", []),  # a hall alone is no address
+])
+def test_an_address_keeps_to_its_cell(text, value, expected):
+    assert [s.text for s in _validated(text, value, "STREET_ADDRESS")] == expected
+
+
+def test_trim_drops_middle_dots_and_dashes():
+    from sae_pii.pii.trim import trim
+
+    text = "Lumina SRL · Chaussée de Louvain 431, 1030 Schaerbeek · TVA BE"
+    a, b = trim(text, text.index("· Ch"), text.index(" TVA"))
+    assert text[a:b] == "Chaussée de Louvain 431, 1030 Schaerbeek"
+
+
 @pytest.mark.parametrize(("text", "pieces", "expected"), [
     ("Calle Mayor 45, 2º izq, 28013 Madrid", ["Calle Mayor 45, 2º", "28013 Madrid"],
      ["Calle Mayor 45, 2º izq, 28013 Madrid"]),

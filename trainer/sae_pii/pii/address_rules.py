@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.spans import PIISpan
-from sae_pii.pii.trim import trim
+from sae_pii.pii.trim import line_bounds, trim
 
 COUNTRY_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "da_DK", "pl_PL", "fi_FI")
 STREET_TYPE_LOCALES = ("es_ES", "fr_FR", "pt_PT", "pt_BR", "pl_PL")
@@ -519,6 +519,20 @@ def whole_quoted_cell(text: str, sp: PIISpan, lo: int, hi: int) -> tuple[int, in
     return sp.start, sp.end
 
 
+BARE_COMMA = re.compile(r",(?=\S)")
+
+
+def cell_end(text: str, start: int, end: int) -> int | None:
+    """Where the first CSV cell boundary in text[start:end] is: a comma with no space after it, in
+    a line of three such commas or more, or before a letter ("Blvd,St. Louis"; not "3,49")."""
+    line_start, line_end = line_bounds(text, start, end)
+    csv_row = len(BARE_COMMA.findall(text, line_start, line_end)) >= 3
+    for m in BARE_COMMA.finditer(text, start, end):
+        if csv_row or not text[m.end()].isdigit():
+            return m.start()
+    return None
+
+
 def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """STREET_ADDRESS spans (sorted, not overlapping) take the edges the probe left out, up to
     their neighbours (the whole quoted cell they lie in, since the seventh session). Exact-span micro F1 with the rule layer, validation / held-out /
@@ -531,6 +545,10 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         if sp.label == "STREET_ADDRESS":
             lo = out[-1].end if out else 0
             hi = spans[i + 1].start if i + 1 < len(spans) else len(text)
+            if cell_end(text, sp.end, sp.end + 2) == sp.end:
+                hi = sp.end  # a CSV row's street cell: "5821 Lindell Blvd" + ",St. Louis,63112"
+            if sp.start and cell_end(text, sp.start - 1, sp.start + 1) == sp.start - 1:
+                lo = sp.start  # ...and its start: "7," + "Hadley Hall"
             start, end = street_start(text, sp, lo), country_end(text, sp, hi)
             start, end = whole_quoted_cell(text, PIISpan(start, end, sp.label, sp.score, text[start:end]), lo, hi)
             if start == sp.start:

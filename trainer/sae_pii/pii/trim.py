@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}")
-TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{")
+LEAD_STRIP = set(" \t\r\n,;:.!?\"'`*-_=/\\|<>)]}·•–—")
+TRAIL_STRIP = set(" \t\r\n,;:!?\"'`*-_=/\\|<>([{·•–—")
 ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]\.$")  # "U.S.A."; not "Rome." at a sentence end
 INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){1,3}[A-Za-z]$")  # "U.S.A" whose final "." the probe left out
 
