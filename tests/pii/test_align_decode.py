@@ -353,6 +353,19 @@ def test_an_address_keeps_to_its_cell(text, value, expected):
     assert [s.text for s in _validated(text, value, "STREET_ADDRESS")] == expected
 
 
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("text the practice mobile on 07700 900 815. Also we", "07700 900", "07700 900 815"),  # a sentence's end
+    ("Joignable au 0476 52 18 09 après 18h", "0476 52", "0476 52 18 09"),  # two-digit groups
+    ("nowy: +380 67 412 88 03\nMiasto", "+380 67 412 88", "+380 67 412 88 03"),
+    ("Contact ESB Networks 24/7 on 1800 372 999.", "372 999", "1800 372 999"),  # a free-phone prefix
+    ("Total 0476 52 18 09 12 15 17 items", "0476 52", "0476 52 18 09"),  # no more groups than a number has
+])
+def test_a_phone_takes_the_groups_the_probe_left_out(text, value, expected):
+    assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == [expected]
+
+
+
+
 def test_trim_drops_middle_dots_and_dashes():
     from sae_pii.pii.trim import trim
 

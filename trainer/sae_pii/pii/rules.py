@@ -318,8 +318,13 @@ ID_PREFIX = re.compile(r"(?<![\w-])[A-Z]{2,}[-_]\Z")
 COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ \t]?)?|\(\d{2,4}\)[ \t]?)\Z")
 # A first group that opens with a trunk or international prefix ("0", "00 234") before a span the
 # probe began at its second group; a last group of 3-4 digits after a span too short for a number.
-TRUNK_GROUP_BEFORE = re.compile(r"(?<![\w+(.,/:-])(?:00[ \t]?\d{1,3}|0\d{1,4})[ \t]\Z")
-LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w.,/:-]|[ \t]?\d)")
+TRUNK_GROUP_BEFORE = re.compile(r"(?<![\w+(.,/:-])(?:00[ \t]?\d{1,3}|0\d{1,4}|1[38]00)[ \t]\Z")  # "1800 " free-phone
+# A group may end a sentence or a clause ("07700 900 815. Also"), not a decimal ("815.50").
+LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w/:-]|[.,]\d|[ \t]?\d)")
+# ...and the groups of two to five digits a span too short for a number stops before: "0476 52" + " 18 09",
+# "+91 70203" + " 88194", "+380 67 412 88" + " 03".
+NEXT_GROUP_AFTER = re.compile(r"[ \t]\d{2,5}(?![\w/:-]|[.,]\d)")
+PHONE_DIGITS_AT_MOST = {True: 13, False: 11}  # with and without "+" (a national number is 10-11 digits)
 MAX_PHONE_DIGITS = 15  # E.164
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199",
 # "81 8340 2719  WhatsApp 81 1622 0458" (a column gap or a word between them).
@@ -419,6 +424,11 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
         a = trunk.start()  # "07826 " of "07826 441 093", "00 234 " of "00 234 803 551 2290"
     if len(digits) < 10 and (tail := LAST_GROUP_AFTER.match(text, b)) is not None and b == sp.end:
         b = tail.end()  # " 4410" of "613 882 4410", " 2016" of "+86 574 8773 2016"
+    count = sum(ch.isdigit() for ch in text[a:b])
+    while count < 10 + (text[a] == "+") and b >= sp.end and (group := NEXT_GROUP_AFTER.match(text, b)) is not None \
+            and count + len(group.group().strip()) <= PHONE_DIGITS_AT_MOST[text[a] == "+"]:
+        count += len(group.group().strip())  # " 18" + " 09" of "0476 52 18 09"
+        b = group.end()
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
         b += 1  # "+1 555 123 4567 (ext. 1188)" keeps its closing bracket
     return sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b])
