@@ -1759,6 +1759,13 @@ def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     ("titular do passaporte\nn.º CB318204, emitido", [("CB318204", "US_PASSPORT")]),
     ("mayor de edad, nacido el\n3 de abril de 1994, con", [("3 de abril de 1994", "DATE_OF_BIRTH")]),
     ("que nació en Tlaquepaque, Jal., el día 9 de mayo de 2011,\nhijo de", [("9 de mayo de 2011", "DATE_OF_BIRTH")]),
+    ("Parentesco: Hija     Fecha de nac.: 02/11/2001\n", [("02/11/2001", "DATE_OF_BIRTH")]),
+    ("- Ngày sinh: 14/02/1967\n- Dân tộc: Kinh", [("14/02/1967", "DATE_OF_BIRTH")]),
+    ("民族：汉\n出生日期：1994年7月26日          籍贯", [("1994年7月26日", "DATE_OF_BIRTH")]),  # a full-width colon
+    ("护照号码：E83917264\n手机", [("E83917264", "US_PASSPORT")]),
+    ("Conducente: idem. Patente n. U1K928374R\n", [("U1K928374R", "US_DRIVER_LICENSE")]),
+    ("Validade: ver abaixo\nCNH nº: 04827719350   Categoria: AB", [("04827719350", "US_DRIVER_LICENSE")]),
+    ("Patente: AB 123 CD, Ford Ka", []),  # a car's plate, not a licence
     ("№ | ПІБ | Дата народження | Телефон\n1 | Іваненко Марія | 03.07.1985 | —", [("03.07.1985", "DATE_OF_BIRTH")]),
     ("laposte.net\nNée le 7 février 1997\n", [("7 février 1997", "DATE_OF_BIRTH")]),
     ("FROM: Dr. Varma\n      PH: 616-555-0140\nDATE: 05/02", [("616-555-0140", "PHONE_NUMBER")]),  # a phone key

@@ -27,7 +27,7 @@ from sae_pii.pii.trim import line_bounds
 # of its sight; the rule layer reads back to the start of the line.
 ID_KEYS = {
     "US_PASSPORT": r"passport|pasaporte|passeport|reisepass|passaporto|passaporte|paszport|paspoort|pasaport|paspor|"
-                   r"паспорт|"
+                   r"паспорт|护照(?:号码)?|護照|旅券(?:番号)?|여권(?:번호)?|"
                    r"\bpp\b(?=[ \t]*(?:#|no\b|nr\b|:|[A-Z]{0,2}\d{6,9}\b))",
     "US_DRIVER_LICENSE": r"driv(?:er'?s?|ing)[ _-]*licen[cs]e|licen[cs]e|\bc?dl\b|dl_?(?:number|no|num)|"
                          r"f(?:ü|ue)hrerschein|permis de conduire|licencia|patente",
@@ -97,7 +97,7 @@ def keyed_id(text: str, sp: PIISpan) -> PIISpan | None:
 PASSPORT_NUMBER = r"[A-Z]{0,3}\d{6,9}|(?=[A-Z\d]{8,10}\b)(?:[A-Z]*\d){3}[A-Z\d]*"
 # A passport key and the number right after it ("Pasaporte\t532490304", "Passport ....... 191158705"):
 # the number is the passport's even where the probe found nothing.
-_KEY_NUMBER_WORD = (r"(?i:[ _\t-]*\n?[ \t]*(?:no\.?|nr\.?|number|num|#|n\.?º))?[\"' \t:.#=|>-]*"  # '"passport_no": "', "Lic. No.:",
+_KEY_NUMBER_WORD = (r"(?i:[ _\t-]*\n?[ \t]*(?:no\.?|nr\.?|number|num|#|n\.?[º°]))?[\"' \t:：.#=|>-]*"  # '"passport_no": "', "Lic. No.:",
                     r"(?:\n[ \t]*(?i:n\.?º|no\.?)?[ \t]*)?")  # "<passport>", "passaporte\nn.º CB318204"
 KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")" + _KEY_NUMBER_WORD
                             + r"(?:[A-Z][a-z]{2,15}[ \t]+|\(?[A-Z]{2,3}\)?:?[ \t]+)?"  # the issuing country: "Nigeria", "(TR):"
@@ -106,9 +106,10 @@ KEYED_PASSPORT = re.compile(r"(?i:" + ID_KEYS["US_PASSPORT"] + r")" + _KEY_NUMBE
 # ("CDL: CA D4417093", '"dl_number": "S530-4417-2093"'); not a business or professional licence.
 KEYED_LICENCE = re.compile(r"(?<![\w/-])(?:(?i:driv(?:er'?s?|ing)[ _-]*licen[cs]e|dl_(?:number|no|num)|f(?:ü|ue)hrerschein|"
                            r"permis de conduire|licencia de conducir|rijbewijs|prawo jazdy|carta de condu[çc][ãa]o|"
-                           r"patente di guida|k[öø]rekort|ehliyet|instruction permit|learner'?s permit)|C?DL|LIC)"
+                           r"patente di guida|patente(?=[ \t]+n)|k[öø]rekort|ehliyet|instruction permit|learner'?s permit|"
+                           r"免許証番号|运转免许|驾驶证|驾照|운전면허)|C?DL|LIC|CNH)"
                            # "DL" and "LIC" in capitals: not "mg/dL"
-                           r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#|n\.?[º°]))?[\"' \t:.#=|]+"  # a separator, not "DL-5564WU"
+                           r"(?i:[ _\t]*(?:no\.?|nr\.?|number|num|#|n\.?[º°]|n\.(?=[ \t])))?[\"' \t:：.#=|]+"  # not "DL-5564WU"
                            r"(?:[A-Z]{2,3}[ \t]+|\([A-Z]{2,3}\)[ \t]+(?:n\.?[º°][ \t]*)?)?"  # the issuing state: "NJ ", "(FAB) n° "
                            r"\b([A-Z]{0,3}\d[\dA-Z-]{4,16}|\d{3,5}(?: \d{3,5}){1,2})\b(?![-/.]\d)")  # "1487 2264" too
 
@@ -120,13 +121,16 @@ _DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2
                rf"\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{_MONTHS},?[ \t]+\d{{4}}|"
                rf"{_MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}|"
                # a month's name in another language: "3 de abril de 1994", "7 février 1997", "4. März 1990"
-               rf"\d{{1,2}}\.?º?[ \t]+(?:de[ \t]+)?[^\W\d_]{{3,11}}\.?[ \t]+(?:de[ \t]+)?\d{{4}}")
+               rf"\d{{1,2}}\.?º?[ \t]+(?:de[ \t]+)?[^\W\d_]{{3,11}}\.?[ \t]+(?:de[ \t]+)?\d{{4}}|"
+               r"\d{4}年\d{1,2}月\d{1,2}日")  # "1994年7月26日"
 KEYED_BIRTH_DATE = re.compile(
     r"(?i)(?:\bborn(?:[ \t]+on)?|\bdob|\bd\.o\.b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday|geburtsdatum|"
     r"fecha[ \t]+de[ \t]+nacimiento|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita|data[ \t]+de[ \t]+nascimento|"
     r"geboortedatum|\bn[ée]e?[ \t]+le|nacid[oa][ \t]+el|nascid[oa][ \t]+em|geboren[ \t]+am|"
-    r"naci[óo](?:[ \t]+en[ \t][^\n\d]{1,40}?)?,?[ \t]+el(?:[ \t]+d[íi]a)?)"  # "nació en Zapopan, Jal., el día"
-    r"[\"' \t:.=|-]*\n?[ \t]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")  # '"dob": "1988-02-11"' too
+    r"naci[óo](?:[ \t]+en[ \t][^\n\d]{1,40}?)?,?[ \t]+el(?:[ \t]+d[íi]a)?|"  # "nació en Zapopan, Jal., el día"
+    r"fecha[ \t]+de[ \t]+nac\.|\bnasc\.|ng[àa]y[ \t]+sinh|tanggal[ \t]+lahir|tgl\.?[ \t]*lahir|जन्म[ \t]+तिथि|"
+    r"出生日期|生年月日|alizaliwa(?:[ \t]+tarehe)?)"
+    r"[\"' \t:：.=|-]*\n?[ \t]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")  # '"dob": "1988-02-11"' too
 
 
 # Where each key of KEYED_PASSPORT / KEYED_BIRTH_DATE can start, in lower case: a case-sensitive
@@ -138,10 +142,11 @@ KEYED_BIRTH_DATE = re.compile(
 KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|whatsapp|handy|móvil|movil|celular)\b)"
                          r"\.?[ \t]*[:#.]?[ \t]*(\+?\(?\d[\d ()./-]{5,18}\d)(?![\d/.-]?\d)")
 PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
-PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт")
-LICENCE_KEY_START = re.compile(r"driv|c?dl|lic|f(?:ü|ue)hrer|permis|licencia|rijbewijs|prawo|carta|patente|k[öø]rekort|"
-                               r"ehliyet|instruction|learner")  # lower-cased text: "dl" of "DL"
-BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|geboren")
+PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт|护照|護照|旅券|여권")
+LICENCE_KEY_START = re.compile(r"driv|c?dl|lic|cnh|f(?:ü|ue)hrer|permis|licencia|rijbewijs|prawo|carta|patente|k[öø]rekort|"
+                               r"ehliyet|instruction|learner|免許|驾|운전")  # lower-cased text: "dl" of "DL"
+BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|"
+                             r"nasc\.|geboren|ng[àa]y|tanggal|tgl|जन्म|出生|生年月日|alizaliwa")
 
 
 def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str, low: str) -> list[re.Match]:
@@ -195,7 +200,7 @@ def _whole_cell(text: str, start: int, end: int) -> bool:
 # A whole table cell that reads as a date, and the header of a column of birth dates.
 DATE_CELL = re.compile(r"(?<![\w/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}))(?![\w/.-])")
 BIRTH_HEADER = re.compile(r"(?i)\bdob\b|d\.o\.b|birth|geburt|nacimiento|naissance|nascita|nascimento|geboorte|urodzenia|"
-                          r"doğum|födelse|fødsel|народж|рожд|生年月日|出生|생년월일")  # Ukrainian, Russian, CJK
+                          r"doğum|födelse|fødsel|народж|рожд|生年月日|出生|생년월일|ngày sinh|lahir|जन्म")
 
 
 def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:

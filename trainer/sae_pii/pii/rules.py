@@ -264,7 +264,8 @@ OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid
 # What says a date is a birth date, in the languages of the rule layer's word lists.
 BIRTH_CUE = re.compile(r"(?i)(?:born|birth|dob|d\.o\.b|\bb\.|geb|\bné|\bnée|nacid[oa]|naci[óo]\b|nasceu|nascid[oa]|\bnato|"
                        r"\bnata|nacimiento|nascimento|nascita|naissance|geburt|bday|urodzon|urodził|doğum|födelse|fødsel|"
-                       r"syntym|народж|рожд|生年月日|出生|생년월일|\bBIRT\b)")  # GEDCOM's "1 BIRT\n2 DATE 19 MAR 1902"
+                       r"syntym|народж|рожд|生年月日|出生|생년월일|\bBIRT\b|\bnac\.|\bnasc\.|ngày sinh|lahir|जन्म|"
+                       r"alizaliwa)")  # GEDCOM's "1 BIRT\n2 DATE 19 MAR 1902"
 # The key closing the line before ("Date of birth", "And your date of birth?"), not a table header's
 # "dob;visit" (no field separator after it).
 # Nor an XML element's closing tag ("<dob>1984-02-29</dob>" over "<hireDate>2019-09-01</hireDate>").
