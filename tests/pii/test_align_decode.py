@@ -1726,6 +1726,15 @@ def test_names_after_cjk_and_korean_name_keys(text, expected):
 
 
 
+@pytest.mark.parametrize(("text", "value", "name"), [
+    ("Microsoft Teams\n\nRahul Joshi  10:14 AM\nHi team", "Rahul", "Rahul Joshi"),  # a surname Faker knows
+    ("Booked by Rahul Sharma Consulting for May", "Rahul", "Rahul"),  # the clause goes on
+    ("Signed: Rahul Manager\n", "Rahul", "Rahul"),  # no surname
+])
+def test_a_known_given_name_takes_the_surname_after_it(text, value, name):
+    assert [s.text for s in _validated(text, value, "PERSON")] == [name]
+
+
 def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     text = 'Account holder - kilian "bill" oderwald, 4 Main St'
     tok = tokenize(minilm_tokenizer, text)

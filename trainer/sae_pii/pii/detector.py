@@ -22,7 +22,7 @@ import torch
 from sae_pii.pii import everyday_words, place_names, script_names
 from sae_pii.pii import features as feat
 from sae_pii.pii.decode import decode
-from sae_pii.pii.name_lexicon import known_given_names, known_names
+from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surnames
 from sae_pii.pii.probes import ProbeMixture, load_probes
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
@@ -97,6 +97,7 @@ class SAEPIIDetector:
             # The rule layer's name lexicons and place names, built here once rather than in the first detect().
             known_names()
             known_given_names()
+            known_surnames()
             place_names.preload()
             script_names.preload()
             everyday_words.frequent_words()

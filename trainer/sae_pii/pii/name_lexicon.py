@@ -148,3 +148,26 @@ def reads_as_no_name(text: str, start: int, end: int) -> bool:
     if value.isupper() and not before.strip() and not after.strip() and _blank_line_around(text, line_start, line_end):
         return True
     return any(INNER_CAPITAL.search(w) and plain(INNER_CAPITAL.split(w)[0]) not in NAME_PREFIXES for w in words)
+
+
+# The capitalised word right after a given name, closing its line, column or clause: "Joshi" of
+# "Rahul Joshi  10:14 AM".
+WORD_AFTER_NAME = re.compile(r" ([A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?)(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z|[,;:()]))")
+
+
+def known_surnames() -> frozenset[str]:
+    """The surnames of Faker's person providers, all locales, as `plain` words."""
+    return person_words(("last_name",))
+
+
+def with_surname_after(text: str, start: int, end: int) -> int:
+    """Where a PERSON span text[start:end] of one given name Faker knows ends once the surname right
+    after it that the probe left out joins it: a capitalised word Faker knows as a surname, closing
+    its line, column or clause ("Rahul" + " Joshi  10:14 AM"), not a word that is no name."""
+    value = text[start:end]
+    if " " in value or not value[:1].isupper() or plain(value) not in known_given_names():
+        return end
+    m = WORD_AFTER_NAME.match(text, end)
+    if m is None or m.group(1).lower() in NOT_NAME or plain(m.group(1)) not in known_surnames():
+        return end
+    return m.end(1)

@@ -47,7 +47,7 @@ from sae_pii.pii.email_names import names_a_mailbox
 from sae_pii.pii.everyday_words import language_around, only_everyday_words
 from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_mailbox, with_format_finds
 from sae_pii.pii.name_cues import column_header, in_company_column, in_header_row, table_cell
-from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before
+from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before, with_surname_after
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.place_names import names_a_place
 from sae_pii.pii.script_names import keyed_script_names, script_name_edges, script_says_no_name
@@ -196,6 +196,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
             return None
         start, end = script_name_edges(text, sp.start, sp.end)
         start = with_given_name_before(text, _without_iberian_don(text, start, end), end)
+        end = with_surname_after(text, start, end)
         if text[end:end + 1] == '"' and text.count('"', start, end) % 2 == 1:
             end += 1  # 'Margaret "Peggy' + '"': a nickname's closing quote closes the name
         return sp if (start, end) == (sp.start, sp.end) else PIISpan(start, end, sp.label, sp.score, text[start:end])
