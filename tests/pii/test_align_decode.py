@@ -1701,6 +1701,9 @@ def test_a_spanish_don_is_a_title(text, value, name):
     ("AGENT: Thank you Ma'am Cora. And the card number?", "Ma'am Cora", ["Cora"]),  # titles of more languages
     ("Kontakt: Ehefrau Gisela Krüger, Tel. 0176", "Ehefrau Gisela Krüger", ["Gisela Krüger"]),
     ("Referensi: Ibu Ratna Sari Dewi, Supervisor", "Ibu Ratna Sari Dewi", ["Ratna Sari Dewi"]),
+    ("TRƯỞNG KHOA\nBS.CKII Lê Minh Tuấn      Phạm", "BS.CKII Lê Minh Tuấn", ["Lê Minh Tuấn"]),  # a doctor's title
+    ("Địa chỉ: 45/12 Lê Lợi, Phường Bến Nghé, Quận 1", "Phường Bến Nghé", []),  # a ward
+    ("Alamat: Jl. Kebon Jeruk Raya No. 27, Kec. Kebon Jeruk", "Kec. Kebon Jeruk", []),  # a district
     ("Я, Смирнова Ольга Викторовна, 1981 года", "Я, Смирнова Ольга Викторовна", ["Смирнова Ольга Викторовна"]),
     ("Заявитель: Я. Дубас\n", "Я. Дубас", ["Я. Дубас"]),  # an initial of any script stays
     ("Applicant: Ramesh Kumar S/o Suresh Kumar, resident of", "Ramesh Kumar S/o Suresh Kumar",

@@ -36,6 +36,7 @@ legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
 pan pani panie я фоп ип fpi fpo bgc ふりがな フリガナ श्री श्रीमती
+bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -191,7 +192,10 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Sant
 STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse)\.?\Z")
 PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
                               r"Hospital|School|Turismo|Viajes|Viagens|Kancelaria|Servidor|Grupo|Banco|Banca|Fundación|"
-                              r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei)[ \t]+")  # and organisations' first words
+                              r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei|"
+                              # a ward, district, city or street in Vietnamese, Indonesian, Turkish
+                              r"Phường|Quận|Huyện|Tỉnh|Xã|Thành phố|TP\.|Đường|Kel\.|Kec\.|Kelurahan|Kecamatan|"
+                              r"Kabupaten|Kota|Jl\.|Jalan|Mah\.|Mahallesi|Cad\.|Caddesi|Sok\.|Sokak)[ \t]+")
 
 
 # A field key whose value is a place: "Place of birth: Enugu", "Nationality: Kenyan", "City: Jackson".
