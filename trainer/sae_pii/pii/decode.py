@@ -472,7 +472,7 @@ def _without_symbol_words(text: str, sp: PIISpan) -> PIISpan | None:
     return PIISpan(a, b, sp.label, sp.score, text[a:b]) if b > a else None
 
 
-INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]\. ?){1,2}$")
+INITIALS_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-zА-ЯЁІЇЄҐ]\. ?){1,2}$")  # Cyrillic capitals too: "О. В. Смирнова"
 BARE_INITIALS_BEFORE = re.compile(r"(?:(?<=[ \t])|^)(?:[A-Z] ){1,2}$")  # "M A " of "M A BELLAMY JR"
 
 

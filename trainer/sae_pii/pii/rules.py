@@ -195,7 +195,7 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
                 or in_header_row(text, sp.start):
             return None
         start, end = script_name_edges(text, sp.start, sp.end)
-        start = with_given_name_before(text, _without_iberian_don(text, start, end), end)
+        start = with_given_name_before(text, _without_title_initial(text, start, end), end)
         end = with_surname_after(text, start, end)
         if text[end:end + 1] == '"' and text.count('"', start, end) % 2 == 1:
             end += 1  # 'Margaret "Peggy' + '"': a nickname's closing quote closes the name
@@ -349,15 +349,17 @@ def phone_out_of_name(text: str, sp: PIISpan) -> list[PIISpan]:
     return [p for p in pieces if p.text.strip()]
 
 
-# "D." before a name of two words or more: Spanish and Portuguese legal text's "Don" / "Dom"
-# ("D. Alejandro Ruiz Cebrián, mayor de edad"), in English an initial ("D. Alejandro Ruiz").
-DON_BEFORE_NAME = re.compile(r"D\.[ \t]+(?=[^\W\d_]+[ \t]+[^\W\d_])")
+# A title written as an initial before a name of two words or more, in the languages that write it
+# so: Spanish, Portuguese and Catalan "D." / "D.ª" (Don, Doña: "D. Alejandro Ruiz Cebrián, mayor de
+# edad"), French "M." (Monsieur); in English text these are initials ("D. Alejandro Ruiz").
+TITLE_INITIAL = re.compile(r"(?:D\.ª|Dª|D\.|M\.)[ \t]+(?=[^\W\d_]+[ \t]+[^\W\d_])")
+TITLE_INITIAL_LANGUAGES = {"D": ("es", "pt", "ca"), "M": ("fr",)}
 
 
-def _without_iberian_don(text: str, start: int, end: int) -> int:
-    """Where a PERSON span starts once a Spanish, Portuguese or Catalan "D." title leaves it."""
-    m = DON_BEFORE_NAME.match(text, start, end)
-    if m is None or language_around(text, start, end) not in ("es", "pt", "ca"):
+def _without_title_initial(text: str, start: int, end: int) -> int:
+    """Where a PERSON span starts once a title written as an initial leaves it (TITLE_INITIAL)."""
+    m = TITLE_INITIAL.match(text, start, end)
+    if m is None or language_around(text, start, end) not in TITLE_INITIAL_LANGUAGES[text[start]]:
         return start
     return m.end()
 
