@@ -344,6 +344,21 @@ def test_keys_and_shapes_settle_number_like_spans(text, value, label, expected):
 
 
 @pytest.mark.parametrize(("text", "value", "expected"), [
+    # The line above the street line leaves: a firm's or a department's words, a number alone.
+    ("Facharzt für Allgemeinmedizin\nEisenbahnstraße 88\n04315 Leipzig\n", "Allgemeinmedizin\nEisenbahnstraße 88\n04315 Leipzig",
+     ["Eisenbahnstraße 88\n04315 Leipzig"]),
+    ("Ellie Marsh  09:21\nFlat 2, 7 Royal York Crescent, Clifton, Bristol BS8 4JZ\n",
+     "21\nFlat 2, 7 Royal York Crescent, Clifton, Bristol BS8 4JZ", ["Flat 2, 7 Royal York Crescent, Clifton, Bristol BS8 4JZ"]),
+    # ...not a house's name, nor a piece that starts inside its line.
+    ("Deliver to:\nRose Cottage\n3 Mill Lane\nLower Slaughter GL54 2HX", "Rose Cottage\n3 Mill Lane\nLower Slaughter GL54 2HX",
+     ["Rose Cottage\n3 Mill Lane\nLower Slaughter GL54 2HX"]),
+    ("Adresa: Vinohradská 2396/184, byt 12\n130 00 Praha 3\n", "12\n130 00 Praha 3", ["12\n130 00 Praha 3"]),
+])
+def test_the_line_above_the_street_line_leaves(text, value, expected):
+    assert [s.text for s in _validated(text, value, "STREET_ADDRESS")] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
     # A CSV row's street cell ends at its comma, whatever the probe joined to it.
     ("id,street,city,zip\n7,5821 Lindell Blvd,St. Louis,63112\n", "5821 Lindell Blvd,St. Louis,63112",
      ["5821 Lindell Blvd"]),

@@ -200,6 +200,40 @@ def without_building(text: str, sp: PIISpan) -> int:
     return m.end()
 
 
+# What opens a street line: a house number, a unit word and its number, a street type written first
+# ("Praça da Batalha, 92", "Via Giuseppe Mazzini 42"), or a street name with its ending and number
+# ("Eisenbahnstraße 88").
+STREET_LINE_START = re.compile(rf"[ \t]*(?:\d|(?:{UNIT_WORDS}|shop|shed)\.?[ \t]+\d)", re.IGNORECASE)
+STREET_ENDING_LINE = re.compile(rf"[ \t]*[^\W\d_][\w-]*?{STREET_ENDINGS}[ \t]+\d", re.IGNORECASE)
+# A house's name on the line above its street is part of the address ("Rose Cottage\n3 Mill Lane").
+HOUSE_NAME_END = re.compile(r"(?:Cottage|House|Farm|Lodge|Villa|Manor|Court|Mews|Barn|Mill|Hall|Building|Tower|"
+                            r"Residency|Apartments|Flats|Place|Gardens)[ \t,]*\Z", re.IGNORECASE)
+
+
+WORD_BEFORE = re.compile(r"[^\W\d_]\.?[ \t]*\Z")
+
+
+def without_line_above_street(text: str, sp: PIISpan) -> int:
+    """Where the address starts once the line above its street line leaves: a number alone, no word's
+    (another field's: "51 824 753 556\nLevel 3, 200 Adelaide Street", a chat line's "09:21"; not
+    "byt " + "12"), or words without digits, street type or house name ("Allgemeinmedizin\nEisenbahnstraße
+    88", a name or a firm above "Apt 5C"; not a state's code: "SP\n01426-001")."""
+    nl = text.find("\n", sp.start, sp.end)
+    if nl < 0:
+        return sp.start
+    first, rest = text[sp.start:nl], nl + 1
+    opens_street = STREET_LINE_START.match(text, rest, sp.end) or STREET_ENDING_LINE.match(text, rest, sp.end) or (
+        (word := re.match(r"[ \t]*(\S+)", text[rest:sp.end])) is not None and word.group(1) in _street_types_first())
+    if not opens_street:
+        return sp.start
+    before = text[text.rfind("\n", 0, sp.start) + 1:sp.start]  # the span's line before it: a piece of an
+    # address may start inside its line ("byt " + "12\n130 00 Praha 3")
+    number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
+    words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
+        and HOUSE_NAME_END.search(first) is None and not any(w.lower().strip(".,") in street_words() for w in first.split())
+    return rest if number_alone or words_only else sp.start
+
+
 def without_tail_words(text: str, sp: PIISpan) -> int:
     """Where the address ends once words the probe took in after it are cut: a short last line whose
     line goes on in another column, the next column's words after a run of spaces, a linking word
@@ -555,6 +589,8 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 start = without_lead_in(text, sp)
             if start == sp.start:
                 start = without_building(text, sp)
+            if start == sp.start:
+                start = without_line_above_street(text, sp)
             if end == sp.end:
                 end = without_tail_words(text, sp)
             if (start, end) != (sp.start, sp.end):
