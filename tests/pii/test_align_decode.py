@@ -407,6 +407,13 @@ def test_trim_drops_middle_dots_and_dashes():
     ("from 12 Main St, to 5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St\n5 Elm St", ["12 Main St", "5 Elm St"], ["12 Main St", "5 Elm St"]),
     ("12 Main St, Ana Lima, 5 Elm St", ["12 Main St", "Ana Lima", "5 Elm St"], ["12 Main St", "Ana Lima", "5 Elm St"]),
+    # Up to four capitalised parts, particles, floor words or a postcode key between, with commas or dashes.
+    ("CONTACT  ·  45-210 Kaneohe Bay Dr, Kaneohe, HI 96744\n", ["45-210 Kaneohe Bay", "HI 96744"],
+     ["45-210 Kaneohe Bay Dr, Kaneohe, HI 96744"]),
+    ("Infos : 14 rue de la Chaussée-d'Antin, 75009 Paris — M°", ["14 rue", "75009 Paris"],
+     ["14 rue de la Chaussée-d'Antin, 75009 Paris"]),
+    ("Flat 34 709 Emily Riverway - Office: Henkweg 3444", ["Flat 34 709 Emily Riverway", "Henkweg 3444"],
+     ["Flat 34 709 Emily Riverway", "Henkweg 3444"]),  # another field's key between
 ])
 def test_pieces_of_one_address_join(text, pieces, expected):
     """The probe cut one address at a floor or flat word, or took a hyphenated place name for a
