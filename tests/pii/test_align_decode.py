@@ -1209,6 +1209,13 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("Familie Krause\nHohenzollernring 58\n50672 Köln\n", [("58\n50672 Köln", "STREET_ADDRESS")],
      [("Hohenzollernring 58\n50672 Köln", "STREET_ADDRESS")]),
     ("Invoice 2024\nOrder 58\n50672 Köln\n", [("50672 Köln", "STREET_ADDRESS")], [("50672 Köln", "STREET_ADDRESS")]),
+    # A postcode after the closing city, and the region or country closing the line after it.
+    ("Permanent Address: No. 14, Venkatesa Street, Mylapore, Chennai - 600004, Tamil Nadu\nMobile:",
+     [("No. 14, Venkatesa Street, Mylapore, Chennai", "STREET_ADDRESS")],
+     [("No. 14, Venkatesa Street, Mylapore, Chennai - 600004, Tamil Nadu", "STREET_ADDRESS")]),
+    ("University, 800 Dongchuan Road, Minhang District, Shanghai 200240, China\n",
+     [("800 Dongchuan Road, Minhang District, Shanghai", "STREET_ADDRESS")],
+     [("800 Dongchuan Road, Minhang District, Shanghai 200240, China", "STREET_ADDRESS")]),
 ])
 def test_address_edges_streets_named_after_people_and_countries(text, spans, expected):
     given = [PIISpan(text.index(v), text.index(v) + len(v), lab, 0.9, v) for v, lab in spans]

@@ -423,9 +423,18 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
     tail = POSTCODE_TAIL.match(text, end)
     if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
         end = tail.end()
+    if text[end - 1:end].isalpha() and (code := POSTCODE_AFTER_CITY.match(text, end)) is not None and code.end() <= hi \
+            and re.search(r"\d", text[sp.start:end]):
+        end = code.end()  # "Shanghai" + " 200240", "Chennai" + " - 600004", and what closes the line after it
+        place = _country_after_address().match(text, end) or CITY_AFTER.match(text, end)
+        if place is not None and place.end() <= hi and FIELD_KEY_PIECE.search(place.group()) is None:
+            end = place.end()
     return end
 
 
+# A postcode after the city that closes the address, a dash or a comma between: "Shanghai 200240",
+# "Chennai - 600004", "Bengaluru, Karnataka – 560087" (India's six digits, written "600 020" too).
+POSTCODE_AFTER_CITY = re.compile(r"[ \t]*[,–-]?[ \t]*(?:\d{3}[ ]\d{3}|\d{4,6})(?![\w/.:-]|[ \t]?\d)")
 CITY_AFTER_POSTCODE = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:[ -][A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=[ \t]*(?:\n|\Z|[,.;)]))")
 DIRECTION_AFTER = re.compile(r"[ \t]+(?:NE|NW|SE|SW|N|S|E|W)\b(?![.'’-]?\w)")
 
