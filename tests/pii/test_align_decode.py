@@ -1209,6 +1209,11 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
     ("Familie Krause\nHohenzollernring 58\n50672 Köln\n", [("58\n50672 Köln", "STREET_ADDRESS")],
      [("Hohenzollernring 58\n50672 Köln", "STREET_ADDRESS")]),
     ("Invoice 2024\nOrder 58\n50672 Köln\n", [("50672 Köln", "STREET_ADDRESS")], [("50672 Köln", "STREET_ADDRESS")]),
+    # A street type, its name and parts before a comma join a span that opens with a number.
+    ("con domicilio en Calle de Colón 27, 5.º B, 46004 Valencia, en adelante", [("46004 Valencia", "STREET_ADDRESS")],
+     [("Calle de Colón 27, 5.º B, 46004 Valencia", "STREET_ADDRESS")]),
+    ("Vive en la Calle Mayor, y trabaja en 46004 Valencia.", [("46004 Valencia", "STREET_ADDRESS")],
+     [("46004 Valencia", "STREET_ADDRESS")]),  # a linking word: two places
     # A postcode after the closing city, and the region or country closing the line after it.
     ("Permanent Address: No. 14, Venkatesa Street, Mylapore, Chennai - 600004, Tamil Nadu\nMobile:",
      [("No. 14, Venkatesa Street, Mylapore, Chennai", "STREET_ADDRESS")],

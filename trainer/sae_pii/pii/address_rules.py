@@ -148,7 +148,18 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
     if m is None and POSTCODE_CITY.match(sp.text):
         above = max(lo_bound, text.rfind("\n", 0, max(0, text.rfind("\n", 0, sp.start))) + 1)
         m = STREET_LINE_ABOVE.search(text, above, sp.start)
+    if m is None and sp.text[:1].isdigit() and (phrase := _street_phrase_before().search(text, lo, sp.start)) is not None \
+            and not any(w.lower() in LINKING_WORDS for w in re.findall(r"[^\W\d_]+", text[phrase.start():sp.start])[1:]):
+        m = phrase  # not "Calle Mayor, y trabaja en" + "46004 Valencia": two places, not one address
     return sp.start if m is None else m.start()
+
+
+@lru_cache(maxsize=1)
+def _street_phrase_before() -> re.Pattern:
+    """A street type word, its name and the parts before a comma right before the span, on its
+    line: "C/ Cirilo Amorós, " + "54, 3.º", "Calle de Colón 27, 5.º B, " + "46004 Valencia"."""
+    alternatives = "|".join(re.escape(c) for c in sorted(_street_types_first() | {"C/"}, key=len, reverse=True))
+    return re.compile(r"(?<![^\W\d_])(?:" + alternatives + r")\.?[ \t]*[^\n;:()]{1,45}?,[ \t]*\Z", re.IGNORECASE)
 
 
 # Words that lead into an address but are not part of it ("behind 2250 Broadway", "wohnhaft
