@@ -116,6 +116,8 @@ def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text,
     ("our founders: Monjeau, Graves and Reed.", ["Monjeau", "Graves"], ["Monjeau", "Graves"]),
     ("They had 3: Romi, Erik, Amy.", ["Erik", "Amy"], ["Erik", "Amy"]),
     ("Present: Haynes; D'Souza, Smith.", ["D'Souza", "Smith"], ["D'Souza", "Smith"]),
+    ("1. Hoffmeister, Renate, geb. 19.11.1960, Reisepass", ["Hoffmeister", "Renate"], ["Hoffmeister, Renate"]),  # no list
+    ("kids: silvana, adam, luca", ["silvana", "adam", "luca"], ["silvana", "adam", "luca"]),  # a list in lower case
     # Two full names, and a capitalised word before a lower-case one, are no "Surname, Given-name".
     ("with Riku Andou, Jeremy Hartmann of Gradiant", ["Riku Andou", "Jeremy Hartmann"], ["Riku Andou", "Jeremy Hartmann"]),
     ("singing about Hobbits, satanic felines", ["Hobbits", "satanic"], ["Hobbits", "satanic"]),
@@ -1686,6 +1688,9 @@ def test_a_span_that_only_names_a_place_is_no_person(text, value, kept):
     ("担当: 冬梅\n", "冬梅", True), ("氏名: 大槻 健太\n", "大槻 健太", True),  # a known given name; surname + given
     ("〒231-0023 横浜市 ロイヤル山下 304号", "ロイヤル山下", False),  # characters and kana in one word
     ("ふりがな  やまだ はなこ", "やまだ はなこ", True), ("ふりがな  やまだ はなこ", "ふりがな", False),
+    ("[배달해줘] 주문 채팅  |  주문번호", "배달해줘", False),  # four syllables, no given name Faker knows
+    ("포인트 2,000P로 지급해 드렸습니다", "지급해", False),  # a verb's ending
+    ("88/14 หมู่บ้านลานนาวิลล์ ถนนสันกำแพง ตำบลหนองป่าครั่ง 50000", "ถนนสันกำแพง ตำบลหนองป่าครั่ง", False),  # road, subdistrict
     # Everyday words of the language around: headers, keys and buttons; not a name Faker knows, nor
     # another language's word, nor a nickname in quotes.
     ("Proszę o zapłatę w terminie do końca miesiąca.\nLp.  Nazwa towaru   Ilość   Cena netto\n1   Stół", "Ilość", False),

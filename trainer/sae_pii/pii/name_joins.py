@@ -148,6 +148,23 @@ LIST_AFTER = re.compile(rf"[ \t]*(?:,|&|{_LIST_WORD})[ \t]*\w", re.IGNORECASE)  
 LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # same line
 
 
+def _list_goes_on(text: str, end: int) -> bool:
+    """A list of names goes on after position `end` (LIST_AFTER), not a lower-case word after a comma:
+    "Hoffmeister, Klaus-Dieter" + ", geb. 02.06.1958"."""
+    m = LIST_AFTER.match(text, end)
+    return m is not None and not (text[end:m.end()].lstrip().startswith(",") and m.group()[-1].islower()
+                                  and text[end - 1:end].isalpha() and _capitalised_name_before(text, end))
+
+
+def _capitalised_name_before(text: str, end: int) -> bool:
+    """The word ending at `end` is capitalised: in a list in lower case ("silvana, adam, luca")
+    a lower-case word after the comma is the next name."""
+    start = end
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "-'’"):
+        start -= 1
+    return text[start:start + 1].isupper()
+
+
 GIVEN_INITIALS = re.compile(r"(?:[ \t]+[A-Z]\.?)+\Z")  # "ROSA M", "THANH V.": a given name and its initials
 
 
@@ -230,7 +247,7 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and "," not in prev.text
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
-                and (LIST_AFTER.match(text, sp.end) is None or _capitals_then_given(text, prev, sp))
+                and (not _list_goes_on(text, sp.end) or _capitals_then_given(text, prev, sp))
                 and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
             end = sp.end
             if sp.text.isupper() and (m := TRAILING_INITIAL.match(text, end)) is not None:

@@ -7,8 +7,9 @@ come out as names ("Доверенность", "التاريخ", "实际重量",
 span has to show a name's shape instead, from Faker's person lists (the training data's library):
 
 - Korean: a surname and a given name, either order, apart or together ("정하은", "지민 김"), or a
-  given name Faker knows alone ("재현"); not a role word ("고객" customer, "상담원" agent);
-- Thai: a given name and a surname apart (two words);
+  given name Faker knows alone ("재현"); not a role word ("고객" customer, "상담원" agent), nor four
+  syllables or a verb's ending without a given name Faker knows ("배달해줘", "지급해");
+- Thai: a given name and a surname apart (two words), neither an address's road or district word;
 - Chinese and Japanese characters: at most four characters a word, and a word opens with a
   surname Faker knows (zh_CN, zh_TW, ja_JP: "王芳", "高橋 美咲", "七. 斉藤") or is a given name it
   knows ("冬梅"), or a word of two characters or more stands before a given name apart ("大塚
@@ -37,6 +38,7 @@ from sae_pii.pii.spans import PIISpan
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
 THAI = re.compile(r"[\u0e00-\u0e7f]+")
+THAI_PLACE_WORDS = ("ถนน", "ตำบล", "อำเภอ", "จังหวัด", "หมู่บ้าน", "ซอย", "แขวง", "เขต")  # road, subdistrict, district...
 HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005]+")  # with 々 ("佐々木")
 KANA = re.compile(r"[\u3040-\u30ff]+")  # hiragana, katakana, ー and ・
 HAN_OR_KANA = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005\u3040-\u30ff]+")
@@ -86,6 +88,8 @@ def preload() -> None:
 
 
 # Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
+# Syllables that end verbs, particles and nouns, not given names: 해 (do), 요, 다, 줘 (give), 번 (number)...
+KOREAN_VERB_ENDINGS = frozenset("해요다줘번서고니까게지는은을를에의")
 KOREAN_ROLE_WORDS = frozenset(["고객", "고객님", "상담원", "라이더", "시스템", "주문자", "가게", "배달", "기사", "직원"])
 
 
@@ -94,7 +98,10 @@ def _korean_name(parts: list[str]) -> bool:
     surnames = korean_surnames() | {p for p in parts if all(s in korean_surnames() for s in p.split("-"))}  # "이-박"
     if len(parts) == 1:
         word = parts[0]
-        return word not in KOREAN_ROLE_WORDS and (1 <= len(word) <= 4 and word[0] in surnames or word in given)
+        if word in given or len(word) >= 2 and word[0] in surnames and word[1:] in given:
+            return True
+        return word not in KOREAN_ROLE_WORDS and 1 <= len(word) <= 3 and word[0] in surnames \
+            and word[-1] not in KOREAN_VERB_ENDINGS  # "지급해", "주문번": a verb's or a noun's ending
     return len(parts) == 2 and any(a in surnames and len(b) <= 3 for a, b in (parts, parts[::-1]))
 
 
@@ -191,8 +198,9 @@ def script_says_no_name(text: str, start: int, end: int) -> bool:
         return False
     if script == "hangul":
         return not _korean_name(value.split())
-    if script == "thai":
-        return " " not in value.strip()
+    if script == "thai":  # a given name and a surname, not an address's road or district words
+        parts = value.split()
+        return len(parts) != 2 or any(p.startswith(THAI_PLACE_WORDS) for p in parts)
     words = [w for w in (piece.strip(".'’-") for piece in WORD_GAP.split(value)) if any(ch.isalpha() for ch in w)]
     if script == "han":
         if all(HAN.fullmatch(part) for w in words for part in w.split("-")):
