@@ -1752,6 +1752,11 @@ def test_a_title_written_as_an_initial_leaves_in_its_languages(text, value, name
     ("Applicant: Ramesh Kumar S/o Suresh Kumar, resident of", "Ramesh Kumar S/o Suresh Kumar",
      ["Ramesh Kumar", "Suresh Kumar"]),  # "son of" parts two names
     ('He is survived by his wife, Margaret "Peggy" (née Boutilier).', 'Margaret "Peggy', ['Margaret "Peggy"']),
+    # An inner lower-case word no name holds parts the span; the pieces without a known name leave.
+    ("[09:31] Priya: thanks all. @Lena pls tag Yusuf from payments", "Lena pls tag Yusuf", ["Lena", "Yusuf"]),
+    ("Top comment by RR commenter Stephan Fenstermacher today", "RR commenter Stephan Fenstermacher",
+     ["Stephan Fenstermacher"]),
+    ("Mazishi yatafanyika Jumanne tarehe 4", "Mazishi yatafanyika Jumanne", ["Mazishi yatafanyika Jumanne"]),  # none known
 ])
 def test_titles_relations_and_a_closing_quote(text, value, names):
     assert [s.text for s in _validated(text, value, "PERSON")] == names

@@ -96,7 +96,7 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
         else:
             groups[-1].append(w)
     out = []
-    for g in groups:
+    for g in _apart_at_inner_lower_words(text, sp, groups):
         g = _strip_edges(text, g)
         if g:
             a, b = trim(text, g[0][0], g[-1][1])
@@ -105,6 +105,43 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
             if b > a:
                 out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
     return out
+
+
+def _apart_at_inner_lower_words(text: str, sp: PIISpan, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """The word groups split again at an inner lower-case word no name holds ("RR commenter" + "Ivan
+    Petřík", "Zuberi na Faraji", "Evde yoksam komşum" + "Ayşe") when a piece holds a given name or
+    surname Faker knows; the pieces that hold none, or open in lower case, leave. Without a known
+    name the span stays whole for the other rules to read ("Mazishi yatafanyika Jumanne")."""
+    from sae_pii.pii.name_lexicon import known_names, plain  # name_lexicon reads this module: imported late
+
+    if not any(ch.isupper() for ch in sp.text):
+        return groups
+    pieces: list[list[tuple[int, int]]] = []
+    for g in groups:
+        pieces.append([])
+        for i, w in enumerate(g):
+            if 0 < i < len(g) - 1 and _inner_lower_word(text[w[0]:w[1]]):
+                pieces.append([])
+            else:
+                pieces[-1].append(w)
+    if len(pieces) == len(groups):
+        return groups
+
+    def known(piece):
+        return any(plain(text[a:b]) in known_names() for a, b in piece)
+    if not any(known(p) for p in pieces):
+        return groups
+    return [p for p in pieces if p and known(p) and not text[p[0][0]].islower()]
+
+
+# Lower-case words inside a name: particles, and the short forms of "van der", "binte", "dela".
+INNER_NAME_WORDS = PARTICLES | {"v.d.", "v.", "d.", "dela", "bte", "bt", "binte", "ben", "bat", "ap", "te", "los", "las",
+                                "y", "e", "i", "d'", "de'", "dei", "degli", "delle", "vom", "zum", "zur", "af", "av"}
+
+
+def _inner_lower_word(word: str) -> bool:
+    """A word of two letters or more in lower case that no name holds inside it ("na", "pls", "ska")."""
+    return len(word) > 1 and word[0].islower() and word.strip(",;") not in INNER_NAME_WORDS
 
 
 def _is_initial(token: str) -> bool:
