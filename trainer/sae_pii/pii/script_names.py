@@ -23,6 +23,10 @@ span has to show a name's shape instead, from Faker's person lists (the training
   beside another word ("Лаптева Н. А.").
 
 Latin script, Vietnamese's included, is the probe's own ground: name_lexicon.py reads it.
+
+The edges of such a name move too (`script_name_edges`: a lead-in before a Cyrillic name, an
+honorific after a Japanese one), and a Chinese, Japanese or Korean name right after its form's or
+chat's name key is found where the probe missed it (`keyed_script_names`: "姓名：陈思远", "상담원 이수민:").
 """
 
 from __future__ import annotations
@@ -46,9 +50,9 @@ HAN_OR_KANA = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005\u3040-
 HONORIFIC = "(?:様|さま|さん|殿|先生|女士|小姐|君|氏)"
 HONORIFIC_AFTER = re.compile(r"[ \t\u3000]*" + HONORIFIC)
 HONORIFIC_AT_END = re.compile(r"[ \t\u3000]+" + HONORIFIC + r"\Z")
-# Patronymics of the East Slavic languages, in any case: "Викторовна", "Игоревича", "Петрівна".
 # What parts a span's words; not \W, which parts Devanagari's vowel signs ("प्रसाद") from their letters.
 WORD_GAP = re.compile(r"[\s,;:/|()\[\]\"“”«»·・]+")
+# Patronymics of the East Slavic languages, in any case: "Викторовна", "Игоревича", "Петрівна".
 PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|івна|ївна|ьевна)(?:а|у|ем|ом|е|ой|ы|і|ою)?\Z", re.IGNORECASE)
 
 
