@@ -416,6 +416,10 @@ def test_trim_drops_middle_dots_and_dashes():
      ["14 rue de la Chaussée-d'Antin, 75009 Paris"]),
     ("Flat 34 709 Emily Riverway - Office: Henkweg 3444", ["Flat 34 709 Emily Riverway", "Henkweg 3444"],
      ["Flat 34 709 Emily Riverway", "Henkweg 3444"]),  # another field's key between
+    ("Venue: 71 Ayer Rajah Crescent, #02-18, Singapore 139951", ["71 Ayer Rajah Crescent", "02-18, Singapore 139951"],
+     ["71 Ayer Rajah Crescent, #02-18, Singapore 139951"]),  # a unit's "#"
+    ("Bağdat Cad. No: 318/5 Daire: 9, Suadiye Mah., 34740 Kadıköy", ["Bağdat Cad. No: 318/5", "9, Suadiye Mah., 34740 Kadıköy"],
+     ["Bağdat Cad. No: 318/5 Daire: 9, Suadiye Mah., 34740 Kadıköy"]),  # a door's key
 ])
 def test_pieces_of_one_address_join(text, pieces, expected):
     """The probe cut one address at a floor or flat word, or took a hyphenated place name for a

@@ -462,9 +462,10 @@ POSTCODE_TAIL = re.compile(r"(?<=\d)[ \t]+\d[A-Za-z]{2}\b|(?<=[^\W\d_])[ \t]+[A-
 ADDRESS_GAP = re.compile(r"[ \t]*,?[ \t]*(?:[\w.º°ª/-]{1,5}[ \t]*){0,2},?[ \t]*")
 # ...or up to four of its parts, each capitalised or a number, a particle or a floor word, with commas
 # or dashes between them (a list of parts, not a sentence).
-# A key inside it is a postcode's ("CEP:"); any other ("Office:", "Dirección:") opens another field.
-PARTS_GAP = re.compile(r"[ \t]?[,–—-]?[ \t]?(?:(?:(?:CEP|C\.?P\.?|PLZ|ZIP):|[A-ZÀ-Þ0-9][\w'’.º°ª-]*|de|da|do|di|la|le|del|"
-                       r"der|andar|piso|apto|kat)[ \t]?[,–—-]?[ \t]?){1,4}")
+# A key inside it is a postcode's ("CEP:") or a door's ("Daire:", Turkish); any other ("Office:",
+# "Dirección:") opens another field.
+PARTS_GAP = re.compile(r"[ \t]?[,–—-]?[ \t]?(?:(?:(?:CEP|C\.?P\.?|PLZ|ZIP|No|D|Daire|Kat|Blok):|[A-ZÀ-Þ0-9][\w'’.º°ª-]*|"
+                       r"de|da|do|di|la|le|del|der|andar|piso|apto|kat)[ \t]?[,–—-]?[ \t]?){1,4}")
 LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en", "og", "och", "i", "a", "the", "then",
                            "via"])
 
@@ -492,7 +493,9 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
         if text[a:a + 1] == "." and (text[a - 1:a].isdigit() or abbreviation is not None):
             a += 1  # the ordinal dot of a floor, "2. tv", or an abbreviation's, "84/92 m. 15", "3º Esq., 1100"
         gap = text[a:b]
-        if PARTS_GAP.fullmatch(gap) is not None and re.search(r"[,–—-]", gap) and b - a <= 32:
+        if re.fullmatch(r"[ \t]*,?[ \t]*#", gap):
+            continue  # "10 Anson Road, #" + "22-02 International Plaza": a unit's sign
+        if PARTS_GAP.fullmatch(gap) is not None and re.search(r"[,–—-]|\b(?:No|D|Daire|Kat|Blok):", gap) and b - a <= 32:
             continue  # the address's parts between: " Dr, Kaneohe, ", " - Funcionários - CEP: ", " de la Chaussée-d'Antin, "
         if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or not gap.strip() and gap != " ":
             return False  # a tab or a run of spaces separates fields; one space does not
