@@ -199,7 +199,7 @@ def test_hand_labelled_lines_mark_spans_inline(tmp_path):
             read_jsonl(path)
 
 
-@pytest.mark.parametrize("name", [f"realistic_pii{s}.jsonl" for s in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")])
+@pytest.mark.parametrize("name", [f"realistic_pii{s}.jsonl" for s in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m", "_n")])
 def test_realistic_sets_are_well_formed(name):
     """The hand-labelled evaluation sets: every span is trimmed text of a known label, and each set
     holds every common label and, but for set M, some documents without PII (what `make demo` scores)."""
