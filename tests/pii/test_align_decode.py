@@ -1613,8 +1613,12 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
     ("Acme,Sales,sales@acme.com,Boston", []),  # a shared mailbox
     ("Lee,Marketing,jo.lee@acme.com,Boston", ["Lee"]),  # a department cell is spelled by no part
     # A chat's @-mention of a given name Faker knows; not a bot's or a team's handle.
-    ("[09:17] Kwame Asante: looking. @Lena can you check the 09:00 deploy", ["Lena"]),
+    ("[09:17] ops: looking. @Lena can you check the 09:00 deploy", ["Lena"]),
     ("@deploy-bot pause eu-west; ping @Support", []),
+    # A chat export's speaker whose first word is a given name Faker knows, with the known names after it.
+    ("[14/02/25, 8:05:40 PM] Tunde: Mummy I go do am", ["Tunde"]),
+    ("[14/02/25, 8:15:47 PM] Emeka UK: I don send am", ["Emeka"]),  # "UK" is no name
+    ("[14:02] Vattig Bot: Hoi!\n[14:03] Mummy: ok", []),
 ])
 def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected

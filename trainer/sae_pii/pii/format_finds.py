@@ -25,7 +25,8 @@ from stdnum import iban as stdnum_iban
 
 from sae_pii.pii.email_names import named_by_email
 from sae_pii.pii.labels import FREE_TEXT_LABELS
-from sae_pii.pii.name_lexicon import known_given_names, plain
+from sae_pii.pii.name_lexicon import known_given_names, known_names, plain
+from sae_pii.pii.name_rules import NOT_NAME
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import luhn_ok
 from sae_pii.pii.trim import trim
@@ -108,6 +109,29 @@ def _mentions(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in MENTION.finditer(text) if plain(m.group(1)) in known_given_names()]
 
 
+# A chat export's speaker after its bracketed time stamp: "[14/02/25, 8:05:40 PM] Tunde: ...",
+# "[09:31] Priya Raghunathan:", "[14:05] Sanne (Vattig):".
+CHAT_SPEAKER = re.compile(r"(?m)^\[[^\]\n]{4,30}\][ \t]*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
+                          r"(?=[ \t]*(?:\([^)\n]{1,30}\))?:)")
+
+
+def _chat_speakers(text: str) -> list[tuple[int, int]]:
+    """The speaker of a chat export's line, when its first word is a given name Faker knows, with
+    the names Faker knows after it ("Segun" of "Segun UK:"; not "Mummy:", "Safaricom:")."""
+    out = []
+    for m in CHAT_SPEAKER.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(1)))
+        if plain(words[0].group()) not in known_given_names() or words[0].group().lower() in NOT_NAME:
+            continue
+        end = words[0].end()
+        for w in words[1:]:
+            if plain(w.group()) not in known_names():
+                break
+            end = w.end()
+        out.append((m.start(1), m.start(1) + end))
+    return out
+
+
 def _passenger_names(text: str, spans: list[PIISpan]) -> list[tuple[int, int]]:
     """Airline-style names: the title after them goes; kept when a title followed them or the probe
     found part of them ("NAKAMURA" of "NAKAMURA/YUKI MRS")."""
@@ -162,6 +186,7 @@ def with_format_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     finds += [(a, b, "IP_ADDRESS") for a, b in _ips(text)]
     finds += [(a, b, "PERSON") for a, b in _passenger_names(text, spans)]
     finds += [(a, b, "PERSON") for a, b in _mentions(text)]
+    finds += [(a, b, "PERSON") for a, b in _chat_speakers(text)]
     if not finds:
         return spans
     out = list(spans)

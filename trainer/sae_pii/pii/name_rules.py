@@ -36,7 +36,7 @@ legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
 pan pani panie я фоп ип fpi fpo bgc ふりがな フリガナ श्री श्रीमती
-bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts
+bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
