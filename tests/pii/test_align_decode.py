@@ -1761,7 +1761,7 @@ def test_a_title_written_as_an_initial_leaves_in_its_languages(text, value, name
      ["Ramesh Kumar", "Suresh Kumar"]),  # "son of" parts two names
     ('He is survived by his wife, Margaret "Peggy" (née Boutilier).', 'Margaret "Peggy', ['Margaret "Peggy"']),
     # An inner lower-case word no name holds parts the span; the pieces without a known name leave.
-    ("[09:31] Priya: thanks all. @Lena pls tag Yusuf from payments", "Lena pls tag Yusuf", ["Lena", "Yusuf"]),
+    ("[09:31] ops: thanks all. @Lena pls tag Yusuf from payments", "Lena pls tag Yusuf", ["Lena", "Yusuf"]),
     ("Top comment by RR commenter Stephan Fenstermacher today", "RR commenter Stephan Fenstermacher",
      ["Stephan Fenstermacher"]),
     ("Mazishi yatafanyika Jumanne tarehe 4", "Mazishi yatafanyika Jumanne", ["Mazishi yatafanyika Jumanne"]),  # none known
