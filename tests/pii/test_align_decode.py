@@ -1838,6 +1838,8 @@ def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     ("laposte.net\nNée le 7 février 1997\n", [("7 février 1997", "DATE_OF_BIRTH")]),
     ("FROM: Dr. Varma\n      PH: 616-555-0140\nDATE: 05/02", [("616-555-0140", "PHONE_NUMBER")]),  # a phone key
     ("Tel: 12-34-56 (press 1)", []),  # seven digits at least
+    ("│ 電話 045-662-3817        携帯 090-4417-2286 │", [("045-662-3817", "PHONE_NUMBER"), ("090-4417-2286", "PHONE_NUMBER")]),
+    ("Endereço: Rua Padre Marinho, 455 - CEP: 30150-310 Belo Horizonte", []),  # Brazil's CEP is a postcode's key
     # A message's id or a URL's user part is no e-mail address.
     ("Jun  3 14:22:08 mx postfix: 4VtQ2b: message-id=<CAF3x9Q+7hLm@mail.gmail.com>", []),
     ("SENTRY_DSN=https://4f1d0c7e9b2a44e1@o448812.ingest.sentry.io/5519023", []),

@@ -139,9 +139,11 @@ KEYED_BIRTH_DATE = re.compile(
 # A phone number right after a phone key ("PH: 616-555-0140", "Tel. +49 30 1234567", "Cell: 559-803-1426"):
 # the field keys and their abbreviations; not PHONE_KEY's verbs ("call", "text", "dial"), after which
 # a number is a phone only when the probe says so.
-KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|whatsapp|handy|móvil|movil|celular)\b)"
+KEYED_PHONE = re.compile(r"(?i:\b(?:ph|phone|tel|telephone|mobile|mob|cell|fax|whatsapp|handy|móvil|movil|celular|"
+                         r"telefone|telefon|téléphone|tlf|mobil|gsm|hp|手机|电话|联系电话|電話|携帯|휴대폰|연락처|전화)\b)"
                          r"\.?[ \t]*[:#.]?[ \t]*(\+?\(?\d[\d ()./-]{5,18}\d)(?![\d/.-]?\d)")
-PHONE_KEY_START = re.compile(r"ph|tel|mob|cell|fax|whatsapp|handy|m[óo]vil|celular")
+PHONE_KEY_START = re.compile(r"ph|tel|t[ée]l|mob|cell|fax|whatsapp|handy|m[óo]vil|celular|tlf|gsm|hp|手机|电话|联系|電話|携帯|"
+                             r"휴대폰|연락처|전화")
 PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт|护照|護照|旅券|여권")
 LICENCE_KEY_START = re.compile(r"driv|c?dl|lic|cnh|f(?:ü|ue)hrer|permis|licencia|rijbewijs|prawo|carta|patente|k[öø]rekort|"
                                r"ehliyet|instruction|learner|免許|驾|운전")  # lower-cased text: "dl" of "DL"
