@@ -3,13 +3,15 @@
 The probe reads a capitalised word in a language it never saw (a table's header, a form's key, a
 button) as a name: "Wartość", "Servizio", "Ödeme Yöntemi", "Kontakt", "NGƯỜI NHẬN". A PERSON span
 with a capital letter, not in quotes (a nickname: pax "Ash"), none of whose words is a given name
-or surname Faker knows, and all of whose words of three letters or more are frequent words of the language around it (Zipf frequency 4 or more: once in
-every 100,000 words or more often), is no name. "Hoa", "Mei" or "Priti" in English text stay: the
-words are frequent in Vietnamese, Dutch or Slovenian, not in English.
+or surname Faker knows, and all of whose words of three letters or more are frequent words of
+the language around it (Zipf frequency 4 or more: once in every 100,000 words or more often), is
+no name. "Hoa", "Mei" or "Priti" in English text stay: the words are frequent in Vietnamese,
+Dutch or Slovenian, not in English.
 
 The frequencies are wordfreq's lists (Wikipedia, subtitles, news, books, web text), shipped inside
 the package: nothing is fetched. The language around a span is the one of wordfreq's Latin-script
-languages whose frequent words cover the most lower-case words within REACH characters of it.
+languages whose frequent words cover the most lower-case words within REACH characters of it
+(`language_around`; rules.py reads it too, for titles written as an initial: "D." in Spanish).
 """
 
 from __future__ import annotations
