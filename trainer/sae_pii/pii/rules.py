@@ -3,7 +3,8 @@ spans the probe decoded, for the formats that have them. It adds a span where th
 nothing only for a format that identifies itself (an e-mail address, an IBAN in its country's
 layout, an IP address, a card number after a card key, an airline passenger name: format_finds.py)
 and for a value right after its key or under its column's header (a passport number, a birth
-date, a licence or SSN: document_keys.py).
+date, a licence or SSN, a phone: document_keys.py; a Chinese, Japanese or Korean name:
+script_names.py).
 
 - Number-like fragments overlapping a checksum-valid IBAN or card become that whole number.
 - Look-alike number labels are settled by exact checks (IBAN mod-97, then Luhn for a card printed
@@ -14,7 +15,8 @@ date, a licence or SSN: document_keys.py).
 - PERSON spans lose pronouns, greetings, titles, ranks, credentials, kinship words and lower-case
   edge words, split at "and", end at "of/from/at", and go where they name a company, a pet, a
   handle, a numbered thing, a place or a field key (name_rules.py), or sit in an organisation's
-  table column.
+  table column; in a script the model cannot read they need a name's shape (script_names.py), and
+  everyday words of the language around them are none (everyday_words.py).
 - Email/IP spans snap to a parseable string; phone spans start and end at their number.
 - Spans failing their check (Luhn, IBAN, IP parse, 9-digit SSN, 6+ digit phone) are dropped. A card
   or IBAN printed in its format's groups ("4532 1234 5678 9012") stays without a valid check
