@@ -1783,6 +1783,19 @@ def test_names_after_cjk_and_korean_name_keys(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("  地址: 上海市浦东新区张杨路1588弄12号502室\n", ["上海市浦东新区张杨路1588弄12号502室"]),
+    ("│ 現住所 〒231-0023 神奈川県横浜市中区山下町118-2           │", ["〒231-0023 神奈川県横浜市中区山下町118-2"]),
+    ("배송지: (03925) 서울특별시 마포구 월드컵북로 396, 101동 1203호\n", ["(03925) 서울특별시 마포구 월드컵북로 396, 101동 1203호"]),
+    ("зарегистрированного по адресу: Московская обл., г. Химки, ул. Молодёжная, д. 12, кв. 45,\n",
+     ["Московская обл., г. Химки, ул. Молодёжная, д. 12, кв. 45"]),
+    ("받는 사람 주소를 바꾸고 싶어요. 부산광역시 해운대구 센텀중앙로 79\n", []),  # "주소를": no key
+    ("地址: 见附件\n", []),  # no number
+])
+def test_addresses_after_cjk_korean_and_cyrillic_address_keys(text, expected):
+    assert [s.text for s in apply_validators(text, []) if s.label == "STREET_ADDRESS"] == expected
+
+
 
 
 @pytest.mark.parametrize(("text", "value", "name"), [

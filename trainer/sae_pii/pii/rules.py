@@ -52,7 +52,13 @@ from sae_pii.pii.name_cues import column_header, in_company_column, in_header_ro
 from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before, with_surname_after
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.place_names import names_a_place
-from sae_pii.pii.script_names import keyed_script_names, script_name_edges, script_says_no_name
+from sae_pii.pii.script_names import (
+    HAN_OR_KANA,
+    keyed_script_addresses,
+    keyed_script_names,
+    script_name_edges,
+    script_says_no_name,
+)
 from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import iban_ok, luhn_ok
 from sae_pii.pii.trim import trim
@@ -172,7 +178,7 @@ def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             sp = _checked(text, sp)
             if sp is not None and (not out or sp.start >= out[-1].end):
                 out.append(sp)
-    out = keyed_script_names(text, keyed_finds(text, out))
+    out = keyed_script_addresses(text, keyed_script_names(text, keyed_finds(text, out)))
     return [sp for sp in with_address_edges(text, with_format_finds(text, id_columns(text, out)))
             if not _no_house_number(sp)]
 
@@ -184,7 +190,7 @@ def _no_house_number(sp: PIISpan) -> bool:
     amount or a date once its edges moved ("750,00 zł", "6 Maret")."""
     return sp.label == "STREET_ADDRESS" and (
         not any(ch.isdigit() for ch in sp.text) and NO_NUMBER.search(sp.text) is None
-        or not any(ch.isspace() for ch in sp.text)
+        or not any(ch.isspace() for ch in sp.text) and HAN_OR_KANA.search(sp.text) is None  # Chinese is written unspaced
         or no_address(sp.text))  # again once the edges moved
 
 

@@ -245,3 +245,32 @@ def keyed_script_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and not any(sp.start < end and start < sp.end for sp in spans):
             found.append(PIISpan(start, end, "PERSON", FIND_SCORE, text[start:end]))
     return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+
+
+# An address in Chinese, Japanese, Korean or Cyrillic after its key, which the probe reads as single
+# letters too: the rest of the line up to a column gap, holding a digit ("地址: 北京市海淀区中关村大街
+# 27号...", "現住所 〒231-0023 神奈川県...", "배송지: (03925) 서울특별시...", "по адресу: г. Москва, ул. ...").
+KEYED_SCRIPT_ADDRESS = re.compile(
+    r"(?:地址|住址|现居住地址|户籍地址|現住所|住所|実家|주소|배송지|(?i:адрес[ау]?|по адресу))(?![^\W\d_])"  # not "주소를", "Адресна"
+    r"[ \t\u3000]*[:：]?[ \t\u3000]*"
+    r"(\S(?:[^\n\t]*?\S)?)(?=[ \t\u3000]{2,}|\t|[ \t\u3000]*(?:\n|\Z|[,，]?[ \t]*(?:тел|телефон|电话|電話|TEL)))")
+
+
+def keyed_script_addresses(text: str, spans: list[PIISpan]) -> list[PIISpan]:
+    """The addresses right after an address key in the scripts the model cannot read (see
+    KEYED_SCRIPT_ADDRESS), holding a digit and mostly those scripts' letters, where no span is."""
+    if not HAN_OR_KANA.search(text) and not HANGUL.search(text) and not re.search(r"[\u0400-\u04ff]", text):
+        return spans
+    found = []
+    for m in KEYED_SCRIPT_ADDRESS.finditer(text):
+        start, end = m.span(1)
+        value = m.group(1).rstrip(",，;")
+        end = start + len(value)
+        if not any(ch.isdigit() for ch in value) or _script_of(value) == "latin" \
+                or any(sp.start < end and start < sp.end for sp in spans if sp.label == "STREET_ADDRESS"):
+            continue
+        found.append(PIISpan(start, end, "STREET_ADDRESS", FIND_SCORE, text[start:end]))
+    if not found:
+        return spans
+    rest = [sp for sp in spans if not any(sp.start < f.end and f.start < sp.end for f in found)]
+    return sorted(rest + found, key=lambda s: (s.start, s.end))
