@@ -170,7 +170,7 @@ def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """Passport, driving licence and phone numbers (seven digits or more) and birth dates right after
     their keys, where the probe found nothing."""
     low = text.lower()
-    return _with_finds(spans, [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
+    return with_finds(spans, [PIISpan(m.start(1), m.end(1), label, FIND_SCORE, m.group(1))
                                for label, pattern, key_start in (("US_PASSPORT", KEYED_PASSPORT, PASSPORT_KEY_START),
                                                                  ("US_DRIVER_LICENSE", KEYED_LICENCE, LICENCE_KEY_START),
                                                                  ("DATE_OF_BIRTH", KEYED_BIRTH_DATE, BIRTH_KEY_START),
@@ -179,7 +179,7 @@ def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                                if label != "PHONE_NUMBER" or sum(ch.isdigit() for ch in m.group(1)) >= 7])
 
 
-def _with_finds(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
+def with_finds(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
     """`spans` and the finds that overlap none of them, in text order."""
     free = [f for f in finds if not any(sp.start < f.end and f.start < sp.end for sp in spans)]
     return sorted(spans + free, key=lambda s: (s.start, s.end)) if free else spans
@@ -225,7 +225,7 @@ def id_columns(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         label = next((lab for lab, cue in DOCUMENT_CUE.items() if cue.search(head)), None)
         if label is not None and ID_SHAPE[label].fullmatch(m.group()):
             found.append(PIISpan(m.start(), m.end(), label, FIND_SCORE, m.group()))
-    return _with_finds(spans, found)
+    return with_finds(spans, found)
 
 
 # What names a licence, passport or social security number: its keys (ID_KEYS) and the short forms

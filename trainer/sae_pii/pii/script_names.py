@@ -35,6 +35,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from sae_pii.pii.document_keys import with_finds
 from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.format_finds import FIND_SCORE
 from sae_pii.pii.name_lexicon import known_names, plain
@@ -91,9 +92,9 @@ def preload() -> None:
         build()
 
 
-# Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
 # Syllables that end verbs, particles and nouns, not given names: 해 (do), 요, 다, 줘 (give), 번 (number)...
 KOREAN_VERB_ENDINGS = frozenset("해요다줘번서고니까게지는은을를에의")
+# Words of a Korean order chat that open or are its speakers' lines: customer, agent, rider, system.
 KOREAN_ROLE_WORDS = frozenset(["고객", "고객님", "상담원", "라이더", "시스템", "주문자", "가게", "배달", "기사", "직원"])
 
 
@@ -109,11 +110,16 @@ def _korean_name(parts: list[str]) -> bool:
     return len(parts) == 2 and any(a in surnames and len(b) <= 3 for a, b in (parts, parts[::-1]))
 
 
+def _opens_with_han_surname(word: str) -> bool:
+    """The word opens with a Chinese or Japanese surname Faker knows (they are 1-3 characters long)."""
+    return any(word[:n] in han_surnames() for n in (1, 2, 3) if len(word) >= n)
+
+
 def _han_name(text: str, start: int, end: int, words: list[str]) -> bool:
     parts = [part for w in words for part in w.split("-")]  # "長谷川-伊藤": a double surname
     if any(len(part) > 4 for part in parts):
         return False
-    return (any(part.startswith(s) for part in parts for s in han_surnames())
+    return (any(map(_opens_with_han_surname, parts))
             or any(part in han_given_names() for part in parts)
             or len(apart := text[start:end].split()) == 2 and len(apart[0]) >= 2 and all(map(HAN.fullmatch, apart))
             or HONORIFIC_AFTER.match(text, end) is not None)
@@ -161,6 +167,7 @@ def _other_script_name(words: list[str]) -> bool:
     return any(_name_cue(words, i) for i in range(len(words)))
 
 
+@lru_cache(maxsize=4096)  # each PERSON span is read by script_says_no_name, then script_name_edges
 def _script_of(value: str) -> str:
     """Which rule reads a span: "latin" (name_lexicon.py's ground: at least half its letters are
     Latin), "hangul", "thai", "han" (Chinese characters and kana) or "other"."""
@@ -174,10 +181,10 @@ def _script_of(value: str) -> str:
 
 
 def script_name_edges(text: str, start: int, end: int) -> tuple[int, int]:
-    """The edges of a PERSON span in a script the model cannot read once two words or more before
-    its first name cue, which two words or more of the span follow, leave ("Российской Федерации" +
-    "Смирнова Ольга Викторовна"; "Нотариус ... город Екатеринбург" + "Лаптева Н. А."), and an honorific after a Chinese or Japanese name ("山田 花子"
-    + " 様") leave."""
+    """The edges of a PERSON span in a script the model cannot read, once these leave: two words or
+    more before its first name cue when two words or more of the span follow it ("Российской
+    Федерации" + "Смирнова Ольга Викторовна"; "Нотариус ... город Екатеринбург" + "Лаптева Н. А."),
+    and an honorific after a Chinese or Japanese name ("山田 花子" + " 様")."""
     value = text[start:end]
     script = _script_of(value)
     if script == "han":
@@ -210,7 +217,7 @@ def script_says_no_name(text: str, start: int, end: int) -> bool:
         if all(HAN.fullmatch(part) for w in words for part in w.split("-")):
             return not _han_name(text, start, end, words)
         surname_then_kana = len(words) == 2 and HAN.fullmatch(words[0]) and KANA.fullmatch(words[1]) \
-            and len(words[1]) <= 5 and any(words[0].startswith(s) for s in han_surnames())  # "山本 さくら"
+            and len(words[1]) <= 5 and _opens_with_han_surname(words[0])  # "山本 さくら"
         return not surname_then_kana and not any(_katakana(w) in kana_names() for w in words if KANA.fullmatch(w))
     return not _other_script_name(words)
 
@@ -241,10 +248,9 @@ def keyed_script_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         start, end = m.start(group), m.end(group)
         if (tail := HONORIFIC_TAIL.search(text, start, end)) is not None:
             end = tail.start()
-        if end > start and not script_says_no_name(text, start, end) \
-                and not any(sp.start < end and start < sp.end for sp in spans):
+        if end > start and not script_says_no_name(text, start, end):
             found.append(PIISpan(start, end, "PERSON", FIND_SCORE, text[start:end]))
-    return sorted(spans + found, key=lambda s: (s.start, s.end)) if found else spans
+    return with_finds(spans, found)
 
 
 # An address in Chinese, Japanese, Korean or Cyrillic after its key, which the probe reads as single
@@ -263,8 +269,7 @@ def keyed_script_addresses(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         return spans
     found = []
     for m in KEYED_SCRIPT_ADDRESS.finditer(text):
-        start, end = m.span(1)
-        value = m.group(1).rstrip(",，;")
+        start, value = m.start(1), m.group(1).rstrip(",，;")
         end = start + len(value)
         if not any(ch.isdigit() for ch in value) or _script_of(value) == "latin" \
                 or any(sp.start < end and start < sp.end for sp in spans if sp.label == "STREET_ADDRESS"):
