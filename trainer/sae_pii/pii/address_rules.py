@@ -206,9 +206,14 @@ def without_building(text: str, sp: PIISpan) -> int:
             and any(ch.isdigit() for ch in text[m.end():sp.end]):
         return m.end()
     m = BUILDING.match(text, sp.start, sp.end)
-    if m is None or any(w.lower().strip(".,") in street_words() for w in m.group(1).split()):
+    if m is None or _holds_street_word(m.group(1)):
         return sp.start
     return m.end()
+
+
+def _holds_street_word(phrase: str) -> bool:
+    """A word of the phrase is a street type ("Road", "Calle", "ul.")."""
+    return any(w.lower().strip(".,") in street_words() for w in phrase.split())
 
 
 # What opens a street line: a house number, a unit word and its number, a street type written first
@@ -230,19 +235,23 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     "byt " + "12"), or words without digits, street type or house name ("Allgemeinmedizin\nEisenbahnstraße
     88", a name or a firm above "Apt 5C"; not a state's code: "SP\n01426-001")."""
     nl = text.find("\n", sp.start, sp.end)
-    if nl < 0:
+    if nl < 0 or not _opens_street_line(text, nl + 1, sp.end):
         return sp.start
     first, rest = text[sp.start:nl], nl + 1
-    opens_street = STREET_LINE_START.match(text, rest, sp.end) or STREET_ENDING_LINE.match(text, rest, sp.end) or (
-        (word := re.match(r"[ \t]*(\S+)", text[rest:sp.end])) is not None and word.group(1) in _street_types_first())
-    if not opens_street:
-        return sp.start
     before = text[text.rfind("\n", 0, sp.start) + 1:sp.start]  # the span's line before it: a piece of an
     # address may start inside its line ("byt " + "12\n130 00 Praha 3")
     number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
     words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
-        and HOUSE_NAME_END.search(first) is None and not any(w.lower().strip(".,") in street_words() for w in first.split())
+        and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
     return rest if number_alone or words_only else sp.start
+
+
+def _opens_street_line(text: str, start: int, end: int) -> bool:
+    """text[start:end] opens with a street line: a house number, a unit and its number, a street
+    name with its ending and number, or a street type written first ("Praça da Batalha, 92")."""
+    word = re.match(r"[ \t]*(\S+)", text[start:end])
+    return STREET_LINE_START.match(text, start, end) is not None or STREET_ENDING_LINE.match(text, start, end) is not None \
+        or word is not None and word.group(1) in _street_types_first()
 
 
 def without_tail_words(text: str, sp: PIISpan) -> int:

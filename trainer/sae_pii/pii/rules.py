@@ -334,7 +334,9 @@ LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w/:-]|[.,]\d|[ \t]?\d)")
 # ...and the groups of two to five digits a span too short for a number stops before: "0476 52" + " 18 09",
 # "+91 70203" + " 88194", "+380 67 412 88" + " 03".
 NEXT_GROUP_AFTER = re.compile(r"[ \t]\d{2,5}(?![\w/:-]|[.,]\d)")
-PHONE_DIGITS_AT_MOST = {True: 13, False: 11}  # with and without "+" (a national number is 10-11 digits)
+# The digits a whole number has, (at least, at most), without and with "+": a national number 10-11,
+# an international one 11-13. NEXT_GROUP_AFTER's groups join until the least is reached.
+NUMBER_DIGITS = {False: (10, 11), True: (11, 13)}
 MAX_PHONE_DIGITS = 15  # E.164
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199",
 # "81 8340 2719  WhatsApp 81 1622 0458" (a column gap or a word between them).
@@ -436,9 +438,9 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
         a = trunk.start()  # "07826 " of "07826 441 093", "00 234 " of "00 234 803 551 2290"
     if len(digits) < 10 and (tail := LAST_GROUP_AFTER.match(text, b)) is not None and b == sp.end:
         b = tail.end()  # " 4410" of "613 882 4410", " 2016" of "+86 574 8773 2016"
-    count = sum(ch.isdigit() for ch in text[a:b])
-    while count < 10 + (text[a] == "+") and b >= sp.end and (group := NEXT_GROUP_AFTER.match(text, b)) is not None \
-            and count + len(group.group().strip()) <= PHONE_DIGITS_AT_MOST[text[a] == "+"]:
+    count, (least, most) = sum(ch.isdigit() for ch in text[a:b]), NUMBER_DIGITS[text[a] == "+"]
+    while count < least and b >= sp.end and (group := NEXT_GROUP_AFTER.match(text, b)) is not None \
+            and count + len(group.group().strip()) <= most:
         count += len(group.group().strip())  # " 18" + " 09" of "0476 52 18 09"
         b = group.end()
     while b < sp.end and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
