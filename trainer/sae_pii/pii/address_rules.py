@@ -83,6 +83,8 @@ def _street_types_first() -> frozenset[str]:
     """Street type words written before the street's name ("Calle", "rue", "Via", "ul.")."""
     return frozenset(_faker_words("street_prefixes", STREET_TYPE_LOCALES)
                      | _faker_words("street_suffixes", ("it_IT",))  # it_IT's "suffixes" open the name: Via, Piazza
+                     | _faker_words("street_prefixes_short", ("id_ID",))  # "Jl.", "Gg."
+                     | _faker_words("street_prefixes_long", ("id_ID",))  # "Jalan", "Gang"
                      | {"ul.", "al.", "pl."})  # pl_PL's short forms of ulica, aleja, plac
 
 
@@ -273,8 +275,8 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     last = text[line + 1:end] if line >= 0 else ""
     one_word = bool(last) and " " not in last.strip() and not any(ch.isdigit() for ch in last)
     if one_word and last.strip() not in _countries() and text[end:end + 1] not in ("", "\n") \
-            and not text[end:].startswith((",", ".")):
-        end = line
+            and (not text[end:].startswith((",", ".")) or KEY_DOT_BEFORE_NUMBER.match(text, end)):
+        end = line  # "...69003 Lyon\nTél. 04 78": the next line's key, not a city
     elif line >= 0 and re.fullmatch(r"[ \t]*\d{1,2}", last) and text[end:end + 1] in (".", ")"):
         end = line  # "...OK 74012\n6. Phone:": the next item's number of a numbered list
     line = text.rfind("\n", sp.start, end)
@@ -283,6 +285,8 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     while (m := LOWER_WORD_TAIL.search(text, sp.start, end)) is not None and m.group(1) not in street_words() \
             and WORD_GOES_ON.match(text, end) is not None and any(ch.isupper() for ch in text[sp.start:m.start()]):
         end = m.start()  # "..., 08003 Barcelona junto", "31 Harehills Lane tmrw": the sentence goes on
+    if (bracket := _unclosed_bracket(text, sp.start, end)) is not None:
+        end = bracket  # "..., 34710 Kadıköy/İstanbul (Kuaför Nazlı": a remark in brackets, cut off
     comma = text.rfind(",", sp.start, end)
     piece = text[comma + 1:end].strip() if comma >= 0 else ""
     if piece and not any(ch.isdigit() for ch in piece) and (
@@ -291,6 +295,15 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     return end
 
 
+def _unclosed_bracket(text: str, start: int, end: int) -> int | None:
+    """Where the last bracket opened in text[start:end] and not closed there begins, if one is."""
+    depth_at = [i for i in range(start, end) if text[i] == "("]
+    closes = text.count(")", start, end)
+    return depth_at[closes] if len(depth_at) > closes and text.find(")", depth_at[closes], end) < 0 else None
+
+
+# A key's abbreviation dot before a number: "Tél. 04 78 62 19 40", "Tel.: +49".
+KEY_DOT_BEFORE_NUMBER = re.compile(r"\.[ \t]*:?[ \t]*[+(\d]")
 NEXT_COLUMN = re.compile(r"(?:[ \t]{2,}|\t)\S")
 # A line that opens another field: a key and its colon ("Tél. / Tel.:", "PESEL (row 2, ...):"), or a
 # list item's checkbox or bullet ("☐ Alterar morada").
@@ -493,8 +506,10 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
         return False  # only a hyphenated place name the probe took for a name ("Meguro-ku")
     for a, b in gaps:
         if DASH_GAP.fullmatch(text, a, b) and (text[a - 1:a].isdigit() and text[b:b + 1].isupper()
-                                               or STATE_CODE.match(text, b) is not None):
-            continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so
+                                               or STATE_CODE.match(text, b) is not None
+                                               or POSTCODE_CITY.match(text, b) is not None):
+            continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so;
+            # "Via Giuseppe Mazzini 58 – 40137 Bologna", "14 rue Paul-Bert – 69003 Lyon": a letterhead's
         abbreviation = ABBREVIATION_END.search(text, max(0, a - 4), a)
         if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words() \
                 and text[a + 1:a + 2] != ",":

@@ -37,6 +37,14 @@ ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
 pan pani panie я фоп ип fpi fpo bgc ふりがな フリガナ श्री श्रीमती
 bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
+hai halo prezado prezada prezados estimado estimada estimados querido querida geehrte geehrter geachte
+kära kjære kære drogi droga szanowny szanowna szanowni sayın sevgili sigg spett gent.mo gent.ma egr preg.mo
+temsilci müşteri asistan operatör atendente asesor asesora operador operadora conseiller conseillère
+berater beraterin sachbearbeiter sachbearbeiterin operatore consulente driver late
+lessor lessee licensor licensee landlord landlady buyer seller purchaser borrower employer plaintiff
+defendant claimant respondent petitioner appellant grantor grantee assignor guarantor insured insurer
+policyholder testator executor executrix trustee mortgagor mortgagee
+様 さま さん 殿 氏 先生 님 씨 君 ちゃん
 """
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
@@ -48,7 +56,9 @@ ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "c
 # the presidio-research files count as part of the name ("Terry Cardoso PhD").
 POSTNOMINALS = frozenset({"esq", "dmd", "rn", "lpn", "cpa", "mba", "msc", "bsc", "mbchb", "mbbs",
                           "frcp", "frcs", "mrcp", "mrcgp", "facp", "faap", "frcpc", "pharmd", "jd", "llm", "llb", "dphil",
-                          "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath", "rph", "mcoptom"})
+                          "psyd", "cfa", "pmp", "fnp", "aprn", "bds", "mds", "mrcs", "frcog", "frcpath", "rph", "mcoptom",
+                          "micgp", "mrcpi", "frcsi", "fracgp", "fracp", "mrcog", "mrcpsych", "frcpsych", "rgn", "rmn",
+                          "ceng", "fca", "acca", "frics", "mrics", "riba", "drcog", "dch"})
 # Titles written before a name ("Mr", "Frau", "Mme").
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
                     "mme", "mlle", "sig", "sig.ra"})
@@ -83,11 +93,11 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     it ("Marrero and Murphy"); "of", "from" or "at" after a name ends it ("Josef Mališ of Importio")."""
     if sp.label != "PERSON":
         return [sp]
-    words = [(m.start() + sp.start, m.end() + sp.start) for m in re.finditer(r"\S+", sp.text)]
+    words, slashed = _words_apart_at_slashes(text, sp)
     groups: list[list[tuple[int, int]]] = [[]]
     for i, w in enumerate(words):
-        if i and COLUMN_GAP.fullmatch(text, words[i - 1][1], w[0]) and groups[-1]:
-            groups.append([])  # "Valentina R.     Legal": the next column
+        if i and (COLUMN_GAP.fullmatch(text, words[i - 1][1], w[0]) or i in slashed) and groups[-1]:
+            groups.append([])  # "Valentina R.     Legal": the next column; "Adeyemi/Park": two names
         if text[w[0]:w[1]].lower() in CONJUNCTIONS or (
                 text[w[0]:w[1]] in NAME_JOINING_AND and len(groups[-1]) >= 2 and len(words) - i - 1 >= 2):
             groups.append([])
@@ -105,6 +115,28 @@ def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
             if b > a:
                 out.append(sp if (a, b) == (sp.start, sp.end) else PIISpan(a, b, sp.label, sp.score, text[a:b]))
     return out
+
+
+SLASHED_WORDS = re.compile(r"[^\W\d_][^\s/]{2,}(?:/[^\W\d_][^\s/]{2,})+")  # not a state's code: "Campinas/SP"
+
+
+def _words_apart_at_slashes(text: str, sp: PIISpan) -> tuple[list[tuple[int, int]], set[int]]:
+    """The span's words, a word of letters with a slash inside cut in two ("GARBA/OPay",
+    "Adeyemi/Park"; not "S/o" or "c/o"; parts of three letters or more), and the indexes of the
+    words after such a slash."""
+    words: list[tuple[int, int]] = []
+    slashed: set[int] = set()
+    for m in re.finditer(r"\S+", sp.text):
+        a = m.start() + sp.start
+        if SLASHED_WORDS.fullmatch(m.group()) is None or m.group().lower() in CONJUNCTIONS:
+            words.append((a, m.end() + sp.start))
+            continue
+        for k, part in enumerate(m.group().split("/")):
+            if k:
+                slashed.add(len(words))
+            words.append((a, a + len(part)))
+            a += len(part) + 1
+    return words, slashed
 
 
 def _apart_at_inner_lower_words(text: str, sp: PIISpan, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
@@ -154,6 +186,14 @@ def _ends_in_initial(text: str, start: int, end: int) -> bool:
     return end - start >= 2 and text[end - 1].isupper() and text[end - 2].isspace()
 
 
+# A greeting's gender ending ("Prezado(a)", "Estimado/a"), and German "i. A." / "i. V." (on behalf of).
+GENDER_ENDING = re.compile(r"(?:\((?:a|o|as|os)\)?|/as?)\Z")
+ON_BEHALF_BEFORE = re.compile(r"(?<![^\W\d_])i\.[ \t]?\Z")
+KIN_WORDS = frozenset({"mama", "papa", "mutter", "vater", "sohn", "tochter", "bruder", "schwester", "oma", "opa",
+                       "moeder", "vader", "zoon", "dochter", "mamá", "papá", "madre", "padre", "hijo", "hija",
+                       "mère", "père", "fils", "fille", "mãe", "pai", "filho", "filha"})
+
+
 def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     def word(w):
         return text[w[0]:w[1]].strip(".,;:!?\"'()")
@@ -166,14 +206,21 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
         return i < j < len(words) and word(words[j])[:1].isupper()
 
     def not_name(w, first):
-        lw = word(w).lower()
-        if _is_initial(text[w[0]:w[1]]) or (first and opens_surname(0)):
+        lw = GENDER_ENDING.sub("", word(w).lower())
+        if first and _is_initial(text[w[0]:w[1]]) and ON_BEHALF_BEFORE.search(text, max(0, w[0] - 4), w[0]):
+            return True  # the "A." of "i. A. Sabine Kreutzer": "im Auftrag", on behalf of
+        if _is_initial(text[w[0]:w[1]]) or (first and opens_surname(0) and not after_kin(w)):
             return False
         if capitals and len(word(w)) == 1 and word(w).isupper():
             return False  # a bare initial of a name in capitals: "KOWALCZYK, PIOTR A"
         if lw in NOT_NAME or any(ch.isdigit() for ch in lw):
             return True  # a digit is no part of a name: "Colin L'Estrange 1 (847) ..."
         return capitalised and word(w).islower()
+
+    def after_kin(w):
+        """A particle after a kinship word is the preposition "of": "Mama von Finn", "moeder van Daan"."""
+        m = re.search(r"(\w+)[ \t]+\Z", text[max(0, w[0] - 16):w[0]])
+        return m is not None and m.group(1).lower() in KIN_WORDS
 
     capitalised = any(word(w)[:1].isupper() for w in words)
     capitals = all(word(w).isupper() for w in words) and any(len(word(w)) > 1 for w in words)
@@ -213,7 +260,11 @@ NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#
 # '"company": "Majid Al Futtaim"'.
 COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|dba|d/b/a|trading as|employer|employeur|empresa|firma|firm|organi[sz]ation|"
                                 r"vendor|merchant|supplier|carrier|hotel|school|university|bank|insurer|agency|"
-                                r"store|shop|restaurant|clinic|hospital|practice)(?:[ _-]?name)?[\"']?[ \t]*[:=][ \t]*[\"']?\Z")
+                                r"store|shop|restaurant|clinic|hospital|practice|department|dept|division|abteilung|"
+                                r"afdeling|avdeling|avdelning|département|departamento|dipartimento)"
+                                r"(?:[ _-]?name)?[\"']?[ \t]*[:=][ \t]*[\"']?\Z")
+# A directory entry's organisational parts ("OU=Ledelse,DC=local") and a key before "=" name no one.
+DIRECTORY_PART_BEFORE = re.compile(r"(?<![\w-])(?i:ou|dc|o|l|st|c)=\Z")
 
 
 # A venue's word right before a name makes it the venue's name: "Hotel Adlon Kempinski", "Café Ritter".
@@ -226,7 +277,8 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Sant
 # ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
 # A street type closing the span: a street named after a person ("Homi Bhabha Road", "E. Rodriguez
 # Jr. Ave"); not "Lane" or "Drive", which are surnames or titles too.
-STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse)\.?\Z")
+STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse|"
+                             r"Parkway|Pkwy|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)\.?\Z")
 PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
                               r"Hospital|School|Turismo|Viajes|Viagens|Kancelaria|Servidor|Grupo|Banco|Banca|Fundación|"
                               r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei|"
@@ -283,4 +335,5 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or KEY_COLON_AFTER.match(text, sp.end) is not None
             and BILINGUAL_KEY_BEFORE.search(text, max(0, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
-            or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp))
+            or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp)
+            or text.startswith("=", sp.end) or DIRECTORY_PART_BEFORE.search(text, max(0, sp.start - 3), sp.start) is not None)

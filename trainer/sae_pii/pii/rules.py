@@ -329,6 +329,8 @@ COUNTRY_CODE_BEFORE = re.compile(r"(?<![\w+(])(?:\+\d{1,3}[ \t]?(?:\(\d{1,4}\)[ 
 # A first group that opens with a trunk or international prefix ("0", "00 234") before a span the
 # probe began at its second group; a last group of 3-4 digits after a span too short for a number.
 TRUNK_GROUP_BEFORE = re.compile(r"(?<![\w+(.,/:-])(?:00[ \t]?\d{1,3}|0\d{1,4}|1[38]00)[ \t]\Z")  # "1800 " free-phone
+# ...or a trunk digit before an area code in brackets: Russia's "8 (925) 301-44-09", "1 (800) 555-0199".
+TRUNK_DIGIT_BEFORE_BRACKET = re.compile(r"(?<![\w+(.,/:-])[18][ \t]?\Z")
 # A group may end a sentence or a clause ("07700 900 815. Also"), not a decimal ("815.50").
 LAST_GROUP_AFTER = re.compile(r"[ \t]\d{3,4}(?![\w/:-]|[.,]\d|[ \t]?\d)")
 # ...and the groups of two to five digits a span too short for a number stops before: "0476 52" + " 18 09",
@@ -340,7 +342,7 @@ NUMBER_DIGITS = {False: (10, 11), True: (11, 13)}
 MAX_PHONE_DIGITS = 15  # E.164
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199",
 # "81 8340 2719  WhatsApp 81 1622 0458" (a column gap or a word between them).
-PHONES_APART = re.compile(r"[ \t]*(?:/|\bor\b|;)[ \t]*|[ \t]{2,}(?:[^\W\d_]+\.?:?[ \t]+)?|[ \t]+[^\W\d_]+\.?:?[ \t]+")
+PHONES_APART = re.compile(r",(?=[+(\d])|[ \t]*(?:/|\bor\b|;)[ \t]*|[ \t]{2,}(?:[^\W\d_]+\.?:?[ \t]+)?|[ \t]+[^\W\d_]+\.?:?[ \t]+")
 
 
 PHONE_IN_NAME = re.compile(r"[+(]?\d(?:[ ()./-]*\d){6,}")
@@ -436,6 +438,8 @@ def _phone(text: str, sp: PIISpan) -> PIISpan | None:
     elif text[a].isdigit() and (trunk := TRUNK_GROUP_BEFORE.search(text, max(0, a - 10), a)) is not None \
             and len(digits) + sum(ch.isdigit() for ch in trunk.group()) <= MAX_PHONE_DIGITS:
         a = trunk.start()  # "07826 " of "07826 441 093", "00 234 " of "00 234 803 551 2290"
+    elif text[a] == "(" and (trunk := TRUNK_DIGIT_BEFORE_BRACKET.search(text, max(0, a - 3), a)) is not None:
+        a = trunk.start()
     if len(digits) < 10 and (tail := LAST_GROUP_AFTER.match(text, b)) is not None and b == sp.end:
         b = tail.end()  # " 4410" of "613 882 4410", " 2016" of "+86 574 8773 2016"
     count, (least, most) = sum(ch.isdigit() for ch in text[a:b]), NUMBER_DIGITS[text[a] == "+"]
