@@ -296,10 +296,12 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
 
 
 def _unclosed_bracket(text: str, start: int, end: int) -> int | None:
-    """Where the last bracket opened in text[start:end] and not closed there begins, if one is."""
-    depth_at = [i for i in range(start, end) if text[i] == "("]
-    closes = text.count(")", start, end)
-    return depth_at[closes] if len(depth_at) > closes and text.find(")", depth_at[closes], end) < 0 else None
+    """Where a bracket opened in text[start:end] after the address's number and not closed there
+    begins, if one is (not the lead-in's "apartment (" + "Landsberger Str. 302, ...")."""
+    opening = text.rfind("(", start, end)
+    if opening < 0 or text.find(")", opening, end) >= 0 or not any(ch.isdigit() for ch in text[start:opening]):
+        return None
+    return opening
 
 
 # A key's abbreviation dot before a number: "Tél. 04 78 62 19 40", "Tel.: +49".
