@@ -1,0 +1,87 @@
+"""The rule layer's word lists and span edges added after reading realistic set J: roles, greetings,
+legal parties and honorifics around names, directory entries, slashed names, phones in a CSV row,
+trunk digits, and addresses written with a dash, an Indonesian street type or a remark in brackets."""
+
+from __future__ import annotations
+
+import pytest
+from sae_pii.pii.decode import apply_validators
+from sae_pii.pii.spans import PIISpan
+
+
+def _validated(text: str, value: str, label: str) -> list[str]:
+    """The texts the rule layer keeps of one `label` span on the first `value` in `text`."""
+    a = text.index(value)
+    return [s.text for s in apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])]
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("[14:05] Temsilci Burak: Merhaba", "Temsilci Burak", ["Burak"]),  # a Turkish agent's role
+    ("Hai Putri,\n\nTerima kasih", "Hai Putri", ["Putri"]),  # an Indonesian greeting
+    ("Prezado(a) RAFAEL DE SOUZA NOGUEIRA,\n\nSegue", "Prezado(a) RAFAEL DE SOUZA NOGUEIRA",
+     ["RAFAEL DE SOUZA NOGUEIRA"]),  # a greeting's gender ending
+    ("Mr. K. Venkatesh Rao, S/o Late K. Subba Rao, aged 58", "Late K. Subba Rao", ["K. Subba Rao"]),
+    ("Mit freundlichen Grüßen\n\ni. A. Sabine Kreutzer\nBuchhaltung", "A. Sabine Kreutzer", ["Sabine Kreutzer"]),
+    ("Dr Niamh Fitzgerald MICGP\nIMC No. 412887", "Niamh Fitzgerald MICGP", ["Niamh Fitzgerald"]),
+    ("■Guest name       : SCHMIDT ANNA 様\n■Check-in", "SCHMIDT ANNA 様", ["SCHMIDT ANNA"]),
+    ("WHEREAS the Lessor is the absolute owner", "Lessor", []),  # a contract's party
+    ("Anja (Mama von Finn): Guten Morgen!", "von Finn", ["Finn"]),  # "of" after a kinship word
+    ("Sehr geehrte Frau von Stein,", "von Stein", ["von Stein"]),  # ...not after a title
+])
+def test_roles_greetings_parties_and_honorifics_leave_names(text, value, expected):
+    assert _validated(text, value, "PERSON") == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("dn: CN=Ingrid Halvorsen,OU=Ledelse,OU=People,DC=local", "Ledelse", []),  # a directory's unit
+    ("dn: CN=Ingrid Halvorsen,OU=Ledelse,OU=People,DC=local", "DC", []),  # a key before "="
+    ("title: Daglig leder\ndepartment: Ledelse\n", "Ledelse", []),  # a department's name
+    ("dn: CN=Ingrid Halvorsen,OU=Ledelse", "Ingrid Halvorsen", ["Ingrid Halvorsen"]),  # the person stays
+    ("c/o Summit Ridge\n8020 N. Mopac Expy, Suite 310", "N. Mopac Expy", []),  # a street named so
+])
+def test_directory_parts_departments_and_streets_are_no_names(text, value, expected):
+    assert _validated(text, value, "PERSON") == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("TRF TO ABUBAKAR SANI Garba/Okafor/house rent", "ABUBAKAR SANI Garba/Okafor", ["ABUBAKAR SANI Garba", "Okafor"]),
+])
+def test_a_slash_between_two_words_splits_a_name(text, value, expected):
+    assert _validated(text, value, "PERSON") == expected
+
+
+def test_a_state_code_after_a_slash_is_no_name_of_its_own():
+    assert "SP" not in _validated("Naturalidade: Campinas/SP\nNome", "Campinas/SP", "PERSON")
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("09:16:05 PDT,+14155238890,+17732094415,received", "+14155238890,+17732094415",
+     ["+14155238890", "+17732094415"]),  # a CSV row's two numbers
+    ("tel. 091 234 5587, OIB 48213077509", "091 234 5587", ["091 234 5587"]),
+    ("Мой номер\n8 (925) 301-44-09, жена", "(925) 301-44-09", ["8 (925) 301-44-09"]),  # Russia's trunk 8
+    ("call 1 (575) 420-6667 today", "(575) 420-6667", ["1 (575) 420-6667"]),
+    ("Room 12 (925) 301-4409", "(925) 301-4409", ["(925) 301-4409"]),  # not a number's last digit
+])
+def test_phones_split_at_a_csv_comma_and_take_a_trunk_digit(text, value, expected):
+    assert _validated(text, value, "PHONE_NUMBER") == expected
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    ("CONDOMINIO\nVia Giuseppe Mazzini 58 – 40137 Bologna\nC.F. 9123",
+     ["Via Giuseppe Mazzini 58", "40137 Bologna"], ["Via Giuseppe Mazzini 58 – 40137 Bologna"]),
+    ("Centre de gestion – 14 rue Paul-Bert – 69003 Lyon\nTél. 04 78 62 19 40",
+     ["14 rue Paul-Bert", "69003 Lyon\nTél"], ["14 rue Paul-Bert – 69003 Lyon"]),
+    ("Jemput  17:42  Jl. Kemang Raya No. 18B, Bangka, Jakarta Selatan 12730\n",
+     ["Kemang Raya No. 18B, Bangka, Jakarta Selatan 12730"], ["Jl. Kemang Raya No. 18B, Bangka, Jakarta Selatan 12730"]),
+    ("Adres: Caferağa Mah. Moda Cad. No: 41, 34710 Kadıköy/İstanbul (Kuaför Nazlı, 2. kat)",
+     ["Caferağa Mah. Moda Cad. No: 41, 34710 Kadıköy/İstanbul (Kuaför Nazlı"],
+     ["Caferağa Mah. Moda Cad. No: 41, 34710 Kadıköy/İstanbul"]),  # a remark in brackets
+    ("Call 58 – 40137 cars", ["58"], []),  # no postcode and city after the dash: nothing joins
+])
+def test_address_pieces_join_across_a_dash_and_lose_an_unclosed_remark(text, spans, expected):
+    given, pos = [], 0
+    for value in spans:
+        a = text.index(value, pos)
+        given.append(PIISpan(a, a + len(value), "STREET_ADDRESS", 0.9, value))
+        pos = a + len(value)
+    assert [s.text for s in apply_validators(text, given)] == expected
