@@ -23,7 +23,13 @@ def no_address(value: str) -> bool:
     """A quantity, an amount, an invoice's lines, a date or a keyed number (below), whatever the probe
     called it."""
     return quantity_not_address(value) or date_not_address(value) or opens_with_amount(value) \
-        or KEYED_NUMBER.match(value) is not None
+        or KEYED_NUMBER.match(value) is not None or CODED_AMOUNT.search(value) is not None
+
+
+# An amount written with its currency's code or sign before it ("CHF 120'000", "€ 38.400"): a table
+# of amounts, never a line of an address.
+CODED_AMOUNT = re.compile(r"(?<![^\W\d_])(?:CHF|EUR|USD|GBP|PLN|SEK|NOK|DKK|CZK|HUF|INR|KES|NGN|ZAR|BRL|MXN|ARS|CLP|"
+                          r"COP|PHP|IDR|VND|JPY|CNY|RMB|AUD|CAD|NZD|SGD|HKD|AED|SAR|RUB|UAH|TRY)[ \t]?\d|[€$£¥₹][ \t]?\d")
 
 
 # A span that opens with an id's, a booking's or a seat's key and its number: "DNI 48291734K",

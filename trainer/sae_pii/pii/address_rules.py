@@ -433,6 +433,15 @@ def without_phone(text: str, sp: PIISpan) -> list[PIISpan]:
 CITY_AFTER = re.compile(r",[ \t]*[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){0,2}(?=[ \t]*(?:\n|\Z|[.;)]))")
 
 
+def _postcode_line_at_end(text: str, sp: PIISpan) -> re.Match | None:
+    """The postcode-and-city line right under the span's one line, or the one its last line opens."""
+    last_break = sp.text.rfind("\n")
+    if last_break < 0:
+        return POSTCODE_CITY_LINE.match(text, sp.end) if text[sp.end - 1:sp.end].isalnum() else None
+    line = POSTCODE_CITY_LINE.match(text, sp.start + last_break)
+    return line if line is not None and line.end() >= sp.end else None
+
+
 def country_end(text: str, sp: PIISpan, hi: int) -> int:
     """Where the address really ends: after the country that closes it (", Netherlands",
     "\\nPortugal"; or that it cut short, "South" + " Africa") or else the capitalised place after
@@ -455,6 +464,9 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
     if STREET_TYPE_AFTER_NAME.fullmatch(last_word) and (direction := DIRECTION_AFTER.match(text, end)) is not None \
             and direction.end() <= hi:
         end = direction.end()  # "2608 Copper Ave" + " NE"
+    if end == sp.end and re.search(r"\d", sp.text) and (line := _postcode_line_at_end(text, sp)) is not None \
+            and line.end() <= hi:
+        end = line.end()  # "Brinkgreverweg 212" + "\n7413 AD  DEVENTER": the postcode line under the street
     tail = POSTCODE_TAIL.match(text, end)
     if tail is not None and tail.end() <= hi and re.search(r"\d", text[sp.start:end]):
         end = tail.end()
@@ -472,6 +484,9 @@ def country_end(text: str, sp: PIISpan, hi: int) -> int:
 POSTCODE_AFTER_CITY = re.compile(r"[ \t]*[,–-]?[ \t]*(?:\d{3}[ ]\d{3}|\d{4,6})(?![\w/.:-]|[ \t]?\d)")
 CITY_AFTER_POSTCODE = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:[ -][A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=[ \t]*(?:\n|\Z|[,.;)]))")
 DIRECTION_AFTER = re.compile(r"[ \t]+(?:NE|NW|SE|SW|N|S|E|W)\b(?![.'’-]?\w)")
+# A line of a postcode and a city alone: "7413 AD  DEVENTER", "80331 München", "D-20095 Hamburg", "1010 Wien".
+POSTCODE_CITY_LINE = re.compile(r"[ \t]*\n[ \t]*(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z]{2}|\d{4,5})[ \t]+"
+                                r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:[ -][A-ZÀ-ÖØ-Þ]?[^\W\d_]+){0,2}(?=[ \t]*(?:\n|\Z))")
 
 
 # What closes an address after its city: the inward half of a UK postcode ("leeds ls6" + " 2ab"),
