@@ -53,6 +53,7 @@ step "4/5 evaluate: held-out synthetic templates + presidio-research + hand-labe
   --data tests/data/realistic_pii_g.jsonl --data tests/data/realistic_pii_h.jsonl --data tests/data/realistic_pii_i.jsonl \
   --data tests/data/realistic_pii_j.jsonl --data tests/data/realistic_pii_k.jsonl --data tests/data/realistic_pii_l.jsonl \
   --data tests/data/realistic_pii_m.jsonl --data tests/data/realistic_pii_n.jsonl \
+  --data tests/data/realistic_pii_o.jsonl --data tests/data/realistic_pii_p.jsonl \
   --out "$RUN_DIR/eval.json"
 
 step "5/5 detect and redact $SAMPLE"

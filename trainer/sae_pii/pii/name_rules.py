@@ -40,7 +40,7 @@ bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
 hai halo prezado prezada prezados estimado estimada estimados querido querida geehrte geehrter geachte
 kära kjære kære drogi droga szanowny szanowna szanowni sayın sevgili sigg spett gent.mo gent.ma egr preg.mo
 temsilci müşteri asistan operatör atendente asesor asesora operador operadora conseiller conseillère
-berater beraterin sachbearbeiter sachbearbeiterin operatore consulente driver late
+berater beraterin sachbearbeiter sachbearbeiterin operatore consulente late
 lessor lessee licensor licensee landlord landlady buyer seller purchaser borrower employer plaintiff
 defendant claimant respondent petitioner appellant grantor grantee assignor guarantor insured insurer
 policyholder testator executor executrix trustee mortgagor mortgagee
