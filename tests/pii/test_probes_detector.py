@@ -524,3 +524,38 @@ def test_eval_systems_of_a_run_with_the_raw_probe_only(tiny_run_dir, tmp_path):
     assert all(TEXT[s.start:s.end] == s.text for s in dets["raw+rules"].detect(TEXT))
     with pytest.raises(ValueError, match="no 'sae' probe"):
         load_systems(tmp_path / "run", ["sae+rules"])
+
+
+def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny_run_dir):
+    """`fit-probes --hand-labelled FILE --hand-labelled-repeat N` trains on the synthetic documents
+    plus N copies of the file's, records the file in probes.json, and `eval` then says that a score on
+    that file is no held-out score; a missing file is a clear error."""
+    from sae_pii.cli import app
+    from sae_pii.pii.datasets import write_jsonl
+    from sae_pii.pii.synth import generate
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run_dir / "sae", run / "sae")
+    hand = tmp_path / "hand.jsonl"
+    hand.write_text("\n".join(json.dumps({"marked": m}) for m in (
+        "Signed: [[PERSON|Wanjiku Otieno]], [[PHONE_NUMBER|0711 092 344]]", "Hai [[PERSON|Putri]], terima kasih")) + "\n")
+    other = tmp_path / "other.jsonl"
+    write_jsonl(generate(4, "test", 0), other)
+    runner = CliRunner()
+    args = ["fit-probes", "--model-dir", str(run), "--n-train", "20", "--n-validation", "6", "--epochs", "1",
+            "--context", "1", "--kinds", "raw"]
+    res = runner.invoke(app, [*args, "--hand-labelled", str(tmp_path / "missing.jsonl")])
+    assert res.exit_code == 2 and "missing.jsonl: no such file" in res.output
+    res = runner.invoke(app, [*args, "--hand-labelled", str(hand), "--hand-labelled-repeat", "3"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((run / "probes" / "probes.json").read_text())["data"]
+    assert data["hand_labelled"] == {"hand.jsonl": 2} and data["hand_labelled_repeat"] == 3
+    assert data["train_docs"] == 20 + 2 * 3
+    res = runner.invoke(app, ["eval", "--data", str(hand), "--data", str(other), "--model-dir", str(run),
+                              "--systems", "raw", "--latency-docs", "0"])
+    assert res.exit_code == 0, res.output
+    headers = [line for line in res.output.splitlines() if "exact-span F1" in line]
+    assert ["TRAINING DATA" in h for h in headers] == [True, False]
+    res = runner.invoke(app, ["eval", "--data", str(hand), "--model-dir", str(run), "--systems", "raw",
+                              "--latency-docs", "0", "--json"])
+    assert json.loads(res.stdout)["seen_in_training"] == [str(hand)]

@@ -62,6 +62,11 @@ def register(app: typer.Typer) -> None:
     def fit_probes_cmd(
         model_dir: Annotated[Path, typer.Option(help="run directory of `sae-pii train` (holds the SAE)")] = DEFAULT_RUN_DIR,
         train: Annotated[Path | None, typer.Option(help="training JSONL (default: generate --n-train documents)")] = None,
+        hand_labelled: Annotated[list[Path] | None, typer.Option(
+            help="hand-labelled realistic JSONL added to the training documents (repeatable); `eval` marks "
+                 "these files as seen in training")] = None,
+        hand_labelled_repeat: Annotated[int, typer.Option(
+            min=1, help="times each hand-labelled document is seen per epoch (they are few beside the synthetic ones)")] = 1,
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
         n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
@@ -93,13 +98,22 @@ def register(app: typer.Typer) -> None:
             _fail(f"{model_dir}: the SAE's cfg does not name its model and layer (model_name, hook_layer)")
         train_docs = read_jsonl(train) if train else list(generate(n_train, "train", seed))
         val_docs = read_jsonl(validation) if validation else list(generate(n_validation, "validation", seed))
+        for path in hand_labelled or []:
+            if not path.is_file():
+                _fail(f"{path}: no such file (--hand-labelled takes a JSONL of hand-labelled documents)")
+        extra_docs = {path: read_jsonl(path) for path in hand_labelled or []}
+        for path, docs in extra_docs.items():
+            train_docs += docs * hand_labelled_repeat
+            typer.echo(f"+ {len(docs)} hand-labelled documents of {path}" + (
+                f", each {hand_labelled_repeat} times" if hand_labelled_repeat > 1 else ""))
         lm = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer, device=device)
         typer.echo(f"fitting probes on {len(train_docs)} documents ({sae.cfg.model_name}, layer {sae.cfg.hook_layer}, "
                    f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
         fit_probes(lm, sae, train_docs, val_docs, model_dir / "probes",
                    ProbeTrainConfig(epochs=epochs, context=context, hidden=hidden, hidden_context=hidden_context,
                                     seed=seed, shapes=shapes), kinds=tuple(kind_list),
-                   log=typer.echo)
+                   log=typer.echo, hand_labelled={path.name: len(docs) for path, docs in extra_docs.items()},
+                   hand_labelled_repeat=hand_labelled_repeat)
 
     @app.command("eval", help="Score detectors on labelled data: exact-span and token P/R/F1 per label, latency, confusion.")
     def eval_cmd(
@@ -135,6 +149,7 @@ def register(app: typer.Typer) -> None:
             _fail(str(exc))
         tokenizer = next((d.lm.tokenizer for d in dets.values() if hasattr(d, "lm")), None)
         report = {"model_dir": str(model_dir), "datasets": {}}
+        seen_in_training = set(meta.get("data", {}).get("hand_labelled", {}))  # file names fit-probes trained on
         if "presidio" in dets:
             from sae_pii.pii.presidio_baseline import recognizers_scored
 
@@ -150,11 +165,15 @@ def register(app: typer.Typer) -> None:
                 views = {k: v[:limit] for k, v in views.items()}
             res = compare(docs, dets, tokenizer=tokenizer, latency_docs=latency_docs, views=views)
             report["datasets"][str(path)] = res
+            seen = path.name in seen_in_training
+            if seen:
+                report.setdefault("seen_in_training", []).append(str(path))
             if not as_json:
                 n_spans = sum(len(d.spans) for d in docs)
                 typer.echo("")
-                typer.echo(format_table(res, "exact_span", f"== {path} ({len(docs)} docs, {n_spans} gold spans): "
-                                        "exact-span F1 (precision/recall) =="))
+                typer.echo(format_table(res, "exact_span", f"== {path} ({len(docs)} docs, {n_spans} gold spans"
+                                        + ("; IN THE PROBES' TRAINING DATA, not a held-out score" if seen else "")
+                                        + "): exact-span F1 (precision/recall) =="))
                 if tokenizer is not None:
                     typer.echo("")
                     typer.echo(format_table(res, "token", f"== {path}: token-level F1 (precision/recall) =="))

@@ -153,7 +153,11 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
 
 def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
                cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
-               window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP) -> dict:
+               window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP,
+               hand_labelled: dict[str, int] | None = None, hand_labelled_repeat: int = 1) -> dict:
+    """Fit the probes on `train_docs` (which hold the hand-labelled documents too, when there are
+    any: `hand_labelled` names their files and document counts for probes.json, so that `eval`
+    can tell a score on them is no held-out score), choose thresholds on `val_docs`, and save."""
     cfg = cfg or ProbeTrainConfig()
     t0 = time.perf_counter()
     tok_train = [feat.tokenize(lm.tokenizer, d.text) for d in train_docs]
@@ -204,7 +208,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         "hook_layer": sae.cfg.hook_layer if sae is not None else lm.layer,
         "window": window, "overlap": overlap, "default_probe": default,
         "validators": rules, "train_config": asdict(cfg),
-        "data": {"train_docs": len(train_docs), "validation_docs": len(val_docs), "train_tokens": n_tok},
+        "data": {"train_docs": len(train_docs), "validation_docs": len(val_docs), "train_tokens": n_tok,
+                 "hand_labelled": hand_labelled or {}, "hand_labelled_repeat": hand_labelled_repeat},
     }
     save_probes(out_dir, probes, extra)
     log(f"wrote {out_dir} ({time.perf_counter() - t0:.0f}s in all)")
