@@ -215,6 +215,22 @@ def test_realistic_sets_are_well_formed(name):
     assert sum(not d.spans for d in docs) >= (0 if name.endswith("_m.jsonl") else 3)
 
 
+@pytest.mark.parametrize("name", [f"hand_labelled_t{i}.jsonl" for i in (1, 2, 3, 4)])
+def test_hand_labelled_training_sets_are_well_formed(name):
+    """The hand-labelled training sets `make demo` fits the probes on: 60 documents each, trimmed
+    spans of every common label, none shared with a held-out realistic set."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    docs = read_jsonl(root / "trainer" / "hand_labelled" / name)
+    assert len(docs) == 60
+    spans = [(d.text[s.start:s.end], s.label) for d in docs for s in d.spans]
+    assert len(spans) > 500 and all(t == t.strip() and t for t, _ in spans)
+    assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"} <= {lab for _, lab in spans}
+    held_out = {d.text for s in "flnop" for d in read_jsonl(root / "tests" / "data" / f"realistic_pii_{s}.jsonl")}
+    assert not held_out & {d.text for d in docs}
+
+
 def test_presidio_research_reader_maps_and_ignores(tmp_path):
     rec = {"full_text": "Call Dana at 555-123-4567 from Acme, 12 Main St",
            "spans": [{"entity_type": "PERSON", "entity_value": "Dana", "start_position": 5, "end_position": 9},
