@@ -526,7 +526,7 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
                                                or STATE_CODE.match(text, b) is not None
                                                or POSTCODE_CITY.match(text, b) is not None):
             continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so;
-            # "Via Giuseppe Mazzini 58 – 40137 Bologna", "14 rue Paul-Bert – 69003 Lyon": a letterhead's
+            # a letterhead's street, dash, postcode and town: "Via Giuseppe Mazzini 58 – 40137 Bologna"
         abbreviation = ABBREVIATION_END.search(text, max(0, a - 4), a)
         if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words() \
                 and text[a + 1:a + 2] != ",":

@@ -320,8 +320,8 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
     form or a firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos", "Ларионов GmbH"), a company,
     venue or place key or word ("Employer:", "Hotel Sakura", "Place of birth:"), a pet's species
     ("Mango (feline"), a login ("m.okonkwo"), a number sign ("Reembolso n.º 2209541"), a country
-    ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"), or a name suffix alone
-    ("Esq.")."""
+    ("Location: Rudolstadt, Tuvalu"), a key acronym ("Kontonummer (IBAN)"), a name suffix alone
+    ("Esq."), a directory entry's unit or a key before "=" ("OU=Ledelse", "DC=local")."""
     line_start = text.rfind("\n", 0, sp.start) + 1
     return (sp.text.strip(".").lower() in NAME_SUFFIXES or FIRM_WORD.fullmatch(sp.text) is not None
             or COMPANY_ENDING.search(sp.text) is not None or ANIMAL_AFTER.match(text, sp.end) is not None
