@@ -85,3 +85,22 @@ def test_address_pieces_join_across_a_dash_and_lose_an_unclosed_remark(text, spa
         given.append(PIISpan(a, a + len(value), "STREET_ADDRESS", 0.9, value))
         pos = a + len(value)
     assert [s.text for s in apply_validators(text, given)] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("De heer M.J. van der Heijden\nBrinkgreverweg 212\n7413 AD  DEVENTER\n\nDatum", "Brinkgreverweg 212\n7413 AD",
+     ["Brinkgreverweg 212\n7413 AD  DEVENTER"]),  # the postcode line the probe cut at its column gap
+    ("Herrn Jonas Weber\nLindenstraße 12\n80331 München\n", "Lindenstraße 12", ["Lindenstraße 12\n80331 München"]),
+    ("Lindenstraße 12\n80331 items shipped today\n", "Lindenstraße 12", ["Lindenstraße 12"]),  # no town's line
+])
+def test_the_postcode_line_under_a_street_line_joins_it(text, value, expected):
+    assert _validated(text, value, "STREET_ADDRESS") == expected
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Hausrat (Feuer, Wasser)          CHF 120'000           CHF 200\n", "Wasser)          CHF 120'000           CHF 200",
+     False),
+    ("Rechnung: EUR 38 400, zahlbar an Via Roma 12, 00184 Roma", "Via Roma 12, 00184 Roma", True),
+])
+def test_an_amount_with_its_currency_code_is_no_address(text, value, kept):
+    assert _validated(text, value, "STREET_ADDRESS") == ([value] if kept else [])
