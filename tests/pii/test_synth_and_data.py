@@ -215,7 +215,7 @@ def test_realistic_sets_are_well_formed(name):
     assert sum(not d.spans for d in docs) >= (0 if name.endswith("_m.jsonl") else 3)
 
 
-@pytest.mark.parametrize("name", [f"hand_labelled_t{i}.jsonl" for i in (1, 2, 3, 4)])
+@pytest.mark.parametrize("name", [f"hand_labelled_t{i}.jsonl" for i in range(1, 9)])
 def test_hand_labelled_training_sets_are_well_formed(name):
     """The hand-labelled training sets `make demo` fits the probes on: 60 documents each, trimmed
     spans of every common label, none shared with a held-out realistic set."""
@@ -225,7 +225,7 @@ def test_hand_labelled_training_sets_are_well_formed(name):
     docs = read_jsonl(root / "trainer" / "hand_labelled" / name)
     assert len(docs) == 60
     spans = [(d.text[s.start:s.end], s.label) for d in docs for s in d.spans]
-    assert len(spans) > 500 and all(t == t.strip() and t for t, _ in spans)
+    assert len(spans) >= 450 and all(t == t.strip() and t for t, _ in spans)
     assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"} <= {lab for _, lab in spans}
     held_out = {d.text for s in "flnop" for d in read_jsonl(root / "tests" / "data" / f"realistic_pii_{s}.jsonl")}
     assert not held_out & {d.text for d in docs}
