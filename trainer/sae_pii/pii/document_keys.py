@@ -185,6 +185,15 @@ def with_finds(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
     return sorted(spans + free, key=lambda s: (s.start, s.end)) if free else spans
 
 
+def finds_in_place(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
+    """The finds, and the spans that overlap none of them, in text order: each find takes the place
+    of what the probe made of its stretch."""
+    if not finds:
+        return spans
+    rest = [sp for sp in spans if not any(sp.start < f.end and f.start < sp.end for f in finds)]
+    return sorted(rest + finds, key=lambda s: (s.start, s.end))
+
+
 # A whole table cell that reads as an id number: letters at most in front, then digits.
 ID_CELL = re.compile(r"(?<![\w-])[A-Z]{0,3}\d[\dA-Z-]{4,18}(?![\w-])")
 ID_SHAPE = {"US_PASSPORT": re.compile(r"[A-Z]{0,3}\d{6,9}"), "US_SSN": re.compile(r"\d{3}-?\d{2}-?\d{4}"),

@@ -44,8 +44,11 @@ berater beraterin sachbearbeiter sachbearbeiterin operatore consulente late
 lessor lessee licensor licensee landlord landlady buyer seller purchaser borrower employer plaintiff
 defendant claimant respondent petitioner appellant grantor grantee assignor guarantor insured insurer
 policyholder testator executor executrix trustee mortgagor mortgagee
-様 さま さん 殿 氏 先生 님 씨 君 ちゃん
+님 씨 ちゃん
 """
+# Honorifics written after a Chinese or Japanese name ("山田 花子 様", "王 女士"): words at a name's edge
+# here, and what script_names.py cuts from the end of a name in those scripts.
+CJK_HONORIFICS = ("様", "さま", "さん", "殿", "先生", "女士", "小姐", "君", "氏")
 # The people a form or table field names ("Customer:", "| Owner |"): the words are no part of a name,
 # and the field's value is one (name_cues.py reads them as name fields).
 ROLE_FIELDS = ("customer", "client", "employee", "owner", "patient", "guest", "contact", "holder", "requester",
@@ -62,7 +65,7 @@ POSTNOMINALS = frozenset({"esq", "dmd", "rn", "lpn", "cpa", "mba", "msc", "bsc",
 # Titles written before a name ("Mr", "Frau", "Mme").
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
                     "mme", "mlle", "sig", "sig.ra"})
-NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES | {
+NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES | frozenset(CJK_HONORIFICS) | {
     # Ranks and roles written before a name ("Ofc. J. Martinez", "Coach j. stone", "Guard Samuel Osei").
     "ofc", "officer", "sgt", "sergeant", "det", "detective", "capt", "captain", "lt", "insp", "inspector", "const",
     "constable", "rev", "reverend", "hon", "judge", "atty", "coach", "nurse", "agent", "guard", "pastor", "rabbi",
@@ -122,13 +125,13 @@ SLASHED_WORDS = re.compile(r"[^\W\d_][^\s/]{2,}(?:/[^\W\d_][^\s/]{2,})+")  # not
 
 def _words_apart_at_slashes(text: str, sp: PIISpan) -> tuple[list[tuple[int, int]], set[int]]:
     """The span's words, a word of letters with a slash inside cut in two ("GARBA/OPay",
-    "Adeyemi/Park"; not "S/o" or "c/o"; parts of three letters or more), and the indexes of the
-    words after such a slash."""
+    "Adeyemi/Park"; parts of three letters or more, so not "S/o" or "c/o", which CONJUNCTIONS
+    reads), and the indexes of the words after such a slash."""
     words: list[tuple[int, int]] = []
     slashed: set[int] = set()
     for m in re.finditer(r"\S+", sp.text):
         a = m.start() + sp.start
-        if SLASHED_WORDS.fullmatch(m.group()) is None or m.group().lower() in CONJUNCTIONS:
+        if SLASHED_WORDS.fullmatch(m.group()) is None:
             words.append((a, m.end() + sp.start))
             continue
         for k, part in enumerate(m.group().split("/")):
@@ -275,16 +278,16 @@ PLACE_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?:St\.|Saint|Sankt|San|Santa|Sant
 
 
 # ...or taken into it ("Hotel Sakura, Kyoto"); not the words that are surnames too ("Park Ji-sung", "Bar", "Church").
-# A street type closing the span: a street named after a person ("Homi Bhabha Road", "E. Rodriguez
-# Jr. Ave"); not "Lane" or "Drive", which are surnames or titles too.
-STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse|"
-                             r"Parkway|Pkwy|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)\.?\Z")
 PLACE_WORD_START = re.compile(r"(?:Hotel|Restaurant|Café|Cafe|Clinic|Gallery|Museum|Theatre|Theater|Stadium|Airport|"
                               r"Hospital|School|Turismo|Viajes|Viagens|Kancelaria|Servidor|Grupo|Banco|Banca|Fundación|"
                               r"Fundação|Stiftung|Verein|Associação|Asociación|Kantorei|"
                               # a ward, district, city or street in Vietnamese, Indonesian, Turkish
                               r"Phường|Quận|Huyện|Tỉnh|Xã|Thành phố|TP\.|Đường|Kel\.|Kec\.|Kelurahan|Kecamatan|"
                               r"Kabupaten|Kota|Jl\.|Jalan|Mah\.|Mahallesi|Cad\.|Caddesi|Sok\.|Sokak)[ \t]+")
+# A street type closing the span: a street named after a person ("Homi Bhabha Road", "E. Rodriguez
+# Jr. Ave"); not "Lane" or "Drive", which are surnames or titles too.
+STREET_TYPE_END = re.compile(r"[ \t](?:Road|Rd|Street|Avenue|Ave|Boulevard|Blvd|Highway|Hwy|Marg|Straße|Strasse|"
+                             r"Parkway|Pkwy|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)\.?\Z")
 
 
 # A field key whose value is a place: "Place of birth: Enugu", "Nationality: Kenyan", "City: Jackson".

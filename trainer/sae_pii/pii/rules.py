@@ -40,6 +40,7 @@ from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
     cued_on_its_lines,
     document_cued,
+    finds_in_place,
     id_columns,
     keyed_finds,
     keyed_id,
@@ -161,10 +162,7 @@ def _snap_checked_numbers(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             a, b = found[0]
             score = max(o.score for o in spans if o.start < b and o.end > a)  # of the best fragment
             checked.append(PIISpan(a, b, found[1], score, text[a:b]))
-    if not checked:
-        return spans
-    rest = [sp for sp in spans if not any(sp.start < c.end and sp.end > c.start for c in checked)]
-    return sorted(rest + checked, key=lambda s: (s.start, s.end))
+    return finds_in_place(spans, checked)
 
 
 def apply_validators(text: str, spans: list[PIISpan]) -> list[PIISpan]:
@@ -375,8 +373,6 @@ def _without_title_initial(text: str, start: int, end: int) -> int:
     if m is None or language_around(text, start, end) not in TITLE_INITIAL_LANGUAGES[text[start]]:
         return start
     return m.end()
-
-
 
 
 def address_in_its_cell(text: str, sp: PIISpan) -> list[PIISpan]:

@@ -35,10 +35,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from sae_pii.pii.document_keys import with_finds
+from sae_pii.pii.document_keys import finds_in_place, with_finds
 from sae_pii.pii.faker_lists import attribute_values, provider
 from sae_pii.pii.format_finds import FIND_SCORE
 from sae_pii.pii.name_lexicon import known_names, plain
+from sae_pii.pii.name_rules import CJK_HONORIFICS
 from sae_pii.pii.spans import PIISpan
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")  # syllables and jamo ("ㅠ")
@@ -48,7 +49,7 @@ HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005]+")  # with �
 KANA = re.compile(r"[\u3040-\u30ff]+")  # hiragana, katakana, ー and ・
 HAN_OR_KANA = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3005\u3040-\u30ff]+")
 # Honorifics after a Chinese or Japanese name: 様 さん 殿 先生 女士 小姐 君 氏 (the name's cue, not the name).
-HONORIFIC = "(?:様|さま|さん|殿|先生|女士|小姐|君|氏)"
+HONORIFIC = "(?:" + "|".join(CJK_HONORIFICS) + ")"
 HONORIFIC_AFTER = re.compile(r"[ \t\u3000]*" + HONORIFIC)
 HONORIFIC_AT_END = re.compile(r"[ \t\u3000]+" + HONORIFIC + r"\Z")
 # What parts a span's words; not \W, which parts Devanagari's vowel signs ("प्रसाद") from their letters.
@@ -275,7 +276,4 @@ def keyed_script_addresses(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 or any(sp.start < end and start < sp.end for sp in spans if sp.label == "STREET_ADDRESS"):
             continue
         found.append(PIISpan(start, end, "STREET_ADDRESS", FIND_SCORE, text[start:end]))
-    if not found:
-        return spans
-    rest = [sp for sp in spans if not any(sp.start < f.end and f.start < sp.end for f in found)]
-    return sorted(rest + found, key=lambda s: (s.start, s.end))
+    return finds_in_place(spans, found)
