@@ -559,3 +559,29 @@ def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny
     res = runner.invoke(app, ["eval", "--data", str(hand), "--model-dir", str(run), "--systems", "raw",
                               "--latency-docs", "0", "--json"])
     assert json.loads(res.stdout)["seen_in_training"] == [str(hand)]
+
+
+def test_a_repeated_training_document_runs_through_the_lm_once(tmp_path, tiny_run_dir, tiny_lm, monkeypatch):
+    """`--hand-labelled-repeat N` lists a document N times: it is tokenized and run through the LM
+    once, and its copies still count N times in the training rows."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii import fit
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SparseAutoencoder
+
+    seen: list[int] = []
+    real = feat.doc_activations
+
+    def counting(lm, toks, *args, **kwargs):
+        seen.append(len(toks))
+        return real(lm, toks, *args, **kwargs)
+
+    monkeypatch.setattr(fit.feat, "doc_activations", counting)
+    sae = SparseAutoencoder.from_pretrained(tiny_run_dir)
+    synthetic, hand = list(generate(12, "train", 2)), list(generate(3, "test", 2))
+    fit.fit_probes(tiny_lm, sae, synthetic + hand * 4, list(generate(6, "validation", 2)), tmp_path / "probes",
+                   ProbeTrainConfig(epochs=1, context=1), kinds=("raw",), log=lambda *_: None)
+    assert seen[0] == 12 + 3  # the training documents, each once; then the validation documents
+    data = json.loads((tmp_path / "probes" / "probes.json").read_text())["data"]
+    assert data["train_docs"] == 12 + 3 * 4

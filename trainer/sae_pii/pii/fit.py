@@ -160,12 +160,19 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     can tell a score on them is no held-out score), choose thresholds on `val_docs`, and save."""
     cfg = cfg or ProbeTrainConfig()
     t0 = time.perf_counter()
-    tok_train = [feat.tokenize(lm.tokenizer, d.text) for d in train_docs]
+    # A document listed several times (`--hand-labelled-repeat`) is tokenized and run through the LM
+    # once; its copies share the results.
+    distinct = list({id(d): d for d in train_docs}.values())
+    slot = {id(d): i for i, d in enumerate(distinct)}
+    copies = [slot[id(d)] for d in train_docs]
+    tok_distinct = [feat.tokenize(lm.tokenizer, d.text) for d in distinct]
+    acts_distinct = feat.doc_activations(lm, tok_distinct, window, overlap)
+    tok_train = [tok_distinct[i] for i in copies]
+    acts_train = [acts_distinct[i] for i in copies]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
     shapes_train = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(train_docs, tok_train)]
     shapes_val = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(val_docs, tok_val)]
-    acts_train = feat.doc_activations(lm, tok_train, window, overlap)
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)
     log(f"activations: {n_tok} training tokens, {sum(len(t.ids) for t in tok_val)} validation tokens "
