@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from rule_layer import validated as _validated
 from sae_pii.pii.addressee import addressee_apart
 from sae_pii.pii.align import IGNORE_INDEX, token_labels
 from sae_pii.pii.decode import _join_area_codes, apply_validators, decode
@@ -15,12 +16,6 @@ from sae_pii.pii.spans import PIISpan
 from sae_pii.pii.synth import generate
 
 HALF = {lab: 0.5 for lab in LABELS}
-
-
-def _validated(text: str, value: str, label: str) -> list[PIISpan]:
-    """The rule layer's output for one span of `label` on the first `value` in `text`."""
-    a = text.index(value)
-    return apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])
 
 
 def one_hot(labels: np.ndarray) -> np.ndarray:
@@ -379,8 +374,6 @@ def test_an_address_keeps_to_its_cell(text, value, expected):
 ])
 def test_a_phone_takes_the_groups_the_probe_left_out(text, value, expected):
     assert [s.text for s in _validated(text, value, "PHONE_NUMBER")] == [expected]
-
-
 
 
 def test_trim_drops_middle_dots_and_dashes():
@@ -1806,8 +1799,6 @@ def test_an_address_after_its_key_takes_the_place_of_a_name_inside_it():
     assert [(s.text, s.label) for s in got] == [("г. Химки, ул. Николая Островского, д. 12, кв. 45", "STREET_ADDRESS")]
 
 
-
-
 @pytest.mark.parametrize(("text", "value", "name"), [
     ("Microsoft Teams\n\nRahul Joshi  10:14 AM\nHi team", "Rahul", "Rahul Joshi"),  # a surname Faker knows
     ("Booked by Rahul Sharma Consulting for May", "Rahul", "Rahul"),  # the clause goes on
@@ -1823,8 +1814,6 @@ def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     probs = _word_probs(tok, text, {'kilian "bill': ("PERSON", 0.95), "oderwald": ("PERSON", 0.95)})
     got = [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True) if s.label == "PERSON"]
     assert got == ['kilian "bill" oderwald']
-
-
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -5,14 +5,14 @@ trunk digits, and addresses written with a dash, an Indonesian street type or a 
 from __future__ import annotations
 
 import pytest
+from rule_layer import validated
 from sae_pii.pii.decode import apply_validators
 from sae_pii.pii.spans import PIISpan
 
 
 def _validated(text: str, value: str, label: str) -> list[str]:
     """The texts the rule layer keeps of one `label` span on the first `value` in `text`."""
-    a = text.index(value)
-    return [s.text for s in apply_validators(text, [PIISpan(a, a + len(value), label, 0.9, value)])]
+    return [s.text for s in validated(text, value, label)]
 
 
 @pytest.mark.parametrize(("text", "value", "expected"), [
