@@ -267,6 +267,22 @@ def test_from_pretrained_errors(tmp_path, tiny_run_dir):
         SAEPIIDetector.from_pretrained(tiny_run_dir, probe="xgboost")
 
 
+def test_bfloat16_products_move_the_probabilities_by_rounding_only(tiny_run_dir):
+    """precision="bfloat16" runs the SAE encoder and the probes' dense products in bfloat16 (what
+    "auto" picks on a CPU that does them 2x faster); the model's forward stays float32."""
+    from sae_pii.pii import features as feat
+
+    exact = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="float32")
+    low = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="bfloat16")
+    assert low.sae_matmul_dtype is torch.bfloat16 and {p.matmul_dtype for p in low.probe.probes} == {torch.bfloat16}
+    assert exact.sae_matmul_dtype is torch.float32
+    toks = [feat.tokenize(exact.lm.tokenizer, TEXT)]
+    p_exact, p_low = exact.token_probs([TEXT], toks)[0], low.token_probs([TEXT], toks)[0]
+    assert 0 < abs(p_exact - p_low).max() < 0.05
+    with pytest.raises(ValueError, match="precision 'fp8' unknown: choose one of auto, float32, bfloat16"):
+        SAEPIIDetector.from_pretrained(tiny_run_dir, precision="fp8")
+
+
 def test_redaction_styles():
     text = "Dana at 555-0134, again Dana"
     spans = [PIISpan(0, 4, "PERSON", 0.9, "Dana"), PIISpan(8, 16, "PHONE_NUMBER", 0.9, "555-0134"),
@@ -322,6 +338,9 @@ def test_cli_detect_redact_eval(tiny_run_dir, tmp_path, write_presidio):
     assert scored["views"]["address parts joined"]["exact_span"]["per_label"]["STREET_ADDRESS"]["support"] == 1
     res = runner.invoke(app, ["eval", "--data", str(tmp_path / "missing.jsonl"), "--model-dir", str(tiny_run_dir)])
     assert res.exit_code == 2 and "no such file" in res.output
+    for command in (["detect", str(inp)], ["eval", "--data", str(data)]):
+        res = runner.invoke(app, [*command, "--model-dir", str(tiny_run_dir), "--precision", "fp8"])
+        assert res.exit_code == 2 and "choose one of auto, float32, bfloat16" in res.output
 
 
 def test_probe_training_with_dropout_l2_and_early_stopping():

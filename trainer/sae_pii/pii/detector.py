@@ -26,6 +26,7 @@ from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surna
 from sae_pii.pii.probes import ProbeMixture, load_probes
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
+from sae_pii.precision import matmul_dtype
 
 PROBES_DIR = "probes"
 SEGMENT_CHARS = 16_000
@@ -68,21 +69,33 @@ def segments(text: str, size: int = SEGMENT_CHARS, overlap: int = SEGMENT_OVERLA
 
 class SAEPIIDetector:
     def __init__(self, lm, sae, probe, info, validators: bool = False, window: int = feat.DEFAULT_WINDOW,
-                 overlap: int = feat.DEFAULT_OVERLAP, batch_windows: int = 16):
+                 overlap: int = feat.DEFAULT_OVERLAP, batch_windows: int = 16, precision: str = "auto"):
         self.lm, self.sae, self.probe, self.info = lm, sae, probe, info
         self.validators = validators
         self.window, self.overlap, self.batch_windows = window, overlap, batch_windows
         self.thresholds = dict(info.thresholds)
         self._layout = feat.SpecialLayout(lm.tokenizer)
+        self._set_precision(precision)
+
+    def _set_precision(self, precision: str) -> None:
+        """The SAE encoder's and the probes' dense products in bfloat16 where this CPU does them
+        several times faster than float32 (sae_pii.precision); the model's forward stays float32."""
+        device = self.lm.device
+        self.sae_matmul_dtype = (matmul_dtype(precision, device, (self.sae.cfg.d_in, self.sae.cfg.d_sae))
+                                 if self.sae is not None else None)
+        for p in (self.probe.probes if isinstance(self.probe, ProbeMixture) else [self.probe]):
+            p.matmul_dtype = matmul_dtype(precision, device, tuple(p.stacked_weight().shape))
 
     @classmethod
     def from_pretrained(cls, run_dir: str | os.PathLike, device: str | torch.device = "cpu", probe: str | None = None,
-                        validators: bool | None = None) -> SAEPIIDetector:
+                        validators: bool | None = None, precision: str = "auto") -> SAEPIIDetector:
         """Load the LM (named by the SAE's cfg), the SAE and the probes from a `sae-pii train` run dir.
 
         probe: "sae", "raw" (the raw-activation baseline) or "mix" (the mean of both); default: what
         fit-probes found best on validation. validators: add the rule layer
         (email syntax, Luhn, IBAN, IP, SSN shape) on top of the probe; default: what fit-probes recorded.
+        precision: the dtype of the SAE encoder's and the probes' products: "float32", "bfloat16", or
+        "auto" (bfloat16 on a CPU that multiplies it 2x faster or more, else float32).
         """
         run = _run_dir(run_dir)
         meta, probes = load_probes(run / PROBES_DIR, device=device)
@@ -101,7 +114,7 @@ class SAEPIIDetector:
             place_names.preload()
             script_names.preload()
             everyday_words.frequent_words()
-        return cls(lm, sae, p, info, validators=validators, **_windowing(meta))
+        return cls(lm, sae, p, info, validators=validators, precision=precision, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------
     def token_probs(self, texts: list[str], toks: list[feat.Tokens]) -> list[np.ndarray]:
@@ -134,7 +147,7 @@ class SAEPIIDetector:
     def _features(self, kind: str, acts: torch.Tensor):
         if kind == "raw":
             return acts
-        return self.sae.encode_topk(acts) or self.sae.encode(acts)
+        return self.sae.encode_topk(acts, self.sae_matmul_dtype) or self.sae.encode(acts)
 
     def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray]) -> list[list[PIISpan]]:
         return [decode(t, tk.offsets, pr, self.thresholds, validators=self.validators)
@@ -250,7 +263,7 @@ def _load_lm_and_sae(run: Path, meta: dict, with_sae: bool, device):
     return lm, sae
 
 
-def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cpu") -> dict:
+def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cpu", precision: str = "auto") -> dict:
     """Detectors for side-by-side evaluation, sharing one LM and SAE: "sae" (SAE-latent probe alone),
     "sae+rules" (plus the validator rule layer), "raw" / "raw+rules" (raw-activation probe),
     "mix" / "mix+rules" (the mean of both), "presidio" (the offline Presidio analyzer)."""
@@ -274,5 +287,5 @@ def load_systems(run_dir: str | os.PathLike, names: list[str], device: str = "cp
             continue
         probe, info = probes[n.split("+")[0]]
         out[n] = SAEPIIDetector(lm, sae if _reads_sae(probe, info) else None, probe, info,
-                                validators=n.endswith("+rules"), **_windowing(meta))
+                                validators=n.endswith("+rules"), precision=precision, **_windowing(meta))
     return out
