@@ -7,7 +7,6 @@ import pytest
 import torch
 from sae_pii import precision
 from sae_pii.precision import LowPrecisionCopy, matmul_dtype
-
 from test_sae import activations, trained_like
 
 
