@@ -42,11 +42,11 @@ fi
 step "2/5 synthetic PII documents (split by template) into $DATA_DIR"
 "$SAE_PII" synth-data --out-dir "$DATA_DIR" --n-train 12000 --n-validation 600 --n-test 1000 --seed 0
 
-# Hand-labelled realistic documents the probes train on beside the synthetic ones: the eight
+# Hand-labelled realistic documents the probes train on beside the synthetic ones: the fourteen
 # training sets and the realistic sets earlier sessions read (trainer/hand_labelled/README.md).
-# Sets F, L, N, O and P stay held out.
+# Sets F, L, N, O, P and Q stay held out.
 hand_labelled=()
-for f in tests/data/realistic_pii{,_b,_c,_d,_e,_g,_h,_i,_j,_k,_m}.jsonl trainer/hand_labelled/hand_labelled_t{1,2,3,4,5,6,7,8}.jsonl; do
+for f in tests/data/realistic_pii{,_b,_c,_d,_e,_g,_h,_i,_j,_k,_m}.jsonl trainer/hand_labelled/hand_labelled_t{1,2,3,4,5,6,7,8,9,10,11,12,13,14}.jsonl; do
   hand_labelled+=(--hand-labelled "$f")
 done
 
@@ -58,7 +58,7 @@ step "4/5 evaluate on held-out data: synthetic templates never trained on + pres
 "$SAE_PII" eval --model-dir "$RUN_DIR" --data "$DATA_DIR/test.jsonl" \
   --data "$PRESIDIO_DIR/synth_dataset_v2.json" --data "$PRESIDIO_DIR/generated_large.json" \
   --data tests/data/realistic_pii_f.jsonl --data tests/data/realistic_pii_l.jsonl --data tests/data/realistic_pii_n.jsonl \
-  --data tests/data/realistic_pii_o.jsonl --data tests/data/realistic_pii_p.jsonl \
+  --data tests/data/realistic_pii_o.jsonl --data tests/data/realistic_pii_p.jsonl --data tests/data/realistic_pii_q.jsonl \
   --latency-docs 20 --out "$RUN_DIR/eval.json"  # (latency: 20 documents a file; make bench measures it properly)
 
 step "5/5 detect and redact $SAMPLE"
