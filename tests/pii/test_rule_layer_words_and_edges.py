@@ -105,3 +105,18 @@ def test_the_postcode_line_under_a_street_line_joins_it(text, value, expected):
 ])
 def test_an_amount_with_its_currency_code_is_no_address(text, value, kept):
     assert _validated(text, value, "STREET_ADDRESS") == ([value] if kept else [])
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Arrendatária: Ana Sofia Rebelo Nunes, NIF 254 118 730\n", "254 118 730", False),
+    ("Amtsgericht Bremen HRB 31877 · USt-IdNr. DE 814 226 379", "814 226 379", False),
+    ("Buyer VAT: GB 712 4406 19\n", "712 4406 19", False),
+    ("TAJ szám: 038 412 775\n", "038 412 775", False),
+    ("Meeting ID: 384 221 907 615\nPasscode: Vq7Ea2", "384 221 907 615", False),
+    ("Sort code 20-32-53   Account 47318842", "20-32-53", False),
+    ("llame sin costo al 800 555 0142", "800 555 0142", True),  # Spanish "sin" (without) is no key
+    ("Tax office helpline, tel 0300 200 3300", "0300 200 3300", True),  # a phone key comes last
+    ("Contact dossier : Hugo Berthelot - 06 12 48 77 30", "06 12 48 77 30", True),
+])
+def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
+    assert _validated(text, value, "PHONE_NUMBER") == ([value] if kept else [])
