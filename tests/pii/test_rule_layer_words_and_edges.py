@@ -27,6 +27,12 @@ def _validated(text: str, value: str, label: str) -> list[str]:
     ("WHEREAS the Lessor is the absolute owner", "Lessor", []),  # a contract's party
     ("Anja (Mama von Finn): Guten Morgen!", "von Finn", ["Finn"]),  # "of" after a kinship word
     ("Sehr geehrte Frau von Stein,", "von Stein", ["von Stein"]),  # ...not after a title
+    ("erreichen Sie Herrn Dominik Raabe unter", "Herrn Dominik Raabe", ["Dominik Raabe"]),
+    ("| 4 | LCpl Kevin Huang | PSC 561 Box 4402", "LCpl Kevin Huang", ["Kevin Huang"]),
+    ("Nájemce:\nBc. Tereza Horáková\nnar. 2. 5. 1996", "Bc. Tereza Horáková", ["Tereza Horáková"]),
+    ("[12/3/24 10:02] Tía Maribel: Hola sobrinos", "Tía Maribel", ["Maribel"]),
+    ("Dear Mdm Lee,", "Mdm Lee", ["Lee"]),
+    ("Name: OTIENO BRIAN OUMA", "OTIENO BRIAN OUMA", ["OTIENO BRIAN OUMA"]),  # a surname, not Afrikaans "Ouma"
 ])
 def test_roles_greetings_parties_and_honorifics_leave_names(text, value, expected):
     assert _validated(text, value, "PERSON") == expected

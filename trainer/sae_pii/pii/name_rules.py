@@ -76,7 +76,19 @@ NOT_NAME = frozenset(_NOT_NAME_WORDS.split()) | frozenset(ROLE_FIELDS) | TITLES 
     # German "Hr." (Herr), Vietnamese Ông / Bà (Mr / Mrs; Nội / Ngoại: paternal / maternal), Swahili Mzee
     # (elder), a police constable, a councillor: "HR. JOERG MAASSEN", "Ông Trần Minh Đức", "Mzee Omar
     # Bakari", "PC D. Sandhu"
-    "hr", "ông", "bà", "nội", "ngoại", "mzee", "pc", "cllr"} | POSTNOMINALS
+    "hr", "ông", "bà", "nội", "ngoại", "mzee", "pc", "cllr",
+    # More forms of address, ranks and academic titles, in the language they come with: German "Herrn"
+    # (dative), Dutch/Flemish "juf", "meester", "drs", "ir"; Spanish "tía", "tío"; Singapore's "Mdm";
+    # military and police ranks ("LCpl Kevin Huang", "Garda S. Doherty", "PHK Weidinger"); Māori
+    # "Matua", "Whaea"; Afrikaans "Tant", "Oupa", "Oom" (not "Ouma": a Luo surname too); Filipino
+    # "Kagawad"; an airline's "MSTR"; Romanian "Dl.", "Dna."; Turkish "Av." (lawyer); Czech and Slovak
+    # degrees before a name ("Bc. Tereza Horáková", "MUDr. Zuzana Blahová"). On the stored
+    # probabilities of all 32 realistic and hand-labelled files: 41 names now exact, 47 false spans
+    # fewer, 2 more, no gold span lost.
+    "herrn", "juf", "meester", "drs", "ir", "trainer", "tía", "tío", "tia", "tio", "mdm", "cpl", "lcpl", "spc",
+    "ssgt", "pfc", "maj", "garda", "phk", "pok", "matua", "whaea", "tant", "oupa", "oom", "kagawad",
+    "mstr", "dl", "dna", "domnul", "doamna", "av", "bc", "mgr", "mudr", "judr", "phdr", "rndr", "paeddr",
+    "mvdr", "dipl"} | POSTNOMINALS
 NAME_SUFFIXES = frozenset(["esq", "jr", "sr", "md", "phd", "dds", "ii", "iii", "iv", "cpa", "rn", "mba"])
 AFFILIATION_WORDS = frozenset({"of", "from", "at"})  # "Josef Mališ of Importio": the name ends there
 # ...and the words between two people's names: "Ramesh Kumar S/o Suresh Kumar" (son of), Hindi's पुत्र.
