@@ -126,3 +126,19 @@ def test_an_amount_with_its_currency_code_is_no_address(text, value, kept):
 ])
 def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
     assert _validated(text, value, "PHONE_NUMBER") == ([value] if kept else [])
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("KIJANI AGROVET SUPPLIES LTD\nP.O. Box 1388-20100, Nakuru\n", "LTD\nP.O. Box 1388-20100, Nakuru",
+     "P.O. Box 1388-20100, Nakuru"),
+    ("Attn: Disputes Department\nPO Box 14402, Asheville, NC 28813\n", "Disputes Department\nPO Box 14402, Asheville, NC 28813",
+     "PO Box 14402, Asheville, NC 28813"),
+    ("SRI VENKATESWARA HOSPITAL\nNo. 45, 2nd Cross, Malleswaram, Bengaluru - 560003\n",
+     "HOSPITAL\nNo. 45, 2nd Cross, Malleswaram, Bengaluru - 560003", "No. 45, 2nd Cross, Malleswaram, Bengaluru - 560003"),
+    ("Helse Fjordvik HF\nSentralsjukehuset\nPostboks 1000, 6807 Førde\n", "Sentralsjukehuset\nPostboks 1000, 6807 Førde",
+     "Postboks 1000, 6807 Førde"),
+    ("Rose Cottage\nPO Box 12, Hawes DL8 3NT\n", "Rose Cottage\nPO Box 12, Hawes DL8 3NT",
+     "Rose Cottage\nPO Box 12, Hawes DL8 3NT"),  # a house's name stays
+])
+def test_a_firms_line_above_a_po_box_or_numbered_line_leaves_the_address(text, value, expected):
+    assert _validated(text, value, "STREET_ADDRESS") == [expected]
