@@ -215,7 +215,7 @@ def test_realistic_sets_are_well_formed(name):
     assert sum(not d.spans for d in docs) >= (0 if name.endswith("_m.jsonl") else 3)
 
 
-@pytest.mark.parametrize("name", [f"hand_labelled_t{i}.jsonl" for i in range(1, 15)])
+@pytest.mark.parametrize("name", [f"hand_labelled_t{i}.jsonl" for i in range(1, 19)])
 def test_hand_labelled_training_sets_are_well_formed(name):
     """The hand-labelled training sets `make demo` fits the probes on: 60 documents each, trimmed
     spans of every common label, none shared with a held-out realistic set."""
