@@ -24,8 +24,16 @@ def test_auto_takes_bfloat16_only_where_it_is_twice_as_fast(monkeypatch, speedup
     assert matmul_dtype("auto", "cpu", (384, 3072)) is expected
 
 
-def test_the_speedup_is_a_timing_ratio():
+def test_the_speedup_is_a_timing_ratio_and_zero_without_bfloat16_kernels(monkeypatch):
     assert precision._cpu_bfloat16_speedup(8, 16, rows=4) > 0
+
+    def no_bfloat16(a, b, repeats=5):
+        if a.dtype is torch.bfloat16:
+            raise RuntimeError("no kernel for BFloat16")
+        return 1.0
+
+    monkeypatch.setattr(precision, "_best_time", no_bfloat16)
+    assert precision._cpu_bfloat16_speedup.__wrapped__(8, 16, rows=4) == 0.0  # (uncached: the cache holds the real one)
 
 
 def test_low_precision_copy_is_made_again_only_when_the_weight_changes():

@@ -84,7 +84,7 @@ class SAEPIIDetector:
         self.sae_matmul_dtype = (matmul_dtype(precision, device, (self.sae.cfg.d_in, self.sae.cfg.d_sae))
                                  if self.sae is not None else None)
         for p in (self.probe.probes if isinstance(self.probe, ProbeMixture) else [self.probe]):
-            p.matmul_dtype = matmul_dtype(precision, device, tuple(p.stacked_weight().shape))
+            p.matmul_dtype = matmul_dtype(precision, device, (p.n_features, p.weight.shape[0] * p.weight.shape[2]))
 
     @classmethod
     def from_pretrained(cls, run_dir: str | os.PathLike, device: str | torch.device = "cpu", probe: str | None = None,
