@@ -130,7 +130,12 @@ def train(cfg: TrainConfig, out_dir: str | Path, resume: bool = False, *, stream
         d_in = lm.d_model
     elif d_in is None:
         raise ValueError("d_in is required with a custom stream")
-    return Trainer(cfg, out_dir, accelerator, stream, d_in, console=console).run(resume)
+    result = Trainer(cfg, out_dir, accelerator, stream, d_in, console=console).run(resume)
+    # Tear the process group down before the interpreter does: a gloo worker left to exit with it
+    # aborted once ("terminate called without an active exception", SIGABRT on rank 1 of 2, after
+    # training had finished and written everything).
+    accelerator.end_training()
+    return result
 
 
 class Trainer:
