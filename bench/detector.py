@@ -189,8 +189,10 @@ def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list
 
 
 def _dtype_name(det) -> str:
+    from sae_pii.pii.probes import token_probes
+
     dtypes = {det.sae_matmul_dtype} if det.sae is not None else set()
-    dtypes |= {p.matmul_dtype for p in getattr(det.probe, "probes", [det.probe])}
+    dtypes |= {p.matmul_dtype for p in token_probes(det.probe)}
     return "/".join(sorted(str(d).removeprefix("torch.") for d in dtypes))
 
 

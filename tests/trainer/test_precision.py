@@ -1,12 +1,12 @@
-"""The detector's matmul dtype: explicit choices, "auto"'s 2x rule, the cached low-precision copy,
-and the SAE encoder in bfloat16 (close to float32, for inference only)."""
+"""The detector's matmul dtype: explicit choices, "auto"'s 2x rule, and the SAE encoder in bfloat16
+(close to float32, for inference only)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 from sae_pii import precision
-from sae_pii.precision import LowPrecisionCopy, matmul_dtype
+from sae_pii.precision import matmul_dtype
 from test_sae import activations, trained_like
 
 
@@ -34,16 +34,6 @@ def test_the_speedup_is_a_timing_ratio_and_zero_without_bfloat16_kernels(monkeyp
 
     monkeypatch.setattr(precision, "_best_time", no_bfloat16)
     assert precision._cpu_bfloat16_speedup.__wrapped__(8, 16, rows=4) == 0.0  # (uncached: the cache holds the real one)
-
-
-def test_low_precision_copy_is_made_again_only_when_the_weight_changes():
-    weight, copies = torch.randn(6, 5), LowPrecisionCopy()
-    first = copies.of(weight, torch.bfloat16)
-    assert first.dtype is torch.bfloat16 and copies.of(weight, torch.bfloat16) is first
-    weight.mul_(2.0)  # in place, as loading new weights does
-    torch.testing.assert_close(copies.of(weight, torch.bfloat16), weight.bfloat16())
-    other = torch.randn(6, 5)
-    torch.testing.assert_close(copies.of(other, torch.bfloat16), other.bfloat16())
 
 
 def test_sae_encoder_in_bfloat16_keeps_almost_every_top_latent():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import time
-import weakref
 
 import torch
 
@@ -54,19 +53,3 @@ def _best_time(a: torch.Tensor, b: torch.Tensor, repeats: int = 5) -> float:
         best = min(best, time.perf_counter() - start)
     return best
 
-
-class LowPrecisionCopy:
-    """A weight's copy in another dtype, made again only when the weight changes: another tensor, or
-    the same one updated in place (load's copy_ bumps the tensor's version; inference tensors have no
-    version and never change)."""
-
-    def __init__(self):
-        self._source: weakref.ref | None = None
-        self._key: tuple | None = None
-        self._copy: torch.Tensor | None = None
-
-    def of(self, weight: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-        key = (dtype, None if weight.is_inference() else weight._version)
-        if self._source is None or self._source() is not weight or self._key != key:
-            self._source, self._key, self._copy = weakref.ref(weight), key, weight.detach().to(dtype)
-        return self._copy

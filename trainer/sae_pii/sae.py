@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from sae_pii.precision import LowPrecisionCopy
+from sae_pii.weight_cache import DerivedWeights
 
 ARCHITECTURES = ("topk", "batchtopk", "relu")
 SAELENS_CFG = "cfg.json"
@@ -141,7 +141,7 @@ class SparseAutoencoder(nn.Module):
         """topk only: train with sae_pii.topk_ops (same maths, only the encoder forward dense)."""
         self.gather_decode: bool | None = None
         """Decode the k active rows with embedding_bag (None: on GPU only, where it is cheaper)."""
-        self._w_enc_copy = LowPrecisionCopy()  # W_enc in an inference matmul dtype, when one is asked for
+        self._w_enc_copies = DerivedWeights()  # W_enc in an inference matmul dtype, when one is asked for
 
     # ----------------------------------------------------------------- encode / decode
     def pre_activations(self, x: Tensor, matmul_dtype: torch.dtype | None = None) -> Tensor:
@@ -154,7 +154,7 @@ class SparseAutoencoder(nn.Module):
             return (x - self.b_dec) @ self.W_enc + self.b_enc
         if torch.is_grad_enabled():
             raise RuntimeError("a low-precision encoder is for inference: wrap the call in torch.inference_mode()")
-        w_enc = self._w_enc_copy.of(self.W_enc, matmul_dtype)
+        w_enc = self._w_enc_copies.get(self.W_enc, matmul_dtype, lambda: self.W_enc.detach().to(matmul_dtype))
         return ((x - self.b_dec).to(matmul_dtype) @ w_enc).to(self.W_enc.dtype) + self.b_enc
 
     def _activate(self, pre: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:

@@ -23,7 +23,7 @@ from sae_pii.pii import everyday_words, place_names, script_names
 from sae_pii.pii import features as feat
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surnames
-from sae_pii.pii.probes import ProbeMixture, load_probes
+from sae_pii.pii.probes import ProbeMixture, load_probes, token_probes
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import PIISpan
 from sae_pii.precision import matmul_dtype
@@ -83,7 +83,7 @@ class SAEPIIDetector:
         device = self.lm.device
         self.sae_matmul_dtype = (matmul_dtype(precision, device, (self.sae.cfg.d_in, self.sae.cfg.d_sae))
                                  if self.sae is not None else None)
-        for p in (self.probe.probes if isinstance(self.probe, ProbeMixture) else [self.probe]):
+        for p in token_probes(self.probe):
             p.matmul_dtype = matmul_dtype(precision, device, (p.n_features, p.weight.shape[0] * p.weight.shape[2]))
 
     @classmethod

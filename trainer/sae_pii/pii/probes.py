@@ -37,6 +37,7 @@ from safetensors.torch import load_file, save_file
 from sae_pii.pii.align import IGNORE_INDEX
 from sae_pii.pii.labels import CLASSES, LABELS
 from sae_pii.pii.shapes import SHAPE_FEATURES
+from sae_pii.weight_cache import DerivedWeights
 
 PROBES_JSON = "probes.json"
 FORMAT_VERSION = 2  # 2 added "mix" entries (older readers would choke on them); 1 still loads
@@ -105,7 +106,7 @@ class TokenProbe(torch.nn.Module):
             torch.nn.init.kaiming_uniform_(self.weight, a=5 ** 0.5)
         # Which input features the probe reads (selected SAE latents); None: all of them.
         self.register_buffer("feature_index", feature_index, persistent=False)
-        self._stacked_cache: dict[torch.dtype | None, tuple[int, torch.Tensor]] = {}
+        self._stacked = DerivedWeights()  # stacked_weight(), per dtype, kept while the weights stay the same
         # Inference only: the dense features' product in this dtype (bfloat16 where the CPU does it
         # several times faster, sae_pii.precision); None: the weights' own.
         self.matmul_dtype: torch.dtype | None = None
@@ -147,16 +148,9 @@ class TokenProbe(torch.nn.Module):
         return F.conv1d(h.T[None], self.out_weight, self.out_bias)[0].T
 
     def _inference_stacked(self, dtype: torch.dtype | None = None) -> torch.Tensor:
-        """stacked_weight(), in `dtype` if given. Without autograd the copy is kept until the weights
-        change (in-place updates such as load's copy_ bump the tensor version): a 3,078 x 5 x 128
-        copy per call costs milliseconds."""
-        if torch.is_grad_enabled() or self.weight.is_inference():  # (inference tensors have no version)
-            return self.stacked_weight().to(dtype or self.weight.dtype)
-        version = self.weight._version
-        cached = self._stacked_cache.get(dtype)
-        if cached is None or cached[0] != version:
-            cached = self._stacked_cache[dtype] = (version, self.stacked_weight().to(dtype or self.weight.dtype))
-        return cached[1]
+        """stacked_weight(), in `dtype` if given; without autograd, made once per weight version."""
+        dtype = dtype or self.weight.dtype
+        return self._stacked.get(self.weight, dtype, lambda: self.stacked_weight().to(dtype))
 
     def project(self, feats: torch.Tensor) -> torch.Tensor:
         """[N, F] features -> [N, K * O] projections. SAE latents are mostly zeros (k of d_sae per
@@ -208,6 +202,11 @@ class TokenProbe(torch.nn.Module):
         vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
         projected = F.embedding_bag(idx, self._inference_stacked(), per_sample_weights=vals, mode="sum")
         return self.head(self.combine(projected)).softmax(-1)
+
+
+def token_probes(probe: TokenProbe | ProbeMixture) -> list[TokenProbe]:
+    """The TokenProbes a probe is made of: a mixture's members, or the probe itself."""
+    return list(probe.probes) if isinstance(probe, ProbeMixture) else [probe]
 
 
 @dataclass
