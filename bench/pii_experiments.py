@@ -25,6 +25,12 @@ docs/pii.md "Known limits"):
     python -m bench.pii_experiments misses --probs /tmp/pii-probs --label PERSON \
         --data ../shared/data/presidio-research/synth_dataset_v2.json
 
+`decode --spans OUT` also writes every span the rule layer leaves; `spans-diff` compares two such
+dumps (one decoded before a rule change, one after) and counts the spans gained and lost, true or
+false, file by file: how the twelfth session checked that its rules lost no gold span.
+
+    python -m bench.pii_experiments spans-diff --before /tmp/before.json --after /tmp/after.json
+
 `decode-time` times the decoding alone (the "decode + rules" stage of bench.detector, apart from the
 model and the machine's slow stretches: best of 7 rounds of 20 calls) on the benchmark document:
 
@@ -174,11 +180,13 @@ def _stored_probs(run_dir: Path, probe: str, path: Path, docs: list, probs_dir: 
 
 
 def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
-                  thresholds_override: dict[str, float] | None = None) -> dict:
+                  thresholds_override: dict[str, float] | None = None, spans_out: Path | None = None) -> dict:
     """Exact-span micro F1 of the run's `probe` on each file, decoded now from stored probabilities
-    (with some labels' thresholds replaced by `thresholds_override`, when given)."""
+    (with some labels' thresholds replaced by `thresholds_override`, when given). `spans_out`: also
+    write every span the rule layer leaves, per file and document, for `spans_diff`."""
     dets: dict = {}
     report = {}
+    spans: dict[str, list] = {}
     for path in data:
         if is_presidio_research(path):
             docs, joined = read_presidio_research_views(path)
@@ -194,6 +202,30 @@ def decode_scores(run_dir: Path, probe: str, data: list[Path], probs_dir: Path,
                 key = f"{name}{' +rules' if rules else ''}"
                 report[key] = round(span_scores(gold, preds).micro.f1, 4)
                 print(f"{key:55} exact-span micro F1 {report[key]:.4f}", flush=True)
+        spans[str(path)] = [[[s.start, s.end, s.label] for s in doc] for doc in preds]  # (the pass with rules)
+    if spans_out is not None:
+        spans_out.write_text(json.dumps(spans) + "\n")
+    return report
+
+
+def spans_diff(before: Path, after: Path) -> dict:
+    """What a decoding change did, file by file, from two `decode --spans` dumps of the same files:
+    spans gained and lost, each a true one (in the file's gold) or a false one. Counts only: run it
+    on held-out sets without reading them."""
+    old, new = json.loads(before.read_text()), json.loads(after.read_text())
+    report = {}
+    for name in old:
+        gold = [{(s.start, s.end, s.label) for s in d.spans} for d in read_any(Path(name))]
+        counts = dict.fromkeys(("gained_true", "gained_false", "lost_true", "lost_false"), 0)
+        for truth, a, b in zip(gold, old[name], new[name]):
+            a, b = set(map(tuple, a)), set(map(tuple, b))
+            for span in b - a:
+                counts["gained_true" if span in truth else "gained_false"] += 1
+            for span in a - b:
+                counts["lost_true" if span in truth else "lost_false"] += 1
+        report[name] = counts
+        if any(counts.values()):
+            print(f"{name:55} " + " ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     return report
 
 
@@ -273,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
     d.add_argument("--probs", type=Path, required=True, help="folder for the stored probabilities")
     d.add_argument("--thresholds", default="{}", help='replace some labels\' thresholds, as JSON: {"PERSON": 0.8}')
+    d.add_argument("--spans", type=Path, help="also write the spans left by the rule layer here (for spans-diff)")
+    sd = sub.add_parser("spans-diff", help="spans gained and lost between two `decode --spans` dumps, true or false")
+    sd.add_argument("--before", type=Path, required=True)
+    sd.add_argument("--after", type=Path, required=True)
     t = sub.add_parser("decode-time", help="milliseconds per decode of the benchmark document, with and without rules")
     t.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     t.add_argument("--probe", default="mix", help="sae, raw or mix")
@@ -294,7 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         decode_time(args.run, args.probe, args.tokens)
         return 0
     if args.command == "decode":
-        decode_scores(args.run, args.probe, args.data, args.probs, json.loads(args.thresholds))
+        decode_scores(args.run, args.probe, args.data, args.probs, json.loads(args.thresholds), args.spans)
+        return 0
+    if args.command == "spans-diff":
+        spans_diff(args.before, args.after)
         return 0
     report = fit(args.cache, args.run, args.kind, ProbeTrainConfig(**json.loads(args.config)), args.n_train)
     if args.out:

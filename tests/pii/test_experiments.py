@@ -63,6 +63,21 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir, wri
     assert first["presidio.json (address parts joined) +rules"] == round(span_scores(joined, preds).micro.f1, 4)
     assert first["presidio.json +rules"] == round(span_scores(as_annotated, preds).micro.f1, 4)
 
+    # `--spans` dumps what the rule layer leaves; `spans-diff` counts what changed, true or false
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    exp.decode_scores(tiny_run_dir, "raw", [test], probs, spans_out=before)
+    dumped = json.loads(before.read_text())[str(test)]
+    assert dumped == [[[s.start, s.end, s.label] for s in d] for d in det.detect_batch([d.text for d in docs])]
+    gold = docs[0].spans[0]
+    changed = [[list(x) for x in doc] for doc in dumped]
+    changed[0] = [x for x in changed[0] if x != [gold.start, gold.end, gold.label]] + [[0, 1, "PERSON"]]
+    after.write_text(json.dumps({str(test): changed}))
+    counts = exp.spans_diff(before, after)[str(test)]
+    was_found = [gold.start, gold.end, gold.label] in dumped[0]
+    assert counts == {"gained_true": 0, "gained_false": int([0, 1, "PERSON"] not in dumped[0]),
+                      "lost_true": int(was_found), "lost_false": 0}
+    assert exp.main(["spans-diff", "--before", str(before), "--after", str(before)]) == 0
+
     # `misses` counts what eval's per-label table counts, from the same stored probabilities
     person = span_scores(docs, det.detect_batch([d.text for d in docs])).per_label["PERSON"]
     report = exp.misses(tiny_run_dir, "raw", test, probs, "PERSON")
