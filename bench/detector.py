@@ -185,17 +185,10 @@ def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list
         overhead = statistics.median(ours) / statistics.median(fwd) - 1
         rows.append(_row(f"overhead vs forward {n_tok} tok ({probe} probe)", "%", round(100 * overhead, 1), notes=(
             f"median detect {statistics.median(ours):.1f} ms vs truncated forward {statistics.median(fwd):.1f} ms "
-            f"(layer {det.lm.layer}, {len(batches)} batch(es) of {det.window}-token windows); SAE encoder and probe "
-            f"products in {_dtype_name(det)}; goal < 10 %")))
+            f"(layer {det.lm.layer}, {len(batches)} batch(es) of {det.window}-token windows); precision "
+            f"{det.precision}" + (f" (SAE encoder in {det.sae_matmul_dtype})" if det.sae is not None else "")
+            + "; goal < 10 %")))
     return rows
-
-
-def _dtype_name(det) -> str:
-    from sae_pii.pii.probes import token_probes
-
-    dtypes = {det.sae_matmul_dtype} if det.sae is not None else set()
-    dtypes |= {p.matmul_dtype for p in token_probes(det.probe)}
-    return "/".join(sorted(str(d).removeprefix("torch.") for d in dtypes))
 
 
 if __name__ == "__main__":

@@ -106,6 +106,19 @@ def test_sparse_features_take_the_gather_path_with_the_same_result():
         assert not torch.allclose(probe(feats), before)
 
 
+def test_a_probes_dense_product_runs_in_bfloat16_when_asked_and_never_while_training():
+    torch.manual_seed(0)
+    probe = TokenProbe(n_features=48, context=1, hidden=6, hidden_context=1).eval()
+    feats = torch.randn(9, 48)  # dense: the product, not the gather
+    exact = feats @ probe.stacked_weight().detach()
+    probe.precision = "bfloat16"
+    with torch.no_grad():
+        low = probe.project(feats)
+    assert low.dtype is torch.float32 and not torch.equal(low, exact)
+    torch.testing.assert_close(low, exact, rtol=0.05, atol=0.05)
+    torch.testing.assert_close(probe.project(feats), exact)  # autograd on: the weights' own dtype
+
+
 def test_probe_reads_a_topk_saes_active_latents_like_the_dense_latents():
     """detect() hands the SAE probe encode_topk()'s (values, indices) instead of d_sae dense
     columns; the probabilities are the same, with token shapes and with selected latents."""
@@ -274,13 +287,14 @@ def test_bfloat16_products_move_the_probabilities_by_rounding_only(tiny_run_dir)
 
     exact = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="float32")
     low = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="bfloat16")
-    assert low.sae_matmul_dtype is torch.bfloat16 and {p.matmul_dtype for p in low.probe.probes} == {torch.bfloat16}
+    assert low.sae_matmul_dtype is torch.bfloat16 and {p.precision for p in low.probe.probes} == {"bfloat16"}
     assert exact.sae_matmul_dtype is torch.float32
     toks = [feat.tokenize(exact.lm.tokenizer, TEXT)]
     p_exact, p_low = exact.token_probs([TEXT], toks)[0], low.token_probs([TEXT], toks)[0]
     assert 0 < abs(p_exact - p_low).max() < 0.05
-    with pytest.raises(ValueError, match="precision 'fp8' unknown: choose one of auto, float32, bfloat16"):
-        SAEPIIDetector.from_pretrained(tiny_run_dir, precision="fp8")
+    for probe in ("mix", "raw"):  # the raw probe alone has no SAE encoder, and checks it too
+        with pytest.raises(ValueError, match="precision 'fp8' unknown: choose one of auto, float32, bfloat16"):
+            SAEPIIDetector.from_pretrained(tiny_run_dir, probe=probe, precision="fp8")
 
 
 def test_redaction_styles():

@@ -23,16 +23,21 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 MIN_SPEEDUP = 2.0  # below this the rounding is not worth it
 
 
-def matmul_dtype(precision: str, device: str | torch.device, shape: tuple[int, int]) -> torch.dtype:
+def matmul_dtype(precision: str, device: str | torch.device, shape: tuple[int, ...]) -> torch.dtype:
     """The dtype for products with a [shape[0] x shape[1]] weight: what `precision` names, or for
     "auto" the faster of the two on this device (float32 off the CPU)."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision {precision!r} unknown: choose one of {', '.join(PRECISIONS)}")
-    if precision != "auto":
+    if check(precision) != "auto":
         return getattr(torch, precision)
     if torch.device(device).type != "cpu":
         return torch.float32
-    return torch.bfloat16 if _cpu_bfloat16_speedup(*shape) >= MIN_SPEEDUP else torch.float32
+    return torch.bfloat16 if _cpu_bfloat16_speedup(*map(int, shape)) >= MIN_SPEEDUP else torch.float32
+
+
+def check(precision: str) -> str:
+    """`precision` itself, or a ValueError that lists the choices."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r} unknown: choose one of {', '.join(PRECISIONS)}")
+    return precision
 
 
 @functools.cache

@@ -37,6 +37,7 @@ from safetensors.torch import load_file, save_file
 from sae_pii.pii.align import IGNORE_INDEX
 from sae_pii.pii.labels import CLASSES, LABELS
 from sae_pii.pii.shapes import SHAPE_FEATURES
+from sae_pii.precision import matmul_dtype
 from sae_pii.weight_cache import DerivedWeights
 
 PROBES_JSON = "probes.json"
@@ -107,9 +108,10 @@ class TokenProbe(torch.nn.Module):
         # Which input features the probe reads (selected SAE latents); None: all of them.
         self.register_buffer("feature_index", feature_index, persistent=False)
         self._stacked = DerivedWeights()  # stacked_weight(), per dtype, kept while the weights stay the same
-        # Inference only: the dense features' product in this dtype (bfloat16 where the CPU does it
-        # several times faster, sae_pii.precision); None: the weights' own.
-        self.matmul_dtype: torch.dtype | None = None
+        # Inference only: "auto" or "bfloat16" run the dense features' product in bfloat16 where the
+        # CPU does it 2x faster (sae_pii.precision), decided at the first such product: a probe that
+        # reads a TopK SAE's k latents gathers weight rows and never needs one.
+        self.precision = "float32"
 
     @property
     def n_features(self) -> int:
@@ -160,8 +162,8 @@ class TokenProbe(torch.nn.Module):
         if 0 < nnz * 8 <= feats.shape[1]:
             idx = feats.abs().topk(nnz, dim=1).indices
             return F.embedding_bag(idx, stacked, per_sample_weights=feats.gather(1, idx), mode="sum")
-        dtype = self.matmul_dtype
-        if dtype is None or dtype == stacked.dtype or torch.is_grad_enabled():
+        dtype = stacked.dtype if torch.is_grad_enabled() else matmul_dtype(self.precision, feats.device, stacked.shape)
+        if dtype == stacked.dtype:
             return feats @ stacked
         return (feats.to(dtype) @ self._inference_stacked(dtype)).to(stacked.dtype)
 
