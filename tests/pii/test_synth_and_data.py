@@ -8,9 +8,10 @@ import json
 import re
 
 import pytest
+from sae_pii.pii.checksums import iban_ok, luhn_ok
 from sae_pii.pii.datasets import read_jsonl, read_presidio_research, read_presidio_research_views, write_jsonl
 from sae_pii.pii.labels import LABELS
-from sae_pii.pii.synth import generate, iban_ok, luhn_ok, split_templates
+from sae_pii.pii.synth import generate, split_templates
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_names_stand_beside_addresses_as_two_spans():
 
 
 def test_frames_and_keys_are_large_enough_to_split():
-    from sae_pii.pii.synth import _FRAMES, _KEYS, _NEG_KEY_SLOT, _split_items
+    from sae_pii.pii.synth.compose import _FRAMES, _KEYS, _NEG_KEY_SLOT, _split_items
 
     for table in (_FRAMES, _KEYS):
         for key, items in table.items():
@@ -157,7 +158,7 @@ def test_split_by_template_is_disjoint():
     assert composed == {"mixed-test", "keyvalue-test"}
     assert used - composed <= ids["test"]
     # The frames and keys of compositional documents are split the same way.
-    from sae_pii.pii.synth import _FRAMES, _split_items
+    from sae_pii.pii.synth.compose import _FRAMES, _split_items
 
     for frames in _FRAMES.values():
         assert not set(_split_items(frames, "train")) & set(_split_items(frames, "test"))

@@ -23,12 +23,12 @@ import re
 
 from stdnum import iban as stdnum_iban
 
+from sae_pii.pii.checksums import luhn_ok
 from sae_pii.pii.email_names import named_by_email
 from sae_pii.pii.labels import FREE_TEXT_LABELS
 from sae_pii.pii.name_lexicon import known_given_names, known_names, plain
 from sae_pii.pii.name_rules import NOT_NAME
 from sae_pii.pii.spans import PIISpan
-from sae_pii.pii.synth import luhn_ok
 from sae_pii.pii.trim import trim
 
 # A local part never starts with the quote that opens an SQL string: "'lars@mail.dk'".

@@ -36,6 +36,7 @@ import re
 
 from sae_pii.pii.address_lookalikes import no_address, unit_alone
 from sae_pii.pii.address_rules import addresses_apart, cell_end, with_address_edges, without_phone
+from sae_pii.pii.checksums import iban_ok, luhn_ok
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
     cued_on_its_lines,
@@ -61,7 +62,6 @@ from sae_pii.pii.script_names import (
     script_says_no_name,
 )
 from sae_pii.pii.spans import PIISpan
-from sae_pii.pii.synth import iban_ok, luhn_ok
 from sae_pii.pii.trim import trim
 
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
