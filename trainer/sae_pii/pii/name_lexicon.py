@@ -87,8 +87,9 @@ def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
     """The words of Faker's person lists, all locales, whose attribute names start with one of
     `kinds` ("first_name", "last_name", ...), as `plain` words."""
     lists = attribute_values("person", lambda a: a.startswith(kinds) and "format" not in a)
-    return frozenset(plain(w) for names in lists for name in names  # a dict's keys: names by weight
-                     if isinstance(name, str) for w in re.split(r"[\s-]+", name))
+    words = (plain(w) for names in lists for name in names  # a dict's keys: names by weight
+             if isinstance(name, str) for w in re.split(r"[\s-]+", name))
+    return frozenset(w for w in words if w)  # a trailing space ("Behbud ", az_AZ) splits off "", which matched any punctuation
 
 
 def known_names() -> frozenset[str]:

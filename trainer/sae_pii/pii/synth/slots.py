@@ -21,8 +21,8 @@ NAME_REF = re.compile(r"^(U?)(FN|LN|FIRST|LAST|NAME)(\d*)$")
 FRESH_SLOTS = {"TIME", "DATETIME", "LOGTIME", "NUM", "NUM2", "NUM4", "AMOUNT", "SKU", "UUID", "HASH", "PORT"}
 
 
-
 def slot_label(slot: str) -> str | None:
+    """The gold label a slot's value gets ("NAME2" -> PERSON), or None for a confuser slot."""
     if slot in PII_SLOTS:
         return PII_SLOTS[slot]
     base = re.sub(r"\d+$", "", slot)
