@@ -138,7 +138,7 @@ def _stage_rows(det, text: str, repeats: int) -> list[dict]:
         state["acts"] = feat.doc_activations(det.lm, [state["tok"]], det.window, det.overlap, det.batch_windows)[0]
 
     def shapes():
-        state["shapes"] = token_shapes(text, state["tok"].offsets)
+        state["shapes"] = token_shapes(text, state["tok"].offsets, det.probe.shape_features)
 
     def probe_input():  # the SAE encoder (matmul + top-k) for probes that read SAE latents
         with torch.inference_mode():

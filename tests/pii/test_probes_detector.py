@@ -7,6 +7,7 @@ import itertools
 import json
 import shutil
 
+import numpy as np
 import pytest
 import torch
 from sae_pii.pii.detector import SAEPIIDetector, redact_spans
@@ -396,7 +397,7 @@ def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
 
     def row(word):
         i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return {n for n, j in col.items() if shapes[i, j]}
+        return {n for n, j in col.items() if shapes[i, j] and n not in ("given_name", "surname")}
 
     assert row("Bot") == {"title", "line_start", "sentence_start"}
     assert row("hi") == {"lower", "sentence_start"}  # after "Bot:"
@@ -406,11 +407,59 @@ def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     assert row("555") == {"digit"}
 
 
+def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
+    """given_name / surname: the word is a given name / surname of Faker's lists (any locale, any
+    case, accents folded); a one-letter word or punctuation is neither."""
+    from sae_pii.pii.features import tokenize
+    from sae_pii.pii.shapes import token_shapes
+
+    text = "Dear María Schmidt, I paid invoice 88 - a. maria"
+    tok = tokenize(minilm_tokenizer, text)
+    lexicon = token_shapes(text, tok.offsets, ("given_name", "surname"))
+
+    def hits(word):
+        i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
+        return tuple(lexicon[i].tolist())
+
+    assert hits("María") == (1.0, 0.0)
+    assert hits("Schmidt") == (0.0, 1.0)
+    assert hits("invoice") == hits("88") == hits("-") == hits("I") == (0.0, 0.0)
+    assert hits("maria")[0] == 1.0  # lower case too: the probe reads the casing columns beside it
+    # The columns are the full table's, in the order asked for.
+    full = token_shapes(text, tok.offsets)
+    np.testing.assert_array_equal(token_shapes(text, tok.offsets, ("surname", "title")), full[:, [7, 0]])
+    with pytest.raises(ValueError, match="unknown token shape"):
+        token_shapes(text, tok.offsets, ("title", "emoji"))
+
+
+def test_lexicon_forget_drops_whole_words_reproducibly():
+    """Training forgets a share of the words (every occurrence and every piece of one word alike), the
+    same ones for the same seed, other ones for another; inference forgets none."""
+    from sae_pii.pii.shapes import token_shapes
+
+    names = ["Anna", "John", "Maria", "Peter", "Laura", "David", "Sofia", "Carlos", "Emma", "Lucas"] * 2
+    text = " ".join(names)
+    offsets, pos = [], 0
+    for name in names:  # two pieces per word, as a tokenizer would cut them
+        offsets += [(pos, pos + 2), (pos + 2, pos + len(name))]
+        pos += len(name) + 1
+    offsets = np.array(offsets)
+    given = lambda **kw: token_shapes(text, offsets, ("given_name",), **kw)[:, 0]
+    assert given().all()
+    kept = given(lexicon_forget=0.5, seed=1)
+    assert 0 < kept.sum() < len(kept)
+    per_word = kept.reshape(-1, 2)
+    assert (per_word[:, 0] == per_word[:, 1]).all() and (per_word[:10] == per_word[10:]).all()
+    assert (given(lexicon_forget=0.5, seed=1) == kept).all() and not (given(lexicon_forget=0.5, seed=2) == kept).all()
+    assert not given(lexicon_forget=1.0).any()
+
+
 def _token_shapes_reference(text, offsets):
     """shapes.py's definitions, token by token in plain Python (the array version must match it)."""
     import numpy as np
+    from sae_pii.pii.name_lexicon import known_given_names, known_surnames, plain
 
-    out = np.zeros((len(offsets), 6), dtype=np.float32)
+    out = np.zeros((len(offsets), 8), dtype=np.float32)
     for i, (s, e) in enumerate(offsets):
         if e <= s:
             continue
@@ -431,6 +480,8 @@ def _token_shapes_reference(text, offsets):
         while j >= 0 and text[j].isspace():
             j -= 1
         out[i, 5] = out[i, 4] or j < 0 or text[j] in '.!?:"\n'
+        word = plain(text[a:b]) if b - a > 1 else ""
+        out[i, 6:] = (word in known_given_names(), word in known_surnames())
     return out
 
 
@@ -477,6 +528,28 @@ def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
     (tmp_path / "probes.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="refit"):
         load_probes(tmp_path)
+
+
+def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path):
+    """A probe fitted before the lexicon columns existed names six shapes: it loads, reads those six
+    (so its detector computes only them), and a mixture refuses members that read different ones."""
+    from sae_pii.pii.probes import ProbeMixture
+    from sae_pii.pii.shapes import SHAPE_FEATURES
+
+    six = list(SHAPE_FEATURES[:6])
+    probe = TokenProbe(n_features=3 + 6, context=1, n_shapes=6, shape_features=tuple(six))
+    info = ProbeInfo(name="raw", feature="raw", context=1, n_features=9, thresholds={lab: 0.5 for lab in LABELS},
+                     file="raw.safetensors", shapes=six)
+    save_probes(tmp_path, {"raw": (probe, info)}, {})
+    back = load_probes(tmp_path)[1]["raw"][0]
+    assert back.shape_features == tuple(six) and back.n_shapes == 6
+    assert TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
+                      n_shapes=len(SHAPE_FEATURES)).shape_features == SHAPE_FEATURES  # a new probe reads them all
+    with pytest.raises(ValueError, match="different token shapes"):
+        ProbeMixture([("raw", back, 0.5), ("sae", TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
+                                                              n_shapes=len(SHAPE_FEATURES)), 0.5)])
+    with pytest.raises(ValueError, match="named"):
+        TokenProbe(n_features=9, context=1, n_shapes=6, shape_features=("title",))
 
 
 def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run_dir, tiny_lm):

@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         hidden: Annotated[int, typer.Option(min=0, help="hidden GELU units of the probe (0: a linear probe)")] = 128,
         hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both (both also writes the mixture 'mix')")] = "sae,raw",
-        shapes: Annotated[bool, typer.Option(help="probes also read token capitalisation/digit shapes")] = True,
+        shapes: Annotated[bool, typer.Option(help="probes also read token shapes: capitalisation, digits, line and sentence starts, name-lexicon words")] = True,
         device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM

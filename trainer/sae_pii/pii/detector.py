@@ -133,7 +133,7 @@ class SAEPIIDetector:
             if len(a) == 0:
                 out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
-            shapes = token_shapes(text, tk.offsets) if self.probe.n_shapes else None
+            shapes = token_shapes(text, tk.offsets, self.probe.shape_features) if self.probe.n_shapes else None
             out.append(self.probe(self.probe_input(a.to(self.lm.device)), shapes).float().cpu().numpy())
         return out
 

@@ -171,7 +171,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     acts_train = [acts_distinct[i] for i in copies]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
-    shapes_train = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(train_docs, tok_train)]
+    shapes_train = [token_shapes(d.text, t.offsets, lexicon_forget=cfg.lexicon_forget, seed=cfg.seed * 1_000_003 + i)
+                    if cfg.shapes else None for i, (d, t) in enumerate(zip(train_docs, tok_train))]
     shapes_val = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(val_docs, tok_val)]
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)

@@ -74,6 +74,8 @@ class ProbeTrainConfig:
     feature_dropout: float = 0.5
     patience: int = 2  # with validation data: stop after this many epochs without a better loss
     shapes: bool = True  # also read the token shapes of shapes.py (capitalisation the model may not see)
+    # Share of each training document's words the name lexicon forgets (shapes.token_shapes).
+    lexicon_forget: float = 0.25
     seed: int = 0
 
     @property
@@ -90,12 +92,16 @@ class ProbeTrainConfig:
 class TokenProbe(torch.nn.Module):
     def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES),
                  feature_index: torch.Tensor | None = None, n_shapes: int = 0,
-                 hidden: int = 0, hidden_context: int = 0):
+                 hidden: int = 0, hidden_context: int = 0, shape_features: tuple[str, ...] | None = None):
         super().__init__()
         self.context = context
         self.hidden = hidden
         self.hidden_context = hidden_context if hidden else 0
         self.n_shapes = n_shapes  # the last n_shapes of the n_features inputs are token shapes
+        # Which token shapes, in order (a probe file names them; a new probe reads the first n_shapes).
+        self.shape_features = tuple(SHAPE_FEATURES[:n_shapes] if shape_features is None else shape_features)
+        if len(self.shape_features) != n_shapes:
+            raise ValueError(f"{n_shapes} token shapes but {len(self.shape_features)} named: {self.shape_features}")
         first = hidden or n_classes
         self.weight = torch.nn.Parameter(torch.zeros(first, n_features, 2 * context + 1))
         self.bias = torch.nn.Parameter(torch.zeros(first))
@@ -239,6 +245,10 @@ class ProbeMixture(torch.nn.Module):
         self.weights = [float(w) for _, _, w in members]
         self.probes = torch.nn.ModuleList([p for _, p, _ in members])
         self.n_shapes = max(p.n_shapes for p in self.probes)  # compute token shapes if any member reads them
+        named = {p.shape_features for p in self.probes if p.n_shapes}
+        if len(named) > 1:
+            raise ValueError(f"mixture members read different token shapes {sorted(named)}: refit them together")
+        self.shape_features = named.pop() if named else ()
 
     @property
     def n_classes(self) -> int:
@@ -530,15 +540,16 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
             got = tuple(tensors[key].shape) if key in tensors else None
             if got != shape:
                 raise ValueError(f"{d / info.file}: {key} {got} does not match {PROBES_JSON} (expected {shape})")
-        if info.shapes and list(info.shapes) != list(SHAPE_FEATURES):
-            raise ValueError(f"{meta_path}: probe {name!r} reads token shapes {info.shapes}, this version computes "
-                             f"{list(SHAPE_FEATURES)}: refit with `sae-pii fit-probes`")
+        unknown_shapes = [s for s in info.shapes if s not in SHAPE_FEATURES]
+        if unknown_shapes:
+            raise ValueError(f"{meta_path}: probe {name!r} reads token shapes {unknown_shapes} this version does "
+                             f"not compute (it computes {list(SHAPE_FEATURES)}): refit with `sae-pii fit-probes`")
         n_model = info.n_features - len(info.shapes)
         index = tensors.get("feature_index")
         if index is not None and (index.ndim != 1 or len(index) != n_model):
             raise ValueError(f"{d / info.file}: feature_index has shape {tuple(index.shape)}, expected ({n_model},)")
         probe = TokenProbe(info.n_features, info.context, feature_index=index, n_shapes=len(info.shapes),
-                           hidden=info.hidden, hidden_context=info.hidden_context)
+                           hidden=info.hidden, hidden_context=info.hidden_context, shape_features=tuple(info.shapes))
         with torch.no_grad():
             for key in expected:
                 getattr(probe, key).copy_(tensors[key])
