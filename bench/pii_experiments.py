@@ -52,7 +52,13 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.datasets import JOINED_VIEW, is_presidio_research, read_any, read_presidio_research_views
 from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import filter_ignored, span_scores
-from sae_pii.pii.fit import choose_thresholds, pack_training_features, probe_probs, sae_features
+from sae_pii.pii.fit import (
+    choose_thresholds,
+    pack_training_features,
+    probe_probs,
+    sae_features,
+    training_shapes,
+)
 from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
 from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
@@ -113,8 +119,9 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
             raise ValueError(f"{cache_dir}/{split}: token counts differ from the cached activations: the data "
                              "changed since `cache`; run it again")
         acts = [a.float() for a in acts]
-        shapes = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(docs, toks)]
-        return docs, toks, acts, shapes
+        if split == "train":  # as fit-probes trains: the name lexicon forgets some words
+            return docs, toks, acts, training_shapes(docs, toks, cfg)
+        return docs, toks, acts, [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(docs, toks)]
 
     t0 = time.perf_counter()
     docs, toks, acts, shapes = split_features("train", n_train)

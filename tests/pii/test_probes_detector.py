@@ -411,7 +411,7 @@ def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
     """given_name / surname: the word is a given name / surname of Faker's lists (any locale, any
     case, accents folded); a one-letter word or punctuation is neither."""
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.shapes import token_shapes
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 
     text = "Dear María Schmidt, I paid invoice 88 - a. maria"
     tok = tokenize(minilm_tokenizer, text)
@@ -427,7 +427,8 @@ def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
     assert hits("maria")[0] == 1.0  # lower case too: the probe reads the casing columns beside it
     # The columns are the full table's, in the order asked for.
     full = token_shapes(text, tok.offsets)
-    np.testing.assert_array_equal(token_shapes(text, tok.offsets, ("surname", "title")), full[:, [7, 0]])
+    order = [SHAPE_FEATURES.index("surname"), SHAPE_FEATURES.index("title")]
+    np.testing.assert_array_equal(token_shapes(text, tok.offsets, ("surname", "title")), full[:, order])
     with pytest.raises(ValueError, match="unknown token shape"):
         token_shapes(text, tok.offsets, ("title", "emoji"))
 
@@ -452,6 +453,27 @@ def test_lexicon_forget_drops_whole_words_reproducibly():
     assert (per_word[:, 0] == per_word[:, 1]).all() and (per_word[:10] == per_word[10:]).all()
     assert (given(lexicon_forget=0.5, seed=1) == kept).all() and not (given(lexicon_forget=0.5, seed=2) == kept).all()
     assert not given(lexicon_forget=1.0).any()
+
+
+def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenizer):
+    """fit-probes and bench.pii_experiments train on these: the lexicon columns lose
+    `lexicon_forget` of the words, the other columns and detection's shapes are untouched."""
+    from sae_pii.pii.features import tokenize
+    from sae_pii.pii.fit import training_shapes
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+    from sae_pii.pii.spans import Document
+
+    docs = [Document(text=t, spans=[]) for t in ("Dear Anna Schmidt, John called", "Maria and Peter Brown")]
+    toks = [tokenize(minilm_tokenizer, d.text) for d in docs]
+    plain = [token_shapes(d.text, t.offsets) for d, t in zip(docs, toks)]
+    lexicon = [SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname")]
+    for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=0.0)), plain):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=1.0)), plain):
+        assert want[:, lexicon].any() and not got[:, lexicon].any()
+        np.testing.assert_array_equal(np.delete(got, lexicon, 1), np.delete(want, lexicon, 1))
+    assert training_shapes(docs, toks, ProbeTrainConfig(shapes=False)) == [None, None]
 
 
 def _token_shapes_reference(text, offsets):
@@ -652,9 +674,11 @@ def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny
             "--context", "1", "--kinds", "raw"]
     res = runner.invoke(app, [*args, "--hand-labelled", str(tmp_path / "missing.jsonl")])
     assert res.exit_code == 2 and "missing.jsonl: no such file" in res.output
-    res = runner.invoke(app, [*args, "--hand-labelled", str(hand), "--hand-labelled-repeat", "3"])
+    res = runner.invoke(app, [*args, "--hand-labelled", str(hand), "--hand-labelled-repeat", "3", "--lexicon-forget", "0"])
     assert res.exit_code == 0, res.output
-    data = json.loads((run / "probes" / "probes.json").read_text())["data"]
+    meta = json.loads((run / "probes" / "probes.json").read_text())
+    assert meta["train_config"]["lexicon_forget"] == 0.0
+    data = meta["data"]
     assert data["hand_labelled"] == {"hand.jsonl": 2} and data["hand_labelled_repeat"] == 3
     assert data["train_docs"] == 20 + 2 * 3
     res = runner.invoke(app, ["eval", "--data", str(hand), "--data", str(other), "--model-dir", str(run),

@@ -78,6 +78,8 @@ def register(app: typer.Typer) -> None:
         hidden_context: Annotated[int, typer.Option(min=0, help="neighbour hidden units each side the output reads")] = 2,
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both (both also writes the mixture 'mix')")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token shapes: capitalisation, digits, line and sentence starts, name-lexicon words")] = True,
+        lexicon_forget: Annotated[float, typer.Option(
+            min=0.0, max=1.0, help="share of each training document's words the name lexicon forgets (0: none)")] = 0.25,
         device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM
@@ -113,7 +115,8 @@ def register(app: typer.Typer) -> None:
                    f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
         fit_probes(lm, sae, train_docs, val_docs, model_dir / "probes",
                    ProbeTrainConfig(epochs=epochs, context=context, hidden=hidden, hidden_context=hidden_context,
-                                    seed=seed, shapes=shapes), kinds=tuple(kind_list),
+                                    seed=seed, shapes=shapes, lexicon_forget=lexicon_forget),
+                   kinds=tuple(kind_list),
                    log=typer.echo, hand_labelled={path.name: len(docs) for path, docs in extra_docs.items()},
                    hand_labelled_repeat=hand_labelled_repeat)
 

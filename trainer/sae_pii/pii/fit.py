@@ -116,6 +116,15 @@ def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=
     return (None, info), metrics
 
 
+def training_shapes(docs: list[Document], toks: list[feat.Tokens], cfg: ProbeTrainConfig) -> list[np.ndarray | None]:
+    """The token shapes the probes train on: the name lexicon forgets `cfg.lexicon_forget` of each
+    document's words, drawn per document from `cfg.seed` (validation and detection forget none)."""
+    if not cfg.shapes:
+        return [None] * len(docs)
+    return [token_shapes(d.text, t.offsets, lexicon_forget=cfg.lexicon_forget, seed=cfg.seed * 1_000_003 + i)
+            for i, (d, t) in enumerate(zip(docs, toks))]
+
+
 def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None],
                            labels: list[np.ndarray], cfg: ProbeTrainConfig):
     """The training rows of one probe kind ("sae" or "raw"), packed for train_probe: (packed rows,
@@ -171,8 +180,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     acts_train = [acts_distinct[i] for i in copies]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
-    shapes_train = [token_shapes(d.text, t.offsets, lexicon_forget=cfg.lexicon_forget, seed=cfg.seed * 1_000_003 + i)
-                    if cfg.shapes else None for i, (d, t) in enumerate(zip(train_docs, tok_train))]
+    shapes_train = training_shapes(train_docs, tok_train, cfg)
     shapes_val = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(val_docs, tok_val)]
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)

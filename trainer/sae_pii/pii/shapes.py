@@ -26,6 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from sae_pii.pii.name_lexicon import known_given_names, known_surnames, plain
+
 SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname")
 _LEXICON_FEATURES = ("given_name", "surname")
 _LEXICON_COLUMNS = slice(SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname") + 1)
@@ -72,10 +74,8 @@ def _last_before(mask: np.ndarray, pos: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=65536)
 def _in_lexicon(word: str) -> tuple[bool, bool]:
     """(a given name, a surname) Faker knows, any locale; a one-letter word is neither."""
-    from sae_pii.pii.name_lexicon import known_given_names, known_surnames, plain
-
-    key = plain(word) if len(word) > 1 else ""
-    return bool(key) and key in known_given_names(), bool(key) and key in known_surnames()
+    key = plain(word) if len(word) > 1 else ""  # the lexicon holds no empty word
+    return key in known_given_names(), key in known_surnames()
 
 
 def _lexicon_columns(text: str, a: np.ndarray, b: np.ndarray, forget: float, seed: int) -> np.ndarray:
