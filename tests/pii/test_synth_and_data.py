@@ -149,6 +149,20 @@ def test_seeded_and_reproducible():
     assert a != c
 
 
+def test_same_documents_whatever_the_day():
+    """Faker draws month names up to today: the documents, which `make demo` trains the probes on,
+    must not change with the calendar (they did: "February" one day, "March" the next)."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 12), tick=False):
+        first = [d.to_json() for d in generate(400, "train", 0)]
+    assert any(m in d["text"] for d in first for m in ("January", "October"))  # month slots are drawn
+    with time_machine.travel(datetime.datetime(2029, 8, 30, 12), tick=False):
+        assert [d.to_json() for d in generate(400, "train", 0)] == first
+
+
 def test_split_by_template_is_disjoint():
     splits = split_templates()
     ids = {k: {t.id for t in v} for k, v in splits.items()}

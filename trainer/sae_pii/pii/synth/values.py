@@ -3,6 +3,7 @@ one seeded RNG and Faker instances seeded from it."""
 
 from __future__ import annotations
 
+import calendar
 import random
 import re
 import string
@@ -370,7 +371,8 @@ class ValueMaker:
             "STATE": lambda: self.faker("en_US").state_abbr(),
             "ZIP": lambda: self.faker("en_US").postcode(),
             "DATE": self.date,
-            "MONTH": lambda: self.faker("en_US").month_name(),
+            # Not Faker's month_name(): it draws a date up to *today*, so the documents changed with the calendar.
+            "MONTH": lambda: calendar.month_name[r.randint(1, 12)],
             "EXPIRY": lambda: f"{r.randint(1, 12):02d}/{r.randint(25, 33)}",
             "TIME": lambda: f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
             "DATETIME": lambda: f"{self._date_iso()}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}Z"
