@@ -31,6 +31,14 @@ false, file by file: how the twelfth session checked that its rules lost no gold
 
     python -m bench.pii_experiments spans-diff --before /tmp/before.json --after /tmp/after.json
 
+`pooled` sums an `sae-pii eval --out` report over several files (the held-out sets as one): per
+label the spans found, missed and spurious and their F1, and the mean of the files' micro F1.
+`lexicon-coverage` says how many capitalised words inside and outside gold names the name lexicon
+knows (the figures behind the probes' lexicon columns, shapes.py):
+
+    python -m bench.pii_experiments pooled --eval models/sae-trained/eval.json --file _f.jsonl --file _l.jsonl
+    python -m bench.pii_experiments lexicon-coverage --data tests/data/realistic_pii_b.jsonl
+
 `decode-time` times the decoding alone (the "decode + rules" stage of bench.detector, apart from the
 model and the machine's slow stretches: best of 7 rounds of 20 calls) on the benchmark document:
 
@@ -41,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 import timeit
 from pathlib import Path
@@ -65,6 +74,7 @@ from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
+WORD = re.compile(r"[^\W\d_]+")
 PRESIDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio-research" / "synth_dataset_v2.json"
 SPLITS = ("train", "validation", "test")
 
@@ -290,6 +300,54 @@ def misses(run_dir: Path, probe: str, path: Path, probs_dir: Path, label: str) -
     return report
 
 
+def pooled(eval_json: Path, files: list[str], system: str = "mix+rules") -> dict:
+    """Exact-span figures of an `sae-pii eval --out` report summed over the files whose names end
+    with one of `files` (all files if none): per label tp / fp / fn and F1 over their spans together,
+    and the mean of the files' micro F1."""
+    datasets = json.loads(eval_json.read_text())["datasets"]
+    chosen = {name: d[system]["exact_span"] for name, d in datasets.items()
+              if not files or any(name.endswith(f) for f in files)}
+    if not chosen:
+        raise ValueError(f"{eval_json}: no file ends with any of {files}; it holds {sorted(datasets)}")
+    labels: dict[str, dict] = {}
+    for scores in chosen.values():
+        for label, m in scores["per_label"].items():
+            total = labels.setdefault(label, {"tp": 0, "fp": 0, "fn": 0})
+            for key in total:
+                total[key] += m[key]
+    for label, t in labels.items():
+        t["f1"] = round(2 * t["tp"] / (2 * t["tp"] + t["fp"] + t["fn"]), 4) if t["tp"] else 0.0
+        print(f"{label:20} tp {t['tp']:5} fp {t['fp']:5} fn {t['fn']:5}  F1 {t['f1']:.4f}")
+    everything = {key: sum(t[key] for t in labels.values()) for key in ("tp", "fp", "fn")}
+    report = {"files": sorted(chosen), "per_label": labels,
+              "micro_f1": round(2 * everything["tp"] / (2 * everything["tp"] + everything["fp"] + everything["fn"]), 4),
+              "mean_file_micro_f1": round(sum(s["micro"]["f1"] for s in chosen.values()) / len(chosen), 4)}
+    print(f"{len(chosen)} files: pooled micro F1 {report['micro_f1']:.4f}, mean of the files' micro F1 "
+          f"{report['mean_file_micro_f1']:.4f}")
+    return report
+
+
+def lexicon_coverage(data: list[Path]) -> dict:
+    """Of the capitalised words (two letters or more) inside gold PERSON spans and outside them, the
+    share the name lexicon knows (a given name or a surname of Faker's lists)."""
+    from sae_pii.pii.name_lexicon import known_names, plain
+
+    counts = {"in_names": [0, 0], "elsewhere": [0, 0]}  # [known, all]
+    for path in data:
+        for doc in read_any(path):
+            names = [(s.start, s.end) for s in doc.spans if s.label == "PERSON"]
+            for m in WORD.finditer(doc.text):
+                if len(m.group()) < 2 or not m.group()[0].isupper():
+                    continue
+                where = "in_names" if any(a <= m.start() < b for a, b in names) else "elsewhere"
+                counts[where][0] += plain(m.group()) in known_names()
+                counts[where][1] += 1
+    report = {where: {"words": n, "known": round(k / n, 4) if n else 0.0} for where, (k, n) in counts.items()}
+    for where, r in report.items():
+        print(f"capitalised words {where:10} {r['words']:7}  in the lexicon {r['known']:.1%}")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -320,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     t.add_argument("--probe", default="mix", help="sae, raw or mix")
     t.add_argument("--tokens", type=int, default=512)
+    po = sub.add_parser("pooled", help="an eval report's exact-span figures summed over several files")
+    po.add_argument("--eval", type=Path, required=True, help="JSON written by `sae-pii eval --out`")
+    po.add_argument("--file", action="append", default=[], help="a file name's ending (repeatable; none: all files)")
+    po.add_argument("--system", default="mix+rules")
+    lc = sub.add_parser("lexicon-coverage", help="capitalised words in and outside gold names the name lexicon knows")
+    lc.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
     m = sub.add_parser("misses", help="where one label fails on one file, from stored probabilities")
     m.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     m.add_argument("--probe", default="mix", help="sae, raw or mix")
@@ -341,6 +405,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "spans-diff":
         spans_diff(args.before, args.after)
+        return 0
+    if args.command == "pooled":
+        pooled(args.eval, args.file, args.system)
+        return 0
+    if args.command == "lexicon-coverage":
+        lexicon_coverage(args.data)
         return 0
     report = fit(args.cache, args.run, args.kind, ProbeTrainConfig(**json.loads(args.config)), args.n_train)
     if args.out:

@@ -128,3 +128,38 @@ def test_gpu_probe_fit_prepares_a_carry_folder_and_runs_from_it(tmp_path, tiny_r
     assert set(times) == {"synth-data", "fit-probes", "eval"}, (tmp_path / "out" / "fit-probes.log").read_text()
     report = json.loads((tmp_path / "out" / "eval.json").read_text())
     assert len(report["datasets"]) == 3 and all("mix+rules" in r for r in report["datasets"].values())
+
+
+def test_pooled_sums_an_eval_reports_files(tmp_path):
+    """`pooled` adds the chosen files' counts per label and takes F1 of the sums (not the mean of
+    the files' F1), beside the mean of their micro F1."""
+    from bench import pii_experiments as exp
+
+    def scores(person, street, micro):
+        return {"mix+rules": {"exact_span": {"micro": {"f1": micro}, "per_label": {
+            "PERSON": dict(zip(("tp", "fp", "fn"), person)), "STREET_ADDRESS": dict(zip(("tp", "fp", "fn"), street))}}}}
+    report = tmp_path / "eval.json"
+    report.write_text(json.dumps({"datasets": {
+        "tests/data/realistic_pii_f.jsonl": scores((8, 2, 0), (1, 0, 1), 0.9),
+        "tests/data/realistic_pii_l.jsonl": scores((0, 0, 10), (3, 1, 0), 0.5),
+        "data/pii/test.jsonl": scores((100, 0, 0), (100, 0, 0), 1.0)}}))
+    out = exp.pooled(report, ["_f.jsonl", "_l.jsonl"])
+    assert out["per_label"]["PERSON"] == {"tp": 8, "fp": 2, "fn": 10, "f1": round(16 / 28, 4)}
+    assert out["per_label"]["STREET_ADDRESS"]["f1"] == round(8 / 10, 4)
+    assert out["micro_f1"] == round(24 / 38, 4) and out["mean_file_micro_f1"] == 0.7
+    assert len(exp.pooled(report, [])["files"]) == 3
+    with pytest.raises(ValueError, match="no file ends with"):
+        exp.pooled(report, ["_z.jsonl"])
+    assert exp.main(["pooled", "--eval", str(report), "--file", "_f.jsonl"]) == 0
+
+
+def test_lexicon_coverage_counts_capitalised_words_in_and_outside_names(tmp_path):
+    from bench import pii_experiments as exp
+
+    data = tmp_path / "docs.jsonl"
+    data.write_text(json.dumps({"marked": "Dear [[PERSON|Maria Qzxwv]], Invoice from Schmidt Ltd. I paid."}) + "\n")
+    out = exp.lexicon_coverage([data])
+    # Names: "Maria" known, "Qzxwv" not. Elsewhere: "Dear", "Invoice", "Schmidt" (a surname), "Ltd"; "I" is one letter.
+    assert out["in_names"] == {"words": 2, "known": 0.5}
+    assert out["elsewhere"]["words"] == 4 and out["elsewhere"]["known"] >= 0.25
+    assert exp.main(["lexicon-coverage", "--data", str(data)]) == 0
