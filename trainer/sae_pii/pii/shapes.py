@@ -10,8 +10,8 @@ Two more say whether the token's word is a given name or a surname in Faker's li
 accents folded): 79 % of the capitalised words inside names in the hand-labelled realistic text
 are, 13 % of the other capitalised words. Trained with a quarter of each document's words
 forgotten (`lexicon_forget`), they took PERSON exact-span F1 over the ten blind realistic sets from
-0.860-0.862 to 0.872-0.876 and their mean F1 from 0.880-0.885 to 0.891 (three probe seeds each;
-docs/pii.md, the thirteenth session).
+0.860-0.862 (three probe seeds) to 0.869-0.876 (four fits); the sets' mean F1 moved within what a
+seed moves (docs/pii.md, the thirteenth session).
 
 Computed with array operations over the text's characters (per-character classes from a lookup
 table, prefix sums for counts): the detector calls this on every input, and a per-token Python
