@@ -38,7 +38,7 @@ bench: setup
 	$(PY) -m bench.run
 
 lint: setup
-	$(VENV)/bin/ruff check trainer infra tests bench
+	$(VENV)/bin/ruff check trainer infra tests bench scripts
 	$(VENV)/bin/hadolint docker/Dockerfile
 	$(VENV)/bin/shellcheck -x docker/*.sh infra/scripts/*.sh $(wildcard scripts/*.sh)
 

@@ -37,7 +37,7 @@ label the spans found, missed and spurious and their F1, and the mean of the fil
 knows (the figures behind the probes' lexicon columns, shapes.py):
 
     python -m bench.pii_experiments pooled --eval models/sae-trained/eval.json --file _f.jsonl --file _l.jsonl
-    python -m bench.pii_experiments lexicon-coverage --data tests/data/realistic_pii_b.jsonl
+    python -m bench.pii_experiments lexicon-coverage --data tests/data/realistic_pii_b.jsonl [--lexicon common]
 
 `decode-time` times the decoding alone (the "decode + rules" stage of bench.detector, apart from the
 model and the machine's slow stretches: best of 7 rounds of 20 calls) on the benchmark document:
@@ -70,7 +70,7 @@ from sae_pii.pii.fit import (
 )
 from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
-from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
@@ -138,7 +138,7 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
     packed, index, _ = pack_training_features(kind, sae, acts, shapes, labels, cfg)  # as fit-probes does
     del acts
-    probe = train_probe(packed, cfg, log=print, n_shapes=len(SHAPE_FEATURES) if cfg.shapes else 0)
+    probe = train_probe(packed, cfg, log=print, n_shapes=len(PROBE_SHAPES) if cfg.shapes else 0)
     probe.feature_index = index
     del packed
     report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}
@@ -327,11 +327,14 @@ def pooled(eval_json: Path, files: list[str], system: str = "mix+rules") -> dict
     return report
 
 
-def lexicon_coverage(data: list[Path]) -> dict:
+def lexicon_coverage(data: list[Path], lexicon: str = "faker") -> dict:
     """Of the capitalised words (two letters or more) inside gold PERSON spans and outside them, the
-    share the name lexicon knows (a given name or a surname of Faker's lists)."""
-    from sae_pii.pii.name_lexicon import known_names, plain
+    share a name lexicon knows: "faker" (a given name or a surname of Faker's lists, the older probes'
+    lexicon columns) or "common" (those and the US census's common names: the rule layer's lexicon
+    and the columns of probes fit since the fourteenth session)."""
+    from sae_pii.pii.name_lexicon import faker_person_words, known_names, plain
 
+    known = faker_person_words(("first_name", "last_name")) if lexicon == "faker" else known_names()
     counts = {"in_names": [0, 0], "elsewhere": [0, 0]}  # [known, all]
     for path in data:
         for doc in read_any(path):
@@ -340,11 +343,11 @@ def lexicon_coverage(data: list[Path]) -> dict:
                 if len(m.group()) < 2 or not m.group()[0].isupper():
                     continue
                 where = "in_names" if any(a <= m.start() < b for a, b in names) else "elsewhere"
-                counts[where][0] += plain(m.group()) in known_names()
+                counts[where][0] += plain(m.group()) in known
                 counts[where][1] += 1
     report = {where: {"words": n, "known": round(k / n, 4) if n else 0.0} for where, (k, n) in counts.items()}
     for where, r in report.items():
-        print(f"capitalised words {where:10} {r['words']:7}  in the lexicon {r['known']:.1%}")
+        print(f"capitalised words {where:10} {r['words']:7}  in the {lexicon} lexicon {r['known']:.1%}")
     return report
 
 
@@ -384,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     po.add_argument("--system", default="mix+rules")
     lc = sub.add_parser("lexicon-coverage", help="capitalised words in and outside gold names the name lexicon knows")
     lc.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
+    lc.add_argument("--lexicon", choices=("faker", "common"), default="faker",
+                    help="Faker's lists, or those and the US census's common names (common_names.py)")
     m = sub.add_parser("misses", help="where one label fails on one file, from stored probabilities")
     m.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     m.add_argument("--probe", default="mix", help="sae, raw or mix")
@@ -410,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         pooled(args.eval, args.file, args.system)
         return 0
     if args.command == "lexicon-coverage":
-        lexicon_coverage(args.data)
+        lexicon_coverage(args.data, args.lexicon)
         return 0
     report = fit(args.cache, args.run, args.kind, ProbeTrainConfig(**json.loads(args.config)), args.n_train)
     if args.out:

@@ -151,3 +151,20 @@ def test_the_name_lexicon_holds_no_empty_word():
 
     assert plain("-") == "" and "" not in known_names() | known_given_names() | known_surnames()
     assert "behbud" in known_given_names()  # the name itself stays
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    # a sentence's first word with a lower-case word after it is kept only as a known name
+    ("Nakamura fixed the pump yesterday.", "Nakamura", ["Nakamura"]),
+    ("Kowalczyk przyjechał wczoraj.", "Kowalczyk", ["Kowalczyk"]),
+    # a known given name right before a name the probe found joins it
+    ("Please call Adebayo Okafor today.", "Okafor", ["Adebayo Okafor"]),
+])
+def test_the_name_lexicon_knows_common_names_faker_lacks(text, value, expected, monkeypatch):
+    """The rule layer's lexicon holds the US census's common names beside Faker's: with Faker's
+    lists alone these names are dropped or left short."""
+    from sae_pii.pii import name_lexicon
+
+    assert _validated(text, value, "PERSON") == expected
+    monkeypatch.setattr(name_lexicon, "person_words", name_lexicon.faker_person_words)
+    assert _validated(text, value, "PERSON") != expected

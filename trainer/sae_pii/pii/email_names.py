@@ -90,7 +90,7 @@ def _name_before(text: str, a: int, parts: set[str]) -> list[tuple[int, int]]:
             break
         run.insert(0, w)
     matched = {plain(run[0].group()), plain(run[-1].group())} & parts if run else set()
-    # a one-part mailbox spelled by a word Faker knows as no name is a department's
+    # a one-part mailbox spelled by a word that is no name the name lexicon knows is a department's
     # ("Zoomly Driver Onboarding <onboarding@...>")
     if not matched or (len(parts) == 1 and not matched & known_names()):
         return []
@@ -101,8 +101,8 @@ MAILBOX_AFTER = re.compile(r"[ \t]*<[ \t]*([A-Za-z0-9._%+-]+)@")
 
 
 def names_a_mailbox(text: str, start: int, end: int) -> bool:
-    """A display name before "<address>" whose last word, no name Faker knows, is its address's
-    local part: a department or a shared mailbox ("Zoomly Driver Onboarding <onboarding@...>",
+    """A display name before "<address>" whose last word, no name the name lexicon knows, is its
+    address's local part: a department or a shared mailbox ("Zoomly Driver Onboarding <onboarding@...>",
     "Global Mobility <mobility@...>"), not a person."""
     m = MAILBOX_AFTER.match(text, end)
     words = text[start:end].split()

@@ -77,7 +77,7 @@ def _with_surname_after_initial(text: str, sp: PIISpan) -> PIISpan:
 # The given names after a surname in capitals, in capitals too, closing the line or the column:
 # "Driver: KOWALCZYK" + ", PIOTR A" (forms print "SURNAME, GIVEN NAMES" so).
 CAPITALS_GIVEN_AFTER = re.compile(r", ?[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?(?: [A-Z]\.?)?(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z))")
-# ...or capitalised given names Faker knows: "| MELNYK, Oleksandra   |", "GAUTHIER-NDIAYE, Mathieu\n".
+# ...or capitalised given names the name lexicon knows: "| MELNYK, Oleksandra   |", "GAUTHIER-NDIAYE, Mathieu\n".
 KNOWN_GIVEN_AFTER = re.compile(r", ?([A-Z][^\W\d_'’-]+(?:-[A-Z][^\W\d_]+)?(?: [A-Z][^\W\d_'’-]+)?)(?: [A-Z]\.?)?"
                                r"(?=[ \t]{2,}|\t|[ \t]*(?:\n|\Z|\|))")
 

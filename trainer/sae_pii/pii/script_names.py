@@ -148,7 +148,7 @@ INDIC = re.compile(r"[\u0900-\u0dff]")  # Devanagari to Sinhala
 
 
 def _known(word: str) -> bool:
-    """A given name or surname Faker knows, in any case ending ("Артёма" is "Артём")."""
+    """A given name or surname the name lexicon knows, in any case ending ("Артёма" is "Артём")."""
     if INDIC.search(word):
         return unicodedata.normalize("NFC", word.lower()) in names_as_written()
     flat = plain(word)
