@@ -70,7 +70,7 @@ from sae_pii.pii.fit import (
 )
 from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
-from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
+from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
@@ -138,7 +138,7 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
     packed, index, _ = pack_training_features(kind, sae, acts, shapes, labels, cfg)  # as fit-probes does
     del acts
-    probe = train_probe(packed, cfg, log=print, n_shapes=len(PROBE_SHAPES) if cfg.shapes else 0)
+    probe = train_probe(packed, cfg, log=print, n_shapes=len(SHAPE_FEATURES) if cfg.shapes else 0)
     probe.feature_index = index
     del packed
     report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}
@@ -329,9 +329,8 @@ def pooled(eval_json: Path, files: list[str], system: str = "mix+rules") -> dict
 
 def lexicon_coverage(data: list[Path], lexicon: str = "faker") -> dict:
     """Of the capitalised words (two letters or more) inside gold PERSON spans and outside them, the
-    share a name lexicon knows: "faker" (a given name or a surname of Faker's lists, the older probes'
-    lexicon columns) or "common" (those and the US census's common names: the rule layer's lexicon
-    and the columns of probes fit since the fourteenth session)."""
+    share a name lexicon knows: "faker" (a given name or a surname of Faker's lists: the probes'
+    lexicon columns) or "common" (those and the US census's common names: the rule layer's lexicon)."""
     from sae_pii.pii.name_lexicon import faker_person_words, known_names, plain
 
     known = faker_person_words(("first_name", "last_name")) if lexicon == "faker" else known_names()

@@ -387,17 +387,17 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
 
 def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 
     text = "Bot: hi NASA, call McDonald\nat 555"
     tok = tokenize(minilm_tokenizer, text)
-    shapes = token_shapes(text, tok.offsets)  # the columns a new probe reads
-    assert shapes.shape == (len(tok.offsets), len(PROBE_SHAPES))
-    col = {name: i for i, name in enumerate(PROBE_SHAPES)}
+    shapes = token_shapes(text, tok.offsets)
+    assert shapes.shape == (len(tok.offsets), len(SHAPE_FEATURES))
+    col = {name: i for i, name in enumerate(SHAPE_FEATURES)}
 
     def row(word):
         i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return {n for n, j in col.items() if shapes[i, j] and "name" not in n}
+        return {n for n, j in col.items() if shapes[i, j] and n not in ("given_name", "surname")}
 
     assert row("Bot") == {"title", "line_start", "sentence_start"}
     assert row("hi") == {"lower", "sentence_start"}  # after "Bot:"
@@ -426,40 +426,32 @@ def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
     assert hits("invoice") == hits("88") == hits("-") == hits("I") == (0.0, 0.0)
     assert hits("maria")[0] == 1.0  # lower case too: the probe reads the casing columns beside it
     # The columns are the full table's, in the order asked for.
-    full = token_shapes(text, tok.offsets, SHAPE_FEATURES)
+    full = token_shapes(text, tok.offsets)
     order = [SHAPE_FEATURES.index("surname"), SHAPE_FEATURES.index("title")]
     np.testing.assert_array_equal(token_shapes(text, tok.offsets, ("surname", "title")), full[:, order])
     with pytest.raises(ValueError, match="unknown token shape"):
         token_shapes(text, tok.offsets, ("title", "emoji"))
 
 
-def test_common_name_columns_know_what_faker_knows_and_the_commonest_names_it_lacks(minilm_tokenizer):
-    """common_given_name / common_surname (what new probes read, the rule layer's lexicon): Faker's
-    names and the US census's common ones ("Adebayo", "Kowalczyk" are not in Faker's lists), not
-    the words frequent in English that some people's names are ("Data", "Friday"); given_name /
-    surname (older probes' columns) stay Faker's alone."""
+def test_the_lexicon_columns_ask_fakers_lists_not_the_rule_layers_whole_lexicon(minilm_tokenizer):
+    """The rule layer's lexicon also holds the US census's common names ("Kowalczyk", "Adebayo");
+    the probes' columns stay Faker's, as the kept probes were fitted (the census's names there
+    changed nothing measurable, docs/pii.md)."""
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.name_lexicon import faker_person_words, known_given_names, known_surnames
-    from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
+    from sae_pii.pii.name_lexicon import known_given_names, known_surnames
+    from sae_pii.pii.shapes import token_shapes
 
-    text = "Adebayo Kowalczyk and María Schmidt sent the Data on Friday"
+    text = "Adebayo Kowalczyk met Anna Schmidt"
     tok = tokenize(minilm_tokenizer, text)
-    faker = token_shapes(text, tok.offsets, ("given_name", "surname"))
-    common = token_shapes(text, tok.offsets, ("common_given_name", "common_surname"))
+    lexicon = token_shapes(text, tok.offsets, ("given_name", "surname"))
 
-    def hits(table, word):
+    def hits(word):
         i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return tuple(table[i].tolist())
+        return tuple(lexicon[i].tolist())
 
-    assert "adebayo" not in faker_person_words(("first_name",)) and "kowalczyk" not in faker_person_words(("last_name",))
-    assert hits(faker, "Adebayo") == hits(faker, "Kowalczyk") == (0.0, 0.0)
-    assert hits(common, "Adebayo")[0] == 1.0 and hits(common, "Kowalczyk")[1] == 1.0
-    for word in ("María", "Schmidt"):  # what Faker knows, the common lists know too
-        assert all(c >= f for c, f in zip(hits(common, word), hits(faker, word))) and any(hits(faker, word))
-    assert hits(common, "Data") == hits(common, "Friday") == hits(common, "sent") == (0.0, 0.0)
-    assert faker_person_words(("first_name",)) < known_given_names()
-    assert faker_person_words(("last_name",)) < known_surnames()
-    assert PROBE_SHAPES[-2:] == ("common_given_name", "common_surname")
+    assert "adebayo" in known_given_names() and "kowalczyk" in known_surnames()
+    assert hits("Adebayo") == hits("Kowalczyk") == (0.0, 0.0)
+    assert hits("Anna")[0] == 1.0 and hits("Schmidt")[1] == 1.0
 
 
 def test_lexicon_forget_drops_whole_words_reproducibly():
@@ -490,13 +482,13 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
     from sae_pii.pii.features import tokenize
     from sae_pii.pii.fit import training_shapes
     from sae_pii.pii.probes import ProbeTrainConfig
-    from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
     from sae_pii.pii.spans import Document
 
     docs = [Document(text=t, spans=[]) for t in ("Dear Anna Schmidt, John called", "Maria and Peter Brown")]
     toks = [tokenize(minilm_tokenizer, d.text) for d in docs]
     plain = [token_shapes(d.text, t.offsets) for d, t in zip(docs, toks)]
-    lexicon = [PROBE_SHAPES.index("common_given_name"), PROBE_SHAPES.index("common_surname")]
+    lexicon = [SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname")]
     for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=0.0)), plain):
         np.testing.assert_array_equal(got, want)
     for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=1.0)), plain):
@@ -506,12 +498,11 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
 
 
 def _token_shapes_reference(text, offsets):
-    """shapes.py's definitions, token by token in plain Python (the array version must match it), all
-    ten columns of SHAPE_FEATURES."""
+    """shapes.py's definitions, token by token in plain Python (the array version must match it)."""
     import numpy as np
-    from sae_pii.pii.name_lexicon import faker_person_words, known_given_names, known_surnames, plain
+    from sae_pii.pii.name_lexicon import faker_person_words, plain
 
-    out = np.zeros((len(offsets), 10), dtype=np.float32)
+    out = np.zeros((len(offsets), 8), dtype=np.float32)
     for i, (s, e) in enumerate(offsets):
         if e <= s:
             continue
@@ -533,8 +524,7 @@ def _token_shapes_reference(text, offsets):
             j -= 1
         out[i, 5] = out[i, 4] or j < 0 or text[j] in '.!?:"\n'
         word = plain(text[a:b]) if b - a > 1 else ""
-        out[i, 6:] = (word in faker_person_words(("first_name",)), word in faker_person_words(("last_name",)),
-                      word in known_given_names(), word in known_surnames())
+        out[i, 6:] = (word in faker_person_words(("first_name",)), word in faker_person_words(("last_name",)))
     return out
 
 
@@ -543,7 +533,7 @@ def test_token_shapes_match_the_per_token_definition_on_random_text(minilm_token
 
     import numpy as np
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+    from sae_pii.pii.shapes import token_shapes
 
     rng = random.Random(0)
     # ASCII and beyond: cased and uncased letters, digits of other scripts, a titlecase digraph,
@@ -554,8 +544,7 @@ def test_token_shapes_match_the_per_token_definition_on_random_text(minilm_token
         tokens = tokenize(minilm_tokenizer, text).offsets
         spans = np.array([sorted(rng.sample(range(len(text) + 1), 2)) for _ in range(5)]) if len(text) > 1 else tokens
         for offsets in (tokens, spans):
-            np.testing.assert_array_equal(token_shapes(text, offsets, SHAPE_FEATURES),
-                                          _token_shapes_reference(text, offsets.tolist()),
+            np.testing.assert_array_equal(token_shapes(text, offsets), _token_shapes_reference(text, offsets.tolist()),
                                           err_msg=repr(text))
 
 
@@ -564,8 +553,7 @@ def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
 
     torch.manual_seed(0)
     n_shapes = len(SHAPE_FEATURES)
-    probe = TokenProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes,
-                       shape_features=SHAPE_FEATURES)
+    probe = TokenProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes)
     with torch.no_grad():
         probe.weight.normal_()
     info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3 + n_shapes,
@@ -589,7 +577,7 @@ def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path):
     """A probe fitted before the lexicon columns existed names six shapes: it loads, reads those six
     (so its detector computes only them), and a mixture refuses members that read different ones."""
     from sae_pii.pii.probes import ProbeMixture
-    from sae_pii.pii.shapes import PROBE_SHAPES, SHAPE_FEATURES
+    from sae_pii.pii.shapes import SHAPE_FEATURES
 
     six = list(SHAPE_FEATURES[:6])
     probe = TokenProbe(n_features=3 + 6, context=1, n_shapes=6, shape_features=tuple(six))
@@ -598,11 +586,11 @@ def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path):
     save_probes(tmp_path, {"raw": (probe, info)}, {})
     back = load_probes(tmp_path)[1]["raw"][0]
     assert back.shape_features == tuple(six) and back.n_shapes == 6
-    assert TokenProbe(n_features=3 + len(PROBE_SHAPES), context=1,
-                      n_shapes=len(PROBE_SHAPES)).shape_features == PROBE_SHAPES  # a new probe reads PROBE_SHAPES
+    assert TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
+                      n_shapes=len(SHAPE_FEATURES)).shape_features == SHAPE_FEATURES  # a new probe reads them all
     with pytest.raises(ValueError, match="different token shapes"):
-        ProbeMixture([("raw", back, 0.5), ("sae", TokenProbe(n_features=3 + len(PROBE_SHAPES), context=1,
-                                                              n_shapes=len(PROBE_SHAPES)), 0.5)])
+        ProbeMixture([("raw", back, 0.5), ("sae", TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
+                                                              n_shapes=len(SHAPE_FEATURES)), 0.5)])
     with pytest.raises(ValueError, match="named"):
         TokenProbe(n_features=9, context=1, n_shapes=6, shape_features=("title",))
 

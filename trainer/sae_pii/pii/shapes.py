@@ -11,13 +11,10 @@ accents folded): 79 % of the capitalised words inside names in the hand-labelled
 are, 13 % of the other capitalised words. Trained with a quarter of each document's words
 forgotten (`lexicon_forget`), they took PERSON exact-span F1 over the ten blind realistic sets from
 0.860-0.862 (three probe seeds) to 0.869-0.876 (four fits); the sets' mean F1 moved within what a
-seed moves (docs/pii.md, the thirteenth session).
-
-Probes fit since the fourteenth session read "common_given_name" / "common_surname" instead: the
-same question asked of the whole name lexicon (name_lexicon.person_words: Faker's lists and the US
-census's common names, common_names.py), which knows 92.9 % of the capitalised words inside those
-names (16.7 % of the others). Older probe files name the columns they read, and keep reading
-Faker's alone.
+seed moves (docs/pii.md, the thirteenth session). These columns ask Faker's lists alone, not the
+rule layer's whole name lexicon (name_lexicon.person_words, which also holds the US census's common
+names): with the census's names as well, two probe seeds scored the ten blind sets' mean 0.001
+higher and the held-out synthetic split 0.002-0.004 lower (docs/pii.md, the fourteenth session).
 
 Computed with array operations over the text's characters (per-character classes from a lookup
 table, prefix sums for counts): the detector calls this on every input, and a per-token Python
@@ -32,20 +29,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from sae_pii.pii.name_lexicon import faker_person_words, known_given_names, known_surnames, plain
+from sae_pii.pii.name_lexicon import faker_person_words, plain
 
-SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname",
-                  "common_given_name", "common_surname")
-# What a new probe reads: the common-name columns, not Faker's alone (every synthetic name is Faker's,
-# so beside Faker's columns a common name Faker lacks would only ever have been seen on non-names).
-PROBE_SHAPES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "common_given_name",
-                "common_surname")
-# The columns that look words up in a lexicon, and the lexicon each asks.
-_LEXICONS = {"given_name": lambda: faker_person_words(("first_name",)),
-             "surname": lambda: faker_person_words(("last_name",)),
-             "common_given_name": known_given_names, "common_surname": known_surnames}
-_LEXICON_FEATURES = tuple(_LEXICONS)
-_LEXICON_COLUMNS = [SHAPE_FEATURES.index(f) for f in _LEXICON_FEATURES]
+SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname")
+_LEXICON_FEATURES = ("given_name", "surname")
+_LEXICON_COLUMNS = slice(SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname") + 1)
 _SENTENCE_END = '.!?:"\n'
 
 # Character classes, one bit each, from the str methods the definitions below use (upper and lower
@@ -87,26 +75,26 @@ def _last_before(mask: np.ndarray, pos: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
-def _in_lexicons(word: str) -> tuple[bool, ...]:
-    """Whether each lexicon of _LEXICON_FEATURES knows the word; a one-letter word is in none."""
-    key = plain(word) if len(word) > 1 else ""  # the lexicons hold no empty word
-    return tuple(key in lexicon() for lexicon in _LEXICONS.values())
+def _in_lexicon(word: str) -> tuple[bool, bool]:
+    """(a given name, a surname) Faker knows, any locale; a one-letter word is neither."""
+    key = plain(word) if len(word) > 1 else ""  # the lexicon holds no empty word
+    return key in faker_person_words(("first_name",)), key in faker_person_words(("last_name",))
 
 
 def _lexicon_columns(text: str, a: np.ndarray, b: np.ndarray, forget: float, seed: int) -> np.ndarray:
-    """[len(a), len(_LEXICON_FEATURES)]: the word text[a:b] is in each lexicon, less the words a
+    """[len(a), 2]: the word text[a:b] is a given name / a surname Faker knows, less the words a
     `forget` share of lexicons would not know (drawn per word and seed: see token_shapes)."""
     keys, inverse = np.unique(a * (len(text) + 1) + b, return_inverse=True)  # one row per distinct word
-    hits = np.zeros((len(keys), len(_LEXICON_FEATURES)), dtype=np.float32)
+    hits = np.zeros((len(keys), 2), dtype=np.float32)
     for i, key in enumerate(keys.tolist()):
         word = text[key // (len(text) + 1):key % (len(text) + 1)]
         if forget and zlib.crc32(f"{seed}:{word.lower()}".encode()) < forget * 2**32:
             continue
-        hits[i] = _in_lexicons(word)
+        hits[i] = _in_lexicon(word)
     return hits[inverse.reshape(-1)]
 
 
-def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | list[str] = PROBE_SHAPES,
+def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | list[str] = SHAPE_FEATURES,
                  lexicon_forget: float = 0.0, seed: int = 0) -> np.ndarray:
     """[T, len(features)] float32 for tokens at character `offsets` [T, 2], the columns of SHAPE_FEATURES
     named by `features` in that order.
@@ -114,8 +102,7 @@ def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | lis
     title/upper/lower describe the letters of the word the token sits in (a run of letters and
     digits: "McDonald" is title, "NASA" upper); digit: the token holds a digit; line_start: the
     word is the first on its line; sentence_start: first after . ! ? : " or a line break (where a
-    capital says nothing about names); given_name / surname: the word is one Faker knows;
-    common_given_name / common_surname: one the whole name lexicon knows (Faker's and the census's).
+    capital says nothing about names); given_name / surname: the word is one Faker knows.
 
     `lexicon_forget` (training only): each distinct word of the text, drawn with `seed`, is unknown to
     the lexicon with this probability. Every synthetic name comes from Faker, but a fifth of the names
@@ -160,5 +147,5 @@ def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | lis
     out[rows, 4] = line_start
     out[rows, 5] = sentence_start
     if any(f in _LEXICON_FEATURES for f in features):
-        out[np.ix_(rows, _LEXICON_COLUMNS)] = _lexicon_columns(text, a, b, lexicon_forget, seed)
+        out[rows, _LEXICON_COLUMNS] = _lexicon_columns(text, a, b, lexicon_forget, seed)
     return out[:, columns]
