@@ -407,6 +407,18 @@ def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     assert row("555") == {"digit"}
 
 
+def _lexicon_hits(text, offsets):
+    """word -> its first token's (given_name, surname) columns."""
+    from sae_pii.pii.shapes import token_shapes
+
+    lexicon = token_shapes(text, offsets, ("given_name", "surname"))
+
+    def hits(word):
+        i = next(i for i, (s, e) in enumerate(offsets) if text[s:e].lower() == word.lower()[: e - s])
+        return tuple(lexicon[i].tolist())
+    return hits
+
+
 def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
     """given_name / surname: the word is a given name / surname of Faker's lists (any locale, any
     case, accents folded); a one-letter word or punctuation is neither."""
@@ -415,12 +427,7 @@ def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
 
     text = "Dear María Schmidt, I paid invoice 88 - a. maria"
     tok = tokenize(minilm_tokenizer, text)
-    lexicon = token_shapes(text, tok.offsets, ("given_name", "surname"))
-
-    def hits(word):
-        i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return tuple(lexicon[i].tolist())
-
+    hits = _lexicon_hits(text, tok.offsets)
     assert hits("María") == (1.0, 0.0)
     assert hits("Schmidt") == (0.0, 1.0)
     assert hits("invoice") == hits("88") == hits("-") == hits("I") == (0.0, 0.0)
@@ -439,16 +446,9 @@ def test_the_lexicon_columns_ask_fakers_lists_not_the_rule_layers_whole_lexicon(
     changed nothing measurable, docs/pii.md)."""
     from sae_pii.pii.features import tokenize
     from sae_pii.pii.name_lexicon import known_given_names, known_surnames
-    from sae_pii.pii.shapes import token_shapes
 
     text = "Adebayo Kowalczyk met Anna Schmidt"
-    tok = tokenize(minilm_tokenizer, text)
-    lexicon = token_shapes(text, tok.offsets, ("given_name", "surname"))
-
-    def hits(word):
-        i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return tuple(lexicon[i].tolist())
-
+    hits = _lexicon_hits(text, tokenize(minilm_tokenizer, text).offsets)
     assert "adebayo" in known_given_names() and "kowalczyk" in known_surnames()
     assert hits("Adebayo") == hits("Kowalczyk") == (0.0, 0.0)
     assert hits("Anna")[0] == 1.0 and hits("Schmidt")[1] == 1.0
