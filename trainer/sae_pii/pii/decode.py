@@ -28,8 +28,8 @@
    of the label over the span's tokens.
 
 5. Boundary repair (format grammar, and in name_joins.py short name word lists: particles, titles,
-   romanized Korean surnames, the given names the name lexicon knows): spans of one-string formats (email, IP, IBAN,
-   card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a
+   romanized Korean surnames, the given names the name lexicon knows): spans of one-string formats
+   (email, IP, IBAN, card, SSN, passport, licence, phone, date) widen to their whole whitespace-delimited word, so a
    missed first or last word piece ("172.16.250" + ".144") does not cut the entity; a person's
    leading initials ("A. Pawlonka") and a date's month name ("Mar 4, 1980") join their span, and
    words holding symbol characters leave the ends of a name (mojibake: "Robert Vodir ג€");

@@ -3,9 +3,9 @@
 The probe reads a capitalised word in a language it never saw (a table's header, a form's key, a
 button) as a name: "Wartość", "Servizio", "Ödeme Yöntemi", "Kontakt", "NGƯỜI NHẬN". A PERSON span
 with a capital letter, not in quotes (a nickname: pax "Ash"), none of whose words is a given name
-or surname the name lexicon knows, and all of whose words of three letters or more are frequent words of
-the language around it (Zipf frequency 4 or more: once in every 100,000 words or more often), is
-no name. "Hoa", "Mei" or "Priti" in English text stay: the words are frequent in Vietnamese,
+or surname the name lexicon knows, and all of whose words of three letters or more are frequent
+words of the language around it (Zipf frequency 4 or more: once in every 100,000 words or more
+often), is no name. "Hoa", "Mei" or "Priti" in English text stay: the words are frequent in Vietnamese,
 Dutch or Slovenian, not in English.
 
 The frequencies are wordfreq's lists (Wikipedia, subtitles, news, books, web text), shipped inside

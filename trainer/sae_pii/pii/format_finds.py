@@ -104,8 +104,8 @@ MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ]+)\b(?![.@'’-]?\w)")
 
 
 def _mentions(text: str) -> list[tuple[int, int]]:
-    """The given names @-mentioned in a chat, when the name lexicon knows them as given names ("@deploy-bot",
-    "@Support" are none)."""
+    """The given names @-mentioned in a chat, when the name lexicon knows them as given names
+    ("@deploy-bot", "@Support" are none)."""
     return [m.span(1) for m in MENTION.finditer(text) if plain(m.group(1)) in known_given_names()]
 
 
@@ -116,8 +116,8 @@ CHAT_SPEAKER = re.compile(r"(?m)^\[[^\]\n]{4,30}\][ \t]*([A-Z][\w'’-]+(?: [A-Z
 
 
 def _chat_speakers(text: str) -> list[tuple[int, int]]:
-    """The speaker of a chat export's line, when its first word is a given name the name lexicon knows, with
-    the names the name lexicon knows after it ("Segun" of "Segun UK:"; not "Mummy:", "Safaricom:")."""
+    """The speaker of a chat export's line, when its first word is a given name the name lexicon
+    knows, with the names it knows after it ("Segun" of "Segun UK:"; not "Mummy:", "Safaricom:")."""
     out = []
     for m in CHAT_SPEAKER.finditer(text):
         words = list(re.finditer(r"\S+", m.group(1)))

@@ -1,7 +1,8 @@
 """Words that read as no name (part of the rule layer): the probe reads four tokens each side and,
 in languages and layouts it never saw (a Turkish order e-mail, a Polish court letter, a Swahili
 SMS thread), takes the word that opens a sentence, a heading in capitals or a brand for a name. A
-PERSON span none of whose words is a given name or surname the name lexicon knows is no name when it
+PERSON span none of whose words is a given name or surname the name lexicon knows (below) is no
+name when it
 
 - has letters of a cased script and none in upper case ("opłaty sądowej od sprzeciwu", "te paso";
   here a word of three letters or more the lexicon does not know is enough) in a text that uses
