@@ -60,7 +60,7 @@ from sae_pii.pii import features as feat
 from sae_pii.pii.align import token_labels
 from sae_pii.pii.datasets import JOINED_VIEW, is_presidio_research, read_any, read_presidio_research_views
 from sae_pii.pii.decode import decode
-from sae_pii.pii.evaluate import filter_ignored, span_scores
+from sae_pii.pii.evaluate import PRF, Scores, filter_ignored, span_scores
 from sae_pii.pii.fit import (
     choose_thresholds,
     pack_training_features,
@@ -309,18 +309,15 @@ def pooled(eval_json: Path, files: list[str], system: str = "mix+rules") -> dict
               if not files or any(name.endswith(f) for f in files)}
     if not chosen:
         raise ValueError(f"{eval_json}: no file ends with any of {files}; it holds {sorted(datasets)}")
-    labels: dict[str, dict] = {}
+    total = Scores(per_label={})
     for scores in chosen.values():
         for label, m in scores["per_label"].items():
-            total = labels.setdefault(label, {"tp": 0, "fp": 0, "fn": 0})
-            for key in total:
-                total[key] += m[key]
+            counts = total.per_label.setdefault(label, PRF())
+            counts.tp, counts.fp, counts.fn = counts.tp + m["tp"], counts.fp + m["fp"], counts.fn + m["fn"]
+    labels = {label: {"tp": c.tp, "fp": c.fp, "fn": c.fn, "f1": round(c.f1, 4)} for label, c in total.per_label.items()}
     for label, t in labels.items():
-        t["f1"] = round(2 * t["tp"] / (2 * t["tp"] + t["fp"] + t["fn"]), 4) if t["tp"] else 0.0
         print(f"{label:20} tp {t['tp']:5} fp {t['fp']:5} fn {t['fn']:5}  F1 {t['f1']:.4f}")
-    everything = {key: sum(t[key] for t in labels.values()) for key in ("tp", "fp", "fn")}
-    report = {"files": sorted(chosen), "per_label": labels,
-              "micro_f1": round(2 * everything["tp"] / (2 * everything["tp"] + everything["fp"] + everything["fn"]), 4),
+    report = {"files": sorted(chosen), "per_label": labels, "micro_f1": round(total.micro.f1, 4),
               "mean_file_micro_f1": round(sum(s["micro"]["f1"] for s in chosen.values()) / len(chosen), 4)}
     print(f"{len(chosen)} files: pooled micro F1 {report['micro_f1']:.4f}, mean of the files' micro F1 "
           f"{report['mean_file_micro_f1']:.4f}")
