@@ -163,3 +163,6 @@ def test_lexicon_coverage_counts_capitalised_words_in_and_outside_names(tmp_path
     assert out["in_names"] == {"words": 2, "known": 0.5}
     assert out["elsewhere"]["words"] == 4 and out["elsewhere"]["known"] >= 0.25
     assert exp.main(["lexicon-coverage", "--data", str(data)]) == 0
+    # The rule layer's lexicon (Faker's and the census's names) knows all Faker knows, not "Qzxwv".
+    common = exp.lexicon_coverage([data], "common")
+    assert common["in_names"] == out["in_names"] and common["elsewhere"]["known"] >= out["elsewhere"]["known"]

@@ -736,3 +736,18 @@ def test_a_repeated_training_document_runs_through_the_lm_once(tmp_path, tiny_ru
     assert seen[0] == 12 + 3  # the training documents, each once; then the validation documents
     data = json.loads((tmp_path / "probes" / "probes.json").read_text())["data"]
     assert data["train_docs"] == 12 + 3 * 4
+
+
+def test_fit_probes_cli_defaults_are_the_probe_configs():
+    """`sae-pii fit-probes` repeats ProbeTrainConfig's defaults (the CLI imports no torch for --help):
+    the two must not drift apart, or the demo fits another recipe than the one documented."""
+    from dataclasses import fields
+
+    import typer
+    from sae_pii.cli import app
+    from sae_pii.pii.probes import ProbeTrainConfig
+
+    params = {p.name: p.default for p in typer.main.get_command(app).commands["fit-probes"].params}
+    shared = [f.name for f in fields(ProbeTrainConfig) if f.name in params]
+    assert {"epochs", "context", "hidden", "hidden_context", "seed", "shapes", "lexicon_forget"} <= set(shared)
+    assert {name: params[name] for name in shared} == {name: getattr(ProbeTrainConfig(), name) for name in shared}
