@@ -70,7 +70,7 @@ from sae_pii.pii.fit import (
 )
 from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
-from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
@@ -138,7 +138,7 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
     packed, index, _ = pack_training_features(kind, sae, acts, shapes, labels, cfg)  # as fit-probes does
     del acts
-    probe = train_probe(packed, cfg, log=print, n_shapes=len(SHAPE_FEATURES) if cfg.shapes else 0)
+    probe = train_probe(packed, cfg, log=print, n_shapes=len(PROBE_SHAPES) if cfg.shapes else 0)
     probe.feature_index = index
     del packed
     report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}
@@ -326,11 +326,14 @@ def pooled(eval_json: Path, files: list[str], system: str = "mix+rules") -> dict
 
 def lexicon_coverage(data: list[Path], lexicon: str = "faker") -> dict:
     """Of the capitalised words (two letters or more) inside gold PERSON spans and outside them, the
-    share a name lexicon knows: "faker" (a given name or a surname of Faker's lists: the probes'
-    lexicon columns) or "common" (those and the US census's common names: the rule layer's lexicon)."""
-    from sae_pii.pii.name_lexicon import faker_person_words, known_names, plain
+    share a name lexicon knows: "faker" (a given name or a surname of Faker's lists: the lexicon
+    columns of probes fitted before the fifteenth session), "common" (those and the US census's common
+    names: the rule layer's lexicon) or "probe" ("common" less the census's words frequent in any of
+    27 languages: the lexicon columns of probes fitted now)."""
+    from sae_pii.pii.name_lexicon import faker_person_words, known_names, plain, probe_person_words
 
-    known = faker_person_words(("first_name", "last_name")) if lexicon == "faker" else known_names()
+    known = {"faker": lambda: faker_person_words(("first_name", "last_name")), "common": known_names,
+             "probe": lambda: probe_person_words(("first_name", "last_name"))}[lexicon]()
     counts = {"in_names": [0, 0], "elsewhere": [0, 0]}  # [known, all]
     for path in data:
         for doc in read_any(path):
@@ -383,8 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     po.add_argument("--system", default="mix+rules")
     lc = sub.add_parser("lexicon-coverage", help="capitalised words in and outside gold names the name lexicon knows")
     lc.add_argument("--data", type=Path, action="append", required=True, help="JSONL or presidio-research file; repeatable")
-    lc.add_argument("--lexicon", choices=("faker", "common"), default="faker",
-                    help="Faker's lists, or those and the US census's common names (common_names.py)")
+    lc.add_argument("--lexicon", choices=("faker", "common", "probe"), default="faker",
+                    help="Faker's lists; those and the US census's common names (common_names.py); or the probes' "
+                         "lexicon (name_lexicon.probe_person_words)")
     m = sub.add_parser("misses", help="where one label fails on one file, from stored probabilities")
     m.add_argument("--run", type=Path, default=Path("models/sae-trained"))
     m.add_argument("--probe", default="mix", help="sae, raw or mix")

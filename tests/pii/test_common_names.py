@@ -56,3 +56,20 @@ def test_the_shipped_lists_are_sorted_plain_words_of_names():
     # The lexicon is Faker's and these: given names and surnames apart.
     assert known_given_names() == faker_person_words(("first_name",)) | listed_given_names()
     assert known_surnames() == faker_person_words(("last_name",)) | listed_surnames()
+
+
+def test_the_probes_lexicon_leaves_out_census_words_frequent_in_any_language():
+    """probe_person_words (shapes.py's common_* columns): Faker's words all, and the census's words
+    that are no frequent word in any of word_frequencies.LANGUAGES."""
+    from sae_pii.pii.common_names import listed_surnames
+    from sae_pii.pii.name_lexicon import faker_person_words, known_surnames, probe_person_words
+    from sae_pii.pii.word_frequencies import frequent_words
+
+    surnames = probe_person_words(("last_name",))
+    assert faker_person_words(("last_name",)) <= surnames <= known_surnames()
+    assert {"kowalczyk", "mehta", "nakamura"} <= surnames
+    assert {"gracias", "piazza"} <= listed_surnames() and not {"gracias", "piazza"} & surnames
+    assert "gracias" in frequent_words()["es"] and "piazza" in frequent_words()["it"]
+    dropped = known_surnames() - surnames
+    assert len(dropped) > 1000 and all(any(w in words for words in frequent_words().values()) for w in dropped)
+    assert "adebayo" in probe_person_words(("first_name",))

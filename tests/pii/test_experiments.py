@@ -166,3 +166,8 @@ def test_lexicon_coverage_counts_capitalised_words_in_and_outside_names(tmp_path
     # The rule layer's lexicon (Faker's and the census's names) knows all Faker knows, not "Qzxwv".
     common = exp.lexicon_coverage([data], "common")
     assert common["in_names"] == out["in_names"] and common["elsewhere"]["known"] >= out["elsewhere"]["known"]
+    # The probes' lexicon: the census's "Kowalczyk" yes, its "Gracias" (Spanish for "thanks") no.
+    data.write_text(json.dumps({"marked": "[[PERSON|Anna Kowalczyk]] wrote Gracias"}) + "\n")
+    probe = exp.lexicon_coverage([data], "probe")
+    assert probe["in_names"] == {"words": 2, "known": 1.0} and probe["elsewhere"] == {"words": 1, "known": 0.0}
+    assert exp.lexicon_coverage([data], "common")["elsewhere"]["known"] == 1.0

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 TEXT = "Hi Dana, call me at (415) 555-0134 or write to dana.k@example.com. SSN 536-22-8145."
 
 
+SIX_SHAPES = ["title", "upper", "lower", "digit", "line_start", "sentence_start"]  # probe files before the lexicon
+
 def test_probe_file_roundtrip(tmp_path):
     torch.manual_seed(0)
     probe = TokenProbe(n_features=7, context=2)
@@ -387,17 +389,17 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
 
 def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+    from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
 
     text = "Bot: hi NASA, call McDonald\nat 555"
     tok = tokenize(minilm_tokenizer, text)
-    shapes = token_shapes(text, tok.offsets)
-    assert shapes.shape == (len(tok.offsets), len(SHAPE_FEATURES))
-    col = {name: i for i, name in enumerate(SHAPE_FEATURES)}
+    shapes = token_shapes(text, tok.offsets)  # those a probe fitted now reads
+    assert shapes.shape == (len(tok.offsets), len(PROBE_SHAPES))
+    col = {name: i for i, name in enumerate(PROBE_SHAPES)}
 
     def row(word):
         i = next(i for i, (s, e) in enumerate(tok.offsets) if text[s:e].lower() == word.lower()[: e - s])
-        return {n for n, j in col.items() if shapes[i, j] and n not in ("given_name", "surname")}
+        return {n for n, j in col.items() if shapes[i, j] and n not in ("common_given_name", "common_surname")}
 
     assert row("Bot") == {"title", "line_start", "sentence_start"}
     assert row("hi") == {"lower", "sentence_start"}  # after "Bot:"
@@ -407,11 +409,11 @@ def test_token_shapes_describe_the_original_casing(minilm_tokenizer):
     assert row("555") == {"digit"}
 
 
-def _lexicon_hits(text, offsets):
-    """word -> its first token's (given_name, surname) columns."""
+def _lexicon_hits(text, offsets, columns=("given_name", "surname")):
+    """word -> its first token's lexicon `columns`."""
     from sae_pii.pii.shapes import token_shapes
 
-    lexicon = token_shapes(text, offsets, ("given_name", "surname"))
+    lexicon = token_shapes(text, offsets, columns)
 
     def hits(word):
         i = next(i for i, (s, e) in enumerate(offsets) if text[s:e].lower() == word.lower()[: e - s])
@@ -433,25 +435,42 @@ def test_token_shapes_say_which_words_the_name_lexicon_knows(minilm_tokenizer):
     assert hits("invoice") == hits("88") == hits("-") == hits("I") == (0.0, 0.0)
     assert hits("maria")[0] == 1.0  # lower case too: the probe reads the casing columns beside it
     # The columns are the full table's, in the order asked for.
-    full = token_shapes(text, tok.offsets)
+    full = token_shapes(text, tok.offsets, SHAPE_FEATURES)
     order = [SHAPE_FEATURES.index("surname"), SHAPE_FEATURES.index("title")]
     np.testing.assert_array_equal(token_shapes(text, tok.offsets, ("surname", "title")), full[:, order])
     with pytest.raises(ValueError, match="unknown token shape"):
         token_shapes(text, tok.offsets, ("title", "emoji"))
 
 
-def test_the_lexicon_columns_ask_fakers_lists_not_the_rule_layers_whole_lexicon(minilm_tokenizer):
-    """The rule layer's lexicon also holds the US census's common names ("Kowalczyk", "Adebayo");
-    the probes' columns stay Faker's, as the kept probes were fitted (the census's names there
-    changed nothing measurable, docs/pii.md)."""
+def test_the_lexicon_columns_ask_fakers_lists_or_the_probes_lexicon(minilm_tokenizer):
+    """given_name / surname (probe files of the thirteenth and fourteenth sessions) ask Faker's lists
+    alone; common_given_name / common_surname (probes fitted now) also the US census's common names
+    ("Kowalczyk", "Adebayo"), less those frequent in some language ("Gracias", Spanish; the rule
+    layer's lexicon keeps it and asks the language around it)."""
     from sae_pii.pii.features import tokenize
     from sae_pii.pii.name_lexicon import known_given_names, known_surnames
 
-    text = "Adebayo Kowalczyk met Anna Schmidt"
-    hits = _lexicon_hits(text, tokenize(minilm_tokenizer, text).offsets)
-    assert "adebayo" in known_given_names() and "kowalczyk" in known_surnames()
-    assert hits("Adebayo") == hits("Kowalczyk") == (0.0, 0.0)
-    assert hits("Anna")[0] == 1.0 and hits("Schmidt")[1] == 1.0
+    text = "Adebayo Kowalczyk met Anna Schmidt and Gracias"
+    offsets = tokenize(minilm_tokenizer, text).offsets
+    faker = _lexicon_hits(text, offsets)
+    common = _lexicon_hits(text, offsets, ("common_given_name", "common_surname"))
+    assert "adebayo" in known_given_names() and {"kowalczyk", "gracias"} <= known_surnames()
+    assert faker("Adebayo") == faker("Kowalczyk") == faker("Gracias") == (0.0, 0.0)
+    assert common("Adebayo")[0] == 1.0 and common("Kowalczyk") == (0.0, 1.0) and common("Gracias") == (0.0, 0.0)
+    for word in ("Anna", "Schmidt"):  # Faker's words are in both
+        assert faker(word) == common(word) and faker(word) != (0.0, 0.0)
+
+
+def test_preload_builds_only_the_lexicons_the_probe_reads():
+    """The detector builds its probe's lexicon columns' word sets at load, not in the first detect()."""
+    from sae_pii.pii.name_lexicon import probe_person_words
+    from sae_pii.pii.shapes import PROBE_SHAPES, preload_lexicons
+
+    probe_person_words.cache_clear()
+    preload_lexicons(SIX_SHAPES + ["given_name", "surname"])  # a fourteenth-session probe: Faker's alone
+    assert probe_person_words.cache_info().currsize == 0
+    preload_lexicons(PROBE_SHAPES)
+    assert probe_person_words.cache_info().currsize == 2  # given names and surnames
 
 
 def test_lexicon_forget_drops_whole_words_reproducibly():
@@ -482,13 +501,13 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
     from sae_pii.pii.features import tokenize
     from sae_pii.pii.fit import training_shapes
     from sae_pii.pii.probes import ProbeTrainConfig
-    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+    from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
     from sae_pii.pii.spans import Document
 
     docs = [Document(text=t, spans=[]) for t in ("Dear Anna Schmidt, John called", "Maria and Peter Brown")]
     toks = [tokenize(minilm_tokenizer, d.text) for d in docs]
     plain = [token_shapes(d.text, t.offsets) for d, t in zip(docs, toks)]
-    lexicon = [SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname")]
+    lexicon = [PROBE_SHAPES.index("common_given_name"), PROBE_SHAPES.index("common_surname")]
     for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=0.0)), plain):
         np.testing.assert_array_equal(got, want)
     for got, want in zip(training_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=1.0)), plain):
@@ -500,9 +519,9 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
 def _token_shapes_reference(text, offsets):
     """shapes.py's definitions, token by token in plain Python (the array version must match it)."""
     import numpy as np
-    from sae_pii.pii.name_lexicon import faker_person_words, plain
+    from sae_pii.pii.name_lexicon import faker_person_words, plain, probe_person_words
 
-    out = np.zeros((len(offsets), 8), dtype=np.float32)
+    out = np.zeros((len(offsets), 10), dtype=np.float32)
     for i, (s, e) in enumerate(offsets):
         if e <= s:
             continue
@@ -524,7 +543,8 @@ def _token_shapes_reference(text, offsets):
             j -= 1
         out[i, 5] = out[i, 4] or j < 0 or text[j] in '.!?:"\n'
         word = plain(text[a:b]) if b - a > 1 else ""
-        out[i, 6:] = (word in faker_person_words(("first_name",)), word in faker_person_words(("last_name",)))
+        out[i, 6:] = (word in faker_person_words(("first_name",)), word in faker_person_words(("last_name",)),
+                      word in probe_person_words(("first_name",)), word in probe_person_words(("last_name",)))
     return out
 
 
@@ -533,7 +553,7 @@ def test_token_shapes_match_the_per_token_definition_on_random_text(minilm_token
 
     import numpy as np
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.shapes import token_shapes
+    from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
 
     rng = random.Random(0)
     # ASCII and beyond: cased and uncased letters, digits of other scripts, a titlecase digraph,
@@ -544,23 +564,25 @@ def test_token_shapes_match_the_per_token_definition_on_random_text(minilm_token
         tokens = tokenize(minilm_tokenizer, text).offsets
         spans = np.array([sorted(rng.sample(range(len(text) + 1), 2)) for _ in range(5)]) if len(text) > 1 else tokens
         for offsets in (tokens, spans):
-            np.testing.assert_array_equal(token_shapes(text, offsets), _token_shapes_reference(text, offsets.tolist()),
+            np.testing.assert_array_equal(token_shapes(text, offsets, SHAPE_FEATURES),
+                                          _token_shapes_reference(text, offsets.tolist()),
                                           err_msg=repr(text))
 
 
 def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
-    from sae_pii.pii.shapes import SHAPE_FEATURES
+    from sae_pii.pii.shapes import PROBE_SHAPES
 
     torch.manual_seed(0)
-    n_shapes = len(SHAPE_FEATURES)
+    n_shapes = len(PROBE_SHAPES)
     probe = TokenProbe(n_features=3 + n_shapes, context=1, feature_index=torch.tensor([0, 2, 4]), n_shapes=n_shapes)
     with torch.no_grad():
         probe.weight.normal_()
     info = ProbeInfo(name="sae", feature="sae", context=1, n_features=3 + n_shapes,
-                     thresholds={lab: 0.5 for lab in LABELS}, file="sae.safetensors", shapes=list(SHAPE_FEATURES))
+                     thresholds={lab: 0.5 for lab in LABELS}, file="sae.safetensors", shapes=list(PROBE_SHAPES))
     save_probes(tmp_path, {"sae": (probe, info)}, {})
     back, back_info = load_probes(tmp_path)[1]["sae"]
-    assert back.n_shapes == n_shapes and back_info.shapes == list(SHAPE_FEATURES)
+    assert back.n_shapes == n_shapes and back_info.shapes == list(PROBE_SHAPES)
+    assert back.shape_features == PROBE_SHAPES
     feats, shapes = torch.randn(4, 6), torch.randint(0, 2, (4, n_shapes)).float()
     torch.testing.assert_close(back(feats, shapes), probe(feats, shapes))
     assert not torch.allclose(back(feats, shapes), back(feats, 1 - shapes))  # the shapes are read
@@ -573,24 +595,25 @@ def test_probe_with_token_shapes_roundtrips_and_needs_them(tmp_path):
         load_probes(tmp_path)
 
 
-def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path):
-    """A probe fitted before the lexicon columns existed names six shapes: it loads, reads those six
-    (so its detector computes only them), and a mixture refuses members that read different ones."""
+@pytest.mark.parametrize("shapes", [SIX_SHAPES, SIX_SHAPES + ["given_name", "surname"]], ids=["six", "faker-lexicon"])
+def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path, shapes):
+    """A probe fitted before the lexicon columns existed names six shapes, one of the thirteenth and
+    fourteenth sessions eight with Faker's lexicon columns: it loads, reads those (so its detector
+    computes only them), and a mixture refuses members that read different ones."""
     from sae_pii.pii.probes import ProbeMixture
-    from sae_pii.pii.shapes import SHAPE_FEATURES
+    from sae_pii.pii.shapes import PROBE_SHAPES
 
-    six = list(SHAPE_FEATURES[:6])
-    probe = TokenProbe(n_features=3 + 6, context=1, n_shapes=6, shape_features=tuple(six))
-    info = ProbeInfo(name="raw", feature="raw", context=1, n_features=9, thresholds={lab: 0.5 for lab in LABELS},
-                     file="raw.safetensors", shapes=six)
+    n = len(shapes)
+    probe = TokenProbe(n_features=3 + n, context=1, n_shapes=n, shape_features=tuple(shapes))
+    info = ProbeInfo(name="raw", feature="raw", context=1, n_features=3 + n, thresholds={lab: 0.5 for lab in LABELS},
+                     file="raw.safetensors", shapes=shapes)
     save_probes(tmp_path, {"raw": (probe, info)}, {})
     back = load_probes(tmp_path)[1]["raw"][0]
-    assert back.shape_features == tuple(six) and back.n_shapes == 6
-    assert TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
-                      n_shapes=len(SHAPE_FEATURES)).shape_features == SHAPE_FEATURES  # a new probe reads them all
+    assert back.shape_features == tuple(shapes) and back.n_shapes == n
+    new = TokenProbe(n_features=3 + len(PROBE_SHAPES), context=1, n_shapes=len(PROBE_SHAPES))
+    assert new.shape_features == PROBE_SHAPES != tuple(shapes)  # a new probe reads the probes' lexicon
     with pytest.raises(ValueError, match="different token shapes"):
-        ProbeMixture([("raw", back, 0.5), ("sae", TokenProbe(n_features=3 + len(SHAPE_FEATURES), context=1,
-                                                              n_shapes=len(SHAPE_FEATURES)), 0.5)])
+        ProbeMixture([("raw", back, 0.5), ("sae", new, 0.5)])
     with pytest.raises(ValueError, match="named"):
         TokenProbe(n_features=9, context=1, n_shapes=6, shape_features=("title",))
 
@@ -681,6 +704,7 @@ def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny
     that file is no held-out score; a missing file is a clear error."""
     from sae_pii.cli import app
     from sae_pii.pii.datasets import write_jsonl
+    from sae_pii.pii.shapes import PROBE_SHAPES
     from sae_pii.pii.synth import generate
 
     run = tmp_path / "run"
@@ -699,6 +723,7 @@ def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny
     assert res.exit_code == 0, res.output
     meta = json.loads((run / "probes" / "probes.json").read_text())
     assert meta["train_config"]["lexicon_forget"] == 0.0
+    assert meta["probes"]["raw"]["shapes"] == list(PROBE_SHAPES)  # the probes' lexicon, not Faker's alone
     data = meta["data"]
     assert data["hand_labelled"] == {"hand.jsonl": 2} and data["hand_labelled_repeat"] == 3
     assert data["train_docs"] == 20 + 2 * 3

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         kinds: Annotated[str, typer.Option(help="which probes: sae, raw or both (both also writes the mixture 'mix')")] = "sae,raw",
         shapes: Annotated[bool, typer.Option(help="probes also read token shapes: capitalisation, digits, line and sentence starts, name-lexicon words")] = True,
         lexicon_forget: Annotated[float, typer.Option(
-            min=0.0, max=1.0, help="share of each training document's words the name lexicon forgets (0: none)")] = 0.25,
+            min=0.0, max=1.0, help="share of each training document's words the name lexicon forgets (0: none)")] = 0.1,
         device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM

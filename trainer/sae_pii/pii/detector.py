@@ -24,7 +24,7 @@ from sae_pii.pii import features as feat
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surnames
 from sae_pii.pii.probes import ProbeMixture, load_probes, token_probes
-from sae_pii.pii.shapes import token_shapes
+from sae_pii.pii.shapes import preload_lexicons, token_shapes
 from sae_pii.pii.spans import PIISpan
 from sae_pii.precision import check as check_precision
 from sae_pii.precision import matmul_dtype
@@ -105,6 +105,7 @@ class SAEPIIDetector:
             raise ValueError(f"probe {name!r} not in {run / PROBES_DIR}: available {sorted(probes)}")
         p, info = probes[name]
         lm, sae = _load_lm_and_sae(run, meta, _reads_sae(p, info), device)
+        preload_lexicons(p.shape_features)  # the probe's name-lexicon columns, not in the first detect()
         if validators is None:
             validators = bool(meta.get("validators", False))
         if validators:

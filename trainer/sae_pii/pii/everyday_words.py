@@ -9,40 +9,22 @@ often), is no name. "Hoa", "Mei" or "Priti" in English text stay: the words are 
 Dutch or Slovenian, not in English.
 
 The frequencies are wordfreq's lists (Wikipedia, subtitles, news, books, web text), shipped inside
-the package: nothing is fetched. The language around a span is the one of wordfreq's Latin-script
-languages whose frequent words cover the most lower-case words within REACH characters of it
-(`language_around`; rules.py reads it too, for titles written as an initial: "D." in Spanish).
+its package: nothing is fetched (word_frequencies.py). The language around a span is the one of
+wordfreq's Latin-script languages whose frequent words cover the most lower-case words within
+REACH characters of it (`language_around`; rules.py reads it too, for titles written as an
+initial: "D." in Spanish).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import wordfreq
 
 from sae_pii.pii.name_lexicon import known_names, plain
+from sae_pii.pii.word_frequencies import LANGUAGES, frequent_words
 
-# wordfreq's languages written in Latin letters ("sh": Serbo-Croatian, "fil": Filipino).
-LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "sl", "sh", "ro", "hu", "fi", "sv",
-             "nb", "da", "is", "lt", "lv", "tr", "id", "ms", "vi", "ca", "fil")
-# wordfreq's packed lists hold words in buckets of centibels: bucket i has frequency 10^(-i/100),
-# Zipf 9 - i/100. Buckets up to 500 are Zipf 4 and more.
-FREQUENT_BUCKETS = 500
 REACH = 1000
 WORD = re.compile(r"[^\W\d_]+")
 QUOTES = frozenset("\"'“”‘’«»")
-
-
-@lru_cache(maxsize=1)
-def frequent_words() -> dict[str, frozenset[str]]:
-    """Each language's words of Zipf frequency 4 or more, lower case (~215,000 in all)."""
-    lists = {}
-    for language in LANGUAGES:
-        # read_cBpack rather than get_frequency_dict: wordfreq caches every full list it reads
-        buckets = wordfreq.read_cBpack(str(wordfreq.DATA_PATH / f"small_{language}.msgpack.gz"))
-        lists[language] = frozenset(w for bucket in buckets[:FREQUENT_BUCKETS + 1] for w in bucket)
-    return lists
 
 
 def language_around(text: str, start: int, end: int) -> str:

@@ -29,7 +29,7 @@ from sae_pii.pii.probes import (
     sparse_rows,
     train_probe,
 )
-from sae_pii.pii.shapes import SHAPE_FEATURES, token_shapes
+from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
 from sae_pii.pii.spans import Document
 
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
@@ -131,7 +131,7 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     the selected SAE latents or None, model features per token)."""
     if kind == "sae" and sae is None:
         raise ValueError("an SAE is needed for the 'sae' probe")
-    n_shapes = len(SHAPE_FEATURES) if cfg.shapes else 0
+    n_shapes = len(PROBE_SHAPES) if cfg.shapes else 0
     index = None
     # A TopK SAE's rows hold at most k non-zeros: keep them sparse from the start (exact; 2-3x
     # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
@@ -188,14 +188,14 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         f"({time.perf_counter() - t0:.0f}s)")
 
     probes, summary, val_probs = {}, {}, {}
-    n_shapes = len(SHAPE_FEATURES) if cfg.shapes else 0
+    n_shapes = len(PROBE_SHAPES) if cfg.shapes else 0
     for kind in kinds:
         t1 = time.perf_counter()
         packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_train, lab_train, cfg)
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
         log(f"probe on {kind} features ({n_model} per token"
             + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
-            + (f", plus {len(SHAPE_FEATURES)} token shapes" if cfg.shapes else "")
+            + (f", plus {len(PROBE_SHAPES)} token shapes" if cfg.shapes else "")
             + f", context +-{cfg.context}"
             + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear") + "):")
         probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
@@ -207,7 +207,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          hidden=probe.hidden, hidden_context=probe.hidden_context, thresholds=thresholds,
-                         file=f"{kind}.safetensors", shapes=list(SHAPE_FEATURES) if cfg.shapes else [],
+                         file=f"{kind}.safetensors", shapes=list(PROBE_SHAPES) if cfg.shapes else [],
                          metrics=metrics)
         probes[kind] = (probe, info)
         summary[kind] = metrics

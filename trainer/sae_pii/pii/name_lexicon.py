@@ -40,6 +40,7 @@ from functools import lru_cache
 from sae_pii.pii.common_names import listed_given_names, listed_surnames
 from sae_pii.pii.faker_lists import attribute_values
 from sae_pii.pii.name_rules import NOT_NAME, TITLES
+from sae_pii.pii.word_frequencies import frequent_in_any_language
 
 # Parts before an inner capital that open surnames and given names: "MacLeod", "DeShawn", "O'Neill".
 NAME_PREFIXES = frozenset(["mc", "mac", "de", "di", "da", "la", "le", "van", "von", "fitz", "o", "d", "du", "st"])
@@ -109,6 +110,16 @@ def person_words(kinds: tuple[str, ...]) -> frozenset[str]:
     if any(k.startswith("last_name") for k in kinds):
         words |= listed_surnames()
     return words
+
+
+@lru_cache(maxsize=8)
+def probe_person_words(kinds: tuple[str, ...]) -> frozenset[str]:
+    """The probes' name lexicon (shapes.py's common_given_name / common_surname columns): person_words
+    less the census's words that are frequent in any of word_frequencies.LANGUAGES. The census counts
+    "Gracias", "Piazza" and "Giorno" as surnames; the rule layer asks each word in its language, but
+    a probe column is one bit with no language beside it. Faker's words all stay."""
+    census = person_words(kinds) - faker_person_words(kinds)
+    return faker_person_words(kinds) | (census - frequent_in_any_language())
 
 
 def known_names() -> frozenset[str]:

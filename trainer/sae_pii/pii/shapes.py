@@ -6,15 +6,22 @@ from "bot" or "Grant" from "grant"; capitalisation is one of the strongest cues 
 templates: exact-span micro F1 0.725 -> 0.761, presidio-research 0.521 -> 0.547 with the same
 SAE latents). For cased models they are redundant but harmless.
 
-Two more say whether the token's word is a given name or a surname in Faker's lists (all locales,
-accents folded): 79 % of the capitalised words inside names in the hand-labelled realistic text
-are, 13 % of the other capitalised words. Trained with a quarter of each document's words
+Two more say whether the token's word is a given name or a surname in the name lexicon. Fitted with
+Faker's lists (all locales, accents folded; the `given_name` and `surname` columns, which probe
+files of the thirteenth and fourteenth sessions read) and a quarter of each document's words
 forgotten (`lexicon_forget`), they took PERSON exact-span F1 over the ten blind realistic sets from
-0.860-0.862 (three probe seeds) to 0.869-0.876 (four fits); the sets' mean F1 moved within what a
-seed moves (docs/pii.md, the thirteenth session). These columns ask Faker's lists alone, not the
-rule layer's whole name lexicon (name_lexicon.person_words, which also holds the US census's common
-names): with the census's names as well, two probe seeds scored the ten blind sets' mean 0.001
-higher and the held-out synthetic split 0.002-0.004 lower (docs/pii.md, the fourteenth session).
+0.860-0.862 (three probe seeds) to 0.869-0.876 (four fits). Faker's lists know 79.4 % of the
+capitalised words inside names in the read hand-labelled realistic text and 13.4 % of the others
+(`bench.pii_experiments lexicon-coverage`).
+
+New probes read `common_given_name` and `common_surname` instead (PROBE_SHAPES): Faker's lists and
+the US census's common names, less the census's words frequent in any of 27 languages
+(name_lexicon.probe_person_words; it knows 90.5 % and 14.8 % of those words), with a tenth of the
+words forgotten. On the same synthetic files
+and rules, two probe seeds scored the ten blind sets' mean 0.890 / 0.892 against 0.886 / 0.889 with
+Faker's columns, and the held-out synthetic split 0.960 / 0.966 (docs/pii.md, the fifteenth
+session). The census's whole lists as columns (frequent foreign words such as "Gracias" and "Piazza"
+kept) had cost the held-out split 0.002-0.004 for +0.001 on the blind sets.
 
 Computed with array operations over the text's characters (per-character classes from a lookup
 table, prefix sums for counts): the detector calls this on every input, and a per-token Python
@@ -29,11 +36,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from sae_pii.pii.name_lexicon import faker_person_words, plain
+from sae_pii.pii.name_lexicon import faker_person_words, plain, probe_person_words
 
-SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname")
-_LEXICON_FEATURES = ("given_name", "surname")
-_LEXICON_COLUMNS = slice(SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("surname") + 1)
+# Every shape this version computes, in the order of the columns probe files of each version read:
+# new names go at the end.
+SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname",
+                  "common_given_name", "common_surname")
+# The shapes a probe fitted now reads.
+PROBE_SHAPES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "common_given_name",
+                "common_surname")
+_LEXICON_FEATURES = ("given_name", "surname", "common_given_name", "common_surname")
+_LEXICON_COLUMNS = slice(SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("common_surname") + 1)
 _SENTENCE_END = '.!?:"\n'
 
 # Character classes, one bit each, from the str methods the definitions below use (upper and lower
@@ -75,17 +88,29 @@ def _last_before(mask: np.ndarray, pos: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
-def _in_lexicon(word: str) -> tuple[bool, bool]:
-    """(a given name, a surname) Faker knows, any locale; a one-letter word is neither."""
+def _in_lexicon(word: str) -> tuple[bool, bool, bool, bool]:
+    """The _LEXICON_FEATURES of a word: a given name, a surname Faker knows (any locale); a given
+    name, a surname the probes' lexicon knows. A one-letter word is none of them."""
     key = plain(word) if len(word) > 1 else ""  # the lexicon holds no empty word
-    return key in faker_person_words(("first_name",)), key in faker_person_words(("last_name",))
+    return (key in faker_person_words(("first_name",)), key in faker_person_words(("last_name",)),
+            key in probe_person_words(("first_name",)), key in probe_person_words(("last_name",)))
+
+
+def preload_lexicons(features: tuple[str, ...] | list[str]) -> None:
+    """Build the name lexicons the `features` columns ask (the detector does it at load rather than in
+    its first detect())."""
+    for kinds in (("first_name",), ("last_name",)):
+        if {"given_name", "surname"} & set(features):
+            faker_person_words(kinds)
+        if {"common_given_name", "common_surname"} & set(features):
+            probe_person_words(kinds)
 
 
 def _lexicon_columns(text: str, a: np.ndarray, b: np.ndarray, forget: float, seed: int) -> np.ndarray:
-    """[len(a), 2]: the word text[a:b] is a given name / a surname Faker knows, less the words a
+    """[len(a), len(_LEXICON_FEATURES)]: the word text[a:b] is in each lexicon, less the words a
     `forget` share of lexicons would not know (drawn per word and seed: see token_shapes)."""
     keys, inverse = np.unique(a * (len(text) + 1) + b, return_inverse=True)  # one row per distinct word
-    hits = np.zeros((len(keys), 2), dtype=np.float32)
+    hits = np.zeros((len(keys), len(_LEXICON_FEATURES)), dtype=np.float32)
     for i, key in enumerate(keys.tolist()):
         word = text[key // (len(text) + 1):key % (len(text) + 1)]
         if forget and zlib.crc32(f"{seed}:{word.lower()}".encode()) < forget * 2**32:
@@ -94,20 +119,21 @@ def _lexicon_columns(text: str, a: np.ndarray, b: np.ndarray, forget: float, see
     return hits[inverse.reshape(-1)]
 
 
-def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | list[str] = SHAPE_FEATURES,
+def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | list[str] = PROBE_SHAPES,
                  lexicon_forget: float = 0.0, seed: int = 0) -> np.ndarray:
     """[T, len(features)] float32 for tokens at character `offsets` [T, 2], the columns of SHAPE_FEATURES
-    named by `features` in that order.
+    named by `features` in that order (by default those a probe fitted now reads).
 
     title/upper/lower describe the letters of the word the token sits in (a run of letters and
     digits: "McDonald" is title, "NASA" upper); digit: the token holds a digit; line_start: the
     word is the first on its line; sentence_start: first after . ! ? : " or a line break (where a
-    capital says nothing about names); given_name / surname: the word is one Faker knows.
+    capital says nothing about names); given_name / surname: the word is one Faker knows;
+    common_given_name / common_surname: one the probes' lexicon knows (Faker's and the census's).
 
     `lexicon_forget` (training only): each distinct word of the text, drawn with `seed`, is unknown to
-    the lexicon with this probability. Every synthetic name comes from Faker, but a fifth of the names
-    in hand-labelled realistic text are not in its lists; a probe that never saw a name outside the
-    lexicon learns that "unknown" means "no name".
+    the lexicons with this probability. Every synthetic name comes from Faker, but a tenth of the names
+    in hand-labelled realistic text are not in the probes' lexicon (a fifth not in Faker's); a probe that
+    never saw a name outside the lexicon learns that "unknown" means "no name".
     """
     unknown = [f for f in features if f not in SHAPE_FEATURES]
     if unknown:
