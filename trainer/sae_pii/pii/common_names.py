@@ -7,8 +7,9 @@ census borne by 100 people or more and every first name of the 2020 census, the 
 country of immigrants. The lists in `name_lists/` keep those borne by 300 people or more, less
 the words frequent in English ("Will", "Rose"): with them the rule layer's lexicon
 (name_lexicon.person_words) knows 92.9 % of those words, against 16.7 % of the capitalised words
-outside names (Faker alone: 79.4 % and 13.4 %). The probes' lexicon columns (shapes.py) keep
-asking Faker's lists alone. The data are public domain (US government works);
+outside names (Faker alone: 79.4 % and 13.4 %). The probes' lexicon columns (shapes.py) read them
+too, less the words frequent in any of 27 languages (name_lexicon.probe_person_words: 90.5 % and
+14.8 %). The data are public domain (US government works);
 `scripts/build_common_names.py` writes the lists and says how.
 
 Tried and not kept: names-dataset's names ranked 500th or better in some of 105 countries (91.9 %
