@@ -17,7 +17,9 @@ the numbers `fit-probes` + `eval` would give for that recipe, minutes faster per
 `decode` scores decoding changes on a fitted run: the first call stores the run's token
 probabilities for each file under `--probs` (safetensors), later calls only re-decode them with
 the current decode.py and rules, in seconds (exact-span micro F1 with and without the rule layer;
-presidio-research files also with their address parts joined, as `eval` reports them);
+presidio-research files also with their address parts joined, as `eval` reports them). Stored
+probabilities that other probes, another SAE or other probe-input code produced are refused
+(`probability_inputs`), not silently re-decoded;
 `--thresholds '{"PERSON": 0.8}'` re-decodes with some labels' thresholds replaced. `misses` reads
 the same stored probabilities and says where one label fails on one file (the figures of
 docs/pii.md "Known limits"):
@@ -48,10 +50,12 @@ model and the machine's slow stretches: best of 7 rounds of 20 calls) on the ben
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import time
 import timeit
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -165,14 +169,43 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
     return report
 
 
+# The code the probabilities come from (tokenizing, windows, token shapes, the probes' forward); the
+# rule layer's code is left out on purpose: `decode` re-decodes the same probabilities under new rules.
+PROBABILITY_CODE = ("features.py", "shapes.py", "probes.py", "detector.py")
+
+
+@lru_cache(maxsize=4)  # one command, one state of the code and files
+def probability_inputs(run_dir: Path) -> str:
+    """A fingerprint of what a run's token probabilities depend on: the run's SAE and probe files, the
+    code in PROBABILITY_CODE and the word lists of the probes' lexicon columns. Probabilities stored
+    under another fingerprint are stale."""
+    import sae_pii.pii as pii_package
+    from sae_pii.pii.name_lexicon import faker_person_words, probe_person_words
+
+    digest = hashlib.sha256()
+    for folder in (run_dir / "sae", run_dir / "probes"):
+        for file in sorted(folder.glob("*")):
+            if file.suffix in (".json", ".safetensors"):
+                digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    code = Path(pii_package.__file__).parent
+    for name in PROBABILITY_CODE:
+        digest.update((code / name).read_bytes())
+    for words in (faker_person_words, probe_person_words):
+        for kinds in (("first_name",), ("last_name",)):
+            digest.update("\n".join(sorted(words(kinds))).encode())
+    return digest.hexdigest()[:16]
+
+
 def _stored_probs(run_dir: Path, probe: str, path: Path, docs: list, probs_dir: Path, dets: dict):
     """(offsets, probabilities, thresholds) of the run's `probe` on the documents of `path`: stored
-    under `probs_dir` on the first call (one detector pass, kept in `dets`), read back after."""
+    under `probs_dir` on the first call (one detector pass, kept in `dets`), read back after, as long
+    as the run's probability_inputs are the same."""
     from sae_pii.pii.detector import SAEPIIDetector
 
     probs_dir.mkdir(parents=True, exist_ok=True)
     stored = probs_dir / f"{path.stem}.{probe}.safetensors"
     source = str(path.resolve())
+    inputs = probability_inputs(run_dir)
     if not stored.is_file():
         if probe not in dets:
             dets[probe] = SAEPIIDetector.from_pretrained(run_dir, probe=probe)
@@ -183,12 +216,15 @@ def _stored_probs(run_dir: Path, probe: str, path: Path, docs: list, probs_dir: 
         save_file({"probs": torch.from_numpy(np.concatenate(probs)),
                    "offsets": torch.from_numpy(np.concatenate([t.offsets for t in toks])),
                    "lengths": torch.tensor([len(t.offsets) for t in toks])}, str(stored),
-                  metadata={"thresholds": json.dumps(det.thresholds), "source": source})
+                  metadata={"thresholds": json.dumps(det.thresholds), "source": source, "inputs": inputs})
     with safe_open(str(stored), "pt") as fh:
         meta, tensors = fh.metadata(), {k: fh.get_tensor(k) for k in ("probs", "offsets", "lengths")}
     if meta.get("source", source) != source:  # two files of one name ("test.jsonl") share the name here
         raise ValueError(f"{stored} holds the probabilities of {meta['source']}, not {source}: "
                          "give this file another --probs folder")
+    if meta.get("inputs") != inputs:
+        raise ValueError(f"{stored} was stored by other probes, another SAE or other probe-input code (token "
+                         f"shapes, name lexicon, windows): delete it to store the probabilities anew")
     if len(tensors["lengths"]) != len(docs):
         raise ValueError(f"{stored} holds {len(tensors['lengths'])} documents, {path} {len(docs)}: delete it")
     lengths = tensors["lengths"].tolist()

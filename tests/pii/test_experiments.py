@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from sae_pii.pii.datasets import write_jsonl
@@ -87,6 +88,17 @@ def test_decode_scores_stored_probabilities_of_a_run(tmp_path, tiny_run_dir, wri
     write_jsonl(generate(5, "test", 0), test)
     with pytest.raises(ValueError, match="delete it"):
         exp.decode_scores(tiny_run_dir, "raw", [test], probs)
+    write_jsonl(generate(8, "test", 0), test)  # the same documents again: readable again
+    assert exp.decode_scores(tiny_run_dir, "raw", [test], probs)["test.jsonl +rules"] == first["test.jsonl +rules"]
+    # Probabilities stored by other probes are stale: refused, not re-decoded.
+    changed_run = tmp_path / "changed_run"
+    shutil.copytree(tiny_run_dir, changed_run)
+    meta = json.loads((changed_run / "probes" / "probes.json").read_text())
+    meta["probes"]["raw"]["thresholds"]["PERSON"] = 0.123
+    (changed_run / "probes" / "probes.json").write_text(json.dumps(meta))
+    assert exp.probability_inputs(changed_run) != exp.probability_inputs(tiny_run_dir)
+    with pytest.raises(ValueError, match="stored by other probes"):
+        exp.decode_scores(changed_run, "raw", [test], probs)
     other = tmp_path / "other" / "test.jsonl"  # another file of the same name: never read the stored one
     other.parent.mkdir()
     write_jsonl(generate(5, "test", 3), other)
