@@ -17,11 +17,11 @@ capitalised words inside names in the read hand-labelled realistic text and 13.4
 New probes read `common_given_name` and `common_surname` instead (PROBE_SHAPES): Faker's lists and
 the US census's common names, less the census's words frequent in any of 27 languages
 (name_lexicon.probe_person_words; it knows 90.5 % and 14.8 % of those words), with a tenth of the
-words forgotten. On the same synthetic files
-and rules, two probe seeds scored the ten blind sets' mean 0.890 / 0.892 against 0.886 / 0.889 with
-Faker's columns, and the held-out synthetic split 0.960 / 0.966 (docs/pii.md, the fifteenth
-session). The census's whole lists as columns (frequent foreign words such as "Gracias" and "Piazza"
-kept) had cost the held-out split 0.002-0.004 for +0.001 on the blind sets.
+words forgotten. On the same synthetic files and rules, three probe seeds scored the ten blind
+sets' mean 0.890 / 0.892 / 0.892 against 0.886 / 0.889 / 0.888 with Faker's columns, and the
+held-out synthetic split 0.960 / 0.966 / 0.960 against 0.961 / 0.966 / 0.962 (docs/pii.md, the
+fifteenth session). The census's whole lists as columns (frequent foreign words such as "Gracias"
+and "Piazza" kept) had cost the held-out split 0.002-0.004 for +0.001 on the blind sets.
 
 Computed with array operations over the text's characters (per-character classes from a lookup
 table, prefix sums for counts): the detector calls this on every input, and a per-token Python
