@@ -38,8 +38,7 @@ import numpy as np
 
 from sae_pii.pii.name_lexicon import faker_person_words, plain, probe_person_words
 
-# Every shape this version computes, in the order of the columns probe files of each version read:
-# new names go at the end.
+# Every shape this version computes, for probe files of any version (each names the shapes it reads).
 SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "given_name", "surname",
                   "common_given_name", "common_surname")
 # The shapes a probe fitted now reads.
