@@ -44,8 +44,11 @@ SHAPE_FEATURES = ("title", "upper", "lower", "digit", "line_start", "sentence_st
 # The shapes a probe fitted now reads.
 PROBE_SHAPES = ("title", "upper", "lower", "digit", "line_start", "sentence_start", "common_given_name",
                 "common_surname")
-_LEXICON_FEATURES = ("given_name", "surname", "common_given_name", "common_surname")
-_LEXICON_COLUMNS = slice(SHAPE_FEATURES.index("given_name"), SHAPE_FEATURES.index("common_surname") + 1)
+# The lexicon columns: the word list each asks, and which of its names.
+_LEXICONS = {"given_name": (faker_person_words, ("first_name",)), "surname": (faker_person_words, ("last_name",)),
+             "common_given_name": (probe_person_words, ("first_name",)),
+             "common_surname": (probe_person_words, ("last_name",))}
+_LEXICON_COLUMNS = [SHAPE_FEATURES.index(f) for f in _LEXICONS]
 _SENTENCE_END = '.!?:"\n'
 
 # Character classes, one bit each, from the str methods the definitions below use (upper and lower
@@ -87,29 +90,24 @@ def _last_before(mask: np.ndarray, pos: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
-def _in_lexicon(word: str) -> tuple[bool, bool, bool, bool]:
-    """The _LEXICON_FEATURES of a word: a given name, a surname Faker knows (any locale); a given
-    name, a surname the probes' lexicon knows. A one-letter word is none of them."""
+def _in_lexicon(word: str) -> tuple[bool, ...]:
+    """The word's lexicon columns, in _LEXICONS' order; a one-letter word is in none."""
     key = plain(word) if len(word) > 1 else ""  # the lexicon holds no empty word
-    return (key in faker_person_words(("first_name",)), key in faker_person_words(("last_name",)),
-            key in probe_person_words(("first_name",)), key in probe_person_words(("last_name",)))
+    return tuple(key in words(kinds) for words, kinds in _LEXICONS.values())
 
 
 def preload_lexicons(features: tuple[str, ...] | list[str]) -> None:
-    """Build the name lexicons the `features` columns ask (the detector does it at load rather than in
-    its first detect())."""
-    for kinds in (("first_name",), ("last_name",)):
-        if {"given_name", "surname"} & set(features):
-            faker_person_words(kinds)
-        if {"common_given_name", "common_surname"} & set(features):
-            probe_person_words(kinds)
+    """Build the word lists the lexicon columns among `features` ask (the detector does it at load
+    rather than in its first detect())."""
+    for words, kinds in (_LEXICONS[f] for f in features if f in _LEXICONS):
+        words(kinds)
 
 
 def _lexicon_columns(text: str, a: np.ndarray, b: np.ndarray, forget: float, seed: int) -> np.ndarray:
-    """[len(a), len(_LEXICON_FEATURES)]: the word text[a:b] is in each lexicon, less the words a
+    """[len(a), len(_LEXICONS)]: the word text[a:b] is in each lexicon, less the words a
     `forget` share of lexicons would not know (drawn per word and seed: see token_shapes)."""
     keys, inverse = np.unique(a * (len(text) + 1) + b, return_inverse=True)  # one row per distinct word
-    hits = np.zeros((len(keys), len(_LEXICON_FEATURES)), dtype=np.float32)
+    hits = np.zeros((len(keys), len(_LEXICONS)), dtype=np.float32)
     for i, key in enumerate(keys.tolist()):
         word = text[key // (len(text) + 1):key % (len(text) + 1)]
         if forget and zlib.crc32(f"{seed}:{word.lower()}".encode()) < forget * 2**32:
@@ -171,6 +169,6 @@ def token_shapes(text: str, offsets: np.ndarray, features: tuple[str, ...] | lis
     sentence_start = line_start | (k < 0) | ((cls[np.maximum(k, 0)] & _SENT_END) != 0)
     out[rows, 4] = line_start
     out[rows, 5] = sentence_start
-    if any(f in _LEXICON_FEATURES for f in features):
-        out[rows, _LEXICON_COLUMNS] = _lexicon_columns(text, a, b, lexicon_forget, seed)
+    if any(f in _LEXICONS for f in features):
+        out[np.ix_(rows, _LEXICON_COLUMNS)] = _lexicon_columns(text, a, b, lexicon_forget, seed)
     return out[:, columns]
