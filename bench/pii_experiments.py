@@ -67,6 +67,7 @@ from sae_pii.pii.decode import decode
 from sae_pii.pii.evaluate import PRF, Scores, filter_ignored, span_scores
 from sae_pii.pii.fit import (
     choose_thresholds,
+    detection_shapes,
     pack_training_features,
     probe_probs,
     sae_features,
@@ -74,7 +75,6 @@ from sae_pii.pii.fit import (
 )
 from sae_pii.pii.labels import CLASSES
 from sae_pii.pii.probes import ProbeTrainConfig, train_probe
-from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
@@ -135,14 +135,14 @@ def fit(cache_dir: Path, run_dir: Path, kind: str, cfg: ProbeTrainConfig, n_trai
         acts = [a.float() for a in acts]
         if split == "train":  # as fit-probes trains: the name lexicon forgets some words
             return docs, toks, acts, training_shapes(docs, toks, cfg)
-        return docs, toks, acts, [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(docs, toks)]
+        return docs, toks, acts, detection_shapes(docs, toks, cfg)
 
     t0 = time.perf_counter()
     docs, toks, acts, shapes = split_features("train", n_train)
     labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
     packed, index, _ = pack_training_features(kind, sae, acts, shapes, labels, cfg)  # as fit-probes does
     del acts
-    probe = train_probe(packed, cfg, log=print, n_shapes=len(PROBE_SHAPES) if cfg.shapes else 0)
+    probe = train_probe(packed, cfg, log=print, n_shapes=len(cfg.shape_features))
     probe.feature_index = index
     del packed
     report: dict = {"kind": kind, "config": cfg.__dict__, "fit_seconds": round(time.perf_counter() - t0, 1)}

@@ -499,7 +499,7 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
     """fit-probes and bench.pii_experiments train on these: the lexicon columns lose
     `lexicon_forget` of the words, the other columns and detection's shapes are untouched."""
     from sae_pii.pii.features import tokenize
-    from sae_pii.pii.fit import training_shapes
+    from sae_pii.pii.fit import detection_shapes, training_shapes
     from sae_pii.pii.probes import ProbeTrainConfig
     from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
     from sae_pii.pii.spans import Document
@@ -514,6 +514,10 @@ def test_training_shapes_forget_lexicon_words_as_the_config_says(minilm_tokenize
         assert want[:, lexicon].any() and not got[:, lexicon].any()
         np.testing.assert_array_equal(np.delete(got, lexicon, 1), np.delete(want, lexicon, 1))
     assert training_shapes(docs, toks, ProbeTrainConfig(shapes=False)) == [None, None]
+    # Validation reads the shapes as detection computes them: nothing forgotten, whatever the config.
+    for got, want in zip(detection_shapes(docs, toks, ProbeTrainConfig(lexicon_forget=1.0)), plain):
+        np.testing.assert_array_equal(got, want)
+    assert detection_shapes(docs, toks, ProbeTrainConfig(shapes=False)) == [None, None]
 
 
 def _token_shapes_reference(text, offsets):

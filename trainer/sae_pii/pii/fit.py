@@ -29,7 +29,7 @@ from sae_pii.pii.probes import (
     sparse_rows,
     train_probe,
 )
-from sae_pii.pii.shapes import PROBE_SHAPES, token_shapes
+from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import Document
 
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.1, 0.96, 0.05))
@@ -121,8 +121,13 @@ def training_shapes(docs: list[Document], toks: list[feat.Tokens], cfg: ProbeTra
     document's words, drawn per document from `cfg.seed` (validation and detection forget none)."""
     if not cfg.shapes:
         return [None] * len(docs)
-    return [token_shapes(d.text, t.offsets, lexicon_forget=cfg.lexicon_forget, seed=cfg.seed * 1_000_003 + i)
-            for i, (d, t) in enumerate(zip(docs, toks))]
+    return [token_shapes(d.text, t.offsets, cfg.shape_features, lexicon_forget=cfg.lexicon_forget,
+                         seed=cfg.seed * 1_000_003 + i) for i, (d, t) in enumerate(zip(docs, toks))]
+
+
+def detection_shapes(docs: list[Document], toks: list[feat.Tokens], cfg: ProbeTrainConfig) -> list[np.ndarray | None]:
+    """The token shapes validation reads, as detection computes them (no word forgotten)."""
+    return [token_shapes(d.text, t.offsets, cfg.shape_features) if cfg.shapes else None for d, t in zip(docs, toks)]
 
 
 def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None],
@@ -131,7 +136,7 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     the selected SAE latents or None, model features per token)."""
     if kind == "sae" and sae is None:
         raise ValueError("an SAE is needed for the 'sae' probe")
-    n_shapes = len(PROBE_SHAPES) if cfg.shapes else 0
+    n_shapes = len(cfg.shape_features)
     index = None
     # A TopK SAE's rows hold at most k non-zeros: keep them sparse from the start (exact; 2-3x
     # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
@@ -181,21 +186,21 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
     shapes_train = training_shapes(train_docs, tok_train, cfg)
-    shapes_val = [token_shapes(d.text, t.offsets) if cfg.shapes else None for d, t in zip(val_docs, tok_val)]
+    shapes_val = detection_shapes(val_docs, tok_val, cfg)
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)
     log(f"activations: {n_tok} training tokens, {sum(len(t.ids) for t in tok_val)} validation tokens "
         f"({time.perf_counter() - t0:.0f}s)")
 
     probes, summary, val_probs = {}, {}, {}
-    n_shapes = len(PROBE_SHAPES) if cfg.shapes else 0
+    n_shapes = len(cfg.shape_features)
     for kind in kinds:
         t1 = time.perf_counter()
         packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_train, lab_train, cfg)
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
         log(f"probe on {kind} features ({n_model} per token"
             + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
-            + (f", plus {len(PROBE_SHAPES)} token shapes" if cfg.shapes else "")
+            + (f", plus {n_shapes} token shapes" if n_shapes else "")
             + f", context +-{cfg.context}"
             + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear") + "):")
         probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
@@ -207,7 +212,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
         info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
                          hidden=probe.hidden, hidden_context=probe.hidden_context, thresholds=thresholds,
-                         file=f"{kind}.safetensors", shapes=list(PROBE_SHAPES) if cfg.shapes else [],
+                         file=f"{kind}.safetensors", shapes=list(cfg.shape_features),
                          metrics=metrics)
         probes[kind] = (probe, info)
         summary[kind] = metrics

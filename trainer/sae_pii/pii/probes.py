@@ -81,6 +81,11 @@ class ProbeTrainConfig:
     seed: int = 0
 
     @property
+    def shape_features(self) -> tuple[str, ...]:
+        """The token shapes the probes read beside the model's features (none without `shapes`)."""
+        return PROBE_SHAPES if self.shapes else ()
+
+    @property
     def reach(self) -> int:
         """Tokens the probe reads on each side of the one it labels."""
         return self.context + (self.hidden_context if self.hidden else 0)
