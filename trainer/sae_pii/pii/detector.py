@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from sae_pii.pii import everyday_words, place_names, script_names
 from sae_pii.pii import features as feat
+from sae_pii.pii import place_names, script_names, word_frequencies
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surnames
 from sae_pii.pii.probes import ProbeMixture, load_probes, token_probes
@@ -115,7 +115,7 @@ class SAEPIIDetector:
             known_surnames()
             place_names.preload()
             script_names.preload()
-            everyday_words.frequent_words()
+            word_frequencies.frequent_words()
         return cls(lm, sae, p, info, validators=validators, precision=precision, **_windowing(meta))
 
     # ------------------------------------------------------------------------------------------
