@@ -63,7 +63,7 @@ def tiny_run_dir(tmp_path_factory, tiny_bert_dir, tiny_lm) -> Path:
     sae = SparseAutoencoder(SAEConfig(d_in=32, d_sae=128, k=8, model_name=tiny_bert_dir, hook_layer=HOOK_LAYER))
     sae.save_pretrained(run / "sae")
     fit_probes(tiny_lm, sae, list(generate(40, "train", 0)), list(generate(12, "validation", 0)), run / "probes",
-               ProbeTrainConfig(epochs=2, context=1), log=lambda *_: None)
+               ProbeTrainConfig(epochs=2, context=1, seeds=1), log=lambda *_: None)
     return run
 
 

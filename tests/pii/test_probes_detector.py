@@ -670,6 +670,80 @@ def test_mixture_probe_is_the_weighted_mean_of_its_members(tiny_run_dir, tmp_pat
         load_probes(tmp_path)
 
 
+@pytest.mark.parametrize("hidden", [0, 4])
+def test_fused_probes_equal_the_weighted_mean_of_their_members(hidden):
+    """FusedProbes runs probes of one layout as one wider probe: the same probabilities as the
+    weighted mean of the members run one by one, for dense features and for a TopK SAE's k latents;
+    probes of different layouts are refused."""
+    from sae_pii.pii.probes import FusedProbes
+
+    torch.manual_seed(0)
+    members = []
+    for _ in range(3):
+        p = TokenProbe(n_features=10, context=1, hidden=hidden, hidden_context=1 if hidden else 0)
+        with torch.no_grad():
+            for t in p.parameters():
+                t.normal_()
+        members.append(p.eval().requires_grad_(False))
+    weights = [0.2, 0.5, 0.3]
+    fused = FusedProbes(members, weights)
+    assert fused.n_classes == len(CLASSES)
+    feats = torch.randn(7, 10).relu()
+    expected = sum(w * p(feats) for p, w in zip(members, weights))
+    torch.testing.assert_close(fused(feats), expected, atol=1e-5, rtol=1e-5)
+    vals, idx = feats.topk(3, dim=1)
+    torch.testing.assert_close(fused((vals, idx)), sum(w * p((vals, idx)) for p, w in zip(members, weights)),
+                               atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match="one layout"):
+        FusedProbes([members[0], TokenProbe(n_features=10, context=2, hidden=hidden)], [0.5, 0.5])
+
+
+def test_probes_of_several_seeds_are_averaged(tmp_path, tiny_run_dir, tiny_lm):
+    """`fit-probes --seeds 2` fits each kind twice (seeds 0 and 1, files <kind>_seed<n>); "sae" and
+    "raw" are the means of their seeds, with thresholds of their own, and "mix" spreads each kind's
+    weight evenly over its seeds."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.detector import load_systems
+    from sae_pii.pii.fit import fit_probes
+    from sae_pii.pii.probes import ProbeMixture, ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SparseAutoencoder
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run_dir / "sae", run / "sae")
+    sae = SparseAutoencoder.from_pretrained(run)
+    summary = fit_probes(tiny_lm, sae, list(generate(30, "train", 1)), list(generate(10, "validation", 1)),
+                         run / "probes", ProbeTrainConfig(epochs=1, context=1, seeds=2), log=lambda *_: None)
+    assert set(summary) == {"sae", "raw", "mix"}
+    assert sorted(p.name for p in (run / "probes").iterdir()) == [
+        "probes.json", "raw_seed0.safetensors", "raw_seed1.safetensors", "sae_seed0.safetensors", "sae_seed1.safetensors"]
+    meta, probes = load_probes(run / "probes")
+    assert meta["train_config"]["seeds"] == 2
+    for kind in ("sae", "raw"):
+        mean, info = probes[kind]
+        assert isinstance(mean, ProbeMixture) and info.members == {f"{kind}_seed0": 0.5, f"{kind}_seed1": 0.5}
+        assert set(info.thresholds) == set(LABELS)
+        # Two seeds give two different probes (else the mean would be a copy).
+        assert not torch.equal(probes[f"{kind}_seed0"][0].weight, probes[f"{kind}_seed1"][0].weight)
+    mix = probes["mix"][1].members
+    assert set(mix) == {"sae_seed0", "sae_seed1", "raw_seed0", "raw_seed1"} and sum(mix.values()) == pytest.approx(1)
+    assert mix["raw_seed0"] == mix["raw_seed1"] and mix["sae_seed0"] == mix["sae_seed1"]
+
+    dets = load_systems(run, ["sae", "raw", "mix+rules"])
+    # Each kind's seeds run as one fused probe.
+    assert [type(p).__name__ for p in dets["mix+rules"].probe.probes] == ["FusedProbes", "FusedProbes"]
+    toks = [feat.tokenize(tiny_lm.tokenizer, TEXT)]
+    p = {name: d.token_probs([TEXT], toks)[0] for name, d in dets.items()}
+    seeds = {n: SAEPIIDetector.from_pretrained(run, probe=n).token_probs([TEXT], toks)[0]
+             for n in ("sae_seed0", "sae_seed1")}
+    np.testing.assert_allclose(p["sae"], (seeds["sae_seed0"] + seeds["sae_seed1"]) / 2, atol=1e-6)
+    w_raw = 2 * mix["raw_seed0"]
+    np.testing.assert_allclose(p["mix+rules"], w_raw * p["raw"] + (1 - w_raw) * p["sae"], atol=1e-6)
+    det = SAEPIIDetector.from_pretrained(run)
+    assert det.info.name == meta["default_probe"] in summary
+    assert all(TEXT[s.start:s.end] == s.text for s in det.detect(TEXT))
+
+
 def test_probe_format_versions(tiny_run_dir, tmp_path):
     """Files of format 1 (before the mixture) still load; an unknown format is refused clearly."""
     shutil.copytree(tiny_run_dir / "probes", tmp_path / "probes")
@@ -778,5 +852,5 @@ def test_fit_probes_cli_defaults_are_the_probe_configs():
 
     params = {p.name: p.default for p in typer.main.get_command(app).commands["fit-probes"].params}
     shared = [f.name for f in fields(ProbeTrainConfig) if f.name in params]
-    assert {"epochs", "context", "hidden", "hidden_context", "seed", "shapes", "lexicon_forget"} <= set(shared)
+    assert {"epochs", "context", "hidden", "hidden_context", "seed", "seeds", "shapes", "lexicon_forget"} <= set(shared)
     assert {name: params[name] for name in shared} == {name: getattr(ProbeTrainConfig(), name) for name in shared}

@@ -72,6 +72,8 @@ def register(app: typer.Typer) -> None:
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
         n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
+        seeds: Annotated[int, typer.Option(
+            min=1, help="probes of each kind fit with seeds SEED, SEED+1, ...; the detector averages them")] = 1,
         epochs: Annotated[int, typer.Option(min=1)] = 8,
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe's first layer reads")] = 2,
         hidden: Annotated[int, typer.Option(min=0, help="hidden GELU units of the probe (0: a linear probe)")] = 128,
@@ -115,7 +117,7 @@ def register(app: typer.Typer) -> None:
                    f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
         fit_probes(lm, sae, train_docs, val_docs, model_dir / "probes",
                    ProbeTrainConfig(epochs=epochs, context=context, hidden=hidden, hidden_context=hidden_context,
-                                    seed=seed, shapes=shapes, lexicon_forget=lexicon_forget),
+                                    seed=seed, seeds=seeds, shapes=shapes, lexicon_forget=lexicon_forget),
                    kinds=tuple(kind_list),
                    log=typer.echo, hand_labelled={path.name: len(docs) for path, docs in extra_docs.items()},
                    hand_labelled_repeat=hand_labelled_repeat)

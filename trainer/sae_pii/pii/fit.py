@@ -7,7 +7,7 @@ The LM runs once per document (the expensive part); both probes read the same ca
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -98,9 +98,28 @@ def _validation_line(metrics: dict) -> str:
 MIX_RAW_WEIGHTS = (0.5, 0.7)
 
 
-def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=print):
+def _mean_entry(name: str, members: dict[str, float], thresholds: dict[str, float], metrics: dict, t0: float):
+    """A probes.json entry for the weighted mean of member probes' probabilities, with its own
+    thresholds (chosen on validation): ((None, ProbeInfo) for save_probes, its validation metrics)."""
+    metrics["fit_seconds"] = round(time.perf_counter() - t0, 1)
+    info = ProbeInfo(name=name, feature=MIX, context=0, n_features=0, file="", metrics=metrics,
+                     thresholds=thresholds, members=members)
+    return (None, info), metrics
+
+
+def _fit_seed_mean(kind: str, names: list[str], val_docs, tok_val, member_probs: list[list[np.ndarray]], log=print):
+    """The mean of one kind's probes fit with different seeds: an entry named `kind`."""
+    t0 = time.perf_counter()
+    probs = [np.mean(ps, axis=0) for ps in zip(*member_probs)]
+    entry, metrics = _mean_entry(kind, {n: 1 / len(names) for n in names}, *_validate(val_docs, tok_val, probs), t0)
+    log(f"mean of the {len(names)} {kind} probes: {_validation_line(metrics)}")
+    return entry, metrics, probs
+
+
+def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], members: dict[str, list[str]], log=print):
     """The mean of the raw and SAE probes' probabilities, weighted as validation likes best, with its
-    own thresholds: (None, ProbeInfo) for save_probes, and its validation metrics."""
+    own thresholds: (None, ProbeInfo) for save_probes, and its validation metrics. `members`: the
+    probe files of each kind (several seeds share a kind's weight equally)."""
     t0 = time.perf_counter()
     best = None
     for w in MIX_RAW_WEIGHTS:
@@ -109,11 +128,16 @@ def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], log=
         if best is None or (metrics[F1_RULES], metrics[F1_PROBE]) > (best[2][F1_RULES], best[2][F1_PROBE]):
             best = (w, thresholds, metrics)
     w, thresholds, metrics = best
-    metrics["fit_seconds"] = round(time.perf_counter() - t0, 1)
-    info = ProbeInfo(name=MIX, feature=MIX, context=0, n_features=0, file="", metrics=metrics,
-                     thresholds=thresholds, members={"raw": w, "sae": round(1 - w, 6)})
+    weights = {**{n: w / len(members["raw"]) for n in members["raw"]},
+               **{n: (1 - w) / len(members["sae"]) for n in members["sae"]}}
+    entry, metrics = _mean_entry(MIX, weights, thresholds, metrics, t0)
     log(f"mixture {w:.1f} x raw + {1 - w:.1f} x SAE probe: {_validation_line(metrics)}")
-    return (None, info), metrics
+    return entry, metrics
+
+
+def member_name(kind: str, seed: int, n_seeds: int) -> str:
+    """The probes.json name of one fitted probe: its kind, and its seed when several are averaged."""
+    return kind if n_seeds == 1 else f"{kind}_seed{seed}"
 
 
 def training_shapes(docs: list[Document], toks: list[feat.Tokens], cfg: ProbeTrainConfig) -> list[np.ndarray | None]:
@@ -185,40 +209,56 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     acts_train = [acts_distinct[i] for i in copies]
     tok_val = [feat.tokenize(lm.tokenizer, d.text) for d in val_docs]
     lab_train = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(tok_train, train_docs)]
-    shapes_train = training_shapes(train_docs, tok_train, cfg)
     shapes_val = detection_shapes(val_docs, tok_val, cfg)
     acts_val = feat.doc_activations(lm, tok_val, window, overlap)
     n_tok = sum(len(t.ids) for t in tok_train)
     log(f"activations: {n_tok} training tokens, {sum(len(t.ids) for t in tok_val)} validation tokens "
         f"({time.perf_counter() - t0:.0f}s)")
 
-    probes, summary, val_probs = {}, {}, {}
+    probes, summary, val_probs, members = {}, {}, {}, {}
     n_shapes = len(cfg.shape_features)
+    seeds = cfg.member_seeds
+    shapes_by_seed = {}  # the lexicon forgets other words under each seed
     for kind in kinds:
-        t1 = time.perf_counter()
-        packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_train, lab_train, cfg)
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
-        log(f"probe on {kind} features ({n_model} per token"
-            + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
-            + (f", plus {n_shapes} token shapes" if n_shapes else "")
-            + f", context +-{cfg.context}"
-            + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear") + "):")
-        probe = train_probe(packed, cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
-        del packed
-        if kind == "sae":
-            probe.feature_index = index
-        val_probs[kind] = probe_probs(probe, f_val, shapes_val)
-        thresholds, metrics = _validate(val_docs, tok_val, val_probs[kind])
-        metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
-        info = ProbeInfo(name=kind, feature=kind, context=cfg.context, n_features=probe.n_features,
-                         hidden=probe.hidden, hidden_context=probe.hidden_context, thresholds=thresholds,
-                         file=f"{kind}.safetensors", shapes=list(cfg.shape_features),
-                         metrics=metrics)
-        probes[kind] = (probe, info)
-        summary[kind] = metrics
-        log(f"  {_validation_line(metrics)}")
-    if {"sae", "raw"} <= set(probes):
-        probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, log)
+        member_probs = []
+        for seed in seeds:
+            t1 = time.perf_counter()
+            member_cfg = replace(cfg, seed=seed)
+            if seed not in shapes_by_seed:
+                shapes_by_seed[seed] = training_shapes(train_docs, tok_train, member_cfg)
+            packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_by_seed[seed], lab_train,
+                                                            member_cfg)
+            log(f"probe on {kind} features ({n_model} per token"
+                + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
+                + (f", plus {n_shapes} token shapes" if n_shapes else "")
+                + f", context +-{cfg.context}"
+                + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
+                + (f", seed {seed}" if len(seeds) > 1 else "") + "):")
+            probe = train_probe(packed, member_cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
+            del packed
+            if kind == "sae":
+                probe.feature_index = index
+            name = member_name(kind, seed, len(seeds))
+            member_probs.append(probe_probs(probe, f_val, shapes_val))
+            thresholds, metrics = _validate(val_docs, tok_val, member_probs[-1])
+            metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
+            probes[name] = (probe, ProbeInfo(
+                name=name, feature=kind, context=cfg.context, n_features=probe.n_features, hidden=probe.hidden,
+                hidden_context=probe.hidden_context, thresholds=thresholds, file=f"{name}.safetensors",
+                shapes=list(cfg.shape_features), metrics=metrics))
+            summary[name] = metrics
+            log(f"  {_validation_line(metrics)}")
+        members[kind] = [member_name(kind, s, len(seeds)) for s in seeds]
+        if len(seeds) > 1:
+            probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(kind, members[kind], val_docs, tok_val,
+                                                                          member_probs, log)
+            for name in members[kind]:  # the detector's default is one of the means
+                del summary[name]
+        else:
+            val_probs[kind] = member_probs[0]
+    if {"sae", "raw"} <= set(val_probs):
+        probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, members, log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule
     # layer runs on top of it.
     default = max(summary, key=lambda k: summary[k][F1_RULES])

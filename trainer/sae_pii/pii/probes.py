@@ -79,6 +79,14 @@ class ProbeTrainConfig:
     # 20.6 % with Faker's alone, when 0.25 was chosen).
     lexicon_forget: float = 0.1
     seed: int = 0
+    # Probes of each kind fit with seeds seed, seed + 1, ...; the detector averages their
+    # probabilities. Two beat one on every measure (docs/pii.md, the sixteenth session).
+    seeds: int = 1
+
+    @property
+    def member_seeds(self) -> tuple[int, ...]:
+        """The seed of each probe fit per kind."""
+        return tuple(range(self.seed, self.seed + self.seeds))
 
     @property
     def shape_features(self) -> tuple[str, ...]:
@@ -202,7 +210,10 @@ class TokenProbe(torch.nn.Module):
         if self.n_shapes:
             feats = torch.cat([feats, self._shape_rows(shapes, feats)], 1)
         padded = F.pad(feats, (0, 0, self.reach, self.reach))
-        return self.logits_padded(padded).softmax(-1)
+        return self.probabilities(self.logits_padded(padded))
+
+    def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
+        return logits.softmax(-1)
 
     def _shape_rows(self, shapes, like: torch.Tensor) -> torch.Tensor:
         if shapes is None:
@@ -217,7 +228,7 @@ class TokenProbe(torch.nn.Module):
         r = self.reach
         vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
         projected = F.embedding_bag(idx, self._inference_stacked(), per_sample_weights=vals, mode="sum")
-        return self.head(self.combine(projected)).softmax(-1)
+        return self.probabilities(self.head(self.combine(projected)))
 
 
 def token_probes(probe: TokenProbe | ProbeMixture) -> list[TokenProbe]:
@@ -240,23 +251,72 @@ class ProbeInfo:
     members: dict[str, float] = field(default_factory=dict)  # a "mix" entry: member probe -> weight
 
 
+class FusedProbes(TokenProbe):
+    """Probes that read the same features, side by side in one probe of their summed width: one
+    product and one grouped output convolution instead of one of each per probe (inference only).
+    Its output is the weighted mean of the members' class probabilities."""
+
+    def __init__(self, members: list[TokenProbe], weights: list[float]):
+        first = members[0]
+        if any(not _same_layout(first, p) for p in members[1:]):
+            raise ValueError("only probes of one layout (features, context, hidden units, shapes) can be fused")
+        super().__init__(first.n_features, first.context, n_classes=first.n_classes, feature_index=first.feature_index,
+                         n_shapes=first.n_shapes, hidden=first.hidden * len(members),
+                         hidden_context=first.hidden_context, shape_features=first.shape_features)
+        self.groups = len(members)
+        self.register_buffer("group_weights", torch.tensor(weights, dtype=torch.float32) / sum(weights))
+        with torch.no_grad():
+            self.weight = torch.nn.Parameter(torch.cat([p.weight for p in members]))
+            self.bias = torch.nn.Parameter(torch.cat([p.bias for p in members]))
+            if first.hidden:
+                self.out_weight = torch.nn.Parameter(torch.cat([p.out_weight for p in members]))
+                self.out_bias = torch.nn.Parameter(torch.cat([p.out_bias for p in members]))
+        self.precision = first.precision
+        self.requires_grad_(False)
+
+    @property
+    def n_classes(self) -> int:
+        return super().n_classes // self.groups
+
+    def head(self, first: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
+        if not self.hidden:
+            return first
+        return F.conv1d(F.gelu(first).T[None], self.out_weight, self.out_bias, groups=self.groups)[0].T
+
+    def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
+        per_member = logits.view(len(logits), self.groups, -1).softmax(-1)
+        return torch.einsum("tgc,g->tc", per_member, self.group_weights.to(per_member.dtype))
+
+
+def _same_layout(a: TokenProbe, b: TokenProbe) -> bool:
+    same_index = (a.feature_index is None and b.feature_index is None) or (
+        a.feature_index is not None and b.feature_index is not None and torch.equal(a.feature_index, b.feature_index))
+    return (a.weight.shape == b.weight.shape and a.hidden == b.hidden and a.hidden_context == b.hidden_context
+            and a.shape_features == b.shape_features and same_index)
+
+
 class ProbeMixture(torch.nn.Module):
     """The weighted mean of member probes' class probabilities, each member reading its own
     features: `forward({"raw": acts, "sae": latents}, shapes)`. The SAE-latent and raw-activation
-    probes make different mistakes, so their mean beats either (docs/pii.md)."""
+    probes make different mistakes, so their mean beats either (docs/pii.md); probes of one kind fit
+    with several seeds average out each fit's own mistakes. Members that read the same features
+    the same way run fused (FusedProbes)."""
 
     def __init__(self, members: list[tuple[str, TokenProbe, float]]):  # (feature kind, probe, weight)
         super().__init__()
         if not members or any(w <= 0 for _, _, w in members) or abs(sum(w for _, _, w in members) - 1.0) > 1e-6:
             raise ValueError(f"mixture weights must be positive and sum to 1, got {[w for _, _, w in members]}")
-        self.features = [f for f, _, _ in members]
-        self.weights = [float(w) for _, _, w in members]
-        self.probes = torch.nn.ModuleList([p for _, p, _ in members])
-        self.n_shapes = max(p.n_shapes for p in self.probes)  # compute token shapes if any member reads them
-        named = {p.shape_features for p in self.probes if p.n_shapes}
+        named = {p.shape_features for _, p, _ in members if p.n_shapes}
         if len(named) > 1:
             raise ValueError(f"mixture members read different token shapes {sorted(named)}: refit them together")
         self.shape_features = named.pop() if named else ()
+        self.features, self.weights, probes = [], [], []
+        for kind, group in _fusable_groups(members):
+            self.features.append(kind)
+            self.weights.append(sum(w for _, w in group))
+            probes.append(group[0][0] if len(group) == 1 else FusedProbes([p for p, _ in group], [w for _, w in group]))
+        self.probes = torch.nn.ModuleList(probes)
+        self.n_shapes = max(p.n_shapes for p in self.probes)  # compute token shapes if any member reads them
 
     @property
     def n_classes(self) -> int:
@@ -264,6 +324,18 @@ class ProbeMixture(torch.nn.Module):
 
     def forward(self, inputs: dict, shapes=None) -> torch.Tensor:
         return sum(w * p(inputs[f], shapes) for f, p, w in zip(self.features, self.probes, self.weights))
+
+
+def _fusable_groups(members: list[tuple[str, TokenProbe, float]]) -> list[tuple[str, list[tuple[TokenProbe, float]]]]:
+    """Members grouped by feature kind and layout, in first-seen order: [(kind, [(probe, weight)])]."""
+    groups: list[tuple[str, list[tuple[TokenProbe, float]]]] = []
+    for kind, probe, w in members:
+        home = next((g for k, g in groups if k == kind and _same_layout(g[0][0], probe)), None)
+        if home is None:
+            groups.append((kind, [(probe, float(w))]))
+        else:
+            home.append((probe, float(w)))
+    return groups
 
 
 # ------------------------------------------------------------------------------------------------
