@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from sae_pii.sae import SAEConfig, SparseAutoencoder
-from sae_pii.topk_ops import sparse_decode, topk_encode, topk_forward
+from sae_pii.topk_ops import rows_topk, sparse_decode, topk_encode, topk_forward
 
 
 def test_kernels_match_dense_reference_and_pass_gradcheck():
@@ -72,3 +72,26 @@ def test_topk_forward_refuses_other_architectures():
     sae = SparseAutoencoder(SAEConfig(d_in=8, d_sae=16, architecture="relu"))
     with pytest.raises(ValueError, match="topk"):
         topk_forward(sae, torch.randn(4, 8))
+
+
+@pytest.mark.parametrize("shape,k", [((512, 3072), 32), ((3, 7, 3072), 32), ((5, 100), 8)])
+def test_rows_topk_finds_the_same_entries_as_topk(shape, k):
+    """rows_topk (the detector's top-k over block maxima) returns the k largest entries of each row,
+    as Tensor.topk does, for any leading shape; rows too short for blocks fall back to topk."""
+    torch.manual_seed(0)
+    x = torch.randn(*shape)
+    values, idx = rows_topk(x, k)
+    expected_values, expected_idx = x.topk(k, dim=-1)
+    assert values.shape == idx.shape == (*shape[:-1], k)
+    assert torch.equal(x.gather(-1, idx), values)
+    assert torch.equal(idx.sort(-1).values, expected_idx.sort(-1).values)
+    assert torch.equal(values.sort(-1, descending=True).values, expected_values)
+
+
+def test_rows_topk_with_ties_keeps_the_top_values_and_distinct_indices():
+    torch.manual_seed(0)
+    x = torch.randint(0, 5, (64, 3072)).float()  # every row full of ties
+    values, idx = rows_topk(x, 32)
+    assert torch.equal(values.sort(-1).values, x.topk(32, dim=-1).values.sort(-1).values)
+    assert torch.equal(x.gather(-1, idx), values)
+    assert all(len(set(row.tolist())) == 32 for row in idx)

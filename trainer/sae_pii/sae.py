@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from sae_pii.topk_ops import rows_topk
 from sae_pii.weight_cache import DerivedWeights
 
 ARCHITECTURES = ("topk", "batchtopk", "relu")
@@ -182,7 +183,8 @@ class SparseAutoencoder(nn.Module):
         (what a reader of k rows needs, without the dense [..., d_sae] tensor); None otherwise."""
         if self.cfg.architecture != "topk":
             return None
-        return self._top_k(self.pre_activations(x, matmul_dtype))
+        vals, idx = rows_topk(self.pre_activations(x, matmul_dtype), self.cfg.k)
+        return vals.relu(), idx
 
     def _top_k(self, pre: Tensor) -> tuple[Tensor, Tensor]:
         vals, idx = pre.topk(self.cfg.k, dim=-1, sorted=False)
