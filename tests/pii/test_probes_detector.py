@@ -167,6 +167,30 @@ def test_sparse_packing_projects_like_dense_packing():
     torch.testing.assert_close(grads[0][1], grads[1][1], **close)
 
 
+def test_topk_sae_rows_are_packed_with_no_more_entries_than_they_can_hold(tiny_run_dir, tiny_lm):
+    """A TopK SAE's training rows keep k latents plus the token shapes per token (no zero padding up
+    to cfg.sparse_keep), and every latent that fired is kept."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.align import token_labels
+    from sae_pii.pii.fit import pack_training_features, sae_features, training_shapes
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SparseAutoencoder
+
+    sae = SparseAutoencoder.from_pretrained(tiny_run_dir)
+    docs = list(generate(4, "train", 3))
+    toks = [feat.tokenize(tiny_lm.tokenizer, d.text) for d in docs]
+    acts = feat.doc_activations(tiny_lm, toks)
+    labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)]
+    cfg = ProbeTrainConfig(context=1)
+    packed, index, n_model = pack_training_features("sae", sae, acts, training_shapes(docs, toks, cfg), labels, cfg)
+    assert index is None and n_model == sae.cfg.d_sae
+    assert packed.idx.shape[1] == sae.cfg.k + len(cfg.shape_features) < cfg.sparse_keep
+    fired = sum(int((f != 0).sum()) for f in sae_features(sae, acts))
+    kept_latents = int(((packed.val != 0) & (packed.idx < sae.cfg.d_sae)).sum())
+    assert kept_latents == fired > 0
+
+
 def test_hidden_layer_learns_what_a_linear_probe_cannot():
     """PERSON iff exactly one of two features fires (XOR): no linear read separates it."""
     import numpy as np
@@ -385,6 +409,26 @@ def test_probe_training_with_dropout_l2_and_early_stopping():
     assert any("early stop" in line for line in lines)  # 40 epochs on a trivial task: it must stop early
     pred = probe(val_f[0]).argmax(-1)
     assert pred[10:14].tolist() == [2, 2, 2, 2] and (pred[:10] == 0).all()
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5])
+def test_fast_dropout_drops_the_share_asked_and_keeps_the_mean(p):
+    """Training's dropout draws its keep mask from random bytes: about p of the entries are zeroed,
+    the rest scaled so the mean stays, the same seed gives the same mask, and p=0 is the identity."""
+    from sae_pii.pii.probes import fast_dropout
+
+    x = torch.ones(400, 500)
+    torch.manual_seed(0)
+    y = fast_dropout(x, p)
+    assert float((y == 0).float().mean()) == pytest.approx(p, abs=0.01)
+    assert float(y.mean()) == pytest.approx(1.0, abs=0.01)
+    torch.manual_seed(0)
+    assert torch.equal(fast_dropout(x, p), y)
+    assert fast_dropout(x, 0.0) is x
+    g = torch.ones(3, 4, requires_grad=True)
+    fast_dropout(g, p).sum().backward()
+    kept = 1 / (1 - round(p * 256) / 256)
+    assert all(v == 0.0 or v == pytest.approx(kept) for v in g.grad.unique().tolist())
 
 
 def test_token_shapes_describe_the_original_casing(minilm_tokenizer):

@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
         seeds: Annotated[int, typer.Option(
-            min=1, help="probes of each kind fit with seeds SEED, SEED+1, ...; the detector averages them")] = 1,
+            min=1, help="probes of each kind fit with seeds SEED, SEED+1, ...; the detector averages them")] = 2,
         epochs: Annotated[int, typer.Option(min=1)] = 8,
         context: Annotated[int, typer.Option(min=0, help="neighbour tokens each side the probe's first layer reads")] = 2,
         hidden: Annotated[int, typer.Option(min=0, help="hidden GELU units of the probe (0: a linear probe)")] = 128,

@@ -98,25 +98,29 @@ def _validation_line(metrics: dict) -> str:
 MIX_RAW_WEIGHTS = (0.5, 0.7)
 
 
-def _mean_entry(name: str, members: dict[str, float], thresholds: dict[str, float], metrics: dict, t0: float):
-    """A probes.json entry for the weighted mean of member probes' probabilities, with its own
-    thresholds (chosen on validation): ((None, ProbeInfo) for save_probes, its validation metrics)."""
+def _mean_entry(name: str, members: dict[str, float], shapes: list[str], thresholds: dict[str, float], metrics: dict,
+                t0: float):
+    """A probes.json entry for the weighted mean of member probes' probabilities (which read `shapes`),
+    with its own thresholds (chosen on validation): ((None, ProbeInfo) for save_probes, its metrics)."""
     metrics["fit_seconds"] = round(time.perf_counter() - t0, 1)
-    info = ProbeInfo(name=name, feature=MIX, context=0, n_features=0, file="", metrics=metrics,
+    info = ProbeInfo(name=name, feature=MIX, context=0, n_features=0, file="", metrics=metrics, shapes=shapes,
                      thresholds=thresholds, members=members)
     return (None, info), metrics
 
 
-def _fit_seed_mean(kind: str, names: list[str], val_docs, tok_val, member_probs: list[list[np.ndarray]], log=print):
+def _fit_seed_mean(kind: str, names: list[str], shapes: list[str], val_docs, tok_val,
+                   member_probs: list[list[np.ndarray]], log=print):
     """The mean of one kind's probes fit with different seeds: an entry named `kind`."""
     t0 = time.perf_counter()
     probs = [np.mean(ps, axis=0) for ps in zip(*member_probs)]
-    entry, metrics = _mean_entry(kind, {n: 1 / len(names) for n in names}, *_validate(val_docs, tok_val, probs), t0)
+    entry, metrics = _mean_entry(kind, {n: 1 / len(names) for n in names}, shapes, *_validate(val_docs, tok_val, probs),
+                                 t0)
     log(f"mean of the {len(names)} {kind} probes: {_validation_line(metrics)}")
     return entry, metrics, probs
 
 
-def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], members: dict[str, list[str]], log=print):
+def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], members: dict[str, list[str]],
+                 shapes: list[str], log=print):
     """The mean of the raw and SAE probes' probabilities, weighted as validation likes best, with its
     own thresholds: (None, ProbeInfo) for save_probes, and its validation metrics. `members`: the
     probe files of each kind (several seeds share a kind's weight equally)."""
@@ -130,7 +134,7 @@ def _fit_mixture(val_docs, tok_val, val_probs: dict[str, list[np.ndarray]], memb
     w, thresholds, metrics = best
     weights = {**{n: w / len(members["raw"]) for n in members["raw"]},
                **{n: (1 - w) / len(members["sae"]) for n in members["sae"]}}
-    entry, metrics = _mean_entry(MIX, weights, thresholds, metrics, t0)
+    entry, metrics = _mean_entry(MIX, weights, shapes, thresholds, metrics, t0)
     log(f"mixture {w:.1f} x raw + {1 - w:.1f} x SAE probe: {_validation_line(metrics)}")
     return entry, metrics
 
@@ -166,10 +170,11 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
     sparse = (kind == "sae" and sae.cfg.architecture == "topk" and sae.cfg.k + n_shapes <= cfg.sparse_keep
               and cfg.select_features >= sae.cfg.d_sae)
+    # A row holds at most k latents and the shapes: keeping more would only carry zeros through every step.
+    keep = sae.cfg.k + n_shapes if sparse else None
     if sparse:
         n_model = sae.cfg.d_sae
-        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), cfg.sparse_keep)
-                for a, sh in zip(acts, shapes)]
+        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), keep) for a, sh in zip(acts, shapes)]
     elif kind == "sae":
         rows = sae_features(sae, acts)
         # "Sparse probe": read only the latents that separate PII classes from the rest
@@ -184,8 +189,7 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     else:
         n_model = acts[0].shape[1]
         rows = [with_shapes(f, sh) for f, sh in zip(acts, shapes)]
-    packed = pack(rows, labels, cfg.reach, sparse_keep=cfg.sparse_keep if sparse else None,
-                  n_features=n_model + n_shapes)
+    packed = pack(rows, labels, cfg.reach, sparse_keep=keep, n_features=n_model + n_shapes)
     return packed, index, n_model
 
 
@@ -251,14 +255,14 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             log(f"  {_validation_line(metrics)}")
         members[kind] = [member_name(kind, s, len(seeds)) for s in seeds]
         if len(seeds) > 1:
-            probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(kind, members[kind], val_docs, tok_val,
-                                                                          member_probs, log)
+            probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(
+                kind, members[kind], list(cfg.shape_features), val_docs, tok_val, member_probs, log)
             for name in members[kind]:  # the detector's default is one of the means
                 del summary[name]
         else:
             val_probs[kind] = member_probs[0]
     if {"sae", "raw"} <= set(val_probs):
-        probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, members, log)
+        probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, members, list(cfg.shape_features), log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule
     # layer runs on top of it.
     default = max(summary, key=lambda k: summary[k][F1_RULES])
