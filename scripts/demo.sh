@@ -60,7 +60,7 @@ step "4/5 evaluate on held-out data: synthetic templates never trained on + pres
   --data tests/data/realistic_pii_f.jsonl --data tests/data/realistic_pii_l.jsonl --data tests/data/realistic_pii_n.jsonl \
   --data tests/data/realistic_pii_o.jsonl --data tests/data/realistic_pii_p.jsonl --data tests/data/realistic_pii_q.jsonl \
   --data tests/data/realistic_pii_v.jsonl --data tests/data/realistic_pii_w.jsonl \
-  --latency-docs 20 --out "$RUN_DIR/eval.json"  # (latency: 20 documents a file; make bench measures it properly)
+  --latency-docs 10 --out "$RUN_DIR/eval.json"  # (latency: 10 documents a file; make bench measures it properly)
 
 step "5/5 detect and redact $SAMPLE"
 echo "--- input"

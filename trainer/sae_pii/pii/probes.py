@@ -271,9 +271,11 @@ class FusedProbes(TokenProbe):
         first = members[0]
         if any(not _same_layout(first, p) for p in members[1:]):
             raise ValueError("only probes of one layout (features, context, hidden units, shapes) can be fused")
-        super().__init__(first.n_features, first.context, n_classes=first.n_classes, feature_index=first.feature_index,
-                         n_shapes=first.n_shapes, hidden=first.hidden * len(members),
-                         hidden_context=first.hidden_context, shape_features=first.shape_features)
+        with torch.device("meta"):  # the initial weights are replaced below: allocate none
+            super().__init__(first.n_features, first.context, n_classes=first.n_classes,
+                             feature_index=first.feature_index, n_shapes=first.n_shapes,
+                             hidden=first.hidden * len(members), hidden_context=first.hidden_context,
+                             shape_features=first.shape_features)
         self.groups = len(members)
         self.register_buffer("group_weights", torch.tensor(weights, dtype=torch.float32) / sum(weights))
         with torch.no_grad():
@@ -313,7 +315,9 @@ class ProbeMixture(torch.nn.Module):
     with several seeds average out each fit's own mistakes. Members that read the same features
     the same way run fused (FusedProbes)."""
 
-    def __init__(self, members: list[tuple[str, TokenProbe, float]]):  # (feature kind, probe, weight)
+    def __init__(self, members: list[tuple[str, TokenProbe, float]], fused: dict | None = None):
+        """members: (feature kind, probe, weight). fused: FusedProbes already made from the same
+        probes in the same proportions, shared rather than built again (load_probes passes one)."""
         super().__init__()
         if not members or any(w <= 0 for _, _, w in members) or abs(sum(w for _, _, w in members) - 1.0) > 1e-6:
             raise ValueError(f"mixture weights must be positive and sum to 1, got {[w for _, _, w in members]}")
@@ -325,7 +329,7 @@ class ProbeMixture(torch.nn.Module):
         for kind, group in _fusable_groups(members):
             self.features.append(kind)
             self.weights.append(sum(w for _, w in group))
-            probes.append(group[0][0] if len(group) == 1 else FusedProbes([p for p, _ in group], [w for _, w in group]))
+            probes.append(group[0][0] if len(group) == 1 else _fused_group(group, {} if fused is None else fused))
         self.probes = torch.nn.ModuleList(probes)
         self.n_shapes = max(p.n_shapes for p in self.probes)  # compute token shapes if any member reads them
 
@@ -335,6 +339,14 @@ class ProbeMixture(torch.nn.Module):
 
     def forward(self, inputs: dict, shapes=None) -> torch.Tensor:
         return sum(w * p(inputs[f], shapes) for f, p, w in zip(self.features, self.probes, self.weights))
+
+
+def _fused_group(group: list[tuple[TokenProbe, float]], made: dict) -> FusedProbes:
+    total = sum(w for _, w in group)
+    key = tuple((id(p), round(w / total, 9)) for p, w in group)
+    if key not in made:
+        made[key] = FusedProbes([p for p, _ in group], [w for _, w in group])
+    return made[key]
 
 
 def _fusable_groups(members: list[tuple[str, TokenProbe, float]]) -> list[tuple[str, list[tuple[TokenProbe, float]]]]:
@@ -648,11 +660,12 @@ def load_probes(probe_dir: str | os.PathLike, device="cpu") -> tuple[dict, dict[
                 getattr(probe, key).copy_(tensors[key])
         probe.eval().requires_grad_(False)
         out[name] = (probe.to(device), info)
+    fused: dict = {}  # "sae", "raw" and "mix" of a run with several seeds share their fused probes
     for name, info in mixes:  # after the probes they name
         unknown = [m for m in info.members if m not in out]
         if unknown or not info.members:
             raise ValueError(f"{meta_path}: mixture {name!r} names probes {unknown or '(none)'} that are not in "
                              f"the file: refit with `sae-pii fit-probes`")
         members = [(out[m][1].feature, out[m][0], w) for m, w in info.members.items()]
-        out[name] = (ProbeMixture(members).eval(), info)
+        out[name] = (ProbeMixture(members, fused).eval(), info)
     return meta, out
