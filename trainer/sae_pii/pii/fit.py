@@ -193,6 +193,22 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     return packed, index, n_model
 
 
+def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None], labels: list[np.ndarray],
+                  cfg: ProbeTrainConfig, device, n_seeds: int, log=print) -> TokenProbe:
+    """One probe of `kind` trained with cfg.seed, on `device` (the LM's: the GPU if it runs there)."""
+    packed, index, n_model = pack_training_features(kind, sae, acts, shapes, labels, cfg)
+    log(f"probe on {kind} features ({n_model} per token"
+        + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
+        + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
+        + f", context +-{cfg.context}"
+        + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
+        + (f", seed {cfg.seed}" if n_seeds > 1 else "") + "):")
+    probe = train_probe(packed, cfg, log=log, n_shapes=len(cfg.shape_features), device=device)
+    if kind == "sae":
+        probe.feature_index = index
+    return probe
+
+
 def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
                cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
                window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP,
@@ -220,7 +236,6 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         f"({time.perf_counter() - t0:.0f}s)")
 
     probes, summary, val_probs, members = {}, {}, {}, {}
-    n_shapes = len(cfg.shape_features)
     seeds = cfg.member_seeds
     shapes_by_seed = {}  # the lexicon forgets other words under each seed
     for kind in kinds:
@@ -231,18 +246,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             member_cfg = replace(cfg, seed=seed)
             if seed not in shapes_by_seed:
                 shapes_by_seed[seed] = training_shapes(train_docs, tok_train, member_cfg)
-            packed, index, n_model = pack_training_features(kind, sae, acts_train, shapes_by_seed[seed], lab_train,
-                                                            member_cfg)
-            log(f"probe on {kind} features ({n_model} per token"
-                + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
-                + (f", plus {n_shapes} token shapes" if n_shapes else "")
-                + f", context +-{cfg.context}"
-                + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
-                + (f", seed {seed}" if len(seeds) > 1 else "") + "):")
-            probe = train_probe(packed, member_cfg, log=log, n_shapes=n_shapes, device=lm.device)  # on the GPU if the LM is
-            del packed
-            if kind == "sae":
-                probe.feature_index = index
+            probe = _train_member(kind, sae, acts_train, shapes_by_seed[seed], lab_train, member_cfg, lm.device,
+                                  len(seeds), log)
             name = member_name(kind, seed, len(seeds))
             member_probs.append(probe_probs(probe, f_val, shapes_val))
             thresholds, metrics = _validate(val_docs, tok_val, member_probs[-1])

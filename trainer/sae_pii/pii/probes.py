@@ -277,7 +277,8 @@ class FusedProbes(TokenProbe):
                              hidden=first.hidden * len(members), hidden_context=first.hidden_context,
                              shape_features=first.shape_features)
         self.groups = len(members)
-        self.register_buffer("group_weights", torch.tensor(weights, dtype=torch.float32) / sum(weights))
+        self.register_buffer("group_weights", torch.tensor(weights, dtype=torch.float32, device=first.weight.device)
+                             / sum(weights))
         with torch.no_grad():
             self.weight = torch.nn.Parameter(torch.cat([p.weight for p in members]))
             self.bias = torch.nn.Parameter(torch.cat([p.bias for p in members]))
@@ -522,7 +523,7 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
     counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
     class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
     class_w = class_w / class_w[0]
-    # fused: one kernel per step instead of a dozen passes over the weights (7x faster on CPU).
+    # fused: one kernel per step instead of a dozen passes over the weights (same maths within 2e-7).
     opt = torch.optim.AdamW(probe.parameters(), lr=lr, weight_decay=weight_decay, fused=True)
     n = len(packed)
     starts = list(range(0, n, cfg.chunk_tokens))
