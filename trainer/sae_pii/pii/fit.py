@@ -240,7 +240,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     shapes_by_seed = {}  # the lexicon forgets other words under each seed
     for kind in kinds:
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
-        member_probs = []
+        member_probs, members[kind] = [], []
         for seed in seeds:
             t1 = time.perf_counter()
             member_cfg = replace(cfg, seed=seed)
@@ -256,16 +256,13 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
                 name=name, feature=kind, context=cfg.context, n_features=probe.n_features, hidden=probe.hidden,
                 hidden_context=probe.hidden_context, thresholds=thresholds, file=f"{name}.safetensors",
                 shapes=list(cfg.shape_features), metrics=metrics))
-            summary[name] = metrics
+            members[kind].append(name)
             log(f"  {_validation_line(metrics)}")
-        members[kind] = [member_name(kind, s, len(seeds)) for s in seeds]
-        if len(seeds) > 1:
+        if len(seeds) > 1:  # the detector's default is one of the means, never a single seed
             probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(
                 kind, members[kind], list(cfg.shape_features), val_docs, tok_val, member_probs, log)
-            for name in members[kind]:  # the detector's default is one of the means
-                del summary[name]
         else:
-            val_probs[kind] = member_probs[0]
+            summary[kind], val_probs[kind] = metrics, member_probs[0]
     if {"sae", "raw"} <= set(val_probs):
         probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, members, list(cfg.shape_features), log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule

@@ -116,6 +116,7 @@ def fast_dropout(x: torch.Tensor, p: float) -> torch.Tensor:
 
 
 class TokenProbe(torch.nn.Module):
+    groups = 1  # probes side by side in this one (FusedProbes); each reads its own hidden units
     def __init__(self, n_features: int, context: int, n_classes: int = len(CLASSES),
                  feature_index: torch.Tensor | None = None, n_shapes: int = 0,
                  hidden: int = 0, hidden_context: int = 0, shape_features: tuple[str, ...] | None = None):
@@ -180,7 +181,7 @@ class TokenProbe(torch.nn.Module):
         if not self.hidden:
             return first
         h = fast_dropout(F.gelu(first), dropout)
-        return F.conv1d(h.T[None], self.out_weight, self.out_bias)[0].T
+        return F.conv1d(h.T[None], self.out_weight, self.out_bias, groups=self.groups)[0].T
 
     def _inference_stacked(self, dtype: torch.dtype | None = None) -> torch.Tensor:
         """stacked_weight(), in `dtype` if given; without autograd, made once per weight version."""
@@ -291,11 +292,6 @@ class FusedProbes(TokenProbe):
     @property
     def n_classes(self) -> int:
         return super().n_classes // self.groups
-
-    def head(self, first: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
-        if not self.hidden:
-            return first
-        return F.conv1d(F.gelu(first).T[None], self.out_weight, self.out_bias, groups=self.groups)[0].T
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
         per_member = logits.view(len(logits), self.groups, -1).softmax(-1)
