@@ -71,3 +71,18 @@ def test_segments_partition_long_text():
     assert all(a[1] == b[0] for a, b in itertools.pairwise(keeps))
     for start, end, ks, ke in parts:
         assert start <= ks <= ke <= end and end - start <= 5000
+
+
+def test_windows_of_similar_length_share_a_batch(tiny_lm):
+    """window_batches sorts the windows by length before it batches them, so a batch pads little
+    (these eight windows in document order pad 302 tokens, sorted 22), and every window of every
+    document comes out exactly once."""
+    from sae_pii.pii.features import window_batches
+
+    toks = [tokenize(tiny_lm.tokenizer, " ".join(["word"] * n)) for n in (3, 90, 5, 60, 4, 100, 6, 70)]
+    batches = list(window_batches(toks, SpecialLayout(tiny_lm.tokenizer), 128, 32, 2))
+    longest = [int(mask.sum(1).max()) for _, mask, _ in batches]
+    assert longest == sorted(longest)
+    padding = sum(int((mask == 0).sum()) for _, mask, _ in batches)
+    assert padding == 1 + 1 + 10 + 10  # (3, 4) (5, 6) (60, 70) (90, 100) words; in document order 302
+    assert sorted(d for _, _, where in batches for d, _ in where) == list(range(len(toks)))
