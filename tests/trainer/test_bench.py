@@ -91,3 +91,52 @@ def test_gpu_measurement_logic_dry_run_on_cpu(monkeypatch):
     assert all(r["tokens_per_s"] > 0 for r in report["results"].values())
     (speed,) = gpu_sae.gpu_rows(report)  # no peak for "cpu": no FLOP-fraction row
     assert speed["bench"] == "sae_training_gpu" and "d_model 32" in speed["notes"]
+
+
+def test_gpu_probe_fit_run_plans_one_fit_and_eval_per_seed_count(tmp_path, monkeypatch):
+    """bench.gpu_probe_fit run --seeds 2,4 --demo-hand-labelled --blind-sets: each fit-probes gets
+    --seeds N, its own run dir and the demo's 25 hand-labelled files; each eval scores mix+rules in
+    float32 on the test split, the 2 presidio files and the 12 blind sets. A failed fit skips its
+    eval only; a spent --budget-s skips every step. (subprocess.run is stubbed: nothing is fitted.)"""
+    import json
+    import lzma
+    import types
+    from pathlib import Path
+
+    from bench import gpu_probe_fit as gpf
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the demo's files are repo-relative
+    carry = tmp_path / "carry"
+    (carry / "run" / "sae").mkdir(parents=True)
+    meta = {"metadata": {"model_name": "m", "sae_pii_config": {"model_name": "m"}}}
+    (carry / "run" / "sae" / "cfg.json").write_text(json.dumps(meta))
+    (carry / "data").mkdir()
+    for name in gpf.PRESIDIO_FILES:
+        (carry / "data" / f"{name}.xz").write_bytes(lzma.compress(b"[]"))
+    calls = []
+
+    def fake_run(cmd, **kwargs):
+        calls.append(cmd[3:])
+        return types.SimpleNamespace(returncode=int(cmd[3] == "fit-probes" and cmd[cmd.index("--seeds") + 1] == "2"))
+
+    monkeypatch.setattr(gpf.subprocess, "run", fake_run)
+    args = ["run", "--carry", str(carry), "--out", str(tmp_path / "out"), "--work", str(tmp_path / "w"),
+            "--seeds", "2,4", "--demo-hand-labelled", "--blind-sets", "--device", "cpu"]
+    assert gpf.main(args) == 1  # the stub fails the --seeds 2 fit
+    times = json.loads((tmp_path / "out" / "times.json").read_text())
+    assert list(times) == ["synth-data", "fit-probes-s2", "eval-s2", "fit-probes-s4", "eval-s4", "failed"]
+    assert times["eval-s2"] == "skipped" and times["failed"] == "fit-probes-s2"
+    assert [c[0] for c in calls] == ["synth-data", "fit-probes", "fit-probes", "eval"]
+    fit, evaluate = calls[2], calls[3]
+    assert fit[fit.index("--seeds") + 1] == "4" and str(tmp_path / "w" / "run_s4") in fit
+    assert fit.count("--hand-labelled") == len(gpf.DEMO_HAND_LABELLED) == 25
+    assert (tmp_path / "w" / "run_s4" / "sae" / "cfg.json").exists()
+    assert evaluate.count("--data") == 1 + 2 + len(gpf.BLIND_SETS) and len(gpf.BLIND_SETS) == 12
+    assert evaluate[evaluate.index("--systems") + 1] == "mix+rules"
+    assert evaluate[evaluate.index("--precision") + 1] == "float32"
+    assert evaluate[evaluate.index("--out") + 1] == str(tmp_path / "out" / "eval-s4.json")
+
+    calls.clear()
+    assert gpf.main(args + ["--budget-s", "0"]) == 0 and not calls
+    times = json.loads((tmp_path / "out" / "times.json").read_text())
+    assert times == dict.fromkeys(["synth-data", "fit-probes-s2", "eval-s2", "fit-probes-s4", "eval-s4"], "skipped")
