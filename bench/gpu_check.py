@@ -151,18 +151,24 @@ def _random_minilm(path: Path, device: str) -> Path:
 
 
 def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
+    """Spans on the CPU in float32 against `device` (both float32: they should agree), and the CPU's
+    "auto" precision (bfloat16 products where that CPU does them faster) against its float32."""
     from sae_pii.pii.detector import SAEPIIDetector
+
+    def agreement(x_docs, y_docs) -> dict:
+        key = lambda s: (s.start, s.end, s.label)
+        same = sum([key(a) for a in x] == [key(b) for b in y] for x, y in zip(x_docs, y_docs))
+        # Scores of the spans both found (a span found by one side only has no pair).
+        diffs = [abs(a.score - b.score) for x, y in zip(x_docs, y_docs)
+                 for a in x for b in y if key(a) == key(b)]
+        return {"docs_with_identical_spans": same, "max_score_diff_of_shared_spans": max(diffs, default=0.0)}
 
     out = {}
     for probe in ("sae", "raw"):
         spans = {}
-        for dev in ("cpu", device):
-            det = SAEPIIDetector.from_pretrained(run_dir, device=dev, probe=probe)
-            spans[dev] = [det.detect(t) for t in docs]
-        key = lambda s: (s.start, s.end, s.label)
-        same = sum([key(a) for a in x] == [key(b) for b in y] for x, y in zip(spans["cpu"], spans[device]))
-        score_diff = max((abs(a.score - b.score) for x, y in zip(spans["cpu"], spans[device])
-                          for a, b in zip(x, y)), default=0.0)
+        for name, dev, precision in (("cpu", "cpu", "float32"), ("cpu_auto", "cpu", "auto"), (device, device, "float32")):
+            det = SAEPIIDetector.from_pretrained(run_dir, device=dev, probe=probe, precision=precision)
+            spans[name] = [det.detect(t) for t in docs]
         times = {}
         for n_words in (96, 384):  # about 128 and 512 tokens
             text = " ".join((" ".join(docs)).split()[:n_words])
@@ -174,8 +180,9 @@ def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
                 det.detect(text)
                 samples.append(time.perf_counter() - t)
             times[f"{n_words}_words_p50_ms"] = 1000 * statistics.median(samples)
-        out[probe] = {"docs": len(docs), "docs_with_identical_spans": same,
-                      "spans": sum(map(len, spans["cpu"])), "max_score_diff": score_diff, "latency": times}
+        out[probe] = {"docs": len(docs), "spans": sum(map(len, spans["cpu"])),
+                      f"{device}_vs_cpu_float32": agreement(spans["cpu"], spans[device]),
+                      "cpu_auto_vs_cpu_float32": agreement(spans["cpu"], spans["cpu_auto"]), "latency": times}
     return out
 
 
