@@ -767,6 +767,29 @@ def test_inference_path_equals_the_training_path():
             assert served_way.is_contiguous()
 
 
+def test_shifted_sum_matches_autograd_through_slices():
+    """The first layer's shifted sum has a backward of its own: values and gradients equal, bit for
+    bit, what autograd gives for bias + projected[j:j + n, j] summed over j."""
+    from sae_pii.pii.probes import _shifted_sum
+
+    torch.manual_seed(2)
+    k, n, width = 5, 9, 6
+    projected = torch.randn(n + k - 1, k * width, requires_grad=True)
+    bias = torch.randn(width, requires_grad=True)
+    grad_out = torch.randn(n, width)
+    ours = _shifted_sum(projected, k, bias)
+    ours.backward(grad_out)
+    ours_grads = projected.grad.clone(), bias.grad.clone()
+    projected.grad = bias.grad = None
+    y = projected.view(n + k - 1, k, width)
+    reference = bias + y[0:n, 0]
+    for j in range(1, k):
+        reference = reference + y[j:j + n, j]
+    reference.backward(grad_out)
+    assert torch.equal(ours, reference)
+    assert torch.equal(ours_grads[0], projected.grad) and torch.equal(ours_grads[1], bias.grad)
+
+
 def test_probes_of_several_seeds_are_averaged(tmp_path, tiny_run_dir, tiny_lm):
     """`fit-probes --seeds 2` fits each kind twice (seeds 0 and 1, files <kind>_seed<n>); "sae" and
     "raw" are the means of their seeds, with thresholds of their own, and "mix" spreads each kind's

@@ -281,13 +281,35 @@ def _softmax(logits: torch.Tensor) -> torch.Tensor:
 
 def _shifted_sum(projected: torch.Tensor, k: int, bias: torch.Tensor) -> torch.Tensor:
     """[N + k - 1, k * O] -> [N, O]: out[t] = bias + sum_j projected[t + j, j] (a 1-D convolution
-    whose product is already done). Sums in place: each new [N, O] tensor is an allocation."""
-    n = projected.shape[0] - (k - 1)
-    y = projected.view(projected.shape[0], k, -1)
-    out = y[0:n, 0] + bias
-    for j in range(1, k):
-        out.add_(y[j:j + n, j])
-    return out
+    whose product is already done)."""
+    return _ShiftedSum.apply(projected, bias, k)
+
+
+class _ShiftedSum(torch.autograd.Function):
+    """The shifted sum, added up in place, with a backward that writes the gradient's k shifted
+    copies into one tensor: autograd's own, through k slices, zero-filled a whole [N + k - 1, k * O]
+    gradient per slice, ~10 % of a probe's training time. Same sums in the same order as
+    `bias + y[0] + y[1] + ...`, so training gives the same probes bit for bit."""
+
+    @staticmethod
+    def forward(ctx, projected: torch.Tensor, bias: torch.Tensor, k: int) -> torch.Tensor:
+        ctx.k = k
+        n = projected.shape[0] - (k - 1)
+        y = projected.view(projected.shape[0], k, -1)
+        out = y[0:n, 0] + bias
+        for j in range(1, k):
+            out.add_(y[j:j + n, j])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor):
+        k, n = ctx.k, grad_out.shape[0]
+        grad = grad_out.new_empty((n + k - 1, k, grad_out.shape[1]))
+        for j in range(k):
+            grad[:j, j] = 0
+            grad[j:j + n, j] = grad_out
+            grad[j + n:, j] = 0
+        return grad.view(n + k - 1, -1), grad_out.sum(0), None
 
 
 def token_probes(probe: TokenProbe | ProbeMixture) -> list[TokenProbe]:
