@@ -40,7 +40,7 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check trainer infra tests bench scripts
 	$(VENV)/bin/hadolint docker/Dockerfile
-	$(VENV)/bin/shellcheck -x docker/*.sh infra/scripts/*.sh $(wildcard scripts/*.sh)
+	$(VENV)/bin/shellcheck -x docker/*.sh infra/scripts/*.sh $(wildcard scripts/*.sh) bench/gpu_carry/*.sh
 
 image:
 	docker build -f docker/Dockerfile -t sae-pii-trainer:latest \
