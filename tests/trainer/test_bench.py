@@ -100,12 +100,20 @@ def test_gpu_probe_fit_run_plans_one_fit_and_eval_per_seed_count(tmp_path, monke
     eval only; a spent --budget-s skips every step. (subprocess.run is stubbed: nothing is fitted.)"""
     import json
     import lzma
+    import re
+    import subprocess
     import types
     from pathlib import Path
 
     from bench import gpu_probe_fit as gpf
 
     monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the demo's files are repo-relative
+    # The same files, in the same order, as scripts/demo.sh's list (bash expands its braces; before
+    # subprocess.run is stubbed below).
+    demo_list = re.search(r"for f in (tests/data/realistic_pii\S+ trainer/hand_labelled/\S+); do",
+                          Path("scripts/demo.sh").read_text()).group(1)
+    expanded = subprocess.run(["bash", "-c", f"echo {demo_list}"], capture_output=True, text=True, check=True)
+    assert tuple(expanded.stdout.split()) == gpf.DEMO_HAND_LABELLED
     carry = tmp_path / "carry"
     (carry / "run" / "sae").mkdir(parents=True)
     meta = {"metadata": {"model_name": "m", "sae_pii_config": {"model_name": "m"}}}
