@@ -123,13 +123,19 @@ def run(quick: bool, precision: str = "auto") -> list[dict]:
 
 
 def _stage_rows(det, text: str, repeats: int) -> list[dict]:
-    """Where one detect() call spends its time, stage by stage (medians; they add up to detect)."""
+    """Where one detect() call spends its time, stage by stage (medians; they add up to detect). On
+    a GPU each stage waits for its kernels, so the times are the stages' own."""
     import torch
     from sae_pii.pii import features as feat
     from sae_pii.pii.decode import decode
     from sae_pii.pii.shapes import token_shapes
 
+    device = det.lm.device
     state: dict = {}
+
+    def done():
+        if torch.device(device).type == "cuda":
+            torch.cuda.synchronize(device)
 
     def tokenize():
         state["tok"] = feat.tokenize(det.lm.tokenizer, text)
@@ -142,11 +148,12 @@ def _stage_rows(det, text: str, repeats: int) -> list[dict]:
 
     def probe_input():  # the SAE encoder (matmul + top-k) for probes that read SAE latents
         with torch.inference_mode():
-            state["input"] = det.probe_input(state["acts"])
+            state["input"] = det.probe_input(state["acts"].to(device))
+        done()
 
     def probe():
         with torch.inference_mode():
-            state["probs"] = det.probe(state["input"], state["shapes"]).numpy()
+            state["probs"] = det.probe(state["input"], state["shapes"]).float().cpu().numpy()
 
     def decode_rules():
         decode(text, state["tok"].offsets, state["probs"], det.thresholds, validators=det.validators)

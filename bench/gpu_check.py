@@ -155,6 +155,8 @@ def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
     "auto" precision (bfloat16 products where that CPU does them faster) against its float32."""
     from sae_pii.pii.detector import SAEPIIDetector
 
+    from bench.detector import _stage_rows
+
     def agreement(x_docs, y_docs) -> dict:
         key = lambda s: (s.start, s.end, s.label)
         same = sum([key(a) for a in x] == [key(b) for b in y] for x, y in zip(x_docs, y_docs))
@@ -170,7 +172,7 @@ def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
             det = SAEPIIDetector.from_pretrained(run_dir, device=dev, probe=probe, precision=precision)
             spans[name] = [det.detect(t) for t in docs]
         times = {}
-        for n_words in (96, 384):  # about 128 and 512 tokens
+        for n_words in (96, 384):  # ~240 and ~860 tokens of the generated test documents
             text = " ".join((" ".join(docs)).split()[:n_words])
             for _ in range(3):
                 det.detect(text)
@@ -180,6 +182,9 @@ def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
                 det.detect(text)
                 samples.append(time.perf_counter() - t)
             times[f"{n_words}_words_p50_ms"] = 1000 * statistics.median(samples)
+            # Where the device's detect() spends it (the third lent H200 found it 3-4x slower than the first).
+            times[f"{n_words}_words_stages_ms"] = {r["metric"].split(" ", 1)[1]: r["ours"]
+                                                   for r in _stage_rows(det, text, repeats=20)}
         out[probe] = {"docs": len(docs), "spans": sum(map(len, spans["cpu"])),
                       f"{device}_vs_cpu_float32": agreement(spans["cpu"], spans[device]),
                       "cpu_auto_vs_cpu_float32": agreement(spans["cpu"], spans["cpu_auto"]), "latency": times}
