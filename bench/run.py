@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_MODULES = ["bench.sae_training", "bench.activations", "bench.detector"]
+BENCH_MODULES = ["bench.sae_training", "bench.activations", "bench.detector", "bench.detector_kernels"]
 RESULTS = Path(__file__).with_name("results.json")
 
 

@@ -38,6 +38,20 @@ def test_activations_quick_rows():
     assert [r["metric"] for r in rows] == ["LM forward to layer 3", "activations from disk cache"]
 
 
+def test_detector_kernels_quick_rows():
+    """Each row times one of our kernels against the plain torch way (ratio = peer / ours), and the
+    padding row counts LM tokens run per real token: sorted batches pad (almost) nothing."""
+    from bench import detector_kernels
+
+    rows = detector_kernels.run(quick=True)
+    assert len(rows) == 7 and all(set(r) == KEYS and r["bench"] == "detector_kernels" for r in rows)
+    for r in rows:
+        assert r["ours"] > 0 and r["peer"] > 0 and r["peer_name"] and r["notes"]
+        assert r["ratio"] == pytest.approx(r["peer"] / r["ours"], rel=1e-2)
+    padding = rows[-1]
+    assert padding["unit"] == "tokens / token" and 1.0 <= padding["ours"] < padding["peer"]
+
+
 def test_gpu_peak_table_and_rows():
     assert gpu_sae.peak_tflops("NVIDIA H100 80GB HBM3") == 989.0
     assert gpu_sae.peak_tflops("NVIDIA H100 PCIe") == 756.0
