@@ -743,10 +743,13 @@ def test_fused_probes_equal_the_weighted_mean_of_their_members(hidden):
 
 
 def test_inference_path_equals_the_training_path():
-    """Without autograd a probe runs its output convolution as a product and shifted sums (and its
-    softmax written out); with it, conv1d and torch's softmax. Both give the same probabilities,
-    for a single probe and for fused ones (block-diagonal output weights), dense and TopK inputs."""
-    from sae_pii.pii.probes import FusedProbes
+    """Without autograd a probe runs its output convolution as a product and shifted sums; with it,
+    conv1d. Both give the same probabilities, for a single probe and for fused ones (block-diagonal
+    output weights), dense and TopK inputs; the written-out softmax equals torch's."""
+    from sae_pii.pii.probes import FusedProbes, _softmax
+
+    logits = torch.randn(9, 2, len(CLASSES)) * 20
+    torch.testing.assert_close(_softmax(logits), logits.softmax(-1))
 
     torch.manual_seed(1)
     members = []

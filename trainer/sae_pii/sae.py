@@ -156,8 +156,9 @@ class SparseAutoencoder(nn.Module):
         if torch.is_grad_enabled():
             raise RuntimeError("a low-precision encoder is for inference: wrap the call in torch.inference_mode()")
         w_enc = self._w_enc_copies.get(self.W_enc, matmul_dtype, lambda: self.W_enc.detach().to(matmul_dtype))
-        # The bias is added in place: a second [T, d_sae] result is a fresh multi-MB allocation whose
-        # page faults took 5 ms at T=512 on the CPU, four times the bfloat16 product itself.
+        # The bias is added in place: a second [T, d_sae] float32 result is a fresh multi-MB allocation,
+        # whose page faults can cost more than the bfloat16 product (the detector's SAE stage: 4.1 ->
+        # 3.5 ms at 512 tokens; bench.detector_kernels times the two ways in isolation).
         return ((x - self.b_dec).to(matmul_dtype) @ w_enc).to(self.W_enc.dtype).add_(self.b_enc)
 
     def _activate(self, pre: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:

@@ -141,7 +141,7 @@ class TokenProbe(torch.nn.Module):
             torch.nn.init.kaiming_uniform_(self.weight, a=5 ** 0.5)
         # Which input features the probe reads (selected SAE latents); None: all of them.
         self.register_buffer("feature_index", feature_index, persistent=False)
-        self._stacked = DerivedWeights()  # stacked_weight(), per dtype, kept while the weights stay the same
+        self._stacked = DerivedWeights()  # _laid_out() matrices per layout and dtype, kept while the weights stay the same
         # Inference only: "auto" or "bfloat16" run the dense features' product in bfloat16 where the
         # CPU does it 2x faster (sae_pii.precision), decided at the first such product: a probe that
         # reads a TopK SAE's k latents gathers weight rows and never needs one.
@@ -177,9 +177,9 @@ class TokenProbe(torch.nn.Module):
         h = fast_dropout(F.gelu(first), dropout)
         if torch.is_grad_enabled():
             return F.conv1d(h.T[None], self.out_weight, self.out_bias, groups=self.groups)[0].T
-        # Inference: the same convolution as one product and shifted sums, like the first layer.
-        # mkldnn's grouped conv1d took 0.48 ms at 512 tokens (one thread), the product 0.33 (0.09 in bfloat16),
-        # and its output is contiguous (a softmax over the strided one was slower still).
+        # Inference: the same convolution as one product and shifted sums, like the first layer:
+        # 1.3x faster than mkldnn's grouped conv1d at 512 tokens in float32, more in bfloat16, and
+        # its output is contiguous (bench.detector_kernels).
         return _shifted_sum(self._product(h, self.out_weight, self._out_stacked), 2 * self.hidden_context + 1,
                             self.out_bias)
 
@@ -194,20 +194,24 @@ class TokenProbe(torch.nn.Module):
             out[rows, :, cols] = self.out_weight[cols].detach().permute(1, 2, 0)
         return out.reshape(h_group * self.groups, k * c_all)
 
-    def _inference_stacked(self, dtype: torch.dtype | None = None) -> torch.Tensor:
-        """stacked_weight(), in `dtype` if given; without autograd, made once per weight version."""
-        dtype = dtype or self.weight.dtype
-        return self._stacked.get(self.weight, ("stacked_weight", dtype), lambda: self.stacked_weight().to(dtype))
+    def _laid_out(self, weight: torch.Tensor, layout, dtype: torch.dtype | None = None) -> torch.Tensor:
+        """layout() (a matrix laid out from `weight`) in `dtype` if given; without autograd, made once
+        per weight version and dtype."""
+        dtype = dtype or weight.dtype
+        return self._stacked.get(weight, (layout.__name__, dtype), lambda: layout().to(dtype))
 
-    def _product(self, x: torch.Tensor, weight: torch.Tensor, stack) -> torch.Tensor:
-        """x @ stack() (a matrix laid out from `weight`; made once per weight version when no
-        gradient is taken), in bfloat16 where `precision` asks for it (inference only)."""
-        full = self._stacked.get(weight, (stack.__name__, weight.dtype), stack)
-        dtype = full.dtype if torch.is_grad_enabled() else matmul_dtype(self.precision, x.device, full.shape)
+    def _compute_dtype(self, device, shape: tuple[int, ...]) -> torch.dtype:
+        """The dtype of a product with a `shape` weight: what `precision` asks for (bfloat16 where this
+        CPU does it 2x faster, for "auto"), and the weights' own while training."""
+        return self.weight.dtype if torch.is_grad_enabled() else matmul_dtype(self.precision, device, shape)
+
+    def _product(self, x: torch.Tensor, weight: torch.Tensor, layout) -> torch.Tensor:
+        """x @ layout(), in the compute dtype; the result in the weights' dtype."""
+        full = self._laid_out(weight, layout)
+        dtype = self._compute_dtype(x.device, full.shape)
         if dtype == full.dtype:
             return x @ full
-        low = self._stacked.get(weight, (stack.__name__, dtype), lambda: full.to(dtype))
-        return (x.to(dtype) @ low).to(full.dtype)
+        return (x.to(dtype) @ self._laid_out(weight, layout, dtype)).to(full.dtype)
 
     def project(self, feats: torch.Tensor) -> torch.Tensor:
         """[N, F] features -> [N, K * O] projections. SAE latents are mostly zeros (k of d_sae per
@@ -216,7 +220,8 @@ class TokenProbe(torch.nn.Module):
             nnz = int((feats != 0).sum(1).max())
             if 0 < nnz * 8 <= feats.shape[1]:
                 idx = feats.abs().topk(nnz, dim=1).indices
-                return F.embedding_bag(idx, self._inference_stacked(), per_sample_weights=feats.gather(1, idx), mode="sum")
+                return F.embedding_bag(idx, self._laid_out(self.weight, self.stacked_weight),
+                                       per_sample_weights=feats.gather(1, idx), mode="sum")
         return self._product(feats, self.weight, self.stacked_weight)
 
     def logits_padded(self, feats: torch.Tensor) -> torch.Tensor:
@@ -257,13 +262,12 @@ class TokenProbe(torch.nn.Module):
             idx = torch.cat([idx, torch.arange(first, first + self.n_shapes, device=idx.device).expand(len(idx), -1)], 1)
         r = self.reach
         vals, idx = F.pad(vals, (0, 0, r, r)), F.pad(idx, (0, 0, r, r))  # halo rows: weight 0
-        # The gather in bfloat16 where the products are (it sums in float32, then rounds): 0.63 vs 1.16
-        # ms at 512 tokens, half the bytes read.
-        dtype = self.weight.dtype
-        if not torch.is_grad_enabled():
-            dtype = matmul_dtype(self.precision, vals.device, self._inference_stacked().shape)
-        projected = F.embedding_bag(idx, self._inference_stacked(dtype), per_sample_weights=vals.to(dtype), mode="sum")
-        projected = projected.to(self.weight.dtype)
+        # The row gather in the products' dtype (embedding_bag sums in float32, then rounds): bfloat16
+        # reads half the bytes, 1.4x faster at 512 tokens (bench.detector_kernels).
+        stacked = self._laid_out(self.weight, self.stacked_weight)
+        dtype = self._compute_dtype(vals.device, stacked.shape)
+        rows = stacked if dtype == stacked.dtype else self._laid_out(self.weight, self.stacked_weight, dtype)
+        projected = F.embedding_bag(idx, rows, per_sample_weights=vals.to(dtype), mode="sum").to(stacked.dtype)
         return self.probabilities(self.head(self.combine(projected)))
 
 
@@ -273,8 +277,8 @@ def _sparse_rows(row: torch.Tensor) -> bool:
 
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
-    """Softmax over the last dim, written out: torch's kernel spends ~0.14 us a row on rows of 11
-    classes (0.15 ms for a 512-token document of two fused probes), this a fifth of it."""
+    """Softmax over the last dim, written out: on rows of 11 classes torch's kernel pays a per-row
+    cost that makes it 2-2.5x slower (bench.detector_kernels)."""
     e = (logits - logits.amax(-1, keepdim=True)).exp()
     return e / e.sum(-1, keepdim=True)
 
