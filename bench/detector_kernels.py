@@ -113,7 +113,7 @@ def _pre_activations():
     if det.sae.cfg.d_sae != D_SAE:
         return torch.randn(T, D_SAE), f"Gaussian pre-activations (the run's SAE has {det.sae.cfg.d_sae} latents)"
     toks = feat.tokenize(det.lm.tokenizer, _document(det.lm.tokenizer, T))
-    acts = feat.doc_activations(det.lm, [toks], det.window, det.overlap, det.batch_windows)[0]
+    acts = det.activations([toks])[0]
     return det.sae.pre_activations(acts), f"the kept run's SAE on the sample ticket ({RUN_DIR})"
 
 

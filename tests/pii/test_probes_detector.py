@@ -308,15 +308,22 @@ def test_from_pretrained_errors(tmp_path, tiny_run_dir):
 
 
 def test_bfloat16_products_move_the_probabilities_by_rounding_only(tiny_run_dir):
-    """precision="bfloat16" runs the SAE encoder and the probes' dense products in bfloat16 (what
-    "auto" picks on a CPU that does them 2x faster); the model's forward stays float32."""
+    """precision="bfloat16" runs the model's forward under bfloat16 autocast and the SAE encoder's and
+    the probes' dense products in bfloat16 (what "auto" picks on a CPU that does them 2x faster)."""
     from sae_pii.pii import features as feat
 
     exact = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="float32")
     low = SAEPIIDetector.from_pretrained(tiny_run_dir, probe="mix", precision="bfloat16")
     assert low.sae_matmul_dtype is torch.bfloat16 and {p.precision for p in low.probe.probes} == {"bfloat16"}
     assert exact.sae_matmul_dtype is torch.float32
+    assert (low.forward_dtype, exact.forward_dtype) == (torch.bfloat16, torch.float32)
     toks = [feat.tokenize(exact.lm.tokenizer, TEXT)]
+    a_exact, a_low = exact.activations(toks)[0], low.activations(toks)[0]
+    assert a_low.dtype is torch.float32  # the probes read float32 whatever the forward ran in
+    relative = (a_low - a_exact).norm(dim=-1) / a_exact.norm(dim=-1)
+    assert 0 < relative.max() < 0.05  # rounded (bfloat16 keeps 8 bits of mantissa), not another model
+    with exact.forward_precision():  # float32 autocasts nothing
+        assert not torch.is_autocast_enabled("cpu")
     p_exact, p_low = exact.token_probs([TEXT], toks)[0], low.token_probs([TEXT], toks)[0]
     assert 0 < abs(p_exact - p_low).max() < 0.05
     for probe in ("mix", "raw"):  # the raw probe alone has no SAE encoder, and checks it too

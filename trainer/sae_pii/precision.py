@@ -1,4 +1,4 @@
-"""The dtype of the detector's own matrix products (the SAE encoder and the raw-activation probe).
+"""The dtype of the detector's matrix products: the model's forward, the SAE encoder, the probes.
 
 Most of what detection costs above the model's forward pass is one product: the SAE encoder's
 [tokens x 384] @ [384 x 3,072]. On CPUs with bfloat16 dot-product instructions (AVX512-BF16, AMX)
@@ -6,10 +6,16 @@ oneDNN runs it in bfloat16 5-6x faster than in float32 (1.4 vs 7-9 ms at 512 tok
 dev VM); on CPUs without them bfloat16 is emulated and slower. So "auto" times both once, on the
 shape the detector multiplies, and keeps bfloat16 only where it wins by 2x or more.
 
-The model's forward pass stays float32: it is the baseline the probes were fit on. bfloat16 keeps 8
-bits of mantissa; on realistic text (set G's first 20 documents, measured once when this came in)
-the SAE's top-32 latents agreed on 31.8 of 32 a token (the swaps sit at the cut-off, where the
-values are smallest) and the kept values moved by 0.15 % (median).
+bfloat16 keeps 8 bits of mantissa; on realistic text (set G's first 20 documents, measured once
+when this came in) the SAE's top-32 latents agreed on 31.8 of 32 a token (the swaps sit at the
+cut-off, where the values are smallest) and the kept values moved by 0.15 % (median).
+
+The detector runs the model's forward under bfloat16 autocast by the same rule (asked on the
+blocks' MLP shape): 2.2-2.5x faster on the dev VM (22.7 -> 10.2 ms for two 128-token windows), the
+activations 0.5 % off float32 (median relative error per token). The probes are still fit on float32
+activations (`fit-probes` never autocasts, so a run's probes do not depend on the CPU that fit
+them); exact-span F1 with the bfloat16 forward moved by rounding only (docs/pii.md, eighteenth
+session).
 """
 
 from __future__ import annotations

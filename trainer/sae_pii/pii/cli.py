@@ -16,8 +16,8 @@ import typer
 DEFAULT_RUN_DIR = Path("models/sae-trained")
 PROBE_HELP = ("sae, raw or mix (the mean of both); default: the one fit-probes found best on validation "
               "(probes.json default_probe)")
-PRECISION_HELP = ("dtype of the SAE encoder's and the probes' products: auto (bfloat16 where this CPU multiplies it "
-                  "2x faster or more, else float32), float32 or bfloat16")
+PRECISION_HELP = ("dtype of the model's forward (autocast), the SAE encoder's and the probes' products: auto "
+                  "(bfloat16 where this CPU multiplies it 2x faster or more, else float32), float32 or bfloat16")
 
 
 def _probes_meta(model_dir: Path) -> dict:

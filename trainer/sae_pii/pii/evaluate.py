@@ -248,7 +248,7 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
         for i in range(0, len(texts), batch_size):
             batch = texts[i:i + batch_size]
             toks = [feat.tokenize(first.lm.tokenizer, t) for t in batch]
-            acts = feat.doc_activations(first.lm, toks, first.window, first.overlap, first.batch_windows)
+            acts = first.activations(toks)
             probs_by_probe: dict[int, list] = {}
             for n in names:
                 det = systems[n]
