@@ -84,7 +84,8 @@ class SAEPIIDetector:
         bfloat16 where this CPU does them 2x faster than float32 (sae_pii.precision)."""
         self.precision = check_precision(precision)
         d_model = self.lm.d_model
-        self.forward_dtype = matmul_dtype(precision, self.lm.device, (d_model, 4 * d_model))  # the blocks' MLP
+        d_mlp = int(getattr(self.lm.model.config, "intermediate_size", 4 * d_model))
+        self.forward_dtype = matmul_dtype(precision, self.lm.device, (d_model, d_mlp))  # timed on the blocks' MLP
         self.sae_matmul_dtype = (matmul_dtype(precision, self.lm.device, (self.sae.cfg.d_in, self.sae.cfg.d_sae))
                                  if self.sae is not None else None)
         for p in token_probes(self.probe):
