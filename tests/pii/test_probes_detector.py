@@ -914,7 +914,16 @@ def test_cli_fit_with_hand_labelled_documents_and_eval_marks_them(tmp_path, tiny
     assert meta["probes"]["raw"]["shapes"] == list(PROBE_SHAPES)  # the probes' lexicon, not Faker's alone
     data = meta["data"]
     assert data["hand_labelled"] == {"hand.jsonl": 2} and data["hand_labelled_repeat"] == 3
-    assert data["train_docs"] == 20 + 2 * 3
+    assert data["train_docs"] == 20 + 2 * 3 and data["validation_docs"] == 6  # by default all train
+    assert data["hand_labelled_validation"] == {}
+    # Every 2nd hand-labelled document validates (chooses thresholds) instead of training.
+    res = runner.invoke(app, [*args, "--hand-labelled", str(hand), "--hand-labelled-repeat", "3",
+                              "--hand-labelled-validate-every", "2"])
+    assert res.exit_code == 0, res.output
+    assert "+ 1 hand-labelled documents of" in res.output and "1 more validate" in res.output
+    data = json.loads((run / "probes" / "probes.json").read_text())["data"]
+    assert (data["train_docs"], data["validation_docs"]) == (20 + 1 * 3, 6 + 1)
+    assert data["hand_labelled"] == {"hand.jsonl": 1} and data["hand_labelled_validation"] == {"hand.jsonl": 1}
     res = runner.invoke(app, ["eval", "--data", str(hand), "--data", str(other), "--model-dir", str(run),
                               "--systems", "raw", "--latency-docs", "0"])
     assert res.exit_code == 0, res.output

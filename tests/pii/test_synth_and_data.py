@@ -295,3 +295,15 @@ def test_same_documents_in_every_process():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_every_nth_document_apart_is_a_fixed_disjoint_split():
+    from sae_pii.pii.datasets import every_nth_apart
+    from sae_pii.pii.spans import Document
+
+    docs = [Document(text=str(i), spans=[]) for i in range(11)]
+    rest, apart = every_nth_apart(docs, 5)
+    assert [d.text for d in apart] == ["4", "9"] and len(rest) == 9
+    assert {d.text for d in rest} | {d.text for d in apart} == {str(i) for i in range(11)}
+    assert every_nth_apart(docs, 5) == (rest, apart)  # no seed: the same split every time
+    assert every_nth_apart(docs, 0) == (docs, [])

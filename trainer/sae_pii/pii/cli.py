@@ -69,6 +69,10 @@ def register(app: typer.Typer) -> None:
                  "these files as seen in training")] = None,
         hand_labelled_repeat: Annotated[int, typer.Option(
             min=1, help="times each hand-labelled document is seen per epoch (they are few beside the synthetic ones)")] = 1,
+        hand_labelled_validate_every: Annotated[int, typer.Option(
+            min=0, help="every N-th document of each hand-labelled file joins the validation documents (which "
+                        "choose the thresholds, the mixture and the default) instead of training; 0: all train "
+                        "(5 was tried: docs/pii.md, eighteenth session)")] = 0,
         validation: Annotated[Path | None, typer.Option(help="validation JSONL for thresholds (default: generate)")] = None,
         n_train: Annotated[int, typer.Option(min=1)] = 12000, n_validation: Annotated[int, typer.Option(min=1)] = 600,
         seed: Annotated[int, typer.Option()] = 0,
@@ -85,7 +89,7 @@ def register(app: typer.Typer) -> None:
         device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
     ):
         from sae_pii.lm import TruncatedLM
-        from sae_pii.pii.datasets import read_jsonl
+        from sae_pii.pii.datasets import every_nth_apart, read_jsonl
         from sae_pii.pii.fit import fit_probes
         from sae_pii.pii.probes import ProbeTrainConfig
         from sae_pii.pii.synth import generate
@@ -107,11 +111,16 @@ def register(app: typer.Typer) -> None:
         for path in hand_labelled or []:
             if not path.is_file():
                 _fail(f"{path}: no such file (--hand-labelled takes a JSONL of hand-labelled documents)")
-        extra_docs = {path: read_jsonl(path) for path in hand_labelled or []}
-        for path, docs in extra_docs.items():
-            train_docs += docs * hand_labelled_repeat
-            typer.echo(f"+ {len(docs)} hand-labelled documents of {path}" + (
-                f", each {hand_labelled_repeat} times" if hand_labelled_repeat > 1 else ""))
+        extra_docs, extra_val = {}, {}
+        for path in hand_labelled or []:
+            # Optionally realistic documents among the validation ones, so thresholds are not chosen
+            # on generated text alone.
+            extra_docs[path], extra_val[path] = every_nth_apart(read_jsonl(path), hand_labelled_validate_every)
+            train_docs += extra_docs[path] * hand_labelled_repeat
+            val_docs += extra_val[path]
+            typer.echo(f"+ {len(extra_docs[path])} hand-labelled documents of {path}" + (
+                f", each {hand_labelled_repeat} times" if hand_labelled_repeat > 1 else "")
+                + (f"; {len(extra_val[path])} more validate" if extra_val[path] else ""))
         lm = TruncatedLM.from_pretrained(sae.cfg.model_name, sae.cfg.hook_layer, device=device)
         typer.echo(f"fitting probes on {len(train_docs)} documents ({sae.cfg.model_name}, layer {sae.cfg.hook_layer}, "
                    f"SAE d_sae={sae.cfg.d_sae}); thresholds on {len(val_docs)} validation documents")
@@ -120,7 +129,8 @@ def register(app: typer.Typer) -> None:
                                     seed=seed, seeds=seeds, shapes=shapes, lexicon_forget=lexicon_forget),
                    kinds=tuple(kind_list),
                    log=typer.echo, hand_labelled={path.name: len(docs) for path, docs in extra_docs.items()},
-                   hand_labelled_repeat=hand_labelled_repeat)
+                   hand_labelled_repeat=hand_labelled_repeat,
+                   hand_labelled_validation={path.name: len(docs) for path, docs in extra_val.items() if docs})
 
     @app.command("eval", help="Score detectors on labelled data: exact-span and token P/R/F1 per label, latency, confusion.")
     def eval_cmd(

@@ -106,6 +106,14 @@ def write_jsonl(docs: Iterable[Document], path: str | os.PathLike) -> int:
     return n
 
 
+def every_nth_apart(docs: list[Document], every: int) -> tuple[list[Document], list[Document]]:
+    """(the rest, every `every`-th document): a fixed split that needs no seed (every <= 0: none apart)."""
+    if every <= 0:
+        return list(docs), []
+    return ([d for i, d in enumerate(docs) if i % every != every - 1],
+            [d for i, d in enumerate(docs) if i % every == every - 1])
+
+
 def join_address_parts(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """(start, end, presidio entity type) spans with each run of address parts that touch (only
     spaces, punctuation or one line break between them; never a blank line) and hold a street

@@ -212,10 +212,12 @@ def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndar
 def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
                cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
                window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP,
-               hand_labelled: dict[str, int] | None = None, hand_labelled_repeat: int = 1) -> dict:
+               hand_labelled: dict[str, int] | None = None, hand_labelled_repeat: int = 1,
+               hand_labelled_validation: dict[str, int] | None = None) -> dict:
     """Fit the probes on `train_docs` (which hold the hand-labelled documents too, when there are
     any: `hand_labelled` names their files and document counts for probes.json, so that `eval`
-    can tell a score on them is no held-out score), choose thresholds on `val_docs`, and save."""
+    can tell a score on them is no held-out score), choose thresholds on `val_docs` (which may hold
+    some of those files' documents: `hand_labelled_validation`), and save."""
     cfg = cfg or ProbeTrainConfig()
     t0 = time.perf_counter()
     # A document listed several times (`--hand-labelled-repeat`) is tokenized and run through the LM
@@ -276,7 +278,8 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
         "window": window, "overlap": overlap, "default_probe": default,
         "validators": rules, "train_config": asdict(cfg),
         "data": {"train_docs": len(train_docs), "validation_docs": len(val_docs), "train_tokens": n_tok,
-                 "hand_labelled": hand_labelled or {}, "hand_labelled_repeat": hand_labelled_repeat},
+                 "hand_labelled": hand_labelled or {}, "hand_labelled_repeat": hand_labelled_repeat,
+                 "hand_labelled_validation": hand_labelled_validation or {}},
     }
     save_probes(out_dir, probes, extra)
     log(f"wrote {out_dir} ({time.perf_counter() - t0:.0f}s in all)")
