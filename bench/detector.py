@@ -173,22 +173,10 @@ def _stage_rows(det, text: str, repeats: int) -> list[dict]:
 
 
 def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list[dict]:
-    import torch
-    from sae_pii.pii import features as feat
-
     rows = []
     for n_tok in (128, 512):
         text = _document(det.lm.tokenizer, n_tok)
-        # The bare truncated forward pass over the same windows the detector uses.
-        toks = [feat.tokenize(det.lm.tokenizer, text)]
-        layout = feat.SpecialLayout(det.lm.tokenizer)
-        batches = list(feat.window_batches(toks, layout, det.window, det.overlap, det.batch_windows))
-
-        def bare(batches=batches):
-            with torch.inference_mode(), det.forward_precision():
-                for ids, mask, _ in batches:
-                    det.lm(ids, mask)
-
+        bare, n_batches = _bare_forward(det, text)
         ours, peer, fwd = _interleaved_times([lambda t=text: det.detect(t), lambda t=text: presidio.detect(t), bare],
                                              repeats)
         for q in (50, 95):
@@ -198,10 +186,27 @@ def _latency_rows(det, probe: str, presidio, repeats: int, threads: int) -> list
         overhead = statistics.median(ours) / statistics.median(fwd) - 1
         rows.append(_row(f"overhead vs forward {n_tok} tok ({probe} probe)", "%", round(100 * overhead, 1), notes=(
             f"median detect {statistics.median(ours):.1f} ms vs truncated forward {statistics.median(fwd):.1f} ms "
-            f"(layer {det.lm.layer}, {len(batches)} batch(es) of {det.window}-token windows); precision "
+            f"(layer {det.lm.layer}, {n_batches} batch(es) of {det.window}-token windows); precision "
             f"{det.precision} (forward in {_dtype(det.forward_dtype)}"
             + (f", SAE encoder in {_dtype(det.sae_matmul_dtype)}" if det.sae is not None else "") + "); goal < 10 %")))
     return rows
+
+
+def _bare_forward(det, text: str):
+    """(a call running the bare truncated forward over the windows det.detect(text) runs, in det's
+    precision; how many batches they make)."""
+    import torch
+    from sae_pii.pii import features as feat
+
+    batches = list(feat.window_batches([feat.tokenize(det.lm.tokenizer, text)], feat.SpecialLayout(det.lm.tokenizer),
+                                       det.window, det.overlap, det.batch_windows))
+
+    def bare():
+        with torch.inference_mode(), det.forward_precision():
+            for ids, mask, _ in batches:
+                det.lm(ids, mask)
+
+    return bare, len(batches)
 
 
 def _dtype(dtype) -> str:
@@ -211,20 +216,10 @@ def _dtype(dtype) -> str:
 def _precision_rows(det, float32, repeats: int) -> list[dict]:
     """The default detector in its precision (auto) against itself all in float32, taking turns: what
     the bfloat16 forward and products buy, and the auto detector against the float32 forward alone."""
-    import torch
-    from sae_pii.pii import features as feat
-
     rows = []
     for n_tok in (128, 512):
         text = _document(det.lm.tokenizer, n_tok)
-        batches = list(feat.window_batches([feat.tokenize(det.lm.tokenizer, text)], feat.SpecialLayout(det.lm.tokenizer),
-                                           det.window, det.overlap, det.batch_windows))
-
-        def bare_float32(batches=batches):
-            with torch.inference_mode():
-                for ids, mask, _ in batches:
-                    float32.lm(ids, mask)
-
+        bare_float32, _ = _bare_forward(float32, text)
         ours, peer, fwd = _interleaved_times([lambda t=text: det.detect(t), lambda t=text: float32.detect(t),
                                               bare_float32], repeats)
         name = f"{det.info.name} probe, {det.precision} vs float32"

@@ -152,7 +152,8 @@ def _random_minilm(path: Path, device: str) -> Path:
 
 def _detect_parity(run_dir: Path, docs: list[str], device: str) -> dict:
     """Spans on the CPU in float32 against `device` (both float32: they should agree), and the CPU's
-    "auto" precision (bfloat16 products where that CPU does them faster) against its float32."""
+    "auto" precision (the forward and the products in bfloat16 where that CPU does them faster)
+    against its float32."""
     from sae_pii.pii.detector import SAEPIIDetector
 
     from bench.detector import _stage_rows

@@ -326,9 +326,27 @@ def test_bfloat16_products_move_the_probabilities_by_rounding_only(tiny_run_dir)
         assert not torch.is_autocast_enabled("cpu")
     p_exact, p_low = exact.token_probs([TEXT], toks)[0], low.token_probs([TEXT], toks)[0]
     assert 0 < abs(p_exact - p_low).max() < 0.05
+    # detect's path runs the forward in the detector's own precision, not float32's.
+    np.testing.assert_array_equal(p_low, low.probs_from_activations([a_low], [TEXT], toks)[0])
+    assert not np.array_equal(p_low, low.probs_from_activations([a_exact], [TEXT], toks)[0])
     for probe in ("mix", "raw"):  # the raw probe alone has no SAE encoder, and checks it too
         with pytest.raises(ValueError, match="precision 'fp8' unknown: choose one of auto, float32, bfloat16"):
             SAEPIIDetector.from_pretrained(tiny_run_dir, probe=probe, precision="fp8")
+
+
+def test_evaluation_shares_one_forward_in_the_detectors_precision(tiny_run_dir):
+    """`eval` runs the LM once for every system sharing it (evaluate._shared_predictions); it does so
+    in the systems' precision, so its spans are the ones detect_batch gives, bfloat16 forward included."""
+    from sae_pii.pii.detector import load_systems
+    from sae_pii.pii.evaluate import _shared_predictions
+
+    texts = [TEXT, "Call Dana Whitfield at 555-0134 about the lease.", "Nothing to see here."]
+    for precision in ("bfloat16", "float32"):
+        systems = load_systems(tiny_run_dir, ["raw", "mix+rules"], precision=precision)
+        shared = _shared_predictions(texts, systems, batch_size=2)
+        assert set(shared) == {"raw", "mix+rules"}
+        for name, det in systems.items():
+            assert shared[name] == det.detect_batch(texts), (precision, name)
 
 
 def test_redaction_styles():

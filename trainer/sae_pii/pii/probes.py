@@ -216,9 +216,10 @@ class TokenProbe(torch.nn.Module):
     def project(self, feats: torch.Tensor) -> torch.Tensor:
         """[N, F] features -> [N, K * O] projections. SAE latents are mostly zeros (k of d_sae per
         token): then only the weight rows of the non-zeros are gathered, not a dense matmul."""
-        if len(feats) and _sparse_rows(feats[len(feats) // 2]):  # one dense row settles it without the count
+        width = feats.shape[1]
+        if len(feats) and _gathers(int((feats[len(feats) // 2] != 0).sum()), width):  # one dense row settles it
             nnz = int((feats != 0).sum(1).max())
-            if 0 < nnz * 8 <= feats.shape[1]:
+            if nnz and _gathers(nnz, width):
                 idx = feats.abs().topk(nnz, dim=1).indices
                 return F.embedding_bag(idx, self._laid_out(self.weight, self.stacked_weight),
                                        per_sample_weights=feats.gather(1, idx), mode="sum")
@@ -271,9 +272,10 @@ class TokenProbe(torch.nn.Module):
         return self.probabilities(self.head(self.combine(projected)))
 
 
-def _sparse_rows(row: torch.Tensor) -> bool:
-    """Whether a row of features is sparse enough (at most 1 in 8 non-zero) for the gathered product."""
-    return int((row != 0).sum()) * 8 <= row.shape[0]
+def _gathers(nnz: int, width: int) -> bool:
+    """Whether rows of at most `nnz` non-zero features of `width` take the gathered product (1 in 8
+    or fewer non-zero) rather than the dense one."""
+    return nnz * 8 <= width
 
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
