@@ -625,6 +625,24 @@ def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
     assert decode(text, tok.offsets, probs_alone, thr) == []
 
 
+
+def test_a_given_name_and_surname_the_lexicon_knows_are_a_name_at_the_lower_slot_bar(minilm_tokenizer):
+    """Two capitalised words one space apart, a given name then a surname the name lexicon knows,
+    each with a PERSON probability of at least 0.5, are a name under a 0.9 threshold; not when one
+    word is under 0.5, unknown to the lexicon, in lower case, or another entity's, nor across a comma."""
+    text = ("porque Javier García me pidió. ver Elena Quxwortz hoy. con Sofia Romero ayer. "
+            "dijo luis pérez. Ana, Torres y. Marta Vidal")
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"Javier García": ("PERSON", 0.78), "Elena Quxwortz": ("PERSON", 0.78),
+                                    "Sofia": ("PERSON", 0.78), "Romero": ("PERSON", 0.45),
+                                    "luis pérez": ("PERSON", 0.78), "Ana, Torres": ("PERSON", 0.78),
+                                    "Marta": ("PERSON", 0.78), "Vidal": ("PHONE_NUMBER", 0.95)})
+    thr = {**HALF, "PERSON": 0.9}
+    assert [(s.text, s.label) for s in decode(text, tok.offsets, probs, thr)] == [
+        ("Javier García", "PERSON"), ("Vidal", "PHONE_NUMBER")]
+    probs[:, :] = _word_probs(tok, text, {"Javier García": ("PERSON", 0.45)})
+    assert decode(text, tok.offsets, probs, thr) == []
+
 def test_a_list_of_names_grows_from_its_sure_item(minilm_tokenizer):
     """A word one list joiner (",", "and", "&"...) away from a name joins the names at the
     hysteresis bar, item by item along the list, in the case of the name beside it; not below the
