@@ -626,21 +626,24 @@ def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
 
 
 
-def test_a_given_name_and_surname_the_lexicon_knows_are_a_name_at_the_lower_slot_bar(minilm_tokenizer):
-    """Two capitalised words one space apart, a given name then a surname the name lexicon knows,
-    each with a PERSON probability of at least 0.5, are a name under a 0.9 threshold; not when one
-    word is under 0.5, unknown to the lexicon, in lower case, or another entity's, nor across a comma."""
+def test_names_the_lexicon_vouches_for_are_names_at_the_lower_slot_bar(minilm_tokenizer):
+    """Under a 0.9 threshold, with a PERSON probability of at least 0.5: two capitalised words one
+    space apart, a given name then a surname the name lexicon knows, are a name, and so is one word
+    it knows only as a given name; not when a word is under 0.5, unknown to the lexicon, in lower
+    case or another entity's, nor across a comma, nor one word that is a surname too ("Kelly") or a
+    frequent word of some language ("Sofia")."""
     text = ("porque Javier García me pidió. ver Elena Quxwortz hoy. con Sofia Romero ayer. "
-            "dijo luis pérez. Ana, Torres y. Marta Vidal")
+            "dijo luis pérez. Ana, Torres y. Marta Vidal. Grüße an Dympna. Mit Kelly.")
     tok = tokenize(minilm_tokenizer, text)
     probs = _word_probs(tok, text, {"Javier García": ("PERSON", 0.78), "Elena Quxwortz": ("PERSON", 0.78),
                                     "Sofia": ("PERSON", 0.78), "Romero": ("PERSON", 0.45),
                                     "luis pérez": ("PERSON", 0.78), "Ana, Torres": ("PERSON", 0.78),
-                                    "Marta": ("PERSON", 0.78), "Vidal": ("PHONE_NUMBER", 0.95)})
+                                    "Marta": ("PERSON", 0.78), "Vidal": ("PHONE_NUMBER", 0.95),
+                                    "Dympna": ("PERSON", 0.6), "Kelly": ("PERSON", 0.6)})
     thr = {**HALF, "PERSON": 0.9}
     assert [(s.text, s.label) for s in decode(text, tok.offsets, probs, thr)] == [
-        ("Javier García", "PERSON"), ("Vidal", "PHONE_NUMBER")]
-    probs[:, :] = _word_probs(tok, text, {"Javier García": ("PERSON", 0.45)})
+        ("Javier García", "PERSON"), ("Vidal", "PHONE_NUMBER"), ("Dympna", "PERSON")]
+    probs[:, :] = _word_probs(tok, text, {"Javier García": ("PERSON", 0.45), "Dympna": ("PERSON", 0.45)})
     assert decode(text, tok.offsets, probs, thr) == []
 
 def test_a_list_of_names_grows_from_its_sure_item(minilm_tokenizer):

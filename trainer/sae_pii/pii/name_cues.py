@@ -1,7 +1,7 @@
 """Cues in the text that a name stands somewhere, read by the decoding (decode.py) before words join
 into spans: a name slot (after a title, a role, a greeting, thanks, a sign-off, a self-introduction
 or a name field's key), a table's name column, a chat export's speaker line, a given name and a
-surname the name lexicon knows side by side. Where a cue says so, a
+surname the name lexicon knows side by side, a word it knows only as a given name. Where a cue says so, a
 word is a name at a PERSON probability far below the threshold (SLOT_BAR): the probe reads four
 tokens each side and has rarely seen these contexts in other languages or layouts; the cue is the
 evidence it lacked. The word lists cover English and the larger Western European languages.
@@ -21,6 +21,7 @@ from sae_pii.pii.labels import CLASS_TO_ID
 from sae_pii.pii.name_lexicon import known_given_names, known_surnames, plain
 from sae_pii.pii.name_rules import NOT_NAME, ROLE_FIELDS
 from sae_pii.pii.trim import line_bounds
+from sae_pii.pii.word_frequencies import frequent_in_any_language
 
 JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa"
 
@@ -91,26 +92,42 @@ def grow_speaker_lines(text: str, words: list, word_means: np.ndarray) -> None:
             words[k] = (s, e, toks, True, per)
 
 
-def grow_lexicon_pairs(text: str, words: list, word_means: np.ndarray) -> None:
-    """Two capitalised words one space apart, a given name then a surname the name lexicon knows,
-    are a name when the probe leans towards one on both (PERSON at LOWER_SLOT_BAR; in place): the
-    probe gives "Javier García" 0.78 inside a Spanish sentence and 1.0 inside an English one, under
-    the 0.9 threshold validation picks against synthetic confusers. A firm named after a person
-    ("Morgan Stanley") passes too, where the probe leans that way. Stored probabilities of the kept
-    probes, twelve blind sets: 29 names found, 11 false ones, 1 name lost (docs/pii.md)."""
+def grow_lexicon_names(text: str, words: list, word_means: np.ndarray) -> None:
+    """Capitalised words the name lexicon vouches for are a name when the probe leans towards one
+    (PERSON at LOWER_SLOT_BAR; in place): a given name and a surname it knows one space apart, or one
+    word it knows only as a given name, not as a surname nor as a frequent word of any of 27
+    languages ("Léa", "Dympna"; not "Kelly", "Rose"). The probe gives "Javier García" 0.78 inside a
+    Spanish sentence and 1.0 inside an English one, under the 0.9 threshold that validation picks
+    against synthetic confusers. A firm named after a person ("Morgan Stanley") passes too where the
+    probe leans that way. Stored probabilities of the kept probes, twelve blind sets: 0.8902 ->
+    0.8933, 66 names found, 31 false ones, 1 name lost (docs/pii.md, nineteenth session)."""
     per = CLASS_TO_ID["PERSON"]
-    for k in np.flatnonzero(word_means[:-1, per] >= LOWER_SLOT_BAR).tolist():
-        first, second = words[k], words[k + 1]
-        if word_means[k + 1, per] < LOWER_SLOT_BAR or text[first[1]:second[0]] != " ":
+    for k in np.flatnonzero(word_means[:, per] >= LOWER_SLOT_BAR).tolist():
+        word = words[k]
+        if word[3]:
             continue
-        if (first[3] and second[3]) or any(w[3] and w[4] != per for w in (first, second)):
-            continue  # a name already, or another entity's word
-        given, surname = text[first[0]:first[1]], text[second[0]:second[1]]
-        if not all(w.isalpha() and w.istitle() and w.lower() not in NOT_NAME for w in (given, surname)):
+        value = text[word[0]:word[1]]
+        if not (value.isalpha() and value.istitle()) or value.lower() in NOT_NAME:
             continue
-        if plain(given) in known_given_names() and plain(surname) in known_surnames():
-            words[k] = (*first[:3], True, per)
-            words[k + 1] = (*second[:3], True, per)
+        if _given_name_only(value):
+            words[k] = (*word[:3], True, per)
+            continue
+        if k + 1 == len(words) or word_means[k + 1, per] < LOWER_SLOT_BAR or text[word[1]:words[k + 1][0]] != " ":
+            continue
+        surname = words[k + 1]
+        after = text[surname[0]:surname[1]]
+        if (surname[3] and surname[4] != per) or not (after.isalpha() and after.istitle()) or after.lower() in NOT_NAME:
+            continue
+        if plain(value) in known_given_names() and plain(after) in known_surnames():
+            words[k] = (*word[:3], True, per)
+            words[k + 1] = (*surname[:3], True, per)
+
+
+def _given_name_only(word: str) -> bool:
+    """The name lexicon knows `word` as a given name and not as a surname, and no language of
+    word_frequencies.LANGUAGES uses it often."""
+    key = plain(word)
+    return key in known_given_names() and key not in known_surnames() and word.lower() not in frequent_in_any_language()
 
 
 def _grow_slot_name(text: str, words: list, word_means: np.ndarray, k: int, per: int) -> None:
