@@ -1026,6 +1026,10 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     ("follow up - van den Ülker to follow", ["den Ülker"], ["van den Ülker"]),  # particles the probe left out
     ("Director; bint Oscar succeeds", ["Oscar"], ["bint Oscar"]),
     ("the plan of de Sulik today", ["Sulik"], ["Sulik"]),  # "de" alone may be a preposition
+    # ...and "von" / "de" before a given name is one: "from Yasemin", "daughter of Karim".
+    ("11.03.   Gutschrift von Yasemin Aksoy  Anteil", ["Yasemin Aksoy"], ["Yasemin Aksoy"]),
+    ("BENHAMOU\nde Karim Mehdi BENHAMOU, né le", ["de Karim Mehdi BENHAMOU"], ["Karim Mehdi BENHAMOU"]),
+    ("Kontakt: von Stein, Berlin", ["Stein"], ["von Stein"]),  # a surname after it
     ("Witness: Colin L'Estrange 1 (847) 288-3001.", ["Colin L'Estrange 1"], ["Colin L'Estrange"]),
     # Two spaces inside a name, as typed on a form or in a text message; not three, nor an abbreviation.
     ("Ksh800.00 sent to Wanjiku  Otieno 0745 318 662", ["Wanjiku", "Otieno"], ["Wanjiku  Otieno"]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.name_lexicon import known_names, plain
-from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES
+from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES, preposition_before_given_name
 from sae_pii.pii.spans import PIISpan
 
 LIST_WORDS = ("and", "und", "et", "y", "e")  # "and" between the names of a list ("Park and Mann"), 5 languages
@@ -36,9 +36,13 @@ def _with_particles(text: str, sp: PIISpan) -> PIISpan:
     if m is None:
         return sp
     words = m.group(1).split()
-    first = sp.text.split()[0].lower() if sp.text.split() else ""
-    if not (STRONG_PARTICLES & set(words) or first in PARTICLES):
+    name = sp.text.split()
+    first = name[0] if name else ""
+    if not (STRONG_PARTICLES & set(words) or first.lower() in PARTICLES):
         return sp
+    if preposition_before_given_name(words, first, len(name) > 1):
+        return sp  # "Gutschrift von" + "Yasemin Aksoy"
+
     return PIISpan(m.start(1), sp.end, sp.label, sp.score, text[m.start(1):sp.end])
 
 

@@ -101,6 +101,23 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del"
                        "ibn", "al", "el", "dos", "das", "do", "ter", "ten", "zu"})
 
 
+# Particles that open a surname in Western European names; before a given name they are the
+# preposition they were first ("Gutschrift von Yasemin Aksoy", "hija de Karim"). Not "bin", "bint",
+# "ibn": a father's given name follows them.
+PREPOSITION_PARTICLES = PARTICLES - {"bin", "binti", "bint", "ibn", "al", "el"}
+
+
+def preposition_before_given_name(particles: list[str], after: str, more: bool) -> bool:
+    """`particles` before the word `after` are a preposition, not a surname's start: all are
+    PREPOSITION_PARTICLES and `after` is a given name the name lexicon knows, not also a surname
+    unless more of the name follows it (`more`: "de Karim Mehdi BENHAMOU")."""
+    from sae_pii.pii.name_lexicon import known_given_names, known_surnames, plain  # it reads this module
+
+    key = plain(after)
+    return (all(p.lower() in PREPOSITION_PARTICLES for p in particles) and key in known_given_names()
+            and (more or key not in known_surnames()))
+
+
 def strip_non_names(text: str, sp: PIISpan) -> list[PIISpan]:
     """A PERSON span loses the words at its edges that are not names: pronouns, greetings, titles
     (NOT_NAME), and lower-case words when the name itself is capitalised ("kid Tadzio", "Schwarz
@@ -218,7 +235,8 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
         j = i
         while j < len(words) and word(words[j]) in PARTICLES:
             j += 1
-        return i < j < len(words) and word(words[j])[:1].isupper()
+        return i < j < len(words) and word(words[j])[:1].isupper() and not preposition_before_given_name(
+            [word(w) for w in words[i:j]], word(words[j]), j + 1 < len(words))
 
     def not_name(w, first):
         lw = GENDER_ENDING.sub("", word(w).lower())
