@@ -32,6 +32,7 @@ def _validated(text: str, value: str, label: str) -> list[str]:
     ("Nájemce:\nBc. Tereza Horáková\nnar. 2. 5. 1996", "Bc. Tereza Horáková", ["Tereza Horáková"]),
     ("[12/3/24 10:02] Tía Maribel: Hola sobrinos", "Tía Maribel", ["Maribel"]),
     ("Dear Mdm Lee,", "Mdm Lee", ["Lee"]),
+    ("07 Jan  FPO J. OKONJO REF BIRTHDAY GIFT", "J. OKONJO REF", ["J. OKONJO"]),  # a bank line's reference key
     ("Name: OTIENO BRIAN OUMA", "OTIENO BRIAN OUMA", ["OTIENO BRIAN OUMA"]),  # a surname, not Afrikaans "Ouma"
 ])
 def test_roles_greetings_parties_and_honorifics_leave_names(text, value, expected):

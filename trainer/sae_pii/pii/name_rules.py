@@ -35,7 +35,7 @@ principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
-pan pani panie я фоп ип fpi fpo bgc ふりがな フリガナ श्री श्रीमती
+pan pani panie я фоп ип fpi fpo ref bgc ふりがな フリガナ श्री श्रीमती
 bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
 hai halo prezado prezada prezados estimado estimada estimados querido querida geehrte geehrter geachte
 kära kjære kære drogi droga szanowny szanowna szanowni sayın sevgili sigg spett gent.mo gent.ma egr preg.mo
