@@ -931,6 +931,18 @@ def test_a_name_slot_lowers_the_bar_for_a_capitalised_word(minilm_tokenizer):
                    "warsita"]
 
 
+
+def test_a_forms_name_keys_open_name_slots_after_a_column_gap(minilm_tokenizer):
+    """A form's keys for the parts of a name ("Middle:", "Apellido materno:", "Nombre(s):") open a
+    name slot at the start of a line or after a gap of two spaces, so a value in capitals with a weak
+    PERSON probability is a name; the same value after a key that names no person is not."""
+    text = ("Prefix: Mr.   First: ARVIND     Middle: KUMAR     Last: SUBRAMANIAN\n"
+            "Apellido materno: SALGADO    Nombre(s): JOSÉ\nSuffix: JR     Status: PENDING")
+    tok = tokenize(minilm_tokenizer, text)
+    weak = {w: ("PERSON", 0.3) for w in ("ARVIND", "KUMAR", "SUBRAMANIAN", "SALGADO", "JOSÉ", "PENDING")}
+    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), {**HALF, "PERSON": 0.9})]
+    assert got == ["ARVIND", "KUMAR", "SUBRAMANIAN", "SALGADO", "JOSÉ"]
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Remote addr:ae0b:42b9:2eb4:9428:1045:f5d1:4514:ae1 | x", [("ae0b:42b9:2eb4:9428:1045:f5d1:4514:ae1", "IP_ADDRESS")]),
     ("| 10.0.5.12 | Ubuntu 22.04.4 LTS", [("10.0.5.12", "IP_ADDRESS")]),

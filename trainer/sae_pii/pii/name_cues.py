@@ -27,8 +27,9 @@ JOINERS = {"-", "'", "\u2019"}  # inside one word: "Wencke-Stadelmann", "D'Costa
 
 
 # Field names whose value is a person's name: a table's column header or a form's key.
-NAME_FIELDS = (r"full[ _-]?name|name|first[ _-]?name|last[ _-]?name|given[ _-]?names?|surname|family[ _-]?name|"
-               r"account[ _-]?holder|driver|nombre|apellidos?|nom|prénom|nachname|vorname|cognome|nome|naam|navn|"
+NAME_FIELDS = (r"full[ _-]?name|name|(?:first|middle|last|given|family)(?:[ _-]?names?(?:\(s\))?)?|surname|"
+               r"account[ _-]?holder|driver|nombres?(?:\(s\))?|apellidos?(?: paterno| materno)?|nom|prénom|nachname|vorname|"
+               r"cognome|nome|naam|navn|"
                r"namn|imię|nazwisko|" + "|".join(ROLE_FIELDS))
 # Where a name is all but certain to follow: after a title, a greeting that opens a line, thanks, a
 # sign-off, or a self-introduction ("Mr. Kiprop", "Hola Guadalupe,", "Abraços, Luciana",
@@ -46,7 +47,7 @@ NAME_SLOT_BEFORE = re.compile(
     r"meu nome é|mi nombre es|le atiende|vous parlez avec|you're speaking with|you are speaking with)"
     r"|(?<![^\W\d_])(?i:(?:note|message|report|e-?mail|call|reply|comment|update|feedback|request|letter|text)s? from|"
     r"ask|tell|attn\.?|c/o|signed,?|issued to|account holder|questions go to|cc:)"
-    rf"|(?:^|\n|[|;\t])[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
+    rf"|(?:^|\n|[|;\t]|[ \t]{{2}})[ \t]*(?i:{NAME_FIELDS}|caller|witness|cliente|kunde|titular)[ \t]*(?::|=|[-–](?=[ \t])))[ \t]*\Z")
 SLOT_BAR = 0.15
 LOWER_SLOT_BAR = 0.5
 
