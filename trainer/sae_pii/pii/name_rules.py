@@ -276,8 +276,9 @@ _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e F
                r"Solicitors|Attorneys|Lawyers|Architects|Accountants|Dental|Design|Creative|Management|Services|"
                r"Press|Publishing|Community|Mortgage|Audit|Mobility|Travel|Tours|Reisen|Bankası|Adwokacka")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
-COMPANY_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
-                           rf"[ \t]+(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
+# Within the name's column: a gap of two spaces or a tab opens the next one ("CHEN, DAVID W      Group:").
+COMPANY_AFTER = re.compile(rf"(?:,? ?(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
+                           rf" (?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
 # A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
 ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b", re.IGNORECASE)
