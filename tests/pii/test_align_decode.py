@@ -1020,6 +1020,12 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF, validators=True)]
     assert got == [("Hamid Karimi", "PERSON"), ("Room", "PERSON"), ("Sanne de Vries", "PERSON"),
                    ("Keizersgracht 312", "STREET_ADDRESS"), ("Sofia Rossi", "PERSON")]
+    # ...and so does an address before a name in the next column, the weaker of the two by mass.
+    text = "1   1402 Orchard Ln                 Liam Kowalski       3"
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {"1402 Orchard Ln": ("STREET_ADDRESS", 0.98), "Liam Kowalski": ("PERSON", 0.9)})
+    assert [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)] == [
+        ("1402 Orchard Ln", "STREET_ADDRESS"), ("Liam Kowalski", "PERSON")]
 
 
 @pytest.mark.parametrize(("text", "spans", "expected"), [

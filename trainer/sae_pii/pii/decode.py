@@ -148,8 +148,10 @@ def _gap_ok(gap: str, left_cls: int, right_cls: int) -> bool:
         return True
     if gap.strip() or "\t" in gap:  # visible characters or a tab (a column break) separate
         return False
-    if "  " in gap and "\n" not in gap and CLASSES[left_cls] == "PERSON":
-        return False  # a run of spaces is a fixed-width form's column break ("Hamid Karimi   Room 1208")
+    if "  " in gap and "\n" not in gap and "PERSON" in (CLASSES[left_cls], CLASSES[right_cls]):
+        # a run of spaces is a fixed-width form's column break ("Hamid Karimi   Room 1208",
+        # "1402 Orchard Ln      Liam Kowalski")
+        return False
     if "\n" in gap:  # line breaks join only address lines, and never a blank line
         addr = CLASS_TO_ID["STREET_ADDRESS"]
         return left_cls == right_cls == addr and "\n\n" not in gap.replace("\r", "")
