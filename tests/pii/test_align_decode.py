@@ -1398,6 +1398,7 @@ def test_a_licence_number_sheds_its_states_code():
 
 @pytest.mark.parametrize(("text", "value", "kept"), [
     ("Patient: Mango (feline, DSH, 3y)\nClient: Liam O'Sullivan", "Mango", False),
+    ('guest access granted to "Lupe (dog walker)" phone=+1 7', "Lupe", True),  # a job with animals, no pet
     ("we walked my dog Biscuit to the park", "Biscuit", False),
     ("Client: Liam O'Sullivan (owner)", "Liam O'Sullivan", True),
 ])

@@ -281,7 +281,9 @@ COMPANY_AFTER = re.compile(rf"(?:,? ?(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS}
                            rf" (?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
 # A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
-ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b", re.IGNORECASE)
+ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b"
+                          r"(?![ \t-]*(?:walker|sitter|groomer|trainer|minder|handler|owner|carer)s?\b)", re.IGNORECASE)
+# ...not a person's job with animals: "Lupe (dog walker)".
 ANIMAL_BEFORE = re.compile(rf"(?:(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS}))|\b(?:{_ANIMALS})),?[ \t]+[\"“']?\Z")
 # The legal form or firm's word taken into the span: "Aunt Bertha Inc", "Fynbos Press".
 COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z|[ \t](?:{_FIRM_WORDS})\Z")
