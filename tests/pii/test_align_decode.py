@@ -581,6 +581,16 @@ def test_a_field_key_is_cut_from_names_and_addresses(minilm_tokenizer, key):
     assert got == [("752 Susan Valley, West Nicolemouth", "STREET_ADDRESS"), ("jo@x.org", "EMAIL_ADDRESS")]
 
 
+
+def test_the_keys_inside_a_turkish_address_are_no_field_keys(minilm_tokenizer):
+    """"No:", "D:", "Daire:" and "Kat:" number a Turkish address's door, flat and floor: the address
+    keeps them, while the key before it is still cut."""
+    address = "Bağdat Cad. No: 318/5 Daire: 9 Kat: 2, Suadiye Mah., 34740 Kadıköy/İstanbul"
+    text = f"Adres: {address}\nSender: Moda Cad. No:41 D:6, 34710 Kadıköy"
+    tok, probs = _label_chars(minilm_tokenizer, text, [(f"Adres: {address}", "STREET_ADDRESS"),
+                                                       ("Moda Cad. No:41 D:6, 34710 Kadıköy", "STREET_ADDRESS")])
+    assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == [address, "Moda Cad. No:41 D:6, 34710 Kadıköy"]
+
 @pytest.mark.parametrize(("span_text", "expected"), [
     ("Mr. Leiva", ["Leiva"]), ("kid Tadzio", ["Tadzio"]), ("Schwarz flew", ["Schwarz"]),
     ("Marrero and Murphy", ["Marrero", "Murphy"]), ("van Berg", ["van Berg"]), ("A. Pawlonka", ["A. Pawlonka"]),

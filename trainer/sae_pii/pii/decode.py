@@ -385,7 +385,9 @@ def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> 
             and "\n" not in text[words[lo][1]:words[hi][0]])
 
 
-KEY_END = re.compile(r"(?<!\d):(?:\s|(?=[^\W_]))")  # "Indirizzo: ...", "Indirizzo:Hentschelweg"; not "10:41"
+# "Indirizzo: ...", "Indirizzo:Hentschelweg"; not "10:41", nor the keys inside a Turkish address ("Bağdat Cad.
+# No:245 D:7", "Daire: 9", "Kat: 4").
+KEY_END = re.compile(r"(?<!\d)(?<!\bNo)(?<!\bD)(?<!\bDaire)(?<!\bKat)(?<!\bBlok):(?:\s|(?=[^\W_]))")
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
