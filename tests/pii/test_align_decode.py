@@ -591,6 +591,20 @@ def test_the_keys_inside_a_turkish_address_are_no_field_keys(minilm_tokenizer):
                                                        ("Moda Cad. No:41 D:6, 34710 Kadıköy", "STREET_ADDRESS")])
     assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == [address, "Moda Cad. No:41 D:6, 34710 Kadıköy"]
 
+
+def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenizer):
+    """An address and a number after a spaced dash are one address ("Chennai - 600004"); a key before
+    the dash ("Indirizzo - ") stays apart, and so does a dash between two fields of a table row."""
+    text = ("Permanent Address: No. 14, Agraharam Street, Chennai - 600004, Tamil Nadu\n\n"
+            "Indirizzo - 7839 Jenna Common, Reynoldston\n\n12 Elm St | 4 - 5 pm")
+    tok, probs = _label_chars(minilm_tokenizer, text, [
+        ("No. 14, Agraharam Street, Chennai", "STREET_ADDRESS"), ("600004, Tamil Nadu", "STREET_ADDRESS"),
+        ("Indirizzo", "STREET_ADDRESS"), ("7839 Jenna Common, Reynoldston", "STREET_ADDRESS"),
+        ("12 Elm St", "STREET_ADDRESS")])
+    assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == [
+        "No. 14, Agraharam Street, Chennai - 600004, Tamil Nadu", "Indirizzo", "7839 Jenna Common, Reynoldston",
+        "12 Elm St"]
+
 @pytest.mark.parametrize(("span_text", "expected"), [
     ("Mr. Leiva", ["Leiva"]), ("kid Tadzio", ["Tadzio"]), ("Schwarz flew", ["Schwarz"]),
     ("Marrero and Murphy", ["Marrero", "Murphy"]), ("van Berg", ["van Berg"]), ("A. Pawlonka", ["A. Pawlonka"]),
