@@ -436,6 +436,9 @@ def test_pieces_of_one_address_join(text, pieces, expected):
     ("at Alder Apartments, 1900 NE 45th St, Seattle", "Alder Apartments, 1900 NE 45th St, Seattle",
      "1900 NE 45th St, Seattle"),
     ("Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid"),
+    ("en C/ Fuencarral, 118, 3.º izda., 28010 Madrid", "C/ Fuencarral, 118, 3.º izda., 28010 Madrid",
+     "C/ Fuencarral, 118, 3.º izda., 28010 Madrid"),  # "calle" written short
+    ("piso C/ de Sant Pere Més Alt 31, 3º 2ª", "de Sant Pere Més Alt 31, 3º 2ª", "C/ de Sant Pere Més Alt 31, 3º 2ª"),
     ("Main Street, 5, Springfield", "Main Street, 5, Springfield", "Main Street, 5, Springfield"),
     # Words taken in after it leave it too: a linking word, the next field's first word.
     ("Calle Mayor 4, Pontevedra, 34540 and Vigo", "Calle Mayor 4, Pontevedra, 34540 and", "Calle Mayor 4, Pontevedra, 34540"),

@@ -85,7 +85,8 @@ def _street_types_first() -> frozenset[str]:
                      | _faker_words("street_suffixes", ("it_IT",))  # it_IT's "suffixes" open the name: Via, Piazza
                      | _faker_words("street_prefixes_short", ("id_ID",))  # "Jl.", "Gg."
                      | _faker_words("street_prefixes_long", ("id_ID",))  # "Jalan", "Gang"
-                     | {"ul.", "al.", "pl."})  # pl_PL's short forms of ulica, aleja, plac
+                     | {"ul.", "al.", "pl."}  # pl_PL's short forms of ulica, aleja, plac
+                     | {"C/"})  # Spanish "calle", written short
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +161,7 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
 def _street_phrase_before() -> re.Pattern:
     """A street type word, its name and the parts before a comma right before the span, on its
     line: "C/ Cirilo Amorós, " + "54, 3.º", "Calle de Colón 27, 5.º B, " + "46004 Valencia"."""
-    alternatives = "|".join(re.escape(c) for c in sorted(_street_types_first() | {"C/"}, key=len, reverse=True))
+    alternatives = "|".join(re.escape(c) for c in sorted(_street_types_first(), key=len, reverse=True))
     return re.compile(r"(?<![^\W\d_])(?:" + alternatives + r")\.?[ \t]*[^\n;:()]{1,45}?,[ \t]*\Z", re.IGNORECASE)
 
 
