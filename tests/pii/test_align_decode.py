@@ -436,6 +436,8 @@ def test_pieces_of_one_address_join(text, pieces, expected):
     ("at Alder Apartments, 1900 NE 45th St, Seattle", "Alder Apartments, 1900 NE 45th St, Seattle",
      "1900 NE 45th St, Seattle"),
     ("Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid", "Calle Mayor, 5, 28013 Madrid"),
+    ("c/o DataSafe Franken GmbH, Kaiserstraße 28, 90403 Nürnberg", "GmbH, Kaiserstraße 28, 90403 Nürnberg",
+     "Kaiserstraße 28, 90403 Nürnberg"),  # a firm's legal form alone before the street
     ("en C/ Fuencarral, 118, 3.º izda., 28010 Madrid", "C/ Fuencarral, 118, 3.º izda., 28010 Madrid",
      "C/ Fuencarral, 118, 3.º izda., 28010 Madrid"),  # "calle" written short
     ("piso C/ de Sant Pere Més Alt 31, 3º 2ª", "de Sant Pere Més Alt 31, 3º 2ª", "C/ de Sant Pere Més Alt 31, 3º 2ª"),
