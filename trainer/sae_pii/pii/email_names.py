@@ -109,4 +109,6 @@ def names_a_mailbox(text: str, start: int, end: int) -> bool:
     if m is None or not words:
         return False
     last = plain(words[-1])
-    return last not in known_names() and last in _parts(m.group(1))
+    if last in known_names() or any(plain(part) in known_names() for part in re.split(r"[-'’]", words[-1])):
+        return False  # a surname the lexicon knows in part: "Fatima Al-Sayed <f.alsayed@...>"
+    return last in _parts(m.group(1))
