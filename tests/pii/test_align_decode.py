@@ -1778,6 +1778,7 @@ def test_a_span_that_only_names_a_place_is_no_person(text, value, kept):
     ("Accompanying guest: TANAKA / Yui     DOB: 1988", "TANAKA", True),
     ("From: Zoomly Driver Onboarding <onboarding@zoomly-drive.com>", "Zoomly Driver Onboarding", False),  # a mailbox
     ("To: Fatima Al-Sayed <f.alsayed@corvane.com>", "Fatima Al-Sayed", True),  # a surname the lexicon knows in part
+    ("Cc: Daniel Whitcombe <d.whitcombe@harbourlaw.co.nz>", "Daniel Whitcombe", True),  # a given name before it
 ])
 def test_words_that_read_as_no_name_leave(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "PERSON")) == kept

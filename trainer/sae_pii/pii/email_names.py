@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from sae_pii.pii.name_cues import table_cell
-from sae_pii.pii.name_lexicon import known_names, plain
+from sae_pii.pii.name_lexicon import known_given_names, known_names, plain
 from sae_pii.pii.name_rules import NOT_NAME, PARTICLES
 from sae_pii.pii.trim import line_bounds
 
@@ -111,4 +111,6 @@ def names_a_mailbox(text: str, start: int, end: int) -> bool:
     last = plain(words[-1])
     if last in known_names() or any(plain(part) in known_names() for part in re.split(r"[-'’]", words[-1])):
         return False  # a surname the lexicon knows in part: "Fatima Al-Sayed <f.alsayed@...>"
+    if len(words) > 1 and plain(words[0]) in known_given_names():
+        return False  # a given name before it: "Daniel Whitcombe <d.whitcombe@...>"
     return last in _parts(m.group(1))
