@@ -1387,6 +1387,8 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Bill to: Fynbos Press (Pty) Ltd, Attn: Go", "Fynbos Press", False),  # a firm's word taken in
     ("Hartley & Osei Solicitors LLP", "Hartley", False),  # a partner's name before "& Osei Solicitors"
     ("Subscriber: CHEN, DAVID W              Group: 0047712-A", "CHEN, DAVID W", True),  # the next column's key
+    ("address while she's in hospital: Erik Halvorsen, 4718 50 St", "Erik Halvorsen", True),  # a place in prose
+    ("Hospital: Mercy General", "Mercy General", False),
     ("c/o Desert Vista Community Management", "Desert Vista", False),
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Adebayo", True),

@@ -293,8 +293,8 @@ NUMBERED_THING = re.compile(r"[ \t]+(?:n\.?[º°o]\.?|No\.|Nr\.?|Nº)[ \t]*(?:[#
 
 
 # A field key whose value is an organisation: "Business name: Oyaifo Realty", "Employer: L'Oréal",
-# '"company": "Majid Al Futtaim"'.
-COMPANY_KEY_BEFORE = re.compile(r"(?i)\b(?:business|company|dba|d/b/a|trading as|employer|employeur|empresa|firma|firm|organi[sz]ation|"
+# '"company": "Majid Al Futtaim"'; not a place in prose ("while she's in hospital: Erik Halvorsen").
+COMPANY_KEY_BEFORE = re.compile(r"(?i)(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bthe )\b(?:business|company|dba|d/b/a|trading as|employer|employeur|empresa|firma|firm|organi[sz]ation|"
                                 r"vendor|merchant|supplier|carrier|hotel|school|university|bank|insurer|agency|"
                                 r"store|shop|restaurant|clinic|hospital|practice|department|dept|division|abteilung|"
                                 r"afdeling|avdeling|avdelning|département|departamento|dipartimento)"
