@@ -113,6 +113,8 @@ def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text,
     ("Present: Haynes; D'Souza, Smith.", ["D'Souza", "Smith"], ["D'Souza", "Smith"]),
     ("1. Hoffmeister, Renate, geb. 19.11.1960, Reisepass", ["Hoffmeister", "Renate"], ["Hoffmeister, Renate"]),  # no list
     ("kids: silvana, adam, luca", ["silvana", "adam", "luca"], ["silvana", "adam", "luca"]),  # a list in lower case
+    # A CSV row's first-name and last-name cells, a bare comma apart, are two cells.
+    ("first,last,email\nKaveh,Rahimi,k.rahimi@shef.ac.uk,Y", ["Kaveh", "Rahimi"], ["Kaveh", "Rahimi"]),
     # Two full names, and a capitalised word before a lower-case one, are no "Surname, Given-name".
     ("with Riku Andou, Jeremy Hartmann of Gradiant", ["Riku Andou", "Jeremy Hartmann"], ["Riku Andou", "Jeremy Hartmann"]),
     ("singing about Hobbits, satanic felines", ["Hobbits", "satanic"], ["Hobbits", "satanic"]),

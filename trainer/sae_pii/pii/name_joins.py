@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from sae_pii.pii.name_cues import table_cell
 from sae_pii.pii.name_lexicon import known_names, plain
 from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES, preposition_before_given_name
 from sae_pii.pii.spans import PIISpan
@@ -152,6 +153,12 @@ LIST_AFTER = re.compile(rf"[ \t]*(?:,|&|{_LIST_WORD})[ \t]*\w", re.IGNORECASE)  
 LIST_BEFORE = re.compile(rf"(?:[,;]|&|{_LIST_WORD})[ \t]*\Z", re.IGNORECASE)  # same line
 
 
+def _csv_cells(text: str, first: PIISpan, second: PIISpan) -> bool:
+    """The two spans are cells of a CSV row, a bare comma between them: a first-name and a last-name
+    column ("Kaveh,Rahimi,k.rahimi@..."), not one name written surname first."""
+    cell = table_cell(text, second.start) if text[first.end:second.start] == "," else None
+    return cell is not None and cell[1] == ","
+
 def _list_goes_on(text: str, end: int) -> bool:
     """A list of names goes on after position `end` (LIST_AFTER), not a lower-case word after a comma:
     "Hoffmeister, Klaus-Dieter" + ", geb. 02.06.1958"."""
@@ -252,7 +259,8 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
                 and (not _list_goes_on(text, sp.end) or _capitals_then_given(text, prev, sp))
-                and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None):
+                and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None
+                and not _csv_cells(text, prev, sp)):
             end = sp.end
             if sp.text.isupper() and (m := TRAILING_INITIAL.match(text, end)) is not None:
                 end = m.end()
