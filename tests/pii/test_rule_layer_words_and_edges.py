@@ -33,6 +33,8 @@ def _validated(text: str, value: str, label: str) -> list[str]:
     ("[12/3/24 10:02] Tía Maribel: Hola sobrinos", "Tía Maribel", ["Maribel"]),
     ("Dear Mdm Lee,", "Mdm Lee", ["Lee"]),
     ("07 Jan  FPO J. OKONJO REF BIRTHDAY GIFT", "J. OKONJO REF", ["J. OKONJO"]),  # a bank line's reference key
+    # A piece after an inner lower-case word opens with particles: the name keeps its own, not "van de".
+    ("was Jaan een zus van de Willem van Gils uit Tilburg?", "van de Willem van Gils uit Tilburg", ["Willem van Gils"]),
     ("Name: OTIENO BRIAN OUMA", "OTIENO BRIAN OUMA", ["OTIENO BRIAN OUMA"]),  # a surname, not Afrikaans "Ouma"
 ])
 def test_roles_greetings_parties_and_honorifics_leave_names(text, value, expected):

@@ -193,9 +193,15 @@ def _apart_at_inner_lower_words(text: str, sp: PIISpan, groups: list[list[tuple[
 
     def known(piece):
         return any(plain(text[a:b]) in known_names() for a, b in piece)
+
+    def opens_with_particles(piece):  # "van de Willem van Gils" (_strip_edges decides on the particles)
+        j = 0
+        while j < len(piece) and text[piece[j][0]:piece[j][1]] in PARTICLES:
+            j += 1
+        return 0 < j < len(piece) and text[piece[j][0]].isupper()
     if not any(known(p) for p in pieces):
         return groups
-    return [p for p in pieces if p and known(p) and not text[p[0][0]].islower()]
+    return [p for p in pieces if p and known(p) and (not text[p[0][0]].islower() or opens_with_particles(p))]
 
 
 # Lower-case words inside a name: particles, and the short forms of "van der", "binte", "dela".
