@@ -1391,6 +1391,8 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Subscriber: CHEN, DAVID W              Group: 0047712-A", "CHEN, DAVID W", True),  # the next column's key
     ("address while she's in hospital: Erik Halvorsen, 4718 50 St", "Erik Halvorsen", True),  # a place in prose
     ("Hospital: Mercy General", "Mercy General", False),
+    ("Reembolso n.º 2209541 aprobado", "Reembolso", False),  # a numbered thing
+    ("visited by PC John Kiprop No. 108273.", "John Kiprop", True),  # ...but a person's badge number
     ("c/o Desert Vista Community Management", "Desert Vista", False),
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Adebayo", True),

@@ -357,6 +357,15 @@ KEY_COLON_AFTER = re.compile(r"[·\w]*[ \t]*[:：]")
 HANDLE = re.compile(r"[a-z][a-z0-9]*[._0-9][a-z0-9._]*")
 
 
+def _numbered_thing(text: str, sp: PIISpan) -> bool:
+    """A number sign and a number after the span ("Reembolso n.º 2209541"), unless it opens with a
+    given name the name lexicon knows: a person's staff or badge number ("PC John Kiprop No. 108273")."""
+    from sae_pii.pii.name_lexicon import known_given_names, plain  # it reads this module: imported late
+
+    words = sp.text.split()
+    return NUMBERED_THING.match(text, sp.end) is not None and not (
+        len(words) > 1 and plain(words[0]) in known_given_names())
+
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes before or after the span, or the span itself, says it names no person: a legal
     form or a firm's word ("Vieira Jesus LLP", "Joly Foods", "Filhos", "Ларионов GmbH"), a company,
@@ -376,6 +385,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or _inside_dotted_acronym(text, sp) or BILINGUAL_KEY_AFTER.match(text, sp.end) is not None
             or KEY_COLON_AFTER.match(text, sp.end) is not None
             and BILINGUAL_KEY_BEFORE.search(text, max(0, sp.start - 40), sp.start) is not None
-            or COMPANY_AFTER.match(text, sp.end) is not None or NUMBERED_THING.match(text, sp.end) is not None
+            or COMPANY_AFTER.match(text, sp.end) is not None or _numbered_thing(text, sp)
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp)
             or text.startswith("=", sp.end) or DIRECTORY_PART_BEFORE.search(text, max(0, sp.start - 3), sp.start) is not None)
