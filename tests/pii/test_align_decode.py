@@ -1600,6 +1600,9 @@ def test_a_given_name_the_probe_left_out_before_a_name_joins_it(text, value, exp
     # The addressee over its address, alone on its line, after a key, or after a surname's comma.
     ("Mail to\n\nGordon MacLeod\n3rd Floor, 17 Bree Street", "Gordon MacLeod\n3rd Floor, 17 Bree Street",
      [("Gordon MacLeod", "PERSON"), ("3rd Floor, 17 Bree Street", "STREET_ADDRESS")]),
+    ("12 February 2024\n\nMrs. Oluwaseun Adebayo-Cole\nFlat 3, 17 Admiralty Road",  # after a title on its line
+     "Oluwaseun Adebayo-Cole\nFlat 3, 17 Admiralty Road",
+     [("Oluwaseun Adebayo-Cole", "PERSON"), ("Flat 3, 17 Admiralty Road", "STREET_ADDRESS")]),
     ("Billing address: Tintin Forsberg\n    2437 Main St", "Tintin Forsberg\n    2437 Main St",
      [("Tintin Forsberg", "PERSON"), ("2437 Main St", "STREET_ADDRESS")]),
     ("NGUYEN, THANH V.\n4418 E HARVARD AVE APT 12", "THANH V.\n4418 E HARVARD AVE APT 12",

@@ -33,9 +33,10 @@ def _reads_as_name(words: list[str]) -> bool:
         and UNIT_WORD.fullmatch(w.strip(".,")) is None for w in words)
 
 
-# What may stand before an addressee on its line: nothing, a key ("Billing address:", "Attn:") or a
-# surname and its comma ("NGUYEN, " of "NGUYEN, THANH V.").
-BEFORE_ADDRESSEE = re.compile(r"[ \t]*(?:[^\n]*:[ \t]*|[^\W\d_][^\W\d_'’ -]*,[ \t]*)?\Z")
+# What may stand before an addressee on its line: nothing, a key ("Billing address:", "Attn:"), a
+# surname and its comma ("NGUYEN, " of "NGUYEN, THANH V.") or a title ("Mrs. " of "Mrs. Oluwaseun
+# Adebayo-Cole\nFlat 3, 17 Admiralty Road").
+BEFORE_ADDRESSEE = re.compile(r"[ \t]*(?:[^\n]*:[ \t]*|[^\W\d_][^\W\d_'’ -]*,[ \t]*|(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+)?\Z")
 
 
 def _opens_block(text: str, start: int) -> bool:
