@@ -1334,6 +1334,9 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
     assert got == ["Chiara Rossi"]
 
 
+FIXED_WIDTH_TABLE = ("  #  Name             DOB           Issued\n  2  Adaeze Eze       11/02/1984    03/05/2019\n"
+                     "  3  Chukwuma Eze     03/30/1956    01/07/2020")
+
 @pytest.mark.parametrize(("text", "value", "kept"), [
     ("Amleto Sforza, born 8/11/1998", "8/11/1998", True),
     ("Date of birth\n15 April 1990\nPhone", "15 April 1990", True),  # the key closes the line before
@@ -1342,6 +1345,16 @@ def test_a_chat_exports_speaker_line_is_a_name(minilm_tokenizer):
     ("patient_id;name;dob;visit\n133;Niharika Sridhar;17 September 1961;2022-12-07", "2022-12-07", False),
     ("(1, 'Lars', '1986-03-14'),\n(2, 'Fatima', '1992-07-30'),", "1992-07-30", True),  # no header: kept
     ("  <dob>1984-02-29</dob>\n  <hireDate>2019-09-01</hireDate>", "2019-09-01", False),  # a closing tag is no key
+    # Birth keys of more languages: Czech, Slovak, Polish, Romanian, Norwegian without its "ø".
+    ("Datum narození: 14. 7. 1986\nBydliště: Brno", "14. 7. 1986", True),
+    ("Ing. Jaroslav Kučera\nnar. 14. 9. 1962\nbytem Praha", "14. 9. 1962", True),
+    ("Dátum narodenia: 03. 10. 2014", "03. 10. 2014", True), ("data urodzenia: 04.03.1981", "04.03.1981", True),
+    ("Data nașterii: 11.09.2001", "11.09.2001", True), ('"fodselsdato": "1988-03-27",', "1988-03-27", True),
+    ("socio_id,nombre,fecha_nac,alta\n10482,Lucas,1994-10-03,2023-02-14", "1994-10-03", True),
+    # A fixed-width table's column header above the row, two characters either way, rows away.
+    (FIXED_WIDTH_TABLE, "03/30/1956", True), (FIXED_WIDTH_TABLE, "01/07/2020", False),
+    ("  #  Name             DOB           Issued\n  2  Adaeze Eze       11/02/1984    03/05/2019",
+     "03/05/2019", False),
 ])
 def test_a_birth_date_needs_a_birth_cue_on_its_line_or_in_its_column(text, value, kept):
     assert any(s.text == value for s in _validated(text, value, "DATE_OF_BIRTH")) == kept

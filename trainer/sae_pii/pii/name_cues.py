@@ -184,6 +184,34 @@ def table_cell(text: str, pos: int) -> tuple[int, str, int] | None:
     return None
 
 
+FIXED_WIDTH_CELL = re.compile(r"\S(?:\S| (?! ))*")  # words one space apart; two spaces or more end a column
+HEADER_REACH = 30  # lines
+
+
+def fixed_width_header(text: str, pos: int) -> str | None:
+    """The header of the column that position `pos` opens in a fixed-width table (columns two spaces
+    or more apart, as reports and forms print them: "Name    DOB    Licence No." over "Adaeze Eze
+    11/02/1984    B9920371"): the cell of the nearest line above without digits whose start lies
+    within two characters of `pos`'s column, or None when no such line is within HEADER_REACH lines
+    or `pos`'s own line has no column gap."""
+    line_start, line_end = line_bounds(text, pos)
+    if not re.search(r"\S {2,}\S", text[line_start:line_end]):
+        return None
+    column = pos - line_start
+    above = line_start
+    for _ in range(HEADER_REACH):
+        if above == 0:
+            return None
+        a, b = line_bounds(text, above - 1)
+        above, line = a, text[a:b]
+        if any(ch.isdigit() for ch in line) or not re.search(r"\S {2,}\S", line):
+            continue  # a data row, or no table's line
+        for cell in FIXED_WIDTH_CELL.finditer(line):
+            if abs(cell.start() - column) <= 2:
+                return cell.group()
+        return None
+    return None
+
 def column_header(text: str, cell: tuple[int, str, int]) -> str | None:
     """The header of a table cell's column: that cell of the first line of the block of rows with
     as many delimiters as its own (Markdown rule lines skipped), or None when the row opens the block."""

@@ -50,7 +50,13 @@ from sae_pii.pii.document_keys import (
 from sae_pii.pii.email_names import names_a_mailbox
 from sae_pii.pii.everyday_words import language_around, only_everyday_words
 from sae_pii.pii.format_finds import EMAIL, iban_end, iban_format_ok, ip_ok, no_mailbox, with_format_finds
-from sae_pii.pii.name_cues import column_header, in_company_column, in_header_row, table_cell
+from sae_pii.pii.name_cues import (
+    column_header,
+    fixed_width_header,
+    in_company_column,
+    in_header_row,
+    table_cell,
+)
 from sae_pii.pii.name_lexicon import reads_as_no_name, with_given_name_before, with_surname_after
 from sae_pii.pii.name_rules import not_a_person, strip_non_names
 from sae_pii.pii.place_names import names_a_place
@@ -62,7 +68,7 @@ from sae_pii.pii.script_names import (
     script_says_no_name,
 )
 from sae_pii.pii.spans import PIISpan
-from sae_pii.pii.trim import trim
+from sae_pii.pii.trim import line_bounds, trim
 
 IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")  # a sentence's final "." may follow
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]+(?![0-9A-Fa-f:])")
@@ -272,7 +278,11 @@ OTHER_DATE_KEY = re.compile(r"\b(?:issued|issue date|expires|expiry|exp\.?|valid
 BIRTH_CUE = re.compile(r"(?i)(?:born|birth|dob|d\.o\.b|\bb\.|geb|\bné|\bnée|nacid[oa]|naci[óo]\b|nasceu|nascid[oa]|\bnato|"
                        r"\bnata|nacimiento|nascimento|nascita|naissance|geburt|bday|urodzon|urodził|doğum|födelse|fødsel|"
                        r"syntym|народж|рожд|生年月日|出生|생년월일|\bBIRT\b|\bnac\.|\bnasc\.|ngày sinh|lahir|जन्म|"
-                       r"alizaliwa)")  # GEDCOM's "1 BIRT\n2 DATE 19 MAR 1902"
+                       r"alizaliwa|"
+                       # Czech, Slovak ("nar. 2. 5. 1996"), Polish, Romanian, Norwegian without its "ø",
+                       # Swedish, Hungarian, Greek, Persian, Kazakh
+                       r"naroz|narod|\bnar\.|urodzeni|naşter|naşteri|naști|nașt|naster|fodsel|född|szület|γένν|γενν|"
+                       r"تولد|туған|fecha[_ ]nac)")  # GEDCOM's "1 BIRT\n2 DATE 19 MAR 1902"
 # The key closing the line before ("Date of birth", "And your date of birth?"), not a table header's
 # "dob;visit" (no field separator after it).
 # Nor an XML element's closing tag ("<dob>1984-02-29</dob>" over "<hireDate>2019-09-01</hireDate>").
@@ -280,11 +290,16 @@ BIRTH_KEY_LINE_END = re.compile(r"(?<!</)" + BIRTH_CUE.pattern.removeprefix("(?i
 
 
 def _birth_cued(text: str, sp: PIISpan) -> bool:
-    """A birth date has its cue on its line ("DOB", "born", "geb."), or its key closes the line
-    before ("Date of birth\n15 April 1990"), or it sits in a table row under a birth header (in a
-    row with no header found, or a data row above it as in an SQL VALUES list, it is kept). A date
-    in a list under "born ..." with no cue of its own ("- 23/09/2025  Tdap  lot SN481035") is some
-    other date."""
+    """A birth date has its cue on its line ("DOB", "born", "geb."), or sits in a fixed-width
+    table's column under a birth header ("Name    DOB" over "Adaeze Eze    11/02/1984"; another
+    header there says no), or its key closes the line before ("Date of birth\n15 April 1990"), or it
+    sits in a table row under a birth header (in a row with no header found, or a data row above it
+    as in an SQL VALUES list, it is kept). A date in a list under "born ..." with no cue of its own
+    ("- 23/09/2025  Tdap  lot SN481035") is some other date."""
+    if BIRTH_CUE.search(text, *line_bounds(text, sp.start, sp.end)):
+        return True
+    if (head := fixed_width_header(text, sp.start)) is not None:
+        return BIRTH_CUE.search(head) is not None
     if cued_on_its_lines(text, sp, BIRTH_CUE, BIRTH_KEY_LINE_END):
         return True
     cell = table_cell(text, sp.start)
