@@ -126,6 +126,14 @@ def test_an_amount_with_its_currency_code_is_no_address(text, value, kept):
     ("llame sin costo al 800 555 0142", "800 555 0142", True),  # Spanish "sin" (without) is no key
     ("Tax office helpline, tel 0300 200 3300", "0300 200 3300", True),  # a phone key comes last
     ("Contact dossier : Hugo Berthelot - 06 12 48 77 30", "06 12 48 77 30", True),
+    # customer, contract, account, tracking and id numbers of other languages and countries
+    ("Kundennummer: 2004 7781 36\nVertragskonto: 8100 4412 907", "2004 7781 36", False),
+    ("No de compte : 402 118 773", "402 118 773", False), ("Student ID: 2019   NSN: 0147-882-193", "0147-882-193", False),
+    ('"tracking_no": "6891 2274 5530"', "6891 2274 5530", False), ("СНИЛС: 128-473-916 05", "128-473-916 05", False),
+    ("Documento: CC 1.020.447.833", "1.020.447.833", False), ("운송장번호: 6871-2259-4403", "6871-2259-4403", False),
+    ("Suivi de chantier : Julien Bertrand - 06 12 84 37 55", "06 12 84 37 55", True),  # a site's follow-up, no number
+    ("хозяйка Людмила Петровна, номер +7 916 482-73-15", "+7 916 482-73-15", True),  # "номер": any number, a phone's too
+    ('"Rūta Kazlauskienė","+370 612 44 871"', "+370 612 44 871", True),
 ])
 def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
     assert _validated(text, value, "PHONE_NUMBER") == ([value] if kept else [])
