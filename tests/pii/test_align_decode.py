@@ -443,6 +443,10 @@ def test_pieces_of_one_address_join(text, pieces, expected):
     ("en C/ Fuencarral, 118, 3.º izda., 28010 Madrid", "C/ Fuencarral, 118, 3.º izda., 28010 Madrid",
      "C/ Fuencarral, 118, 3.º izda., 28010 Madrid"),  # "calle" written short
     ("piso C/ de Sant Pere Més Alt 31, 3º 2ª", "de Sant Pere Més Alt 31, 3º 2ª", "C/ de Sant Pere Més Alt 31, 3º 2ª"),
+    ("en Avda. de Portugal, 12, 2.º B, 10001 Cáceres", "Avda. de Portugal, 12, 2.º B, 10001 Cáceres",
+     "Avda. de Portugal, 12, 2.º B, 10001 Cáceres"),  # "avenida" written short
+    ("Адреса: вул. Шевченка, 47, кв. 12, м. Біла Церква", "вул. Шевченка, 47, кв. 12, м. Біла Церква",
+     "вул. Шевченка, 47, кв. 12, м. Біла Церква"),  # Ukrainian "вулиця"
     ("Main Street, 5, Springfield", "Main Street, 5, Springfield", "Main Street, 5, Springfield"),
     # Words taken in after it leave it too: a linking word, the next field's first word.
     ("Calle Mayor 4, Pontevedra, 34540 and Vigo", "Calle Mayor 4, Pontevedra, 34540 and", "Calle Mayor 4, Pontevedra, 34540"),
@@ -600,17 +604,19 @@ def test_the_keys_inside_a_turkish_address_are_no_field_keys(minilm_tokenizer):
 
 
 def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenizer):
-    """An address and a number after a spaced dash are one address ("Chennai - 600004"); a key before
-    the dash ("Indirizzo - ") stays apart, and so does a dash between two fields of a table row."""
+    """An address and a postcode or a floor after a spaced dash are one address ("Chennai - 600004",
+    "São Paulo/SP – CEP 05407-002", "Faria Lima, 3477 – 14º andar"); a key before the dash ("Indirizzo
+    - ") and a second street with its house number stay apart."""
     text = ("Permanent Address: No. 14, Agraharam Street, Chennai - 600004, Tamil Nadu\n\n"
-            "Indirizzo - 7839 Jenna Common, Reynoldston\n\n12 Elm St | 4 - 5 pm")
-    tok, probs = _label_chars(minilm_tokenizer, text, [
-        ("No. 14, Agraharam Street, Chennai", "STREET_ADDRESS"), ("600004, Tamil Nadu", "STREET_ADDRESS"),
-        ("Indirizzo", "STREET_ADDRESS"), ("7839 Jenna Common, Reynoldston", "STREET_ADDRESS"),
-        ("12 Elm St", "STREET_ADDRESS")])
-    assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == [
-        "No. 14, Agraharam Street, Chennai - 600004, Tamil Nadu", "Indirizzo", "7839 Jenna Common, Reynoldston",
-        "12 Elm St"]
+            "Endereço: Rua Oscar Freire, 1120 – CEP 01426-001\n\nSede: Av. Faria Lima, 3477 – 14º andar, Itaim\n\n"
+            "Indirizzo - 7839 Jenna Common, Reynoldston\n\nShip 12 Main St - 34 Elm St")
+    pieces = ["No. 14, Agraharam Street, Chennai", "600004, Tamil Nadu", "Rua Oscar Freire, 1120", "CEP 01426-001",
+              "Av. Faria Lima, 3477", "14º andar, Itaim", "Indirizzo", "7839 Jenna Common, Reynoldston", "12 Main St",
+              "34 Elm St"]
+    tok, probs = _label_chars(minilm_tokenizer, text, [(p, "STREET_ADDRESS") for p in pieces])
+    assert [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True)] == [
+        "No. 14, Agraharam Street, Chennai - 600004, Tamil Nadu", "Rua Oscar Freire, 1120 – CEP 01426-001",
+        "Av. Faria Lima, 3477 – 14º andar, Itaim", "7839 Jenna Common, Reynoldston", "12 Main St", "34 Elm St"]
 
 @pytest.mark.parametrize(("span_text", "expected"), [
     ("Mr. Leiva", ["Leiva"]), ("kid Tadzio", ["Tadzio"]), ("Schwarz flew", ["Schwarz"]),

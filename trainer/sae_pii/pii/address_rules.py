@@ -86,7 +86,8 @@ def _street_types_first() -> frozenset[str]:
                      | _faker_words("street_prefixes_short", ("id_ID",))  # "Jl.", "Gg."
                      | _faker_words("street_prefixes_long", ("id_ID",))  # "Jalan", "Gang"
                      | {"ul.", "al.", "pl."}  # pl_PL's short forms of ulica, aleja, plac
-                     | {"C/"})  # Spanish "calle", written short
+                     | {"C/", "Avda.", "Av."}  # Spanish "calle" and "avenida", written short
+                     | {"вул.", "ул.", "Cad.", "Sok."})  # Ukrainian, Russian and Turkish ones
 
 
 @lru_cache(maxsize=1)
@@ -523,6 +524,9 @@ ABBREVIATION_END = re.compile(r"(?<![^\W\d_])[A-Za-z]?[a-z]{1,3}\Z")
 
 
 DASH_GAP = re.compile(r"[ \t]+[-–][ \t]+")
+# After a dash, a postcode (its key too: "CEP 05407-002", "600004", "3987," of "12214 - 3987,") or a
+# floor ("14º andar"); not a house number and its street ("12 Main St - 34 Elm St": two addresses).
+NUMBER_AFTER_DASH = re.compile(r"(?:CEP|C\.P\.|CP|PLZ)[ \t:]*\d|\d{5}|\d{4}-\d|\d{1,3}[º°ª]|\d+(?=,)")
 STATE_CODE = re.compile(r"[A-Z]{2}(?=[ \t]*(?:[,\n]|\Z))")
 
 
@@ -533,9 +537,12 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
     for a, b in gaps:
         if DASH_GAP.fullmatch(text, a, b) and (text[a - 1:a].isdigit() and text[b:b + 1].isupper()
                                                or STATE_CODE.match(text, b) is not None
-                                               or POSTCODE_CITY.match(text, b) is not None):
+                                               or POSTCODE_CITY.match(text, b) is not None
+                                               or NUMBER_AFTER_DASH.match(text, b) and any(ch.isdigit() for ch in left.text)):
             continue  # "apto 302 - Ipanema", "São Paulo - SP,": Brazil writes an address's parts so;
-            # a letterhead's street, dash, postcode and town: "Via Giuseppe Mazzini 58 – 40137 Bologna"
+            # a letterhead's street, dash, postcode and town: "Via Giuseppe Mazzini 58 – 40137 Bologna";
+            # a postcode or a floor after a street with its number: "No. 14, ... Chennai - 600004",
+            # "Faria Lima, 3477 – 14º andar", "São Paulo/SP – CEP 05407-002" (not "Indirizzo - 7839 ...")
         abbreviation = ABBREVIATION_END.search(text, max(0, a - 4), a)
         if abbreviation is not None and abbreviation.group()[0].isupper() and abbreviation.group().lower() in street_words() \
                 and text[a + 1:a + 2] != ",":

@@ -262,7 +262,7 @@ def decode(
     spans = [_whole_hyphenated_word(text, sp) for sp in spans]
     spans = [sp for sp in (_without_symbol_words(text, sp) for sp in spans) if sp is not None]
     spans = _snap_atomic(text, [_with_year(text, _with_month(text, _with_initials(text, sp))) for sp in spans])
-    spans = _join_address_dashes(text, _join_area_codes(text, spans))
+    spans = _join_area_codes(text, spans)
     spans = whole_names(text, spans)
     if validators:
         spans = apply_validators(text, spans)
@@ -587,24 +587,6 @@ def _join_area_codes(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     return out
 
 
-
-SPACED_DASH = re.compile(r"[ \t]+[-–—][ \t]+")
-
-
-def _join_address_dashes(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """Two address spans a spaced dash apart are one address when both hold a number and the second
-    opens with it: a postcode or a floor after the street ("No. 14, ... Chennai - 600004", "Faria Lima,
-    3477 – 14º andar"). A spaced dash is otherwise a field separator ("Indirizzo - 7839 Jenna
-    Common"), which cut the address in two."""
-    out: list[PIISpan] = []
-    for sp in spans:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.label == sp.label == "STREET_ADDRESS" and sp.text[:1].isdigit()
-                and any(ch.isdigit() for ch in prev.text) and SPACED_DASH.fullmatch(text, prev.end, sp.start)):
-            out[-1] = PIISpan(prev.start, sp.end, sp.label, max(prev.score, sp.score), text[prev.start:sp.end])
-            continue
-        out.append(sp)
-    return out
 
 def _split_run(text, words, run, word_means) -> list[list[int]]:
     parts = [[run[0]]]
