@@ -1411,6 +1411,9 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("address while she's in hospital: Erik Halvorsen, 4718 50 St", "Erik Halvorsen", True),  # a place in prose
     ("Hospital: Mercy General", "Mercy General", False),
     ("Reembolso n.º 2209541 aprobado", "Reembolso", False),  # a numbered thing
+    ("Pádraig Keane\nO'Malley Keane & Co.\nDirect dial", "O'Malley Keane", False),  # a partnership's "& Co."
+    ("Cabinet Roussel Avocats\nRésidence Le Carré", "Roussel", False),  # a French law firm
+    ("Title: Mrs   Forename(s): Chloe Anne", "Forename", False),  # a form's key
     ("visited by PC John Kiprop No. 108273.", "John Kiprop", True),  # ...but a person's badge number
     ("c/o Desert Vista Community Management", "Desert Vista", False),
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"

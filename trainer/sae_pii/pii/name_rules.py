@@ -35,7 +35,7 @@ principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
-pan pani panie я фоп ип fpi fpo ref bgc ふりがな フリガナ श्री श्रीमती
+pan pani panie я фоп ип fpi fpo ref forename forenames bgc ふりがな フリガナ श्री श्रीमती
 bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
 hai halo prezado prezada prezados estimado estimada estimados querido querida geehrte geehrter geachte
 kära kjære kære drogi droga szanowny szanowna szanowni sayın sevgili sigg spett gent.mo gent.ma egr preg.mo
@@ -274,13 +274,15 @@ def _strip_edges(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int
 # makes it a company's name; "Ana Lima, Group leader" keeps its name.
 _LEGAL_FORMS = (r"LLP|LLC|L\.L\.C\.|Inc\b|Ltd\b|Limited|GmbH|AG\b|KG\b|S\.A\.|SA\b|S\.L\.|SL\b|S\.p\.A\.|SpA|"
                 r"S\.r\.l\.|Srl|plc|PLC|B\.V\.|BV\b|N\.V\.|Oy\b|Oyj\b|AB\b|ASA\b|AS\b|A/S|ApS\b|Kft\b|"
-                r"Sp\. z o\.o\.|Corp\b|Co\.|Pty\b|S\.C\.P?\b|Tmi\b")
+                r"Sp\. z o\.o\.|Corp\b|Co\.|Pty\b|S\.C\.P?\b|Tmi\b|"
+                r"&[ \t]*(?:Co|Zn|Cie|Cia|Söhne|Sohn)\b\.?")  # "O'Malley Keane & Co.", "Van Dijk & Zn."
 _FIRM_WORDS = (r"Corporation|Company|Group|Partners|Holdings|Brothers|Bros\b|e Filhos|e [Ff]igli|& Sons|and Sons|"
                r"Foods|Bank|Associates|Consulting|Capital|Industries|Enterprises|Solutions|Technologies|Insurance|"
                r"Energy|Energi|Airlines|Airways|Motors|Pharma|Labs|Systems|Logistics|Analytics|Realty|Media|Studios?|"
                r"Hotels?|Restaurant|Bakery|Café|Cafe|Clinic|Hospital|University|College|Academy|"
                r"Solicitors|Attorneys|Lawyers|Architects|Accountants|Dental|Design|Creative|Management|Services|"
-               r"Press|Publishing|Community|Mortgage|Audit|Mobility|Travel|Tours|Reisen|Bankası|Adwokacka")
+               r"Press|Publishing|Community|Mortgage|Audit|Mobility|Travel|Tours|Reisen|Bankası|Adwokacka|"
+               r"Avocats|Notaires|Advocaten|Abogados|Advogados|Rechtsanw[äa]lte|Steuerberater|Administratie")
 FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 # Within the name's column: a gap of two spaces or a tab opens the next one ("CHEN, DAVID W      Group:").
 COMPANY_AFTER = re.compile(rf"(?:,? ?(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
