@@ -1414,6 +1414,8 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Pádraig Keane\nO'Malley Keane & Co.\nDirect dial", "O'Malley Keane", False),  # a partnership's "& Co."
     ("Cabinet Roussel Avocats\nRésidence Le Carré", "Roussel", False),  # a French law firm
     ("Title: Mrs   Forename(s): Chloe Anne", "Forename", False),  # a form's key
+    ("19:02 Bot: Hi! I'm Pika, NorthPeak's virtual assistant.", "Pika", False),  # a chat bot
+    ("16:03  Lumi (bot): Thanks Bonga", "Lumi", False), ("16:05  Thandi Mokoena (agent): hi there", "Thandi Mokoena", True),
     ("visited by PC John Kiprop No. 108273.", "John Kiprop", True),  # ...but a person's badge number
     ("c/o Desert Vista Community Management", "Desert Vista", False),
     ("Legal name: Seun Adebayo   DBA: Seun Creative Studio", "Seun Creative Studio", False),  # "doing business as"

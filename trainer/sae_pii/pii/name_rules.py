@@ -287,6 +287,10 @@ FIRM_WORD = re.compile(rf"(?:{_FIRM_WORDS}|Filhos|[Ff]igli|Sons)")
 # Within the name's column: a gap of two spaces or a tab opens the next one ("CHEN, DAVID W      Group:").
 COMPANY_AFTER = re.compile(rf"(?:,? ?(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS})|"
                            rf" (?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_FIRM_WORDS}))")  # "Hartley" + " & Osei Solicitors"
+# A chat bot's name: "(bot)" after it, or its role in the sentence ("I'm Pika, NorthPeak's virtual
+# assistant", "Lumi (bot): Hi!").
+BOT_AFTER = re.compile(r"[ \t]*\((?i:bot|chatbot|ai|virtual assistant|automated)\)|,[ \t]+(?:your|the|our|[A-Z][\w-]*['’]s)"
+                       r"[ \t]+(?i:virtual|digital|ai|automated|smart)[ \t]+(?i:assistant|agent|helper)\b")
 # A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
 ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b"
@@ -388,5 +392,6 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or KEY_COLON_AFTER.match(text, sp.end) is not None
             and BILINGUAL_KEY_BEFORE.search(text, max(0, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or _numbered_thing(text, sp)
+            or BOT_AFTER.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp)
             or text.startswith("=", sp.end) or DIRECTORY_PART_BEFORE.search(text, max(0, sp.start - 3), sp.start) is not None)
