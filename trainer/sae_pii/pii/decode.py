@@ -587,7 +587,6 @@ def _join_area_codes(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     return out
 
 
-
 def _split_run(text, words, run, word_means) -> list[list[int]]:
     parts = [[run[0]]]
     for a, b in itertools.pairwise(run):

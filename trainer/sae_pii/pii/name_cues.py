@@ -212,6 +212,7 @@ def fixed_width_header(text: str, pos: int) -> str | None:
         return None
     return None
 
+
 def column_header(text: str, cell: tuple[int, str, int]) -> str | None:
     """The header of a table cell's column: that cell of the first line of the block of rows with
     as many delimiters as its own (Markdown rule lines skipped), or None when the row opens the block."""

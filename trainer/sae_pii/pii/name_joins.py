@@ -43,7 +43,6 @@ def _with_particles(text: str, sp: PIISpan) -> PIISpan:
         return sp
     if preposition_before_given_name(words, first, len(name) > 1):
         return sp  # "Gutschrift von" + "Yasemin Aksoy"
-
     return PIISpan(m.start(1), sp.end, sp.label, sp.score, text[m.start(1):sp.end])
 
 
@@ -158,6 +157,7 @@ def _csv_cells(text: str, first: PIISpan, second: PIISpan) -> bool:
     column ("Kaveh,Rahimi,k.rahimi@..."), not one name written surname first."""
     cell = table_cell(text, second.start) if text[first.end:second.start] == "," else None
     return cell is not None and cell[1] == ","
+
 
 def _list_goes_on(text: str, end: int) -> bool:
     """A list of names goes on after position `end` (LIST_AFTER), not a lower-case word after a comma:

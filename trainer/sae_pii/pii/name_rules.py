@@ -291,11 +291,11 @@ COMPANY_AFTER = re.compile(rf"(?:,? ?(?:&[ \t]*[A-Z]\w*[ \t]+)?(?:{_LEGAL_FORMS}
 # assistant", "Lumi (bot): Hi!").
 BOT_AFTER = re.compile(r"[ \t]*\((?i:bot|chatbot|ai|virtual assistant|automated)\)|,[ \t]+(?:your|the|our|[A-Z][\w-]*['’]s)"
                        r"[ \t]+(?i:virtual|digital|ai|automated|smart)[ \t]+(?i:assistant|agent|helper)\b")
-# A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)") or "my dog" before it.
+# A pet's name: its species after it in brackets ("Mango (feline, DSH, 3y)"; not a person's job with
+# animals, "Lupe (dog walker)") or "my dog" before it.
 _ANIMALS = r"dog|cat|puppy|kitten|pet|horse|pony|rabbit|bunny|parrot|hamster|guinea pig|ferret"
 ANIMAL_AFTER = re.compile(rf"[ \t]*\((?:canine|feline|equine|avian|lapine|k9|{_ANIMALS})\b"
                           r"(?![ \t-]*(?:walker|sitter|groomer|trainer|minder|handler|owner|carer)s?\b)", re.IGNORECASE)
-# ...not a person's job with animals: "Lupe (dog walker)".
 ANIMAL_BEFORE = re.compile(rf"(?:(?i:\b(?:my|our|his|her|their|the|your)[ \t]+(?:{_ANIMALS}))|\b(?:{_ANIMALS})),?[ \t]+[\"“']?\Z")
 # The legal form or firm's word taken into the span: "Aunt Bertha Inc", "Fynbos Press".
 COMPANY_ENDING = re.compile(rf"[ \t,](?:{_LEGAL_FORMS})\.?\Z|[ \t](?:{_FIRM_WORDS})\Z")
@@ -371,6 +371,7 @@ def _numbered_thing(text: str, sp: PIISpan) -> bool:
     words = sp.text.split()
     return NUMBERED_THING.match(text, sp.end) is not None and not (
         len(words) > 1 and plain(words[0]) in known_given_names())
+
 
 def not_a_person(text: str, sp: PIISpan) -> bool:
     """What comes before or after the span, or the span itself, says it names no person: a legal

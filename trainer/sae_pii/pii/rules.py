@@ -281,7 +281,7 @@ BIRTH_CUE = re.compile(r"(?i)(?:born|birth|dob|d\.o\.b|\bb\.|geb|\bné|\bnée|na
                        r"alizaliwa|"
                        # Czech, Slovak ("nar. 2. 5. 1996"), Polish, Romanian, Norwegian without its "ø",
                        # Swedish, Hungarian, Greek, Persian, Kazakh
-                       r"naroz|narod|\bnar\.|urodzeni|naşter|naşteri|naști|nașt|naster|fodsel|född|szület|γένν|γενν|"
+                       r"naroz|narod|\bnar\.|urodzeni|na[şș]t|naster|fodsel|född|szület|γένν|γενν|"
                        r"تولد|туған|fecha[_ ]nac)")  # GEDCOM's "1 BIRT\n2 DATE 19 MAR 1902"
 # The key closing the line before ("Date of birth", "And your date of birth?"), not a table header's
 # "dob;visit" (no field separator after it).
