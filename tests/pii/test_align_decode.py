@@ -663,6 +663,20 @@ def test_hysteresis_grows_a_span_into_weaker_neighbours(minilm_tokenizer):
 
 
 
+def test_a_chats_speakers_before_their_colon_are_names_at_the_slot_bar(minilm_tokenizer):
+    """Capitalised openers of two "Name: message" lines or more, in a chat where two openers or more
+    repeat, are names at the slot bar; an e-mail header key, a role, a word in capitals and an opener
+    seen once are not."""
+    text = ("Joy: corny mo\n[21:03] Olka: kupić coś?\nJoy: sige\n[21:04] Olka: ok\nVon: Kasse\nVon: Amt\n"
+            "INTERVIEWER: and then?\nINTERVIEWER: go on\nMarek: once")
+    tok = tokenize(minilm_tokenizer, text)
+    weak = {w: ("PERSON", 0.3) for w in ("Joy", "Olka", "Von", "INTERVIEWER", "Marek")}
+    got = [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), {**HALF, "PERSON": 0.9})]
+    assert got == ["Joy", "Olka"]  # (the helper gives the weak probability to each first occurrence only)
+    alone = "Joy: corny mo\nJoy: sige\nok"  # one speaker: a key or a heading as likely as a name
+    tok = tokenize(minilm_tokenizer, alone)
+    assert decode(alone, tok.offsets, _word_probs(tok, alone, {"Joy": ("PERSON", 0.3)}), {**HALF, "PERSON": 0.9}) == []
+
 def test_names_the_lexicon_vouches_for_are_names_at_the_lower_slot_bar(minilm_tokenizer):
     """Under a 0.9 threshold, with a PERSON probability of at least 0.5: two capitalised words one
     space apart, a given name then a surname the name lexicon knows, are a name, and so is one word

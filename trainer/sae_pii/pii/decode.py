@@ -13,7 +13,7 @@
    document. Lower still (SLOT_BAR), a word is a name where the text cues one (name_cues.py): a
    name slot (after a title, a greeting, thanks, a sign-off or a self-introduction: "Mr. Kiprop",
    "Viele Grüße\nSabine"), a table's name column (under a "Name" / "Owner" / "nombre" header), a
-   chat export's speaker line, a given name and surname the name lexicon knows side by side, a word
+   chat export's speaker line or "Name:" opener, a given name and surname the name lexicon knows side by side, a word
    it knows only as a given name (at LOWER_SLOT_BAR).
    ";", "|" and a spaced dash are never PII. Inside
    a group, the labelled words' extent gets ONE label (the one with the most probability mass), so
@@ -57,6 +57,7 @@ from sae_pii.pii.name_cues import (
     JOINERS,
     NAME_KEY,
     SLOT_BAR,
+    grow_chat_speakers,
     grow_lexicon_names,
     grow_name_columns,
     grow_name_slots,
@@ -185,6 +186,7 @@ def decode(
     grow_name_slots(text, words, word_means)
     grow_name_columns(text, words, word_means)
     grow_speaker_lines(text, words, word_means)
+    grow_chat_speakers(text, words, word_means)
     grow_lexicon_names(text, words, word_means)
     _grow_name_lists(text, words, word_means, thresholds)
     _grow_repeated_names(text, words, word_means, thresholds)
