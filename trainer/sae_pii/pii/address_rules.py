@@ -206,8 +206,9 @@ def without_building(text: str, sp: PIISpan) -> int:
     from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
 
     m = FIRST_SEGMENT.match(text, sp.start, sp.end)
-    segment = " " + m.group(1) if m is not None else ""  # the firm's word alone counts too: "GmbH, " + "Kaiserstraße 28"
-    if m is not None and (COMPANY_ENDING.search(segment) or VENUE_END.search(segment)) \
+    # " " + segment: the firm's word alone counts too ("GmbH, " + "Kaiserstraße 28"); both patterns
+    # want a space before it
+    if m is not None and (COMPANY_ENDING.search(" " + m.group(1)) or VENUE_END.search(" " + m.group(1))) \
             and any(ch.isdigit() for ch in text[m.end():sp.end]):
         return m.end()
     m = BUILDING.match(text, sp.start, sp.end)

@@ -283,6 +283,11 @@ def document_cued(text: str, sp: PIISpan) -> bool:
 
 def cued_on_its_lines(text: str, sp: PIISpan, on_line: re.Pattern, line_before: re.Pattern) -> bool:
     """`on_line` is found on the span's line, or `line_before` on the line before it."""
-    line_start, line_end = line_bounds(text, sp.start, sp.end)
-    return on_line.search(text, line_start, line_end) is not None or (
-        line_start > 0 and line_before.search(text, *line_bounds(text, line_start - 1)) is not None)
+    return on_line.search(text, *line_bounds(text, sp.start, sp.end)) is not None or cued_on_line_before(
+        text, sp, line_before)
+
+
+def cued_on_line_before(text: str, sp: PIISpan, line_before: re.Pattern) -> bool:
+    """`line_before` is found on the line before the span's."""
+    line_start = line_bounds(text, sp.start, sp.end)[0]
+    return line_start > 0 and line_before.search(text, *line_bounds(text, line_start - 1)) is not None

@@ -39,7 +39,7 @@ from sae_pii.pii.address_rules import addresses_apart, cell_end, with_address_ed
 from sae_pii.pii.checksums import iban_ok, luhn_ok
 from sae_pii.pii.document_keys import (
     DOCUMENT_CUE,
-    cued_on_its_lines,
+    cued_on_line_before,
     document_cued,
     finds_in_place,
     id_columns,
@@ -300,7 +300,7 @@ def _birth_cued(text: str, sp: PIISpan) -> bool:
         return True
     if (head := fixed_width_header(text, sp.start)) is not None:
         return BIRTH_CUE.search(head) is not None
-    if cued_on_its_lines(text, sp, BIRTH_CUE, BIRTH_KEY_LINE_END):
+    if cued_on_line_before(text, sp, BIRTH_KEY_LINE_END):
         return True
     cell = table_cell(text, sp.start)
     if cell is None:
