@@ -79,19 +79,24 @@ def grow_speaker_lines(text: str, words: list, word_means: np.ndarray) -> None:
     """The capitalised words of a speaker line are a name at the slot bar (in place)."""
     if ":" not in text:
         return
-    per = CLASS_TO_ID["PERSON"]
     starts = {w[0]: k for k, w in enumerate(words)}
     for m in SPEAKER_LINE.finditer(text):
-        names = m.group(1).split()
-        if not all(n[0].isupper() for n in names):
-            continue
-        for k in range(starts.get(m.start(1), len(words)), len(words)):
-            s, e, toks, is_pii, cls = words[k]
-            if s >= m.end(1):
-                break
-            if any(ch.isalpha() for ch in text[s:e]) and (is_pii and cls != per or word_means[k][per] < SLOT_BAR):
-                break
-            words[k] = (s, e, toks, True, per)
+        if all(n[0].isupper() for n in m.group(1).split()):
+            _mark_speaker(text, words, word_means, starts, m.start(1), m.end(1))
+
+
+def _mark_speaker(text: str, words: list, word_means: np.ndarray, starts: dict[int, int], start: int, end: int) -> None:
+    """The words of text[start:end] (`starts`: word index by start offset) are a name at the slot
+    bar, up to the first of its words with letters that another entity holds or the probe puts
+    under the bar."""
+    per = CLASS_TO_ID["PERSON"]
+    for k in range(starts.get(start, len(words)), len(words)):
+        s, e, toks, is_pii, cls = words[k]
+        if s >= end:
+            break
+        if any(ch.isalpha() for ch in text[s:e]) and (is_pii and cls != per or word_means[k][per] < SLOT_BAR):
+            break
+        words[k] = (s, e, toks, True, per)
 
 
 # A chat's "Speaker: message" line ("Joy: corny mo kuya", "[21:03] Olka: kupić coś?"): one or two words
@@ -121,16 +126,10 @@ def grow_chat_speakers(text: str, words: list, word_means: np.ndarray) -> None:
     speakers = {name for name, n in counts.items() if n >= 2 and _speaker_name(name)}
     if len(speakers) < 2:
         return
-    per = CLASS_TO_ID["PERSON"]
     starts = {w[0]: k for k, w in enumerate(words)}
     for name, a, b in openers:
-        k = starts.get(a) if name in speakers else None
-        while k is not None and k < len(words) and words[k][0] < b:
-            s, e, toks, is_pii, cls = words[k]
-            if (is_pii and cls != per) or word_means[k][per] < SLOT_BAR:
-                break
-            words[k] = (s, e, toks, True, per)
-            k += 1
+        if name in speakers:
+            _mark_speaker(text, words, word_means, starts, a, b)
 
 
 def _speaker_name(opener: str) -> bool:
