@@ -506,6 +506,9 @@ POSTCODE_CITY_LINE = re.compile(r"[ \t]*\n[ \t]*(?:[A-Z]{1,2}-)?(?:\d{4}[ ]?[A-Z
 POSTCODE_TAIL = re.compile(r"(?<=\d)[ \t]+\d[A-Za-z]{2}\b|(?<=[^\W\d_])[ \t]+[A-Z]{1,2}(?=[ \t]*(?:\n|$|[,.;)]))")
 
 
+# The keys inside a Turkish address: its door, flat, floor and block ("Bağdat Cad. No:245 D:7", "Kat: 4"),
+# no field keys (decode.KEY_END reads them too).
+TURKISH_ADDRESS_KEYS = ("No", "D", "Daire", "Kat", "Blok")
 # What may sit between two pieces of one address on one line: commas and at most two short words
 # the probe left out, a floor, a door or a flat ("45, 2º izq, 28013", "34, 2. tv, 2200", "84/92 m. 15,
 # 00-514", "Flat 5/3, 12 Marchmont Road"); never a field separator or a linking word ("to", "and").
@@ -514,8 +517,9 @@ ADDRESS_GAP = re.compile(r"[ \t]*,?[ \t]*(?:[\w.º°ª/-]{1,5}[ \t]*){0,2},?[ \t
 # or dashes between them (a list of parts, not a sentence).
 # A key inside it is a postcode's ("CEP:") or a door's ("Daire:", Turkish); any other ("Office:",
 # "Dirección:") opens another field.
-PARTS_GAP = re.compile(r"[ \t]?[,–—-]?[ \t]?(?:(?:(?:CEP|C\.?P\.?|PLZ|ZIP|No|D|Daire|Kat|Blok):|[A-ZÀ-Þ0-9][\w'’.º°ª-]*|"
+PARTS_GAP = re.compile(r"[ \t]?[,–—-]?[ \t]?(?:(?:(?:CEP|C\.?P\.?|PLZ|ZIP|" + "|".join(TURKISH_ADDRESS_KEYS) + r"):|[A-ZÀ-Þ0-9][\w'’.º°ª-]*|"
                        r"de|da|do|di|la|le|del|der|andar|piso|apto|kat)[ \t]?[,–—-]?[ \t]?){1,4}")
+TURKISH_KEY_OR_DASH = re.compile(r"[,–—-]|\b(?:" + "|".join(TURKISH_ADDRESS_KEYS) + r"):")
 LINKING_WORDS = frozenset(["to", "and", "or", "from", "y", "e", "et", "und", "en", "og", "och", "i", "a", "the", "then",
                            "via"])
 
@@ -553,7 +557,7 @@ def _one_address(text: str, left: PIISpan, right: PIISpan, middle: PIISpan | Non
         gap = text[a:b]
         if re.fullmatch(r"[ \t]*,?[ \t]*#", gap):
             continue  # "10 Anson Road, #" + "22-02 International Plaza": a unit's sign
-        if PARTS_GAP.fullmatch(gap) is not None and re.search(r"[,–—-]|\b(?:No|D|Daire|Kat|Blok):", gap) and b - a <= 32:
+        if PARTS_GAP.fullmatch(gap) is not None and TURKISH_KEY_OR_DASH.search(gap) and b - a <= 32:
             continue  # the address's parts between: " Dr, Kaneohe, ", " - Funcionários - CEP: ", " de la Chaussée-d'Antin, "
         if b - a > 12 or ADDRESS_GAP.fullmatch(gap) is None or not gap.strip() and gap != " ":
             return False  # a tab or a run of spaces separates fields; one space does not

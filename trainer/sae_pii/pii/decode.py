@@ -51,6 +51,7 @@ import unicodedata
 
 import numpy as np
 
+from sae_pii.pii.address_rules import TURKISH_ADDRESS_KEYS
 from sae_pii.pii.addressee import addressee_apart
 from sae_pii.pii.labels import CLASS_TO_ID, CLASSES, FREE_TEXT_LABELS
 from sae_pii.pii.name_cues import (
@@ -389,7 +390,7 @@ def _name_across_joiner(text: str, words: list, k: int, name: int, per: int) -> 
 
 # "Indirizzo: ...", "Indirizzo:Hentschelweg"; not "10:41", nor the keys inside a Turkish address ("Bağdat Cad.
 # No:245 D:7", "Daire: 9", "Kat: 4").
-KEY_END = re.compile(r"(?<!\d)(?<!\bNo)(?<!\bD)(?<!\bDaire)(?<!\bKat)(?<!\bBlok):(?:\s|(?=[^\W_]))")
+KEY_END = re.compile(r"(?<!\d)" + "".join(rf"(?<!\b{key})" for key in TURKISH_ADDRESS_KEYS) + r":(?:\s|(?=[^\W_]))")
 
 
 def _after_key(text: str, sp: PIISpan) -> PIISpan | None:
