@@ -36,6 +36,23 @@ def test_the_speedup_is_a_timing_ratio_and_zero_without_bfloat16_kernels(monkeyp
     assert precision._cpu_bfloat16_speedup.__wrapped__(8, 16, rows=4) == 0.0  # (uncached: the cache holds the real one)
 
 
+@pytest.mark.parametrize(("bfloat16_seconds", "full_product_timed"), [(10.0, False), (0.5, True)])
+def test_an_emulated_bfloat16_is_told_by_a_small_product_alone(monkeypatch, bfloat16_seconds, full_product_timed):
+    # On an AVX2-only CPU bfloat16 runs ~100x slower than float32: timing the full products cost
+    # ~44 s in every process that loaded a detector.
+    timed = []
+
+    def best_time(a, b, repeats=5):
+        timed.append((a.dtype, a.shape[0], b.shape[1]))
+        return bfloat16_seconds if a.dtype is torch.bfloat16 else 1.0
+
+    monkeypatch.setattr(precision, "_best_time", best_time)
+    speedup = precision._cpu_bfloat16_speedup.__wrapped__(3080, 1280)
+    assert timed[:2] == [(torch.float32, 64, 128), (torch.bfloat16, 64, 128)]
+    assert ((torch.bfloat16, 512, 1280) in timed) is full_product_timed
+    assert speedup == pytest.approx(1.0 / bfloat16_seconds)
+
+
 def test_sae_encoder_in_bfloat16_keeps_almost_every_top_latent():
     sae = trained_like("topk", d=64, d_sae=256, k=16)
     x = activations(d=64, seed=5)

@@ -27,6 +27,7 @@ import torch
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 MIN_SPEEDUP = 2.0  # below this the rounding is not worth it
+SMALL_ROWS, SMALL_COLUMNS = 64, 128  # the first, cheap product "auto" times
 
 
 def matmul_dtype(precision: str, device: str | torch.device, shape: tuple[int, ...]) -> torch.dtype:
@@ -48,12 +49,23 @@ def check(precision: str) -> str:
 
 @functools.cache
 def _cpu_bfloat16_speedup(d_in: int, d_out: int, rows: int = 512) -> float:
-    """float32 time / bfloat16 time of a [rows x d_in] @ [d_in x d_out] product (best of 5 each)."""
-    a, b = torch.randn(rows, d_in), torch.randn(d_in, d_out)
+    """float32 time / bfloat16 time of a [rows x d_in] @ [d_in x d_out] product (best of 5 each).
+    A small product is timed first: where bfloat16 is emulated (an AVX2-only CPU multiplies it at
+    ~1 GFLOP/s, 100x slower than float32) the full products would take 3-30 s a shape, in every
+    process that loads a detector; a CPU that is 4x slower in bfloat16 on the small one cannot be
+    2x faster on the full one."""
     try:
-        return _best_time(a, b) / _best_time(a.bfloat16(), b.bfloat16())
+        small = _speedup(min(rows, SMALL_ROWS), d_in, min(d_out, SMALL_COLUMNS), repeats=2)
+        if small < MIN_SPEEDUP / 8:
+            return small
+        return _speedup(rows, d_in, d_out)
     except RuntimeError:  # a build without bfloat16 kernels on this CPU: keep float32
         return 0.0
+
+
+def _speedup(rows: int, d_in: int, d_out: int, repeats: int = 5) -> float:
+    a, b = torch.randn(rows, d_in), torch.randn(d_in, d_out)
+    return _best_time(a, b, repeats) / _best_time(a.bfloat16(), b.bfloat16(), repeats)
 
 
 def _best_time(a: torch.Tensor, b: torch.Tensor, repeats: int = 5) -> float:
