@@ -603,6 +603,14 @@ def test_the_keys_inside_a_turkish_address_are_no_field_keys(minilm_tokenizer):
     assert [s.text for s in decode(text, tok.offsets, probs, HALF)] == [address, "Moda Cad. No:41 D:6, 34710 Kadıköy"]
 
 
+def test_an_address_ending_on_a_turkish_key_takes_its_value(minilm_tokenizer):
+    """The probe left the door's number of "D:3" out: the address takes it back ("No:12 D" + ":3")."""
+    text = "Açıklama: Bahçelievler Mah. 4. Sok. No:12 D:3 Mart kirası"
+    tok, probs = _label_chars(minilm_tokenizer, text, [("Bahçelievler Mah. 4. Sok. No:12 D", "STREET_ADDRESS")])
+    assert [s.text for s in decode(text, tok.offsets, probs, HALF, validators=True)] == [
+        "Bahçelievler Mah. 4. Sok. No:12 D:3"]
+
+
 def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenizer):
     """An address and a postcode or a floor after a spaced dash are one address ("Chennai - 600004",
     "São Paulo/SP – CEP 05407-002", "Faria Lima, 3477 – 14º andar"); a key before the dash ("Indirizzo
@@ -630,6 +638,7 @@ def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenize
     ("Josef Mališ of Importio", ["Josef Mališ"]), ("Aunt Bertha Inc", []),  # an organisation after or in it
     ("Uncle Raj", ["Raj"]), ("Grandma", []),  # kinship words
     ("Hotel Sakura, Kyoto", []), ("Park Ji-sung", ["Park Ji-sung"]),  # a venue's word opening it; a surname
+    ("Hoi Sanne", ["Sanne"]), ("Ahoj Kačko", ["Kačko"]), ("Mbak Sari", ["Sari"]),  # greetings, forms of address
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
@@ -676,6 +685,24 @@ def test_a_chats_speakers_before_their_colon_are_names_at_the_slot_bar(minilm_to
     alone = "Joy: corny mo\nJoy: sige\nok"  # one speaker: a key or a heading as likely as a name
     tok = tokenize(minilm_tokenizer, alone)
     assert decode(alone, tok.offsets, _word_probs(tok, alone, {"Joy": ("PERSON", 0.3)}), {**HALF, "PERSON": 0.9}) == []
+
+def test_a_name_in_brackets_after_a_chat_lines_role_is_a_name_at_the_slot_bar(minilm_tokenizer):
+    """"Temsilci (Burak):" names its speaker in the bracket; not a bot's ("Lumi (bot):"), nor the
+    bracket after a given name the lexicon knows, a firm or a team's ("Sanne (Vattig):")."""
+    text = "14:02 Temsilci (Burak): Merhaba\n[14:05] Sanne (Vattig): Goedemiddag\nLumi (bot): Hi"
+    tok = tokenize(minilm_tokenizer, text)
+    weak = {w: ("PERSON", 0.3) for w in ("Burak", "Vattig", "bot")}
+    assert [s.text for s in decode(text, tok.offsets, _word_probs(tok, text, weak), {**HALF, "PERSON": 0.9})] == ["Burak"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Dewi: Bu Ratna sy transfer besok", "Ratna"), ("Hoi Sanne, ja hoor", "Sanne"), ("Geachte mevrouw Bosman,", "Bosman"),
+    ("Cześć Magda, tu", "Magda"), ("Kia ora Rangi and Kate", "Rangi")])
+def test_a_name_after_a_greeting_or_form_of_address_of_more_languages_is_a_name(minilm_tokenizer, text, name):
+    tok = tokenize(minilm_tokenizer, text)
+    probs = _word_probs(tok, text, {name: ("PERSON", 0.3)})
+    assert [s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9})] == [name]
+
 
 def test_names_the_lexicon_vouches_for_are_names_at_the_lower_slot_bar(minilm_tokenizer):
     """Under a 0.9 threshold, with a PERSON probability of at least 0.5: two capitalised words one

@@ -70,6 +70,8 @@ def test_a_state_code_after_a_slash_is_no_name_of_its_own():
     ("Мой номер\n8 (925) 301-44-09, жена", "(925) 301-44-09", ["8 (925) 301-44-09"]),  # Russia's trunk 8
     ("call 1 (575) 420-6667 today", "(575) 420-6667", ["1 (575) 420-6667"]),
     ("Room 21 (925) 301-4409", "(925) 301-4409", ["(925) 301-4409"]),  # not the last digit of a number
+    ("Tel: +234 803 555 0129, 0705 555 0147\n", "+234 803 555 0129, 0705 555 0147",
+     ["+234 803 555 0129", "0705 555 0147"]),  # a comma and a space between two numbers
 ])
 def test_phones_split_at_a_csv_comma_and_take_a_trunk_digit(text, value, expected):
     assert _validated(text, value, "PHONE_NUMBER") == expected
@@ -150,6 +152,10 @@ def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
      "Postboks 1000, 6807 Førde"),
     ("Rose Cottage\nPO Box 12, Hawes DL8 3NT\n", "Rose Cottage\nPO Box 12, Hawes DL8 3NT",
      "Rose Cottage\nPO Box 12, Hawes DL8 3NT"),  # a house's name stays
+    ("Atlântico Seguros, S.A.\nAv. da Liberdade 190, 1250-147 Lisboa\n", "S.A.\nAv. da Liberdade 190, 1250-147 Lisboa",
+     "Av. da Liberdade 190, 1250-147 Lisboa"),  # a firm's legal form or a venue's word ends the line above
+    ("Kōwhai Primary School\n42 Puriri Street, Rotorua 3010\n", "School\n42 Puriri Street, Rotorua 3010",
+     "42 Puriri Street, Rotorua 3010"),
 ])
 def test_a_firms_line_above_a_po_box_or_numbered_line_leaves_the_address(text, value, expected):
     assert _validated(text, value, "STREET_ADDRESS") == [expected]

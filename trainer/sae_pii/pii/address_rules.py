@@ -256,7 +256,16 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
     words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
         and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
-    return rest if number_alone or words_only else sp.start
+    return rest if number_alone or words_only or _firm_line(first) else sp.start
+
+
+def _firm_line(line: str) -> bool:
+    """A line piece that ends a firm's or a venue's name ("S.A." of "Atlântico Seguros, S.A.\nAv. da
+    Liberdade 190", "Hospital" of "Chapel Allerton Hospital\nChapeltown Road"): no part of the address."""
+    from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
+
+    line = " " + line.rstrip(" \t,")
+    return COMPANY_ENDING.search(line) is not None or VENUE_END.search(line) is not None
 
 
 def _opens_street_line(text: str, start: int, end: int) -> bool:
@@ -659,6 +668,20 @@ def cell_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
+# The value after a Turkish address key the address ends on ("No:12 D" + ":3", "No: 7 Daire" + ": 3").
+KEY_VALUE_AFTER = re.compile(r"[ \t]?:[ \t]?\d+(?:/\d+)?[A-Za-z]?(?![\w/.-])")
+
+
+def with_door_number(text: str, sp: PIISpan, hi: int) -> PIISpan:
+    """An address that ends on a Turkish address key takes the key's value (the probe left "3" of
+    "D:3" out), up to `hi`."""
+    last = sp.text[sp.text.rfind(" ") + 1:]
+    value = KEY_VALUE_AFTER.match(text, sp.end) if last in TURKISH_ADDRESS_KEYS else None
+    if value is None or value.end() > hi:
+        return sp
+    return PIISpan(sp.start, value.end(), sp.label, sp.score, text[sp.start:value.end()])
+
+
 def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     """STREET_ADDRESS spans (sorted, not overlapping) take the edges the probe left out, up to
     their neighbours (the whole quoted cell they lie in, since the seventh session). Exact-span micro F1 with the rule layer, validation / held-out /
@@ -675,6 +698,7 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 hi = sp.end  # a CSV row's street cell: "5821 Lindell Blvd" + ",St. Louis,63112"
             if sp.start and cell_end(text, sp.start - 1, sp.start + 1) == sp.start - 1:
                 lo = sp.start  # ...and its start: "7," + "Hadley Hall"
+            sp = with_door_number(text, sp, hi)
             start, end = street_start(text, sp, lo), country_end(text, sp, hi)
             start, end = whole_quoted_cell(text, PIISpan(start, end, sp.label, sp.score, text[start:end]), lo, hi)
             if start == sp.start:

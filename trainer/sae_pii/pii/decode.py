@@ -62,6 +62,7 @@ from sae_pii.pii.name_cues import (
     grow_lexicon_names,
     grow_name_columns,
     grow_name_slots,
+    grow_role_speakers,
     grow_speaker_lines,
     in_name_column,
 )
@@ -188,6 +189,7 @@ def decode(
     grow_name_columns(text, words, word_means)
     grow_speaker_lines(text, words, word_means)
     grow_chat_speakers(text, words, word_means)
+    grow_role_speakers(text, words, word_means)
     grow_lexicon_names(text, words, word_means)
     _grow_name_lists(text, words, word_means, thresholds)
     _grow_repeated_names(text, words, word_means, thresholds)

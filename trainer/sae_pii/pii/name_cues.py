@@ -39,8 +39,13 @@ NAME_SLOT_BEFORE = re.compile(
     r"(?:(?<![^\W\d_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Srta|Mme|Mlle|Sig|Sig\.ra|Dott|Dott\.ssa)\.?"
     r"|(?<![^\W\d_])(?:Agent|Officer|Ofc|Sgt|Det|Detective|Nurse|Coach|Defendant|Plaintiff|Witness|Courier|"
     r"Technician|Clinician|Judge|Inspector|Constable|Pastor|Uncle|Aunt|Auntie|Grandma|Grandpa)\.?"
+    # Forms of address of languages beyond Western Europe's: Dutch, Polish, Indonesian and Malay,
+    # Vietnamese, Greek ("Geachte mevrouw Bosman", "Pani Ewa", "Bu Ratna", "Mbak Sari", "anh Tuấn", "κα Αλεξίου")
+    r"|(?<![^\W\d_])(?:[Mm]eneer|[Mm]evrouw|[Mm]evr\.|[Dd]hr\.|Pan|Pani|Panie|Bu|Ibu|Pak|Bapak|Mbak|Kak|"
+    r"anh|chị|chú|bác|κα|κε|κος|κ\.)"
     r"|(?:^|\n|[:.!?])[ \t]*(?i:hi|hello|hey|dear|hiya|hola|olá|oi|bonjour|salut|ciao|hallo|hej|hei|liebe|lieber|querid[oa]|"
-    r"estimad[oa]|gentile|car[oa]|cher|chère|good (?:morning|afternoon|evening))[ \t]*,?"
+    r"estimad[oa]|gentile|car[oa]|cher|chère|good (?:morning|afternoon|evening)|hoi|cześć|kia ora|benvenut[oa]|halo|"
+    r"merhaba|ahoj|καλημέρα|καλησπέρα)[ \t]*,?"
     r"|(?<![^\W\d_])(?i:thanks|thank you|gracias|merci|grazie|obrigad[oa]|danke|welcome back),?"
     r"|(?<![^\W\d_])(?i:regards|best|cheers|sincerely|saludos|un saludo|atentamente|saluti|grüße|grüssen|"
     r"cumprimentos|abraços|beijos|cordialement|groet|groeten|pozdrawiam|hälsningar|hilsen|xoxo|yours)[ \t]*[,!.]?[ \t]*\n?"
@@ -136,6 +141,25 @@ def _speaker_name(opener: str) -> bool:
     parts = opener.split()
     return (opener[:1].isupper() and opener.lower() not in NOT_NAME and parts[0].lower() not in NOT_SPEAKERS
             and not any(p.isupper() and len(p) > 1 for p in parts))  # "INTERVIEWER", "Segun UK"
+
+
+# A chat line whose speaker is a role with the person's name in brackets ("Temsilci (Burak): Merhaba",
+# "[18:06] Asesor (Daniela):", "Medewerker (Ilse):"), after an optional stamp.
+ROLE_NAME_OPENER = re.compile(r"(?m)^[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*|\d{1,2}[:.]\d\d(?::\d\d)?[ \t]+)?"
+                              r"([^\W\d_][\w'’-]*)[ \t]*\(([^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?)\):[ \t]")
+
+
+def grow_role_speakers(text: str, words: list, word_means: np.ndarray) -> None:
+    """The name in brackets after a chat line's role is a name at the slot bar (in place), unless
+    it is a role or header key itself ("Lumi (bot):"), or the word before the bracket is a given name
+    the lexicon knows: then the bracket holds a firm or a team ("Sanne (Vattig):")."""
+    if "):" not in text:
+        return
+    starts = {w[0]: k for k, w in enumerate(words)}
+    for m in ROLE_NAME_OPENER.finditer(text):
+        if _speaker_name(m.group(2)) and plain(m.group(1)) not in known_given_names():
+            _mark_speaker(text, words, word_means, starts, m.start(2), m.end(2))
+
 
 def grow_lexicon_names(text: str, words: list, word_means: np.ndarray) -> None:
     """Capitalised words the name lexicon vouches for are a name when the probe leans towards one

@@ -37,6 +37,7 @@ ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
 pan pani panie я фоп ип fpi fpo ref forename forenames bgc ふりがな フリガナ श्री श्रीमती
 bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
+hoi cześć ahoj kia ngā benvenuta benvenuto mbak kak mevrouw meneer mevr dhr
 hai halo prezado prezada prezados estimado estimada estimados querido querida geehrte geehrter geachte
 kära kjære kære drogi droga szanowny szanowna szanowni sayın sevgili sigg spett gent.mo gent.ma egr preg.mo
 temsilci müşteri asistan operatör atendente asesor asesora operador operadora conseiller conseillère

@@ -356,7 +356,7 @@ MAX_PHONE_DIGITS = 15  # E.164
 # Two phone numbers in one span: "07911 123456 / 020 8123 4567 ext 220", "555-0101 or 555-0199",
 # "81 8340 2719  WhatsApp 81 1622 0458" (a column gap or a word between them), "+14155238890,+17732094415"
 # (a CSV row's comma).
-PHONES_APART = re.compile(r",(?=[+(\d])|[ \t]*(?:/|\bor\b|;)[ \t]*|[ \t]{2,}(?:[^\W\d_]+\.?:?[ \t]+)?|[ \t]+[^\W\d_]+\.?:?[ \t]+")
+PHONES_APART = re.compile(r",[ \t]*(?=[+(\d])|[ \t]*(?:/|\bor\b|;)[ \t]*|[ \t]{2,}(?:[^\W\d_]+\.?:?[ \t]+)?|[ \t]+[^\W\d_]+\.?:?[ \t]+")
 
 
 PHONE_IN_NAME = re.compile(r"[+(]?\d(?:[ ()./-]*\d){6,}")
