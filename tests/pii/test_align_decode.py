@@ -111,6 +111,11 @@ def test_a_letter_cut_from_a_symbol_word_leaves_the_name(minilm_tokenizer, text,
     ("our founders: Monjeau, Graves and Reed.", ["Monjeau", "Graves"], ["Monjeau", "Graves"]),
     ("They had 3: Romi, Erik, Amy.", ["Erik", "Amy"], ["Erik", "Amy"]),
     ("Present: Haynes; D'Souza, Smith.", ["D'Souza", "Smith"], ["D'Souza", "Smith"]),
+    # ...but a ";" that opens a cell of a ";"-separated row, or a mail header's next recipient, is no list.
+    ("01;EG links;Yılmaz, Mehmet;030 6145 5027", ["Yılmaz", "Mehmet"], ["Yılmaz, Mehmet"]),
+    ("To: Craig <c@d.au>; Petersen, Sophie <sophie.p@hf.com.au>", ["Petersen", "Sophie"], ["Petersen, Sophie"]),
+    # A first word the name lexicon knows only as a given name is no surname: a list of given names.
+    ("Children: Chidi, Adaeze", ["Chidi", "Adaeze"], ["Chidi", "Adaeze"]),
     ("1. Hoffmeister, Renate, geb. 19.11.1960, Reisepass", ["Hoffmeister", "Renate"], ["Hoffmeister, Renate"]),  # no list
     ("kids: silvana, adam, luca", ["silvana", "adam", "luca"], ["silvana", "adam", "luca"]),  # a list in lower case
     # A CSV row's first-name and last-name cells, a bare comma apart, are two cells.

@@ -178,7 +178,7 @@ def grow_lexicon_names(text: str, words: list, word_means: np.ndarray) -> None:
         value = text[word[0]:word[1]]
         if not (value.isalpha() and value.istitle()) or value.lower() in NOT_NAME:
             continue
-        if _given_name_only(value):
+        if given_name_only(value):
             words[k] = (*word[:3], True, per)
             continue
         if k + 1 == len(words) or word_means[k + 1, per] < LOWER_SLOT_BAR or text[word[1]:words[k + 1][0]] != " ":
@@ -192,7 +192,7 @@ def grow_lexicon_names(text: str, words: list, word_means: np.ndarray) -> None:
             words[k + 1] = (*surname[:3], True, per)
 
 
-def _given_name_only(word: str) -> bool:
+def given_name_only(word: str) -> bool:
     """The name lexicon knows `word` as a given name and not as a surname, and no language of
     word_frequencies.LANGUAGES uses it often."""
     key = plain(word)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.name_cues import table_cell
+from sae_pii.pii.name_cues import given_name_only, table_cell
 from sae_pii.pii.name_lexicon import known_names, plain
 from sae_pii.pii.name_rules import NAME_SUFFIXES, NOT_NAME, PARTICLES, preposition_before_given_name
 from sae_pii.pii.spans import PIISpan
@@ -159,6 +159,17 @@ def _csv_cells(text: str, first: PIISpan, second: PIISpan) -> bool:
     return cell is not None and cell[1] == ","
 
 
+# What closes a name standing alone in a ";"-separated cell or mail header list: the next ";" or the
+# display name's address ("01;EG links;Yılmaz, Mehmet;030 6145", "...>; Petersen, Sophie <sophie.p@x.au>").
+CELL_CLOSE = re.compile(r";|[ \t]*<[^<>\s]+@")
+
+
+def _one_cell(text: str, first: PIISpan, second: PIISpan) -> bool:
+    """The pair fills one cell of a ";"-separated row or list: the ";" before it opens the cell, not a
+    list of names."""
+    return text[:first.start].rstrip(" \t").endswith(";") and CELL_CLOSE.match(text, second.end) is not None
+
+
 def _list_goes_on(text: str, end: int) -> bool:
     """A list of names goes on after position `end` (LIST_AFTER), not a lower-case word after a comma:
     "Hoffmeister, Klaus-Dieter" + ", geb. 02.06.1958"."""
@@ -243,8 +254,9 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     (and its initials: "ROSA M"; up to three words in capitals both: "DELA CRUZ, JOHN PAUL"), the
     first at most two, both start in the same case, and no list goes on around the pair on its line
     ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names; a
-    capitals surname opening a directory's line is one anyway: "KHOURY, Elias & Nadia").
-    A joined span holds a comma, so it never joins a third."""
+    capitals surname opening a directory's line is one anyway: "KHOURY, Elias & Nadia"; a ";" that
+    opens a cell or a mail header's next recipient is no list: _one_cell), and the first is no word the
+    name lexicon knows only as a given name. A joined span holds a comma, so it never joins a third."""
     out: list[PIISpan] = []
     for sp in spans:
         prev = out[-1] if out else None
@@ -259,8 +271,9 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
                 and (not _list_goes_on(text, sp.end) or _capitals_then_given(text, prev, sp))
-                and LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None
-                and not _csv_cells(text, prev, sp)):
+                and (LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None or _one_cell(text, prev, sp))
+                and not _csv_cells(text, prev, sp)
+                and not (" " not in prev.text and given_name_only(prev.text))):  # "Children: Chidi, Adaeze"
             end = sp.end
             if sp.text.isupper() and (m := TRAILING_INITIAL.match(text, end)) is not None:
                 end = m.end()
