@@ -261,7 +261,7 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
 
 def _firm_line(line: str) -> bool:
     """A line piece that ends a firm's or a venue's name ("S.A." of "Atlântico Seguros, S.A.\nAv. da
-    Liberdade 190", "Hospital" of "Chapel Allerton Hospital\nChapeltown Road"): no part of the address."""
+    Liberdade 190", "GmbH" of "Krüger GmbH\nKantstraße 112"): no part of the address below it."""
     from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
 
     line = " " + line.rstrip(" \t,")
