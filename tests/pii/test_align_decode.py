@@ -1988,6 +1988,11 @@ def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     ("Visitor: Tom Kerr    NSW DL 1487 2264      8:12", [("1487 2264", "US_DRIVER_LICENSE")]),  # groups, a state
     ("Instruction permit #: E534-1928-7042 (IL)\n", [("E534-1928-7042", "US_DRIVER_LICENSE")]),
     ("prawo jazdy nr 04127181465, adres", [("04127181465", "US_DRIVER_LICENSE")]),
+    ("Nr prawa jazdy: 04418/12/1261  kat. B", [("04418/12/1261", "US_DRIVER_LICENSE")]),  # Poland's number
+    ("an Irish driving licence (No. 217834552). Suspect", [("217834552", "US_DRIVER_LICENSE")]),
+    ("Licence expiry: 12/05/2026", []),  # a date after a licence key is none
+    ("Ο ΑΦΜ ισχύει. Διαβατήριο: AK7731954. Κινητό", [("AK7731954", "US_PASSPORT")]),  # Greek, Vietnamese keys
+    ("Hộ chiếu số: C4418207\nĐịa chỉ", [("C4418207", "US_PASSPORT")]),
     ("Fasting glucose\t142\tmg/dL\t70-99\nsku DL-5564WU", []),  # no driver's licence key
     ("      <passport>PX7719204</passport>", [("PX7719204", "US_PASSPORT")]),  # an XML element
     ("Passport: Nigeria A12093857\nPermanent", [("A12093857", "US_PASSPORT")]),  # the issuing country between
