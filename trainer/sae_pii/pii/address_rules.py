@@ -203,13 +203,8 @@ def without_building(text: str, sp: PIISpan) -> int:
     """Where the address starts once a building's name before its street is cut: a first segment
     without digits, before a comma and a house number, holding no street type word; or a business's
     name, before a comma and the rest of an address that holds a digit."""
-    from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
-
     m = FIRST_SEGMENT.match(text, sp.start, sp.end)
-    # " " + segment: the firm's word alone counts too ("GmbH, " + "Kaiserstraße 28"); both patterns
-    # want a space before it
-    if m is not None and (COMPANY_ENDING.search(" " + m.group(1)) or VENUE_END.search(" " + m.group(1))) \
-            and any(ch.isdigit() for ch in text[m.end():sp.end]):
+    if m is not None and _ends_firm_or_venue(m.group(1)) and any(ch.isdigit() for ch in text[m.end():sp.end]):
         return m.end()
     m = BUILDING.match(text, sp.start, sp.end)
     if m is None or _holds_street_word(m.group(1)):
@@ -256,16 +251,18 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
     words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
         and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
-    return rest if number_alone or words_only or _firm_line(first) else sp.start
+    # a firm's legal form or a venue's word ending the line: "Atlântico Seguros, S.A.\nAv. da Liberdade 190"
+    firm = _ends_firm_or_venue(first.rstrip(" \t,"))
+    return rest if number_alone or words_only or firm else sp.start
 
 
-def _firm_line(line: str) -> bool:
-    """A line piece that ends a firm's or a venue's name ("S.A." of "Atlântico Seguros, S.A.\nAv. da
-    Liberdade 190", "GmbH" of "Krüger GmbH\nKantstraße 112"): no part of the address below it."""
+def _ends_firm_or_venue(piece: str) -> bool:
+    """`piece` ends with a firm's legal form or word, or a venue's word: no part of the address after
+    it (" " + piece: the word alone counts too, "GmbH, " + "Kaiserstraße 28"; both patterns want a
+    space before it)."""
     from sae_pii.pii.name_rules import COMPANY_ENDING  # name_rules reads this module: imported late
 
-    line = " " + line.rstrip(" \t,")
-    return COMPANY_ENDING.search(line) is not None or VENUE_END.search(line) is not None
+    return COMPANY_ENDING.search(" " + piece) is not None or VENUE_END.search(" " + piece) is not None
 
 
 def _opens_street_line(text: str, start: int, end: int) -> bool:
