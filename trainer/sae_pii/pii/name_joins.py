@@ -164,10 +164,11 @@ def _csv_cells(text: str, first: PIISpan, second: PIISpan) -> bool:
 CELL_CLOSE = re.compile(r";|[ \t]*<[^<>\s]+@")
 
 
-def _one_cell(text: str, first: PIISpan, second: PIISpan) -> bool:
-    """The pair fills one cell of a ";"-separated row or list: the ";" before it opens the cell, not a
-    list of names."""
-    return text[:first.start].rstrip(" \t").endswith(";") and CELL_CLOSE.match(text, second.end) is not None
+def _no_list_before(text: str, first: PIISpan, second: PIISpan) -> bool:
+    """No list of names comes before the pair on its line (LIST_BEFORE), or its ";" opens a cell the
+    pair fills alone, of a ";"-separated row or a mail header's recipients (CELL_CLOSE after it)."""
+    before = LIST_BEFORE.search(text, max(0, first.start - 8), first.start)
+    return before is None or before.group()[0] == ";" and CELL_CLOSE.match(text, second.end) is not None
 
 
 def _list_goes_on(text: str, end: int) -> bool:
@@ -255,7 +256,7 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     first at most two, both start in the same case, and no list goes on around the pair on its line
     ("Castro, Lee and Hunter", "Ana, Bo, Cy", whether or not the probe found the other names; a
     capitals surname opening a directory's line is one anyway: "KHOURY, Elias & Nadia"; a ";" that
-    opens a cell or a mail header's next recipient is no list: _one_cell), and the first is no word the
+    opens a cell or a mail header's next recipient is no list: _no_list_before), and the first is no word the
     name lexicon knows only as a given name. A joined span holds a comma, so it never joins a third."""
     out: list[PIISpan] = []
     for sp in spans:
@@ -271,7 +272,7 @@ def _join_inverted_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 and prev.text[0].isupper() == sp.text[0].isupper()  # "Hobbits, satanic felines"
                 and sp.text.strip(".").lower() not in NAME_SUFFIXES  # "Patricia Nguyen, Esq."
                 and (not _list_goes_on(text, sp.end) or _capitals_then_given(text, prev, sp))
-                and (LIST_BEFORE.search(text, max(0, prev.start - 8), prev.start) is None or _one_cell(text, prev, sp))
+                and _no_list_before(text, prev, sp)
                 and not _csv_cells(text, prev, sp)
                 and not (" " not in prev.text and given_name_only(prev.text))):  # "Children: Chidi, Adaeze"
             end = sp.end
