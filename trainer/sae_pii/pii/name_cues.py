@@ -155,10 +155,11 @@ def grow_role_speakers(text: str, words: list, word_means: np.ndarray) -> None:
     the lexicon knows: then the bracket holds a firm or a team ("Sanne (Vattig):")."""
     if "):" not in text:
         return
-    starts = {w[0]: k for k, w in enumerate(words)}
-    for m in ROLE_NAME_OPENER.finditer(text):
-        if _speaker_name(m.group(2)) and plain(m.group(1)) not in known_given_names():
-            _mark_speaker(text, words, word_means, starts, m.start(2), m.end(2))
+    names = [m.span(2) for m in ROLE_NAME_OPENER.finditer(text)
+             if _speaker_name(m.group(2)) and plain(m.group(1)) not in known_given_names()]
+    starts = {w[0]: k for k, w in enumerate(words)} if names else {}
+    for start, end in names:
+        _mark_speaker(text, words, word_means, starts, start, end)
 
 
 def grow_lexicon_names(text: str, words: list, word_means: np.ndarray) -> None:
