@@ -155,7 +155,7 @@ def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
     ("Atlântico Seguros, S.A.\nAv. da Liberdade 190, 1250-147 Lisboa\n", "S.A.\nAv. da Liberdade 190, 1250-147 Lisboa",
      "Av. da Liberdade 190, 1250-147 Lisboa"),  # a firm's legal form or a venue's word ends the line above
     ("Kōwhai Primary School\n42 Puriri Street, Rotorua 3010\n", "School\n42 Puriri Street, Rotorua 3010",
-     "42 Puriri Street, Rotorua 3010"),
+     "42 Puriri Street, Rotorua 3010"),  # (a line of words only, which left before the firm's-word check)
 ])
 def test_a_firms_line_above_a_po_box_or_numbered_line_leaves_the_address(text, value, expected):
     assert _validated(text, value, "STREET_ADDRESS") == [expected]
