@@ -216,7 +216,7 @@ def test_hand_labelled_lines_mark_spans_inline(tmp_path):
 
 @pytest.mark.parametrize("name", [f"realistic_pii{s}.jsonl" for s in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m", "_n",
                                                                           "_o", "_p", "_q", "_r", "_s", "_t", "_u", "_v", "_w",
-                                                                          "_x", "_y", "_z", "_aa", "_ab", "_ac")])
+                                                                          "_x", "_y", "_z", "_aa", "_ab", "_ac", "_ad", "_ae")])
 def test_realistic_sets_are_well_formed(name):
     """The hand-labelled evaluation sets: every span is trimmed text of a known label, and each set
     holds every common label and, but for set M, some documents without PII (what `make demo` scores)."""
@@ -243,7 +243,7 @@ def test_hand_labelled_training_sets_are_well_formed(name):
     spans = [(d.text[s.start:s.end], s.label) for d in docs for s in d.spans]
     assert len(spans) >= 450 and all(t == t.strip() and t for t, _ in spans)
     assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"} <= {lab for _, lab in spans}
-    held_out = {d.text for s in [*"flnopqrstuvwxyz", "aa", "ab", "ac"]
+    held_out = {d.text for s in [*"flnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae"]
                 for d in read_jsonl(root / "tests" / "data" / f"realistic_pii_{s}.jsonl")}
     assert not held_out & {d.text for d in docs}
 
