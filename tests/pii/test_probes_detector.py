@@ -167,6 +167,26 @@ def test_sparse_packing_projects_like_dense_packing():
     torch.testing.assert_close(grads[0][1], grads[1][1], **close)
 
 
+def test_a_batch_of_row_ranges_projects_like_each_range_alone():
+    """Training projects a batch's chunks (each with its halo rows, past either end of the packed
+    rows too) in one product: the result must be each range's own projection, in order."""
+    import numpy as np
+    from sae_pii.pii.probes import pack
+
+    torch.manual_seed(0)
+    feats = [torch.zeros(n, 20).scatter_(1, torch.randint(0, 20, (n, 3)), torch.rand(n, 3) + 0.5) for n in (6, 4, 7)]
+    labels = [np.zeros(len(f), dtype=np.int64) for f in feats]
+    w = torch.randn(20, 6, generator=torch.Generator().manual_seed(1))
+    for packed in (pack(feats, labels, 2), pack(feats, labels, 2, sparse_keep=4)):
+        packed.fit_scale()
+        n = len(packed)
+        ranges = [(-3, 5), (7, 12), (n - 4, n + 3), (n + 1, n + 4), (-6, -2)]
+        together = packed.project_ranges(ranges, w)
+        assert torch.equal(together, torch.cat([packed.project(a, b, w) for a, b in ranges]))
+        assert together.shape == (sum(b - a for a, b in ranges), 6)
+        assert together[:3].abs().sum() == 0 and together[3:8].abs().sum() > 0  # rows before the first are zero
+
+
 def test_topk_sae_rows_are_packed_with_no_more_entries_than_they_can_hold(tiny_run_dir, tiny_lm):
     """A TopK SAE's training rows keep k latents plus the token shapes per token (no zero padding up
     to cfg.sparse_keep), and every latent that fired is kept."""
@@ -189,6 +209,32 @@ def test_topk_sae_rows_are_packed_with_no_more_entries_than_they_can_hold(tiny_r
     fired = sum(int((f != 0).sum()) for f in sae_features(sae, acts))
     kept_latents = int(((packed.val != 0) & (packed.idx < sae.cfg.d_sae)).sum())
     assert kept_latents == fired > 0
+
+
+def test_latents_computed_once_rebuild_the_rows_the_encoder_gives(tiny_run_dir, tiny_lm):
+    """fit-probes encodes the training activations once and every seed rebuilds its dense rows from
+    the k active latents: the rows (and so the packed training rows) must be those of sae_features."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.align import token_labels
+    from sae_pii.pii.fit import latents_dense, pack_training_features, sae_active_latents, sae_features, training_shapes
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SparseAutoencoder
+
+    sae = SparseAutoencoder.from_pretrained(tiny_run_dir)
+    docs = list(generate(4, "train", 5))
+    toks = [feat.tokenize(tiny_lm.tokenizer, d.text) for d in docs]
+    acts = feat.doc_activations(tiny_lm, toks) + [torch.zeros((0, sae.cfg.d_in))]  # an empty document too
+    latents = sae_active_latents(sae, acts)
+    for lat, dense in zip(latents, sae_features(sae, acts)):
+        assert torch.equal(latents_dense(lat, sae.cfg.d_sae), dense)
+    assert sum(int((v != 0).sum()) for v, _ in latents) > 0
+    labels = [token_labels(t.offsets, d.spans, d.ignore) for t, d in zip(toks, docs)] + [np.zeros(0, np.int64)]
+    cfg = ProbeTrainConfig(context=1)
+    shapes = training_shapes(docs, toks, cfg) + [np.zeros((0, len(cfg.shape_features)), np.float32)]
+    given, _, _ = pack_training_features("sae", sae, acts, shapes, labels, cfg, latents)
+    own, _, _ = pack_training_features("sae", sae, acts, shapes, labels, cfg)
+    assert torch.equal(given.idx, own.idx) and torch.equal(given.val, own.val)
 
 
 def test_hidden_layer_learns_what_a_linear_probe_cannot():

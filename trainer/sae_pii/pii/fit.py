@@ -48,6 +48,34 @@ def sae_features(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[torch
 
 
 @torch.inference_mode()
+def sae_active_latents(sae, acts: list[torch.Tensor], chunk: int = 4096) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """A TopK SAE's k active latents per token as ([T, k] values, [T, k] int32 indices) on the CPU:
+    what sae_features() scatters into its dense rows, kept small so that every seed's packing can
+    rebuild those rows (latents_dense) without running the encoder again."""
+    device = sae.W_enc.device
+    out = []
+    for a in acts:
+        parts = [sae.encode_topk(a[i:i + chunk].to(device)) for i in range(0, len(a), chunk)]
+        vals = torch.cat([v.cpu() for v, _ in parts]) if parts else torch.zeros((0, sae.cfg.k))
+        idx = torch.cat([i.cpu() for _, i in parts]) if parts else torch.zeros((0, sae.cfg.k), dtype=torch.int64)
+        out.append((vals, idx.int()))
+    return out
+
+
+def latents_dense(latents: tuple[torch.Tensor, torch.Tensor], d_sae: int) -> torch.Tensor:
+    """[T, d_sae] dense rows of sae_active_latents' (values, indices): the same tensor sae_features()
+    returns (the encoder scatters the same values into zeros)."""
+    vals, idx = latents
+    return vals.new_zeros((len(vals), d_sae)).scatter_(-1, idx.long(), vals)
+
+
+def packs_sparse(kind: str, sae, cfg: ProbeTrainConfig) -> bool:
+    """Whether a probe of `kind` trains on sparse rows: a TopK SAE's rows hold at most k latents."""
+    return (kind == "sae" and sae is not None and sae.cfg.architecture == "topk"
+            and sae.cfg.k + len(cfg.shape_features) <= cfg.sparse_keep and cfg.select_features >= sae.cfg.d_sae)
+
+
+@torch.inference_mode()
 def probe_probs(probe: TokenProbe, feats: list[torch.Tensor], shapes: list | None = None) -> list[np.ndarray]:
     shapes = shapes if probe.n_shapes else [None] * len(feats)
     return [probe(f, sh).numpy() if len(f) else np.zeros((0, probe.n_classes), np.float32)
@@ -159,22 +187,25 @@ def detection_shapes(docs: list[Document], toks: list[feat.Tokens], cfg: ProbeTr
 
 
 def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None],
-                           labels: list[np.ndarray], cfg: ProbeTrainConfig):
+                           labels: list[np.ndarray], cfg: ProbeTrainConfig,
+                           latents: list[tuple[torch.Tensor, torch.Tensor]] | None = None):
     """The training rows of one probe kind ("sae" or "raw"), packed for train_probe: (packed rows,
-    the selected SAE latents or None, model features per token)."""
+    the selected SAE latents or None, model features per token). `latents`: the documents'
+    sae_active_latents, when already computed (several seeds pack the same latents)."""
     if kind == "sae" and sae is None:
         raise ValueError("an SAE is needed for the 'sae' probe")
     n_shapes = len(cfg.shape_features)
     index = None
     # A TopK SAE's rows hold at most k non-zeros: keep them sparse from the start (exact; 2-3x
     # faster to fit; the demo's 431k training tokens take ~170 MB instead of ~5 GB dense).
-    sparse = (kind == "sae" and sae.cfg.architecture == "topk" and sae.cfg.k + n_shapes <= cfg.sparse_keep
-              and cfg.select_features >= sae.cfg.d_sae)
+    sparse = packs_sparse(kind, sae, cfg)
     # A row holds at most k latents and the shapes: keeping more would only carry zeros through every step.
     keep = sae.cfg.k + n_shapes if sparse else None
     if sparse:
         n_model = sae.cfg.d_sae
-        rows = [sparse_rows(with_shapes(sae_features(sae, [a])[0], sh), keep) for a, sh in zip(acts, shapes)]
+        if latents is None:
+            latents = sae_active_latents(sae, acts)
+        rows = [sparse_rows(with_shapes(latents_dense(lat, n_model), sh), keep) for lat, sh in zip(latents, shapes)]
     elif kind == "sae":
         rows = sae_features(sae, acts)
         # "Sparse probe": read only the latents that separate PII classes from the rest
@@ -194,9 +225,10 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
 
 
 def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None], labels: list[np.ndarray],
-                  cfg: ProbeTrainConfig, device, n_seeds: int, log=print) -> TokenProbe:
+                  cfg: ProbeTrainConfig, device, n_seeds: int, log=print,
+                  latents: list[tuple[torch.Tensor, torch.Tensor]] | None = None) -> TokenProbe:
     """One probe of `kind` trained with cfg.seed, on `device` (the LM's: the GPU if it runs there)."""
-    packed, index, n_model = pack_training_features(kind, sae, acts, shapes, labels, cfg)
+    packed, index, n_model = pack_training_features(kind, sae, acts, shapes, labels, cfg, latents)
     log(f"probe on {kind} features ({n_model} per token"
         + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
         + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
@@ -242,6 +274,12 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     shapes_by_seed = {}  # the lexicon forgets other words under each seed
     for kind in kinds:
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
+        # The encoder runs once for every seed (a third of a seed's fit on a CPU): each packs the
+        # same latents beside its own token shapes.
+        latents = None
+        if packs_sparse(kind, sae, cfg):
+            latents_distinct = sae_active_latents(sae, acts_distinct)
+            latents = [latents_distinct[i] for i in copies]
         member_probs, members[kind] = [], []
         for seed in seeds:
             t1 = time.perf_counter()
@@ -249,7 +287,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
             if seed not in shapes_by_seed:
                 shapes_by_seed[seed] = training_shapes(train_docs, tok_train, member_cfg)
             probe = _train_member(kind, sae, acts_train, shapes_by_seed[seed], lab_train, member_cfg, lm.device,
-                                  len(seeds), log)
+                                  len(seeds), log, latents)
             name = member_name(kind, seed, len(seeds))
             member_probs.append(probe_probs(probe, f_val, shapes_val))
             thresholds, metrics = _validate(val_docs, tok_val, member_probs[-1])

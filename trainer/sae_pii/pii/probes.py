@@ -165,6 +165,12 @@ class TokenProbe(torch.nn.Module):
         f, k = self.weight.shape[1], self.weight.shape[2]
         return self.weight.permute(1, 2, 0).reshape(f, -1) if k else self.weight.new_zeros(f, 0)
 
+    @torch.no_grad()
+    def unstack_weight(self, stacked: torch.Tensor) -> None:
+        """Set the first layer's [O, F, K] weight from its stacked_weight() layout [F, K * O]."""
+        f, k = self.weight.shape[1], self.weight.shape[2]
+        self.weight.copy_(stacked.view(f, k, -1).permute(2, 0, 1))
+
     def combine(self, projected: torch.Tensor) -> torch.Tensor:
         """[N + 2c, K * O] projections (c halo rows each side) -> [N, O] first-layer outputs:
         out[t] = b + sum_k W[:, :, k] . f[t + k], i.e. a 1-D convolution over tokens."""
@@ -462,22 +468,34 @@ class PackedFeatures:
 
     def project(self, a: int, b: int, stacked: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
         """(rows [a, b) / scale) @ stacked; out-of-range rows are zero; `dropout` on the features."""
+        return self.project_ranges([(a, b)], stacked, dropout)
+
+    def project_ranges(self, ranges: list[tuple[int, int]], stacked: torch.Tensor, dropout: float = 0.0) -> torch.Tensor:
+        """project() of each [a, b) range, concatenated: one product for a whole training batch."""
         n = len(self)
-        lo, hi = max(a, 0), min(b, n)
-        if lo >= hi:
-            return stacked.new_zeros((b - a, stacked.shape[1]))
+        clipped = [(max(a, 0), min(b, n)) for a, b in ranges]
+        if all(lo >= hi for lo, hi in clipped):
+            return stacked.new_zeros((sum(b - a for a, b in ranges), stacked.shape[1]))
         if self.dense is not None:
-            part = fast_dropout(self.dense[lo:hi].float() / self.scale, dropout) @ stacked
+            rows = torch.cat([self.dense[lo:hi] for lo, hi in clipped if lo < hi])
+            part = fast_dropout(rows.float() / self.scale, dropout) @ stacked
         else:
             # Sparse rows x dense weights: k multiply-adds per token instead of d_sae. embedding_bag
             # gathers the weight rows of the non-zeros and backpropagates into them (2x faster than
             # torch.sparse.mm here).
-            idx = self.idx[lo:hi].long()
-            vals = fast_dropout(self.val[lo:hi].float() / self.scale[idx], dropout)
+            idx = torch.cat([self.idx[lo:hi] for lo, hi in clipped if lo < hi]).long()
+            vals = fast_dropout(torch.cat([self.val[lo:hi] for lo, hi in clipped if lo < hi]).float()
+                                / self.scale[idx], dropout)
             part = F.embedding_bag(idx, stacked, per_sample_weights=vals, mode="sum")
-        if lo == a and hi == b:
+        if all(lo == a and hi == b for (a, b), (lo, hi) in zip(ranges, clipped)):
             return part
-        return torch.cat([part.new_zeros((lo - a, part.shape[1])), part, part.new_zeros((b - hi, part.shape[1]))])
+        pieces, pos = [], 0
+        for (a, b), (lo, hi) in zip(ranges, clipped):
+            real = max(hi - lo, 0)
+            pieces += [part.new_zeros((min(max(lo, a), b) - a, part.shape[1])), part[pos:pos + real],
+                       part.new_zeros((b - a - real - (min(max(lo, a), b) - a), part.shape[1]))]
+            pos += real
+        return torch.cat(pieces)
 
     def fit_scale(self) -> None:
         # Root-mean-square per feature over real rows: puts SAE latents and raw dimensions on one scale.
@@ -594,8 +612,13 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
     counts = torch.bincount(packed.labels[packed.labels >= 0], minlength=len(CLASSES)).float()
     class_w = (counts.sum() / counts.clamp_min(1)).sqrt()
     class_w = class_w / class_w[0]
+    # The first layer's weight is trained in the layout its product reads ([F, K * O], the same
+    # numbers): laying out the [O, F, K] parameter and its gradient anew every step copied ~16 MB per
+    # step for an SAE probe. AdamW works element by element, so the updates are the same.
+    stacked = torch.nn.Parameter(probe.stacked_weight().detach().clone())
+    trained = [stacked] + [t for name, t in probe.named_parameters() if name != "weight"]
     # fused: one kernel per step instead of a dozen passes over the weights (same maths within 2e-7).
-    opt = torch.optim.AdamW(probe.parameters(), lr=lr, weight_decay=weight_decay, fused=True)
+    opt = torch.optim.AdamW(trained, lr=lr, weight_decay=weight_decay, fused=True)
     n = len(packed)
     starts = list(range(0, n, cfg.chunk_tokens))
     steps_total = cfg.epochs * math.ceil(len(starts) / cfg.batch_chunks)
@@ -607,23 +630,27 @@ def train_probe(packed: PackedFeatures, cfg: ProbeTrainConfig, log=print,
         order = torch.randperm(len(starts), generator=gen).tolist()
         total_loss, n_batches = 0.0, 0
         for b in range(0, len(order), cfg.batch_chunks):
-            stacked = probe.stacked_weight()
-            logits, targets = [], []
-            for j in order[b:b + cfg.batch_chunks]:
-                a = starts[j]
-                e = min(a + cfg.chunk_tokens, n)
-                first = probe.combine(packed.project(a - r, e + r, stacked, cfg.feature_dropout))
-                logits.append(probe.head(first, cfg.hidden_dropout))
+            # The batch's chunks, each with its `reach` halo rows, go through the probe as one
+            # sequence (one product, one convolution); the logits that read across the seam of two
+            # chunks are dropped.
+            chunks = [(starts[j], min(starts[j] + cfg.chunk_tokens, n)) for j in order[b:b + cfg.batch_chunks]]
+            projected = packed.project_ranges([(a - r, e + r) for a, e in chunks], stacked, cfg.feature_dropout)
+            logits = probe.head(probe.combine(projected), cfg.hidden_dropout)
+            kept, targets, pos = [], [], 0
+            for a, e in chunks:
+                kept.append(logits[pos:pos + e - a])
                 targets.append(packed.labels[a:e])
-            loss = F.cross_entropy(torch.cat(logits), torch.cat(targets), weight=class_w, ignore_index=IGNORE_INDEX)
+                pos += e - a + 2 * r
+            loss = F.cross_entropy(torch.cat(kept), torch.cat(targets), weight=class_w, ignore_index=IGNORE_INDEX)
             if cfg.l2:
-                loss = loss + cfg.l2 * probe.weight.pow(2).sum()
+                loss = loss + cfg.l2 * stacked.pow(2).sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total_loss += float(loss.detach())
             n_batches += 1
+        probe.unstack_weight(stacked)
         msg = f"  epoch {epoch + 1}/{cfg.epochs}: loss {total_loss / max(n_batches, 1):.4f}"
         if val is not None:
             val.scale = packed.scale
