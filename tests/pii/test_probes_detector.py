@@ -216,7 +216,13 @@ def test_latents_computed_once_rebuild_the_rows_the_encoder_gives(tiny_run_dir, 
     the k active latents: the rows (and so the packed training rows) must be those of sae_features."""
     from sae_pii.pii import features as feat
     from sae_pii.pii.align import token_labels
-    from sae_pii.pii.fit import latents_dense, pack_training_features, sae_active_latents, sae_features, training_shapes
+    from sae_pii.pii.fit import (
+        latents_dense,
+        pack_training_features,
+        sae_active_latents,
+        sae_features,
+        training_shapes,
+    )
     from sae_pii.pii.probes import ProbeTrainConfig
     from sae_pii.pii.synth import generate
     from sae_pii.sae import SparseAutoencoder
