@@ -431,6 +431,9 @@ def test_cli_detect_redact_eval(tiny_run_dir, tmp_path, write_presidio):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout.splitlines()[0])
     assert len(out["text"]) == len(TEXT)
+    # the spans say where and what, with the score, but never repeat the text redacted
+    assert all(set(s) == {"start", "end", "label", "score"} and set(out["text"][s["start"]:s["end"]]) <= {"*", " "}
+               for s in out["spans"])
     data = tmp_path / "test.jsonl"
     write_jsonl(generate(6, "test", 0), data)
     res = runner.invoke(app, ["eval", "--data", str(data), "--model-dir", str(tiny_run_dir), "--systems", "sae,raw",

@@ -244,7 +244,7 @@ def register(app: typer.Typer) -> None:
         except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
             _fail(f"cannot read input: {exc}")
 
-    @app.command("redact", help="Redact PII in a file or stdin; JSON lines out ({\"text\": redacted, \"spans\": [...]}).")
+    @app.command("redact", help="Redact PII in a file or stdin; JSON lines out ({\"text\": redacted, \"spans\": [...]}: offsets, label and score, never the text).")
     def redact_cmd(
         input: Annotated[Path | None, typer.Argument(help="file to read; '-' or nothing reads stdin")] = None,
         model_dir: Annotated[Path, typer.Option()] = DEFAULT_RUN_DIR,
@@ -264,7 +264,8 @@ def register(app: typer.Typer) -> None:
             for text in iter_texts(input):
                 spans = det.detect(text)
                 sys.stdout.write(json.dumps({"text": det.redact(text, style=style, spans=spans),
-                                             "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans]},
+                                             "spans": [{"start": s.start, "end": s.end, "label": s.label, "score": s.score}
+                                                       for s in spans]},
                                             ensure_ascii=False) + "\n")
         except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
             _fail(f"cannot read input: {exc}")

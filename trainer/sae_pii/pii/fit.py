@@ -228,7 +228,9 @@ def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndar
                   cfg: ProbeTrainConfig, device, n_seeds: int, log=print,
                   latents: list[tuple[torch.Tensor, torch.Tensor]] | None = None) -> TokenProbe:
     """One probe of `kind` trained with cfg.seed, on `device` (the LM's: the GPU if it runs there)."""
+    t0 = time.perf_counter()
     packed, index, n_model = pack_training_features(kind, sae, acts, shapes, labels, cfg, latents)
+    t1 = time.perf_counter()
     log(f"probe on {kind} features ({n_model} per token"
         + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
         + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
@@ -238,6 +240,7 @@ def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndar
     probe = train_probe(packed, cfg, log=log, n_shapes=len(cfg.shape_features), device=device)
     if kind == "sae":
         probe.feature_index = index
+    log(f"  rows packed in {t1 - t0:.0f}s, trained in {time.perf_counter() - t1:.0f}s")
     return probe
 
 
