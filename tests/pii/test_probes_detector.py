@@ -401,6 +401,39 @@ def test_evaluation_shares_one_forward_in_the_detectors_precision(tiny_run_dir):
             assert shared[name] == det.detect_batch(texts), (precision, name)
 
 
+def test_evaluation_runs_each_fused_probe_once_with_the_same_results(tmp_path, tiny_bert_dir, tiny_lm):
+    """With two seeds of each kind, "sae", "raw" and "mix" run the same fused probes: `eval` computes
+    each text's SAE latents, token shapes and each fused probe's output once for all of them, and
+    every system's spans and scores stay those detect_batch gives on its own."""
+    from sae_pii.pii import features as feat
+    from sae_pii.pii.detector import load_systems
+    from sae_pii.pii.evaluate import _shared_predictions
+    from sae_pii.pii.fit import fit_probes
+    from sae_pii.pii.probes import ProbeTrainConfig
+    from sae_pii.pii.synth import generate
+    from sae_pii.sae import SAEConfig, SparseAutoencoder
+
+    torch.manual_seed(1)
+    sae = SparseAutoencoder(SAEConfig(d_in=32, d_sae=128, k=8, model_name=tiny_bert_dir, hook_layer=tiny_lm.layer))
+    sae.save_pretrained(tmp_path / "sae")
+    fit_probes(tiny_lm, sae, list(generate(30, "train", 1)), list(generate(8, "validation", 1)), tmp_path / "probes",
+               ProbeTrainConfig(epochs=1, context=1, seeds=2), log=lambda *_: None)
+    texts = [TEXT, "Call Dana Whitfield at 555-0134 about the lease.", "", "Nothing to see here."]
+    systems = load_systems(tmp_path, ["sae", "raw+rules", "mix+rules"], precision="float32")
+    mix = systems["mix+rules"].probe
+    assert {id(p) for p in mix.probes} == {id(systems["sae"].probe.probes[0]), id(systems["raw+rules"].probe.probes[0])}
+    shared = _shared_predictions(texts, systems, batch_size=3)
+    for name, det in systems.items():
+        assert shared[name] == det.detect_batch(texts), name
+    toks = [feat.tokenize(tiny_lm.tokenizer, t) for t in texts]
+    acts = systems["sae"].activations(toks)
+    memo: dict = {}
+    for name, det in systems.items():
+        np.testing.assert_array_equal(np.concatenate(det.probs_from_activations(acts, texts, toks, memo)),
+                                      np.concatenate(det.probs_from_activations(acts, texts, toks)))
+    assert sum(key[0] == "probe" for key in memo) == 2 * 3  # two fused probes, three texts with tokens
+
+
 def test_redaction_styles():
     text = "Dana at 555-0134, again Dana"
     spans = [PIISpan(0, 4, "PERSON", 0.9, "Dana"), PIISpan(8, 16, "PHONE_NUMBER", 0.9, "555-0134"),

@@ -141,18 +141,40 @@ class SAEPIIDetector:
         return torch.autocast(torch.device(self.lm.device).type, dtype=self.forward_dtype)
 
     @torch.inference_mode()
-    def probs_from_activations(self, acts: list[torch.Tensor], texts: list[str],
-                               toks: list[feat.Tokens]) -> list[np.ndarray]:
+    def probs_from_activations(self, acts: list[torch.Tensor], texts: list[str], toks: list[feat.Tokens],
+                               shared: dict | None = None) -> list[np.ndarray]:
         """Per text: [T, d_model] activations -> [T, n_classes] probabilities (lets several probes
-        share one LM pass, as the evaluation does). `texts`/`toks` give the token shapes."""
+        share one LM pass, as the evaluation does). `texts`/`toks` give the token shapes. `shared`: a
+        dict that detectors sharing this LM and SAE pass for the same texts, so that each text's SAE
+        latents, token shapes and each (fused) probe's output are computed once among them (the
+        "sae", "raw" and "mix" detectors run the same fused probes: the same numbers either way)."""
+        memo = {} if shared is None else shared
         out = []
-        for a, text, tk in zip(acts, texts, toks):
+        for i, (a, text, tk) in enumerate(zip(acts, texts, toks)):
             if len(a) == 0:
                 out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
-            shapes = token_shapes(text, tk.offsets, self.probe.shape_features) if self.probe.n_shapes else None
-            out.append(self.probe(self.probe_input(a.to(self.lm.device)), shapes).float().cpu().numpy())
+            out.append(self._probs(i, a.to(self.lm.device), text, tk, memo).float().cpu().numpy())
         return out
+
+    def _probs(self, i: int, acts: torch.Tensor, text: str, tk: feat.Tokens, memo: dict) -> torch.Tensor:
+        """Text i's probabilities, reusing what `memo` already holds for it."""
+        def once(key, make):
+            if key not in memo:
+                memo[key] = make()
+            return memo[key]
+
+        shape_names = self.probe.shape_features
+        shapes = once(("shapes", i, shape_names), lambda: token_shapes(text, tk.offsets, shape_names)) \
+            if self.probe.n_shapes else None
+
+        def features(kind: str):
+            return once(("features", i, kind, id(self.sae), self.sae_matmul_dtype), lambda: self._features(kind, acts))
+
+        if isinstance(self.probe, ProbeMixture):
+            return self.probe.combine([once(("probe", i, id(p)), lambda p=p, f=f: p(features(f), shapes))
+                                       for f, p in zip(self.probe.features, self.probe.probes)])
+        return once(("probe", i, id(self.probe)), lambda: self.probe(features(self.info.feature), shapes))
 
     def probe_input(self, acts: torch.Tensor):
         """[T, d_model] activations -> what the probe reads: the activations themselves (raw probe)

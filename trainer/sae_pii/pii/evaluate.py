@@ -250,11 +250,12 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
             toks = [feat.tokenize(first.lm.tokenizer, t) for t in batch]
             acts = first.activations(toks)
             probs_by_probe: dict[int, list] = {}
+            computed: dict = {}  # SAE latents, token shapes and fused probes' outputs, once per text
             for n in names:
                 det = systems[n]
                 key = id(det.probe)
                 if key not in probs_by_probe:
-                    probs_by_probe[key] = det.probs_from_activations(acts, batch, toks)
+                    probs_by_probe[key] = det.probs_from_activations(acts, batch, toks, computed)
                 preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key]))
         out.update(preds)
     return out

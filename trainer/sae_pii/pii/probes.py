@@ -416,7 +416,11 @@ class ProbeMixture(torch.nn.Module):
         return self.probes[0].n_classes
 
     def forward(self, inputs: dict, shapes=None) -> torch.Tensor:
-        return sum(w * p(inputs[f], shapes) for f, p, w in zip(self.features, self.probes, self.weights))
+        return self.combine([p(inputs[f], shapes) for f, p in zip(self.features, self.probes)])
+
+    def combine(self, outputs: list[torch.Tensor]) -> torch.Tensor:
+        """The weighted mean of the members' class probabilities (in self.probes' order)."""
+        return sum(w * o for o, w in zip(outputs, self.weights))
 
 
 def _fused_group(group: list[tuple[TokenProbe, float]], made: dict) -> FusedProbes:
