@@ -277,8 +277,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     shapes_by_seed = {}  # the lexicon forgets other words under each seed
     for kind in kinds:
         f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
-        # The encoder runs once for every seed (a third of a seed's fit on a CPU): each packs the
-        # same latents beside its own token shapes.
+        # The encoder runs once for all seeds: each packs the same latents beside its own token shapes.
         latents = None
         if packs_sparse(kind, sae, cfg):
             latents_distinct = sae_active_latents(sae, acts_distinct)

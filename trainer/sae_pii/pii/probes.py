@@ -496,8 +496,9 @@ class PackedFeatures:
         pieces, pos = [], 0
         for (a, b), (lo, hi) in zip(ranges, clipped):
             real = max(hi - lo, 0)
-            pieces += [part.new_zeros((min(max(lo, a), b) - a, part.shape[1])), part[pos:pos + real],
-                       part.new_zeros((b - a - real - (min(max(lo, a), b) - a), part.shape[1]))]
+            before = min(lo, b) - a  # zero rows before the first packed one (a < 0)
+            pieces += [part.new_zeros((before, part.shape[1])), part[pos:pos + real],
+                       part.new_zeros((b - a - before - real, part.shape[1]))]
             pos += real
         return torch.cat(pieces)
 
