@@ -148,12 +148,13 @@ class SAEPIIDetector:
         dict that detectors sharing this LM and SAE pass for the same texts, so that each text's SAE
         latents, token shapes and each (fused) probe's output are computed once among them (the
         "sae", "raw" and "mix" detectors run the same fused probes: the same numbers either way)."""
-        memo = {} if shared is None else shared
         out = []
         for i, (a, text, tk) in enumerate(zip(acts, texts, toks)):
             if len(a) == 0:
                 out.append(np.zeros((0, self.probe.n_classes), dtype=np.float32))
                 continue
+            # unshared, nothing is kept past its text (detect_batch of a long input stays bounded)
+            memo = {} if shared is None else shared
             out.append(self._probs(i, a.to(self.lm.device), text, tk, memo).float().cpu().numpy())
         return out
 
