@@ -536,10 +536,13 @@ def test_fast_dropout_drops_the_share_asked_and_keeps_the_mean(p):
     the rest scaled so the mean stays, the same seed gives the same mask, and p=0 is the identity."""
     from sae_pii.pii.probes import fast_dropout
 
-    x = torch.ones(400, 500)
+    x = torch.ones(401, 499)  # not a multiple of the 8 bytes each draw gives
     torch.manual_seed(0)
     y = fast_dropout(x, p)
     assert float((y == 0).float().mean()) == pytest.approx(p, abs=0.01)
+    # Every byte of a draw is uniform: a draw over [0, 2^63) would keep its top byte below 128.
+    dropped = (y == 0).flatten()[: 8 * (y.numel() // 8)].view(-1, 8).float().mean(0)
+    torch.testing.assert_close(dropped, torch.full((8,), float(round(p * 256) / 256)), atol=0.02, rtol=0)
     assert float(y.mean()) == pytest.approx(1.0, abs=0.01)
     torch.manual_seed(0)
     assert torch.equal(fast_dropout(x, p), y)
