@@ -6,14 +6,13 @@
 #
 # Environment: PRESIDIO_DIR (default ../shared/data/presidio-research), PII_DATA_DIR (default
 # data/pii), RETRAIN=1 to retrain an SAE already present in RUN_DIR, SAE_PII (the CLI to use),
-# PROBE_SEEDS (probes fit per kind and averaged, default 2).
+# PROBE_SEEDS (probes fit per kind and averaged; default 2 on a CPU with AVX-512, 1 on one without).
 set -euo pipefail
 
 RUN_DIR="${1:-models/sae-trained}"
 PRESIDIO_DIR="${PRESIDIO_DIR:-../shared/data/presidio-research}"
 DATA_DIR="${PII_DATA_DIR:-data/pii}"
 SAE_PII="${SAE_PII:-.venv/bin/sae-pii}"
-PROBE_SEEDS="${PROBE_SEEDS:-2}"
 SAMPLE="trainer/sae_pii/samples/support_ticket.txt"
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 
@@ -24,6 +23,16 @@ if [[ ! -f "$PRESIDIO_DIR/synth_dataset_v2.json" ]]; then
   exit 2
 fi
 command -v "$SAE_PII" >/dev/null 2>&1 || [[ -x "$SAE_PII" ]] || { echo "error: $SAE_PII not found: run make setup" >&2; exit 2; }
+
+if [[ -z "${PROBE_SEEDS:-}" ]]; then
+  # The fit is most of the demo's time and runs in float32, where a CPU with AVX-512 is ~1.5x faster:
+  # there two probes of each kind (+0.005 F1 on the blind realistic sets) fit in the 15 minutes; on
+  # an AVX2-only CPU they took the demo to ~19 minutes and one does not (docs/pii.md, the
+  # twenty-first and twenty-second sessions).
+  cpu=$(.venv/bin/python -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')
+  case "$cpu" in AVX512*) PROBE_SEEDS=2 ;; *) PROBE_SEEDS=1 ;; esac
+  echo "probe seeds: $PROBE_SEEDS per kind (this CPU's vector unit: $cpu; PROBE_SEEDS=N chooses)"
+fi
 
 started=$(date +%s)
 step() { printf '\n=== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
@@ -53,9 +62,7 @@ for f in tests/data/realistic_pii{,_b,_c,_d,_e,_g,_h,_i,_j,_k,_m}.jsonl trainer/
 done
 
 step "3/5 fit probes: SAE latents and raw activations (synthetic + hand-labelled documents)"
-# PROBE_SEEDS=1 fits one probe of each kind instead of two: about half the fit, which is most of the
-# demo's time on a CPU without AVX-512, for 0.005 less F1 on the blind sets (docs/pii.md, the
-# twenty-first session).
+# One probe of each kind instead of two is about half the fit, for 0.005 less F1 on the blind sets.
 "$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl" \
   --seeds "$PROBE_SEEDS" "${hand_labelled[@]}"
 
