@@ -405,10 +405,12 @@ def test_evaluation_shares_one_forward_in_the_detectors_precision(tiny_run_dir):
             assert shared[name] == det.detect_batch(texts), (precision, name)
 
 
-def test_evaluation_runs_each_fused_probe_once_with_the_same_results(tmp_path, tiny_bert_dir, tiny_lm):
+def test_evaluation_runs_each_fused_probe_once_with_the_same_results(tmp_path, tiny_bert_dir, tiny_lm, monkeypatch):
     """With two seeds of each kind, "sae", "raw" and "mix" run the same fused probes: `eval` computes
-    each text's SAE latents, token shapes and each fused probe's output once for all of them, and
-    every system's spans and scores stay those detect_batch gives on its own."""
+    each text's SAE latents, token shapes and each fused probe's output once for all of them, decodes
+    once for a probe with and without the rule layer, and every system's spans and scores stay those
+    detect_batch gives on its own."""
+    from sae_pii.pii import detector as detector_module
     from sae_pii.pii import features as feat
     from sae_pii.pii.detector import load_systems
     from sae_pii.pii.evaluate import _shared_predictions
@@ -423,12 +425,17 @@ def test_evaluation_runs_each_fused_probe_once_with_the_same_results(tmp_path, t
     fit_probes(tiny_lm, sae, list(generate(30, "train", 1)), list(generate(8, "validation", 1)), tmp_path / "probes",
                ProbeTrainConfig(epochs=1, context=1, seeds=2), log=lambda *_: None)
     texts = [TEXT, "Call Dana Whitfield at 555-0134 about the lease.", "", "Nothing to see here."]
-    systems = load_systems(tmp_path, ["sae", "raw+rules", "mix+rules"], precision="float32")
+    systems = load_systems(tmp_path, ["sae", "sae+rules", "raw", "raw+rules", "mix+rules"], precision="float32")
     mix = systems["mix+rules"].probe
     assert {id(p) for p in mix.probes} == {id(systems["sae"].probe.probes[0]), id(systems["raw+rules"].probe.probes[0])}
+    decoded = []
+    real_decode = detector_module.decode
+    monkeypatch.setattr(detector_module, "decode", lambda *a, **k: decoded.append(k) or real_decode(*a, **k))
     shared = _shared_predictions(texts, systems, batch_size=3)
+    assert len(decoded) == 3 * len(texts) and not any(k.get("validators") for k in decoded)  # sae, raw, mix
     for name, det in systems.items():
         assert shared[name] == det.detect_batch(texts), name
+    assert shared["sae+rules"] != shared["sae"]  # the rule layer ran on the shared spans
     toks = [feat.tokenize(tiny_lm.tokenizer, t) for t in texts]
     acts = systems["sae"].activations(toks)
     memo: dict = {}

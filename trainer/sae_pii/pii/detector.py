@@ -25,6 +25,7 @@ from sae_pii.pii import place_names, script_names, word_frequencies
 from sae_pii.pii.decode import decode
 from sae_pii.pii.name_lexicon import known_given_names, known_names, known_surnames
 from sae_pii.pii.probes import ProbeMixture, load_probes, token_probes
+from sae_pii.pii.rules import apply_validators
 from sae_pii.pii.shapes import preload_lexicons, token_shapes
 from sae_pii.pii.spans import PIISpan
 from sae_pii.precision import check as check_precision
@@ -190,9 +191,19 @@ class SAEPIIDetector:
             return acts
         return self.sae.encode_topk(acts, self.sae_matmul_dtype) or self.sae.encode(acts)
 
-    def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray]) -> list[list[PIISpan]]:
-        return [decode(t, tk.offsets, pr, self.thresholds, validators=self.validators)
-                for t, tk, pr in zip(texts, toks, probs)]
+    def decode_all(self, texts: list[str], toks: list[feat.Tokens], probs: list[np.ndarray],
+                   shared: dict | None = None) -> list[list[PIISpan]]:
+        """Each text's spans from its token probabilities. `shared`: a dict that detectors decoding
+        the same `probs` pass around (eval's "sae" and "sae+rules"): the spans before the rule layer,
+        which is the last step of decode(), are then found once per thresholds and kept there."""
+        if shared is None:
+            return [decode(t, tk.offsets, pr, self.thresholds, validators=self.validators)
+                    for t, tk, pr in zip(texts, toks, probs)]
+        key = (id(probs), tuple(sorted(self.thresholds.items())))
+        if key not in shared:
+            shared[key] = (probs, [decode(t, tk.offsets, pr, self.thresholds) for t, tk, pr in zip(texts, toks, probs)])
+        plain = shared[key][1]  # (the probabilities are kept beside them: their id stays theirs)
+        return [apply_validators(t, spans) for t, spans in zip(texts, plain)] if self.validators else list(plain)
 
     def _detect_pieces(self, pieces: list[str]) -> list[list[PIISpan]]:
         toks = [feat.tokenize(self.lm.tokenizer, p) for p in pieces]

@@ -251,12 +251,13 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
             acts = first.activations(toks)
             probs_by_probe: dict[int, list] = {}
             computed: dict = {}  # SAE latents, token shapes and fused probes' outputs, once per text
+            decoded: dict = {}  # spans before the rule layer, once for "x" and "x+rules"
             for n in names:
                 det = systems[n]
                 key = id(det.probe)
                 if key not in probs_by_probe:
                     probs_by_probe[key] = det.probs_from_activations(acts, batch, toks, computed)
-                preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key]))
+                preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key], decoded))
         out.update(preds)
     return out
 
