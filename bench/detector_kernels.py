@@ -3,7 +3,7 @@ same thing, at the default model's shapes (d_model 384, 3,072 latents, k 32, two
 hidden units reading +-2 tokens, 11 classes, 512 tokens): each row is one computation, ours and the
 peer in turns, ratio = peer time / ours (> 1: ours faster). The last row is not a time: the LM
 tokens run per real token when windows are batched by length (ours) or in document order (peer).
-The sixteenth and seventeenth sessions' changes (docs/pii.md) are each one row here.
+The sixteenth, seventeenth and twenty-second sessions' changes (docs/pii.md) are each one row here.
 
     python -m bench.detector_kernels            (also part of `make bench`)
 
@@ -94,8 +94,27 @@ def run(quick: bool) -> list[dict]:
     ours, peer = _timed(ours_step, autograd_step, repeats)
     rows.append(_row("probe training: first layer's shifted sum, forward + backward", ours, peer,
                      "autograd through k slices", f"a chunk of {n} tokens, {width} hidden units, k = {k}"))
+    rows.append(_dropout_row(repeats))
     rows.append(_padding_row(quick))
     return rows
+
+
+def _dropout_row(repeats: int) -> dict:
+    """Feature dropout on a training batch of a raw probe's rows (two chunks of 1,024 tokens and
+    their halo rows)."""
+    import torch
+    from sae_pii.pii.probes import fast_dropout
+
+    n, p = 2 * (1024 + 8), 0.5
+    feats = torch.randn(n, D_MODEL + 8)  # + 8 token shapes
+
+    def uint8_mask():
+        cut = round(p * 256)
+        return feats * (torch.randint(0, 256, feats.shape, dtype=torch.uint8) >= cut) / (1 - cut / 256)
+
+    ours, peer = _timed(lambda: fast_dropout(feats, p), uint8_mask, repeats)
+    return _row("probe training: feature dropout, keep mask from int64 draws read as bytes", ours, peer,
+                "one uint8 draw per entry", f"{n} x {D_MODEL + 8} raw-probe rows, p = {p}")
 
 
 def _pre_activations():
