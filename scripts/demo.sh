@@ -25,10 +25,10 @@ fi
 command -v "$SAE_PII" >/dev/null 2>&1 || [[ -x "$SAE_PII" ]] || { echo "error: $SAE_PII not found: run make setup" >&2; exit 2; }
 
 if [[ -z "${PROBE_SEEDS:-}" ]]; then
-  # The fit is most of the demo's time and runs in float32, where a CPU with AVX-512 is ~1.5x faster:
-  # there two probes of each kind (+0.005 F1 on the blind realistic sets) fit in the 15 minutes; on
-  # an AVX2-only CPU they took the demo to ~19 minutes and one does not (docs/pii.md, the
-  # twenty-first and twenty-second sessions).
+  # The probes' fit is most of the demo's time and runs in float32. With two probes of each kind
+  # (+0.004-0.008 F1 on the blind realistic sets) the demo took 13 minutes on an Intel CPU with
+  # AVX-512, and about 19 on an AVX2-only AMD EPYC, where one took 14 min 25 s (docs/pii.md, the
+  # twenty-second session).
   cpu=$(.venv/bin/python -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')
   case "$cpu" in AVX512*) PROBE_SEEDS=2 ;; *) PROBE_SEEDS=1 ;; esac
   echo "probe seeds: $PROBE_SEEDS per kind (this CPU's vector unit: $cpu; PROBE_SEEDS=N chooses)"
