@@ -62,6 +62,44 @@ def test_perfect_token_scores_decode_back_to_gold_spans(minilm_tokenizer):
     assert wrong / total < 0.01
 
 
+def test_a_threshold_search_reuses_each_documents_words(minilm_tokenizer):
+    """choose_thresholds prepares each document's words and mean probabilities once (words_of) and
+    decodes every grid value from them: each decode gives the spans a decode from scratch gives,
+    after the same prepared words served other thresholds, with and without the rule layer; the
+    thresholds chosen are those of a search that decodes from scratch."""
+    from sae_pii.pii.decode import words_of
+    from sae_pii.pii.fit import THRESHOLD_GRID, choose_thresholds
+
+    rng = np.random.default_rng(0)
+    docs = list(generate(40, "all", seed=12))
+    toks = [tokenize(minilm_tokenizer, d.text) for d in docs]
+    probs = []
+    for d, tok in zip(docs, toks):  # gold labels blurred: the thresholds decide which words are PII
+        p = 0.45 * one_hot(token_labels(tok.offsets, d.spans)) + rng.dirichlet(np.ones(len(CLASSES)) * 0.3, len(tok.ids))
+        probs.append((p / p.sum(1, keepdims=True)).astype(np.float32))
+    prepared = [words_of(d.text, tok.offsets, p) for d, tok, p in zip(docs, toks, probs)]
+    differ = 0
+    for t in (0.3, 0.6, 0.9):
+        thr = {lab: t for lab in LABELS}
+        for d, tok, p, w in zip(docs, toks, probs, prepared):
+            for validators in (False, True):
+                fresh = decode(d.text, tok.offsets, p, thr, validators=validators)
+                assert decode(d.text, tok.offsets, p, thr, validators=validators, prepared=w) == fresh
+            differ += fresh != decode(d.text, tok.offsets, p, HALF, validators=True)
+    assert differ > 10  # the thresholds do change the spans
+
+    def scratch_search():
+        from sae_pii.pii.evaluate import span_scores
+
+        per_t = {t: span_scores(docs, [decode(d.text, tk.offsets, p, {lab: t for lab in LABELS})
+                                       for d, tk, p in zip(docs, toks, probs)]) for t in THRESHOLD_GRID}
+        return {lab: max(THRESHOLD_GRID, key=lambda t: (round(per_t[t].per_label[lab].f1, 4), -abs(t - 0.5)))
+                for lab in LABELS}
+
+    chosen, _ = choose_thresholds(docs, toks, probs)
+    assert chosen == scratch_search()
+
+
 def test_decode_trims_and_merges(minilm_tokenizer):
     text = 'Dear "John Smith", call (555) 123-4567.'
     tok = tokenize(minilm_tokenizer, text)

@@ -15,7 +15,7 @@ import torch
 
 from sae_pii.pii import features as feat
 from sae_pii.pii.align import token_labels
-from sae_pii.pii.decode import decode
+from sae_pii.pii.decode import decode, words_of
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
 from sae_pii.pii.probes import (
@@ -91,15 +91,18 @@ def choose_thresholds(docs: list[Document], toks: list[feat.Tokens], probs: list
                       validators: bool = False) -> tuple[dict[str, float], dict]:
     """Per label, the grid threshold with the best exact-span F1 on validation (ties: nearest 0.5).
     Labels barely interact in decoding, so one decode per grid value serves all labels."""
+    prepared = [words_of(d.text, tk.offsets, p) for d, tk, p in zip(docs, toks, probs)]  # the same for every threshold
     per_t = {}
     for t in THRESHOLD_GRID:
         thr = {lab: t for lab in LABELS}
-        preds = [decode(d.text, tk.offsets, p, thr, validators=validators) for d, tk, p in zip(docs, toks, probs)]
+        preds = [decode(d.text, tk.offsets, p, thr, validators=validators, prepared=w)
+                 for d, tk, p, w in zip(docs, toks, probs, prepared)]
         per_t[t] = span_scores(docs, preds)
     chosen = {}
     for lab in LABELS:
         chosen[lab] = max(THRESHOLD_GRID, key=lambda t: (round(per_t[t].per_label[lab].f1, 4), -abs(t - 0.5)))
-    preds = [decode(d.text, tk.offsets, p, chosen, validators=validators) for d, tk, p in zip(docs, toks, probs)]
+    preds = [decode(d.text, tk.offsets, p, chosen, validators=validators, prepared=w)
+             for d, tk, p, w in zip(docs, toks, probs, prepared)]
     return chosen, span_scores(docs, preds).to_dict()
 
 
