@@ -3,7 +3,7 @@ same thing, at the default model's shapes (d_model 384, 3,072 latents, k 32, two
 hidden units reading +-2 tokens, 11 classes, 512 tokens): each row is one computation, ours and the
 peer in turns, ratio = peer time / ours (> 1: ours faster). The last row is not a time: the LM
 tokens run per real token when windows are batched by length (ours) or in document order (peer).
-The sixteenth, seventeenth and twenty-second sessions' changes (docs/pii.md) are each one row here.
+The sixteenth, seventeenth, twenty-second and twenty-third sessions' changes (docs/pii.md) are each one row here.
 
     python -m bench.detector_kernels            (also part of `make bench`)
 
@@ -95,8 +95,50 @@ def run(quick: bool) -> list[dict]:
     rows.append(_row("probe training: first layer's shifted sum, forward + backward", ours, peer,
                      "autograd through k slices", f"a chunk of {n} tokens, {width} hidden units, k = {k}"))
     rows.append(_dropout_row(repeats))
+    rows.append(_members_row(quick))
     rows.append(_padding_row(quick))
     return rows
+
+
+def _members_row(quick: bool) -> dict:
+    """fit-probes' two probes (an SAE probe on sparse rows, a raw probe on dense ones) trained side
+    by side in single-threaded worker processes (member_pool) against one after the other with all
+    of torch's threads: seconds until both are trained, timed inside the training (so starting the
+    workers, paid once per fit-probes, is reported apart, in the notes)."""
+    import time
+
+    import torch
+    from sae_pii.pii.member_pool import TrainJob, train_members
+    from sae_pii.pii.probes import PackedFeatures, ProbeTrainConfig
+
+    n, epochs, repeats = (16_384, 1, 1) if quick else (150_000, 2, 2)
+    g = torch.Generator().manual_seed(0)
+    labels = torch.randint(0, N_CLASSES + 1, (n,), generator=g)
+    idx = torch.randint(0, D_SAE, (n, K + 8), generator=g, dtype=torch.int32)
+    idx[:, K:] = torch.arange(D_SAE, D_SAE + 8, dtype=torch.int32)  # the 8 token shapes
+    sae_rows = PackedFeatures(None, idx, torch.rand(n, K + 8, generator=g).half(), D_SAE + 8, labels, gap=4)
+    raw_rows = PackedFeatures(torch.randn(n, D_MODEL + 8, generator=g), None, None, D_MODEL + 8, labels, gap=4)
+    cfg = ProbeTrainConfig(epochs=epochs)
+    jobs = [TrainJob("sae", sae_rows, cfg, 8), TrainJob("raw", raw_rows, cfg, 8)]
+
+    def train_both(workers: int) -> tuple[list[float], float]:
+        t0 = time.perf_counter()
+        seconds = [t.seconds for t in train_members(jobs, workers, log=lambda *_: None)]
+        return seconds, time.perf_counter() - t0
+
+    train_both(1)  # warm-up: the first training in a process pays one-time costs
+    side_by_side, in_turn, start = [], [], []
+    for _ in range(repeats):  # in turns
+        seconds, wall = train_both(2)
+        side_by_side.append(max(seconds))  # the two train at the same time
+        start.append(wall - max(seconds))
+        in_turn.append(sum(train_both(1)[0]))
+    threads = torch.get_num_threads()
+    return _row("probe training: two probes side by side in 2 worker processes", statistics.median(side_by_side),
+                statistics.median(in_turn), f"one after the other, {threads} threads",
+                f"an SAE probe and a raw probe, {n:,} rows x {epochs} epoch(s) each, {threads} torch threads, median "
+                f"of {repeats} turns; starting the workers: {statistics.median(start):.1f} s more, once per "
+                f"fit-probes", unit="s")
 
 
 def _dropout_row(repeats: int) -> dict:

@@ -44,7 +44,7 @@ def test_detector_kernels_quick_rows():
     from bench import detector_kernels
 
     rows = detector_kernels.run(quick=True)
-    assert len(rows) == 8 and all(set(r) == KEYS and r["bench"] == "detector_kernels" for r in rows)
+    assert len(rows) == 9 and all(set(r) == KEYS and r["bench"] == "detector_kernels" for r in rows)
     for r in rows:
         assert r["ours"] > 0 and r["peer"] > 0 and r["peer_name"] and r["notes"]
         assert r["ratio"] == pytest.approx(r["peer"] / r["ours"], rel=1e-2)

@@ -87,6 +87,9 @@ def register(app: typer.Typer) -> None:
         lexicon_forget: Annotated[float, typer.Option(
             min=0.0, max=1.0, help="share of each training document's words the name lexicon forgets (0: none)")] = 0.1,
         device: Annotated[str, typer.Option(help="where the LM and the SAE run and the probes train")] = "cpu",
+        workers: Annotated[int | None, typer.Option(
+            min=1, help="on a CPU, worker processes that train the probes side by side (default: one per "
+                        "thread torch uses; 1 trains them here, one after the other)")] = None,
     ):
         from sae_pii.lm import TruncatedLM
         from sae_pii.pii.datasets import every_nth_apart, read_jsonl
@@ -130,7 +133,8 @@ def register(app: typer.Typer) -> None:
                    kinds=tuple(kind_list),
                    log=typer.echo, hand_labelled={path.name: len(docs) for path, docs in extra_docs.items()},
                    hand_labelled_repeat=hand_labelled_repeat,
-                   hand_labelled_validation={path.name: len(docs) for path, docs in extra_val.items() if docs})
+                   hand_labelled_validation={path.name: len(docs) for path, docs in extra_val.items() if docs},
+                   workers=workers)
 
     @app.command("eval", help="Score detectors on labelled data: exact-span and token P/R/F1 per label, latency, confusion.")
     def eval_cmd(

@@ -7,6 +7,7 @@ The LM runs once per document (the expensive part); both probes read the same ca
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sae_pii.pii.align import token_labels
 from sae_pii.pii.decode import decode, words_of
 from sae_pii.pii.evaluate import span_scores
 from sae_pii.pii.labels import LABELS
+from sae_pii.pii.member_pool import TrainJob, train_members, worker_count
 from sae_pii.pii.probes import (
     MIX,
     ProbeInfo,
@@ -27,7 +29,6 @@ from sae_pii.pii.probes import (
     save_probes,
     select_features,
     sparse_rows,
-    train_probe,
 )
 from sae_pii.pii.shapes import token_shapes
 from sae_pii.pii.spans import Document
@@ -227,35 +228,37 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
     return packed, index, n_model
 
 
-def _train_member(kind: str, sae, acts: list[torch.Tensor], shapes: list[np.ndarray | None], labels: list[np.ndarray],
-                  cfg: ProbeTrainConfig, device, n_seeds: int, log=print,
-                  latents: list[tuple[torch.Tensor, torch.Tensor]] | None = None) -> TokenProbe:
-    """One probe of `kind` trained with cfg.seed, on `device` (the LM's: the GPU if it runs there)."""
-    t0 = time.perf_counter()
-    packed, index, n_model = pack_training_features(kind, sae, acts, shapes, labels, cfg, latents)
-    t1 = time.perf_counter()
-    log(f"probe on {kind} features ({n_model} per token"
-        + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
-        + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
-        + f", context +-{cfg.context}"
-        + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
-        + (f", seed {cfg.seed}" if n_seeds > 1 else "") + "):")
-    probe = train_probe(packed, cfg, log=log, n_shapes=len(cfg.shape_features), device=device)
-    if kind == "sae":
-        probe.feature_index = index
-    log(f"  rows packed in {t1 - t0:.0f}s, trained in {time.perf_counter() - t1:.0f}s")
-    return probe
+def _member_jobs(kinds, seeds: tuple[int, ...], sae, acts: list[torch.Tensor], labels: list[np.ndarray],
+                 shapes_by_seed: dict, cfg: ProbeTrainConfig, latents, packed_info: dict, log=print) -> Iterator[TrainJob]:
+    """One TrainJob per probe to fit (each kind, each seed), its rows packed only when it is asked
+    for. `packed_info` receives each probe's (selected SAE latents or None, seconds spent packing)."""
+    for kind in kinds:
+        for seed in seeds:
+            name = member_name(kind, seed, len(seeds))
+            member_cfg = replace(cfg, seed=seed)
+            t0 = time.perf_counter()
+            packed, index, n_model = pack_training_features(kind, sae, acts, shapes_by_seed[seed], labels, member_cfg,
+                                                            latents if kind == "sae" else None)
+            packed_info[name] = (index, time.perf_counter() - t0)
+            log(f"probe on {kind} features ({n_model} per token"
+                + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
+                + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
+                + f", context +-{cfg.context}"
+                + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
+                + (f", seed {seed}" if len(seeds) > 1 else "") + f"): rows packed in {packed_info[name][1]:.0f}s")
+            yield TrainJob(name, packed, member_cfg, len(cfg.shape_features))
 
 
 def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], out_dir: Path,
                cfg: ProbeTrainConfig | None = None, kinds=("sae", "raw"), log=print,
                window: int = feat.DEFAULT_WINDOW, overlap: int = feat.DEFAULT_OVERLAP,
                hand_labelled: dict[str, int] | None = None, hand_labelled_repeat: int = 1,
-               hand_labelled_validation: dict[str, int] | None = None) -> dict:
+               hand_labelled_validation: dict[str, int] | None = None, workers: int | None = None) -> dict:
     """Fit the probes on `train_docs` (which hold the hand-labelled documents too, when there are
     any: `hand_labelled` names their files and document counts for probes.json, so that `eval`
     can tell a score on them is no held-out score), choose thresholds on `val_docs` (which may hold
-    some of those files' documents: `hand_labelled_validation`), and save."""
+    some of those files' documents: `hand_labelled_validation`), and save. `workers`: processes
+    that train the probes side by side (member_pool; default: one per CPU thread, 1 on a GPU)."""
     cfg = cfg or ProbeTrainConfig()
     t0 = time.perf_counter()
     # A document listed several times (`--hand-labelled-repeat`) is tokenized and run through the LM
@@ -277,37 +280,44 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
 
     probes, summary, val_probs, members = {}, {}, {}, {}
     seeds = cfg.member_seeds
-    shapes_by_seed = {}  # the lexicon forgets other words under each seed
-    for kind in kinds:
-        f_val = sae_features(sae, acts_val) if kind == "sae" else acts_val
-        # The encoder runs once for all seeds: each packs the same latents beside its own token shapes.
-        latents = None
-        if packs_sparse(kind, sae, cfg):
-            latents_distinct = sae_active_latents(sae, acts_distinct)
-            latents = [latents_distinct[i] for i in copies]
-        member_probs, members[kind] = [], []
-        for seed in seeds:
-            t1 = time.perf_counter()
-            member_cfg = replace(cfg, seed=seed)
-            if seed not in shapes_by_seed:
-                shapes_by_seed[seed] = training_shapes(train_docs, tok_train, member_cfg)
-            probe = _train_member(kind, sae, acts_train, shapes_by_seed[seed], lab_train, member_cfg, lm.device,
-                                  len(seeds), log, latents)
-            name = member_name(kind, seed, len(seeds))
-            member_probs.append(probe_probs(probe, f_val, shapes_val))
-            thresholds, metrics = _validate(val_docs, tok_val, member_probs[-1])
-            metrics["fit_seconds"] = round(time.perf_counter() - t1, 1)
-            probes[name] = (probe, ProbeInfo(
-                name=name, feature=kind, context=cfg.context, n_features=probe.n_features, hidden=probe.hidden,
-                hidden_context=probe.hidden_context, thresholds=thresholds, file=f"{name}.safetensors",
-                shapes=list(cfg.shape_features), metrics=metrics))
-            members[kind].append(name)
-            log(f"  {_validation_line(metrics)}")
+    # The lexicon forgets other words under each seed.
+    shapes_by_seed = {seed: training_shapes(train_docs, tok_train, replace(cfg, seed=seed)) for seed in seeds}
+    # The encoder runs once for all seeds: each packs the same latents beside its own token shapes.
+    latents = None
+    if "sae" in kinds and packs_sparse("sae", sae, cfg):
+        latents_distinct = sae_active_latents(sae, acts_distinct)
+        latents = [latents_distinct[i] for i in copies]
+    f_val = {kind: sae_features(sae, acts_val) if kind == "sae" else acts_val for kind in kinds}
+    packed_info: dict[str, tuple] = {}
+    jobs = _member_jobs(kinds, seeds, sae, acts_train, lab_train, shapes_by_seed, cfg, latents, packed_info, log)
+    n_jobs = len(kinds) * len(seeds)
+    n_workers = worker_count(lm.device, n_jobs, workers)
+    if n_workers > 1:
+        log(f"training {n_jobs} probes in {n_workers} worker processes, "
+            f"{max(1, torch.get_num_threads() // n_workers)} thread(s) each")
+    member_probs = {}
+    for name, probe, seconds in train_members(jobs, n_workers, lm.device, log):
+        index, pack_seconds = packed_info[name]
+        kind = name.split("_seed")[0]
+        if kind == "sae":
+            probe.feature_index = index
+        t1 = time.perf_counter()
+        member_probs[name] = probe_probs(probe, f_val[kind], shapes_val)
+        thresholds, metrics = _validate(val_docs, tok_val, member_probs[name])
+        metrics["fit_seconds"] = round(pack_seconds + seconds + time.perf_counter() - t1, 1)
+        probes[name] = (probe, ProbeInfo(
+            name=name, feature=kind, context=cfg.context, n_features=probe.n_features, hidden=probe.hidden,
+            hidden_context=probe.hidden_context, thresholds=thresholds, file=f"{name}.safetensors",
+            shapes=list(cfg.shape_features), metrics=metrics))
+        log(f"  {name}: trained in {seconds:.0f}s; {_validation_line(metrics)}")
+    for kind in kinds:  # in a fixed order, whichever probe finished first
+        members[kind] = [member_name(kind, seed, len(seeds)) for seed in seeds]
         if len(seeds) > 1:  # the detector's default is one of the means, never a single seed
             probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(
-                kind, members[kind], list(cfg.shape_features), val_docs, tok_val, member_probs, log)
+                kind, members[kind], list(cfg.shape_features), val_docs, tok_val,
+                [member_probs[n] for n in members[kind]], log)
         else:
-            summary[kind], val_probs[kind] = metrics, member_probs[0]
+            summary[kind], val_probs[kind] = probes[kind][1].metrics, member_probs[kind]
     if {"sae", "raw"} <= set(val_probs):
         probes[MIX], summary[MIX] = _fit_mixture(val_docs, tok_val, val_probs, members, list(cfg.shape_features), log)
     # The detector's defaults are what scored best on validation: the probe, and whether the rule
