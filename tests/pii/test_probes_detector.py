@@ -795,20 +795,31 @@ def test_probe_files_of_earlier_versions_read_the_shapes_they_name(tmp_path, sha
         TokenProbe(n_features=9, context=1, n_shapes=6, shape_features=("title",))
 
 
-def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run_dir, tiny_lm):
+def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run_dir, tiny_lm, monkeypatch):
     """`fit-probes --no-shapes` writes probes that read model features only, and probes.json names
-    as the default the probe with the better validation F1 (rule layer included)."""
+    as the default the probe with the better validation F1 (rule layer included), listing the probes
+    in one order however the workers finish."""
     from sae_pii.pii.fit import fit_probes
     from sae_pii.pii.probes import ProbeTrainConfig
     from sae_pii.pii.synth import generate
     from sae_pii.sae import SparseAutoencoder
 
+    from sae_pii.pii import fit
+
     run = tmp_path / "run"
     shutil.copytree(tiny_run_dir / "sae", run / "sae")
     sae = SparseAutoencoder.from_pretrained(run)
+    trained_in_order = fit.train_members
+
+    def last_first(*args, **kwargs):  # workers may finish in any order
+        yield from reversed(list(trained_in_order(*args, **kwargs)))
+
+    monkeypatch.setattr(fit, "train_members", last_first)
     summary = fit_probes(tiny_lm, sae, list(generate(30, "train", 1)), list(generate(10, "validation", 1)),
                          run / "probes", ProbeTrainConfig(epochs=1, context=1, shapes=False), log=lambda *_: None)
     meta, probes = load_probes(run / "probes")
+    # probes.json lists the probes in one order, whichever finished first.
+    assert list(meta["probes"]) == ["sae_seed0", "sae_seed1", "sae", "raw_seed0", "raw_seed1", "raw", "mix"]
     assert all(p.n_shapes == 0 and not info.shapes for p, info in probes.values())
     key = "validation_exact_span_micro_f1_with_validators"
     assert meta["default_probe"] == max(summary, key=lambda k: summary[k][key])

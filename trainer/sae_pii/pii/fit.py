@@ -231,7 +231,7 @@ def pack_training_features(kind: str, sae, acts: list[torch.Tensor], shapes: lis
 def _member_jobs(kinds, seeds: tuple[int, ...], sae, acts: list[torch.Tensor], labels: list[np.ndarray],
                  shapes_by_seed: dict, cfg: ProbeTrainConfig, latents, packed_info: dict, log=print) -> Iterator[TrainJob]:
     """One TrainJob per probe to fit (each kind, each seed), its rows packed only when it is asked
-    for. `packed_info` receives each probe's (selected SAE latents or None, seconds spent packing)."""
+    for. `packed_info` receives each probe's (kind, selected SAE latents or None, seconds packing)."""
     for kind in kinds:
         for seed in seeds:
             name = member_name(kind, seed, len(seeds))
@@ -239,13 +239,13 @@ def _member_jobs(kinds, seeds: tuple[int, ...], sae, acts: list[torch.Tensor], l
             t0 = time.perf_counter()
             packed, index, n_model = pack_training_features(kind, sae, acts, shapes_by_seed[seed], labels, member_cfg,
                                                             latents if kind == "sae" else None)
-            packed_info[name] = (index, time.perf_counter() - t0)
+            packed_info[name] = (kind, index, time.perf_counter() - t0)
             log(f"probe on {kind} features ({n_model} per token"
                 + (f", selected from {sae.cfg.d_sae} SAE latents" if kind == "sae" else "")
                 + (f", plus {len(cfg.shape_features)} token shapes" if cfg.shape_features else "")
                 + f", context +-{cfg.context}"
                 + (f", {cfg.hidden} hidden units reading +-{cfg.hidden_context}" if cfg.hidden else ", linear")
-                + (f", seed {seed}" if len(seeds) > 1 else "") + f"): rows packed in {packed_info[name][1]:.0f}s")
+                + (f", seed {seed}" if len(seeds) > 1 else "") + f"): rows packed in {packed_info[name][2]:.0f}s")
             yield TrainJob(name, packed, member_cfg, len(cfg.shape_features))
 
 
@@ -295,23 +295,23 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     if n_workers > 1:
         log(f"training {n_jobs} probes in {n_workers} worker processes, "
             f"{max(1, torch.get_num_threads() // n_workers)} thread(s) each")
-    member_probs = {}
+    member_probs, fitted = {}, {}
     for name, probe, seconds in train_members(jobs, n_workers, lm.device, log):
-        index, pack_seconds = packed_info[name]
-        kind = name.split("_seed")[0]
+        kind, index, pack_seconds = packed_info[name]
         if kind == "sae":
             probe.feature_index = index
         t1 = time.perf_counter()
         member_probs[name] = probe_probs(probe, f_val[kind], shapes_val)
         thresholds, metrics = _validate(val_docs, tok_val, member_probs[name])
         metrics["fit_seconds"] = round(pack_seconds + seconds + time.perf_counter() - t1, 1)
-        probes[name] = (probe, ProbeInfo(
+        fitted[name] = (probe, ProbeInfo(
             name=name, feature=kind, context=cfg.context, n_features=probe.n_features, hidden=probe.hidden,
             hidden_context=probe.hidden_context, thresholds=thresholds, file=f"{name}.safetensors",
             shapes=list(cfg.shape_features), metrics=metrics))
         log(f"  {name}: trained in {seconds:.0f}s; {_validation_line(metrics)}")
-    for kind in kinds:  # in a fixed order, whichever probe finished first
+    for kind in kinds:  # in a fixed order (probes.json's too), whichever probe finished first
         members[kind] = [member_name(kind, seed, len(seeds)) for seed in seeds]
+        probes.update({name: fitted[name] for name in members[kind]})
         if len(seeds) > 1:  # the detector's default is one of the means, never a single seed
             probes[kind], summary[kind], val_probs[kind] = _fit_seed_mean(
                 kind, members[kind], list(cfg.shape_features), val_docs, tok_val,
