@@ -799,12 +799,11 @@ def test_fit_without_token_shapes_and_default_from_validation(tmp_path, tiny_run
     """`fit-probes --no-shapes` writes probes that read model features only, and probes.json names
     as the default the probe with the better validation F1 (rule layer included), listing the probes
     in one order however the workers finish."""
+    from sae_pii.pii import fit
     from sae_pii.pii.fit import fit_probes
     from sae_pii.pii.probes import ProbeTrainConfig
     from sae_pii.pii.synth import generate
     from sae_pii.sae import SparseAutoencoder
-
-    from sae_pii.pii import fit
 
     run = tmp_path / "run"
     shutil.copytree(tiny_run_dir / "sae", run / "sae")
