@@ -112,3 +112,36 @@ def test_a_dead_worker_leaves_its_probes_to_this_process():
     with _with_threads(1):
         here = next(train_members([jobs[1]], workers=1, log=lambda *_: None)).probe
     assert torch.equal(trained["job1"].bias, here.bias)
+
+
+class _CannotBeSent:
+    """Training rows that cannot reach a worker (as when /dev/shm is full)."""
+
+    def __init__(self, packed):
+        self.packed = packed
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["packed"], name)
+
+    def __len__(self):
+        return len(self.packed)
+
+    def __reduce__(self):
+        raise OSError(28, "No space left on device")
+
+
+def test_rows_that_cannot_reach_a_worker_train_here():
+    jobs = _jobs(2)
+    jobs[0] = jobs[0]._replace(packed=_CannotBeSent(jobs[0].packed))
+    lines: list[str] = []
+    with _with_threads(2):
+        trained = {t.key: t.probe for t in train_members(iter(jobs), workers=2, log=lines.append)}
+    assert sorted(trained) == ["job0", "job1"]
+    assert any("OSError" in line and "No space left" in line for line in lines)
+
+
+def test_an_error_of_the_training_itself_is_raised_here():
+    jobs = _jobs(2)
+    bad = jobs[1]._replace(cfg=ProbeTrainConfig(context=3, hidden=4, hidden_context=1, epochs=1))  # reads past the gaps
+    with _with_threads(2), pytest.raises(ValueError, match="packed 2 rows apart"):
+        list(train_members([jobs[0], bad], workers=2, log=lambda *_: None))

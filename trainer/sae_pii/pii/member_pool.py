@@ -19,7 +19,6 @@ import itertools
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
 
 import torch
@@ -53,7 +52,7 @@ def train_members(jobs: Iterable[TrainJob], workers: int, device=None, log=print
     """Train each job's probe; yield them as they finish. `jobs` is read lazily, one job per free
     worker, so a caller that packs each job's rows in a generator holds at most `workers` packed
     sets at once. With workers <= 1 the probes train here, in order, logging their epochs as they
-    go; a worker's epoch lines are logged when its probe is done. Should a worker die, the probes
+    go; a worker's epoch lines are logged when its probe is done. Should a worker fail, the probes
     not yet trained are trained here instead."""
     if workers <= 1:
         for job in jobs:
@@ -77,7 +76,10 @@ def train_members(jobs: Iterable[TrainJob], workers: int, device=None, log=print
             for future in done:
                 try:
                     probe, lines, seconds = future.result()
-                except BrokenProcessPool as exc:  # a worker died (killed, out of memory, could not start)
+                except Exception as exc:  # noqa: BLE001 - whatever it was, this process tries the job itself
+                    # A worker died (killed, out of memory, could not start), the rows could not
+                    # reach it (/dev/shm full), or training raised: an error of the training itself
+                    # is raised again here, with this process's traceback.
                     broken = exc
                     break
                 key = running.pop(future).key
@@ -85,8 +87,8 @@ def train_members(jobs: Iterable[TrainJob], workers: int, device=None, log=print
                 for line in lines:
                     log(line)
                 yield Trained(key, probe, seconds)
-    log(f"warning: a probe-training worker process failed ({broken}); training the remaining probes in this "
-        "process (--workers 1 does so from the start)")
+    log(f"warning: a probe-training worker process failed ({type(broken).__name__}: {broken}); training the "
+        "remaining probes in this process (--workers 1 does so from the start)")
     yield from train_members(itertools.chain(running.values(), pending), 1, device, log)
 
 
