@@ -27,8 +27,8 @@ command -v "$SAE_PII" >/dev/null 2>&1 || [[ -x "$SAE_PII" ]] || { echo "error: $
 if [[ -z "${PROBE_SEEDS:-}" ]]; then
   # The probes' fit is most of the demo's time and runs in float32. With two probes of each kind
   # (+0.004-0.008 F1 on the blind realistic sets) the demo took 13 minutes on an Intel CPU with
-  # AVX-512, and about 19 on an AVX2-only AMD EPYC, where one took 14 min 25 s (docs/pii.md, the
-  # twenty-second session).
+  # AVX-512, and about 19 on an AVX2-only AMD EPYC (twenty-second session, before the probes
+  # trained side by side); one there takes 13-14.5 minutes (docs/pii.md, twenty-third session).
   cpu=$(.venv/bin/python -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')
   case "$cpu" in AVX512*) PROBE_SEEDS=2 ;; *) PROBE_SEEDS=1 ;; esac
   echo "probe seeds: $PROBE_SEEDS per kind (this CPU's vector unit: $cpu; PROBE_SEEDS=N chooses)"
@@ -62,8 +62,8 @@ for f in tests/data/realistic_pii{,_b,_c,_d,_e,_g,_h,_i,_j,_k,_m}.jsonl trainer/
 done
 
 step "3/5 fit probes: SAE latents and raw activations (synthetic + hand-labelled documents)"
-# Six epochs, not fit-probes' eight: a quarter less training for -0.001 F1 on the blind realistic
-# sets, on average, and -0.001 on the held-out split (docs/pii.md, the twenty-third session).
+# Six epochs, not fit-probes' eight: a quarter less training for -0.0008 F1 on the blind realistic
+# sets, on average, and -0.0013 on the held-out split (docs/pii.md, the twenty-third session).
 "$SAE_PII" fit-probes --model-dir "$RUN_DIR" --train "$DATA_DIR/train.jsonl" --validation "$DATA_DIR/validation.jsonl" \
   --seeds "$PROBE_SEEDS" --epochs 6 "${hand_labelled[@]}"
 

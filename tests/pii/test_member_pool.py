@@ -3,6 +3,8 @@ with the worker's thread count, each under its own key, and the rows packed only
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 import torch
@@ -24,15 +26,14 @@ def _jobs(n: int = 2) -> list[TrainJob]:
     return jobs
 
 
+@contextlib.contextmanager
 def _with_threads(n: int):
-    class Threads:
-        def __enter__(self):
-            self.before = torch.get_num_threads()
-            torch.set_num_threads(n)
-
-        def __exit__(self, *exc):
-            torch.set_num_threads(self.before)
-    return Threads()
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_workers_train_the_probes_this_process_would():
@@ -50,6 +51,7 @@ def test_workers_train_the_probes_this_process_would():
             assert torch.equal(theirs[name], tensor), (key, name)
     # Each worker's epoch log comes back, under its probe's name.
     assert sum("probe trained" in line for line in lines) == 2
+    assert "training the probes in 2 worker processes, 1 thread(s) each" in lines
     assert sum("epoch" in line for line in lines) >= 2
 
 
@@ -122,7 +124,7 @@ def test_a_failed_worker_leaves_its_probe_to_this_process(rows, reason):
         trained = {t.key: t.probe for t in train_members(iter(jobs), workers=2, log=lines.append)}
     assert sorted(trained) == ["job0", "job1", "job2"]
     assert any("worker process failed" in line and reason in line and "--workers 1" in line for line in lines)
-    with _with_threads(1):
+    with _with_threads(2):  # as the fallback trained it: here, with this process's threads
         here = next(train_members([jobs[1]], workers=1, log=lambda *_: None)).probe
     assert torch.equal(trained["job1"].bias, here.bias)
 

@@ -290,11 +290,7 @@ def fit_probes(lm, sae, train_docs: list[Document], val_docs: list[Document], ou
     f_val = {kind: sae_features(sae, acts_val) if kind == "sae" else acts_val for kind in kinds}
     packed_info: dict[str, tuple] = {}
     jobs = _member_jobs(kinds, seeds, sae, acts_train, lab_train, shapes_by_seed, cfg, latents, packed_info, log)
-    n_jobs = len(kinds) * len(seeds)
-    n_workers = worker_count(lm.device, n_jobs, workers)
-    if n_workers > 1:
-        log(f"training {n_jobs} probes in {n_workers} worker processes, "
-            f"{max(1, torch.get_num_threads() // n_workers)} thread(s) each")
+    n_workers = worker_count(lm.device, len(kinds) * len(seeds), workers)
     member_probs, fitted = {}, {}
     for name, probe, seconds in train_members(jobs, n_workers, lm.device, log):
         kind, index, pack_seconds = packed_info[name]

@@ -61,6 +61,7 @@ def train_members(jobs: Iterable[TrainJob], workers: int, device=None, log=print
             yield Trained(job.key, probe, time.perf_counter() - t0)
         return
     threads = max(1, torch.get_num_threads() // workers)
+    log(f"training the probes in {workers} worker processes, {threads} thread(s) each")
     # spawn: a forked child would inherit this process's OpenMP thread pool, which deadlocks it.
     ctx = torch.multiprocessing.get_context("spawn")
     pending = iter(jobs)
