@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip
 RUN_DIR ?= models/sae-trained
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
@@ -19,13 +18,8 @@ help:
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: trainer/pyproject.toml infra/pyproject.toml requirements-dev.txt constraints.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c constraints.txt \
-		-e "./trainer[minilm,bench,baseline,container]" \
-		-e "./infra[pulumi]" \
-		-r requirements-dev.txt
+$(VENV)/.installed: trainer/pyproject.toml infra/pyproject.toml requirements-dev.txt constraints.txt scripts/setup_venv.sh
+	bash scripts/setup_venv.sh $(VENV)
 	touch $@
 
 demo: setup
