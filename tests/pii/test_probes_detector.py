@@ -329,6 +329,22 @@ def test_detect_returns_exact_spans(detector):
     assert detector.detect_batch([TEXT, "", TEXT]) == [spans, [], spans]
 
 
+def test_batches_go_shortest_first():
+    from sae_pii.pii.detector import by_length_batches
+
+    texts = ["ccc", "a", "", "bbbbb", "dd"]
+    assert list(by_length_batches(texts, 2)) == [[2, 1], [4, 0], [3]]
+    assert list(by_length_batches(texts, 2, [0, 3, 1])) == [[1, 0], [3]]  # only the indices given
+
+
+def test_a_batch_answers_each_text_in_its_place(detector):
+    """detect_batch runs its texts shortest first, and hands each its own spans back."""
+    texts = [TEXT + " " + TEXT, "", "Write to dana.k@example.com today.", TEXT, "SSN 536-22-8145, Dana."]
+    alone = [detector.detect(t) for t in texts]
+    assert len({tuple(spans) for spans in alone if spans}) >= 3  # different answers, so a mix-up shows
+    assert detector.detect_batch(texts) == alone
+
+
 def test_bad_input(detector):
     assert detector.detect("") == []
     with pytest.raises(TypeError, match="must be a str, got bytes"):

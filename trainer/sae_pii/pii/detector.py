@@ -70,6 +70,15 @@ def segments(text: str, size: int = SEGMENT_CHARS, overlap: int = SEGMENT_OVERLA
         start, keep_start = next_start, keep_end
 
 
+def by_length_batches(texts: list[str], size: int, indices: list[int] | None = None) -> Iterator[list[int]]:
+    """The indices of `texts` (or those in `indices`) in batches of `size`, shortest text first.
+    Texts of similar length share a batch, so their token windows need less padding: in file order,
+    presidio-research's sentences ran 1.5-1.6 tokens through the model per token of text."""
+    order = sorted(range(len(texts)) if indices is None else indices, key=lambda i: len(texts[i]))
+    for i in range(0, len(order), size):
+        yield order[i:i + size]
+
+
 class SAEPIIDetector:
     def __init__(self, lm, sae, probe, info, validators: bool = False, window: int = feat.DEFAULT_WINDOW,
                  overlap: int = feat.DEFAULT_OVERLAP, batch_windows: int = 16, precision: str = "auto"):
@@ -220,8 +229,7 @@ class SAEPIIDetector:
         results: list[list[PIISpan]] = [[] for _ in texts]
         short = [i for i, t in enumerate(texts) if 0 < len(t) <= SEGMENT_CHARS]
         # Short texts share window batches; long ones stream segment by segment.
-        for i0 in range(0, len(short), 64):
-            idx = short[i0:i0 + 64]
+        for idx in by_length_batches(texts, 64, short):
             for i, spans in zip(idx, self._detect_pieces([texts[i] for i in idx])):
                 results[i] = spans
         for i, t in enumerate(texts):

@@ -233,7 +233,7 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
     same activations: run the LM once per batch for all of them. Same results as detect_batch for
     texts that fit one segment; longer texts are left to detect_batch."""
     from sae_pii.pii import features as feat
-    from sae_pii.pii.detector import SEGMENT_CHARS, SAEPIIDetector
+    from sae_pii.pii.detector import SEGMENT_CHARS, SAEPIIDetector, by_length_batches
 
     groups: dict[int, list[str]] = {}
     for name, det in systems.items():
@@ -244,9 +244,9 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
         return out
     for names in groups.values():
         first = systems[names[0]]
-        preds: dict[str, list[list[PIISpan]]] = {n: [] for n in names}
-        for i in range(0, len(texts), batch_size):
-            batch = texts[i:i + batch_size]
+        preds: dict[str, list[list[PIISpan]]] = {n: [[] for _ in texts] for n in names}
+        for idx in by_length_batches(texts, batch_size):
+            batch = [texts[j] for j in idx]
             toks = [feat.tokenize(first.lm.tokenizer, t) for t in batch]
             acts = first.activations(toks)
             probs_by_probe: dict[int, list] = {}
@@ -257,7 +257,8 @@ def _shared_predictions(texts: list[str], systems: dict, batch_size: int) -> dic
                 key = id(det.probe)
                 if key not in probs_by_probe:
                     probs_by_probe[key] = det.probs_from_activations(acts, batch, toks, computed)
-                preds[n].extend(det.decode_all(batch, toks, probs_by_probe[key], decoded))
+                for j, spans in zip(idx, det.decode_all(batch, toks, probs_by_probe[key], decoded)):
+                    preds[n][j] = spans
         out.update(preds)
     return out
 
