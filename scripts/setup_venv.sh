@@ -9,7 +9,7 @@
 # most of uv's time spent compiling the bytecode, which pip compiles too). uv does not read pip's
 # configuration, so the wheel folders, extra indexes and constraints pip is configured with (the
 # folder holding torch's CPU build, a local mirror, a version cap) are handed to it. Where uv cannot
-# be installed, pip installs everything as before.
+# install the venv, pip installs everything as before.
 set -euo pipefail
 
 print_only=
@@ -40,13 +40,18 @@ if [[ -n "$print_only" ]]; then uv_args; exit 0; fi
 
 test -x "$PY" || python3 -m venv "$VENV"
 "$PY" -m pip install -q --upgrade pip
-if [[ -z "${SETUP_WITH_PIP:-}" ]] && "$PY" -m pip install -q uv; then
+# Called as an `if` condition, where `set -e` does not apply: each step's failure is returned.
+install_with_uv() {
+  local configured
+  "$PY" -m pip install -q uv || return 1
   mapfile -t configured < <(uv_args)
   # unsafe-best-match: take the best version any index offers, as pip does (uv's default takes the
   # first index that has the package at all, which would pin a mirror's older releases).
   "$VENV/bin/uv" pip install --python "$PY" -q --compile-bytecode --index-strategy unsafe-best-match \
     "${configured[@]}" "${packages[@]}"
-else
-  echo "installing with pip (slower): SETUP_WITH_PIP is set or uv could not be installed" >&2
+}
+
+if [[ -n "${SETUP_WITH_PIP:-}" ]] || ! install_with_uv; then
+  echo "installing with pip (slower): SETUP_WITH_PIP is set, or uv could not install the venv" >&2
   "$PY" -m pip install -q "${packages[@]}"
 fi

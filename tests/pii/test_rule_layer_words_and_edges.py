@@ -108,6 +108,29 @@ def test_the_postcode_line_under_a_street_line_joins_it(text, value, expected):
     assert _validated(text, value, "STREET_ADDRESS") == expected
 
 
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Unit 7, Boksburg Industrial Park\n19 Commissioner Street\nBoksburg\n1459\nReg. No. 2014/118823/07",
+     "Unit 7, Boksburg Industrial Park\n19 Commissioner Street\nBoksburg\n1459\nReg",
+     "Unit 7, Boksburg Industrial Park\n19 Commissioner Street\nBoksburg\n1459"),
+    ("pick up from 22 Wattle Crescent, Ringwood VIC 3134\nLiam Fraser\n", "22 Wattle Crescent, Ringwood VIC 3134\nLiam Fraser",
+     "22 Wattle Crescent, Ringwood VIC 3134"),
+    ("| 14 Seaview Terrace, Dún Laoghaire, Co. Dublin A96 K2T4\n2 | Dara |", "14 Seaview Terrace, Dún Laoghaire, Co. Dublin A96 K2T4\n2",
+     "14 Seaview Terrace, Dún Laoghaire, Co. Dublin A96 K2T4"),  # a table's next cell
+    # a country, a city and a street line after the postcode stay
+    ("Ship to: 12 Marsh Lane, Leeds LS1 2AB\nUNITED KINGDOM\n", "12 Marsh Lane, Leeds LS1 2AB\nUNITED KINGDOM",
+     "12 Marsh Lane, Leeds LS1 2AB\nUNITED KINGDOM"),
+    ("8795 Vanessa Vista\nEast Edward, ME 72532\nUS\nDiagnose", "8795 Vanessa Vista\nEast Edward, ME 72532\nUS",
+     "8795 Vanessa Vista\nEast Edward, ME 72532\nUS"),
+    ("2101 BRYANT ST STE 204\nSAN FRANCISCO, CA 94110\nUNITED STATES US   BILL TO", "2101 BRYANT ST STE 204\nSAN FRANCISCO, CA 94110\nUNITED STATES US",
+     "2101 BRYANT ST STE 204\nSAN FRANCISCO, CA 94110\nUNITED STATES US"),
+    ("P.O. Box 1388-20100\nNakuru\n", "P.O. Box 1388-20100\nNakuru", "P.O. Box 1388-20100\nNakuru"),
+    ("Send it to Flat 2, 18 Hill Road, Bath BA1 3NG\n", "Flat 2, 18 Hill Road, Bath BA1 3NG",
+     "Flat 2, 18 Hill Road, Bath BA1 3NG"),
+])
+def test_a_line_after_the_postcode_that_is_no_address_leaves_it(text, value, expected):
+    assert _validated(text, value, "STREET_ADDRESS") == [expected]
+
+
 @pytest.mark.parametrize(("text", "value", "kept"), [
     ("Hausrat (Feuer, Wasser)          CHF 120'000           CHF 200\n", "Wasser)          CHF 120'000           CHF 200",
      False),

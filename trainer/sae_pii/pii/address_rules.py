@@ -49,6 +49,11 @@ def _countries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _countries_casefolded() -> frozenset[str]:
+    return frozenset(c.casefold() for c in _countries())
+
+
+@lru_cache(maxsize=1)
 def _country_after_address() -> re.Pattern:
     alternatives = "|".join(re.escape(c) for c in sorted(_countries(), key=len, reverse=True))
     # After a comma or at the start of the next line, and the last thing on its line or before punctuation.
@@ -309,7 +314,35 @@ def without_tail_words(text: str, sp: PIISpan) -> int:
     if piece and not any(ch.isdigit() for ch in piece) and (
             " " not in piece and _next_field(text, end, piece) or FIELD_KEY_PIECE.search(piece)):
         end = comma  # "..., 94954 Calw, Soc. sec. no.", "..., ME 65966, US passport": the next field's first word
+    line = text.rfind("\n", sp.start, end)
+    if line > sp.start and _no_address_line_after_postcode(text, sp.start, line, end):
+        end = line  # "...Boksburg\n1459\nReg. No.", "..., Ringwood VIC 3134\nLiam Fraser"
     return end
+
+
+# A postcode closing a line: 4-6 digits ("Boksburg\n1459", "VIC 3134"), or a British, Irish or
+# Canadian code ("NN4 7PB", "A96 K2T4", "M5R 3J9").
+POSTCODE_LINE_END = re.compile(r"(?:(?<![\w-])\d{4,6}|\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|\b[A-Z]\d{2}[ \t]?[A-Z\d]{4}"
+                               r"|\b[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)[ \t,.]*\Z")
+
+
+def _no_address_line_after_postcode(text: str, start: int, line: int, end: int) -> bool:
+    """text[line + 1:end], the span's last line, comes after a line closed by a postcode and is no part
+    of the address: no digit (or a number of one or two digits, a table's next cell), no country or
+    its code, no place GeoNames knows, no street line ("...NN4 7PB\nRegistered in England and Wales")."""
+    from sae_pii.pii.place_names import place_names, plain_phrase  # place_names reads the name lexicon: late
+
+    last = text[line + 1:end].strip()
+    previous = text[max(text.rfind("\n", start, line) + 1, start):line]
+    if not last or POSTCODE_LINE_END.search(previous) is None:
+        return False
+    if any(ch.isdigit() for ch in last):
+        return re.fullmatch(r"\d{1,2}", last) is not None
+    if _opens_street_line(text, line + 1, end) or re.fullmatch(r"[A-Z]{2,3}", last):
+        return False  # a street line, or a country's or state's code ("...ME 72532\nUS", "...Jackburn 6406\nNZ")
+    # each comma's part, and without a country code after it ("UNITED STATES US")
+    parts = [q for p in last.split(",") if p.strip() for q in (p.strip(), re.sub(r"[ \t]+[A-Z]{2,3}\Z", "", p.strip()))]
+    return not any(p.casefold() in _countries_casefolded() or plain_phrase(p) in place_names() for p in parts)
 
 
 def _unclosed_bracket(text: str, start: int, end: int) -> int | None:

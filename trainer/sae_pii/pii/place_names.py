@@ -31,10 +31,10 @@ def place_names() -> frozenset[str]:
     names = [c["name"] for c in cities] + [c["name"] for c in cache.get_countries().values()] \
         + [s["name"] for s in cache.get_us_states().values()] \
         + [a for c in cities for a in c.get("alternatenames", ()) if a and not LATIN.search(a)]
-    return frozenset(_plain_phrase(n) for n in names)
+    return frozenset(plain_phrase(n) for n in names)
 
 
-def _plain_phrase(value: str) -> str:
+def plain_phrase(value: str) -> str:
     return " ".join(plain(w) for w in value.split())
 
 
@@ -57,7 +57,7 @@ def names_a_place(text: str, start: int, end: int) -> bool:
     parts = [p.strip() for p in value.split(",")]
     if not all(parts) or any(plain(w) in person_words(NAME_LISTS) for w in re.split(r"[\s,-]+", value) if w):
         return False
-    return all(_plain_phrase(p) in place_names() for p in parts) and not _person_context(text, start, end)
+    return all(plain_phrase(p) in place_names() for p in parts) and not _person_context(text, start, end)
 
 
 def preload() -> None:
