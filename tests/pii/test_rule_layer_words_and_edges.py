@@ -131,6 +131,30 @@ def test_a_line_after_the_postcode_that_is_no_address_leaves_it(text, value, exp
     assert _validated(text, value, "STREET_ADDRESS") == [expected]
 
 
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Rheumatologist\nChapel Allerton Hospital\nChapeltown Road\nLeeds LS7 4SA\n", "Hospital\nChapeltown Road\nLeeds LS7 4SA",
+     "Chapeltown Road\nLeeds LS7 4SA"),
+    ("Klantenservice Energiek Nederland B.V.\nPostbus 10440, 3004 GK Rotterdam\n", "V.\nPostbus 10440, 3004 GK Rotterdam",
+     "Postbus 10440, 3004 GK Rotterdam"),
+    ("Dodavatel: Ing. Tomáš Novotný – Truhlářství\nHusova 512/14, 602 00 Brno\n", "Truhlářství\nHusova 512/14, 602 00 Brno",
+     "Husova 512/14, 602 00 Brno"),
+    # a ship's name before a fleet post office, a house name: the address's own first line
+    ("Meet me at USCGC Kristjánsdóttir\nFPO AP 60677 tomorrow", "Kristjánsdóttir\nFPO AP 60677",
+     "Kristjánsdóttir\nFPO AP 60677"),
+    ("Send it to Rose Cottage\nMill Lane 5, Ludlow SY8 1AA\n", "Rose Cottage\nMill Lane 5, Ludlow SY8 1AA",
+     "Rose Cottage\nMill Lane 5, Ludlow SY8 1AA"),
+])
+def test_the_end_of_a_name_line_above_the_street_leaves_the_address(text, value, expected):
+    assert _validated(text, value, "STREET_ADDRESS") == [expected]
+
+
+def test_a_state_code_after_its_city_stays_with_the_postcode_below():
+    text = "Home address: Rua Oscar Freire, 1250, apto 82\nJardim Paulista, São Paulo - SP\n01426-001, Brazil\n"
+    pieces = ["Rua Oscar Freire, 1250, apto 82\nJardim Paulista, São Paulo", "SP\n01426-001, Brazil"]
+    given = [PIISpan(text.index(v), text.index(v) + len(v), "STREET_ADDRESS", 0.9, v) for v in pieces]
+    assert [s.text for s in apply_validators(text, given)] == [text[14:].strip()]
+
+
 @pytest.mark.parametrize(("text", "value", "kept"), [
     ("Hausrat (Feuer, Wasser)          CHF 120'000           CHF 200\n", "Wasser)          CHF 120'000           CHF 200",
      False),

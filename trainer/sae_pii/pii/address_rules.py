@@ -261,6 +261,31 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     return rest if number_alone or words_only or firm else sp.start
 
 
+def without_end_of_a_name_line(text: str, sp: PIISpan) -> int:
+    """Where the address starts once the end of a line the span began inside leaves: the probe began
+    within a firm's or a venue's name and ran on into the address below it ("Chapel Allerton " +
+    "Hospital\nChapeltown Road\nLeeds LS7 4SA", "Energiek Nederland B." + "V.\nPostbus 10440, 3004 GK
+    Rotterdam"). The span's first line holds no digit, house name or street word; the next line is a
+    street's: it opens like one, holds a street word, or opens with a cased word and a number
+    ("Husova 512/14"; not a code's key, "SP\nCEP 01304-001", nor a ship's "Napolitani\nFPO AP 70381")."""
+    nl = text.find("\n", sp.start, sp.end)
+    line_start = text.rfind("\n", 0, sp.start) + 1
+    if nl < 0 or not re.search(r"[^\W\d_]", text[line_start:sp.start]):
+        return sp.start  # one line, or the span opens its line
+    first = text[sp.start:nl]
+    if any(ch.isdigit() for ch in first) or HOUSE_NAME_END.search(first) or _holds_street_word(first) \
+            or re.fullmatch(r"[ \t]*[A-Z]{2,3}[ \t]*", first) and re.search(r"[-–/,][ \t]*\Z", text[line_start:sp.start]):
+        return sp.start  # (the last: a state's code after its city, "São Paulo - " + "SP\n01426-001")
+    next_end = text.find("\n", nl + 1, sp.end)
+    next_line = text[nl + 1:next_end if next_end >= 0 else sp.end]
+    street = _opens_street_line(text, nl + 1, sp.end) or _holds_street_word(next_line) \
+        or CASED_WORD_AND_NUMBER.match(next_line) is not None
+    return nl + 1 if street else sp.start
+
+
+CASED_WORD_AND_NUMBER = re.compile(r"[ \t]*[^\W\d_]*[a-z][^\W\d_]*\.?[ \t]+\d")
+
+
 def _ends_firm_or_venue(piece: str) -> bool:
     """`piece` ends with a firm's legal form or word, or a venue's word: no part of the address after
     it (" " + piece: the word alone counts too, "GmbH, " + "Kaiserstraße 28"; both patterns want a
@@ -737,6 +762,8 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 start = without_building(text, sp)
             if start == sp.start:
                 start = without_line_above_street(text, sp)
+            if start == sp.start:
+                start = without_end_of_a_name_line(text, sp)
             if end == sp.end:
                 end = without_tail_words(text, sp)
             if (start, end) != (sp.start, sp.end):
