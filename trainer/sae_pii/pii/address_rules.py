@@ -8,8 +8,10 @@ session also: the number and name before a street type word ("2500 Citywest" + "
 country cut short ("South" + "Africa"), the city after a closing postcode, a direction; the next
 column's words, a field key after the last comma, a phone after a name or on the last line, a
 transcript's line number and the cells after a quoted CSV cell leave; two addresses in two
-columns split. What is no address at all: address_lookalikes.py; the addressee line an address
-took in: addressee.py.
+columns split. Since the twenty-fourth session also: a last line after the postcode's line that is
+no part of an address ("...1459\nReg. No."), and the end of a firm's or venue's line the span began
+inside ("Chapel Allerton " + "Hospital\nChapeltown Road"). What is no address at all:
+address_lookalikes.py; the addressee line an address took in: addressee.py.
 
 The words are Faker's country and street-type lists of several languages, the same library the
 training data comes from, plus the usual abbreviations. An edge joins a STREET_ADDRESS span only
