@@ -248,41 +248,42 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     """Where the address starts once the line above its street line leaves: a number alone, no word's
     (another field's: "51 824 753 556\nLevel 3, 200 Adelaide Street", a chat line's "09:21"; not
     "byt " + "12"), or words without digits, street type or house name ("Allgemeinmedizin\nEisenbahnstraße
-    88", a name or a firm above "Apt 5C"; not a state's code: "SP\n01426-001")."""
+    88", a name or a firm above "Apt 5C"; not a state's code: "SP\n01426-001").
+
+    A span that began inside its line loses that line's end over a looser street line too: the probe
+    began within a firm's or a venue's name and ran on into the address below it ("Chapel Allerton " +
+    "Hospital\nChapeltown Road\nLeeds LS7 4SA", "Energiek Nederland B." + "V.\nPostbus 10440, 3004 GK
+    Rotterdam"), when the next line holds a street word or opens with a cased word and a number
+    ("Husova 512/14"; not a code's key, "SP\nCEP 01304-001", nor a ship's "Napolitani\nFPO AP 70381")."""
     nl = text.find("\n", sp.start, sp.end)
-    if nl < 0 or not _opens_street_line(text, nl + 1, sp.end):
+    if nl < 0:
         return sp.start
     first, rest = text[sp.start:nl], nl + 1
     before = text[text.rfind("\n", 0, sp.start) + 1:sp.start]  # the span's line before it: a piece of an
     # address may start inside its line ("byt " + "12\n130 00 Praha 3")
-    number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
-    words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
-        and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
-    # a firm's legal form or a venue's word ending the line: "Atlântico Seguros, S.A.\nAv. da Liberdade 190"
-    firm = _ends_firm_or_venue(first.rstrip(" \t,"))
-    return rest if number_alone or words_only or firm else sp.start
+    opens_street = _opens_street_line(text, rest, sp.end)
+    if opens_street:
+        number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
+        words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
+            and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
+        # a firm's legal form or a venue's word ending the line: "Atlântico Seguros, S.A.\nAv. da Liberdade 190"
+        firm = _ends_firm_or_venue(first.rstrip(" \t,"))
+        if number_alone or words_only or firm:
+            return rest
+    if not _ends_a_name_line(first, before):
+        return sp.start
+    next_line = text[rest:sp.end].split("\n", 1)[0]
+    street = opens_street or _holds_street_word(next_line) or CASED_WORD_AND_NUMBER.match(next_line) is not None
+    return rest if street else sp.start
 
 
-def without_end_of_a_name_line(text: str, sp: PIISpan) -> int:
-    """Where the address starts once the end of a line the span began inside leaves: the probe began
-    within a firm's or a venue's name and ran on into the address below it ("Chapel Allerton " +
-    "Hospital\nChapeltown Road\nLeeds LS7 4SA", "Energiek Nederland B." + "V.\nPostbus 10440, 3004 GK
-    Rotterdam"). The span's first line holds no digit, house name or street word; the next line is a
-    street's: it opens like one, holds a street word, or opens with a cased word and a number
-    ("Husova 512/14"; not a code's key, "SP\nCEP 01304-001", nor a ship's "Napolitani\nFPO AP 70381")."""
-    nl = text.find("\n", sp.start, sp.end)
-    line_start = text.rfind("\n", 0, sp.start) + 1
-    if nl < 0 or not re.search(r"[^\W\d_]", text[line_start:sp.start]):
-        return sp.start  # one line, or the span opens its line
-    first = text[sp.start:nl]
-    if any(ch.isdigit() for ch in first) or HOUSE_NAME_END.search(first) or _holds_street_word(first) \
-            or re.fullmatch(r"[ \t]*[A-Z]{2,3}[ \t]*", first) and re.search(r"[-–/,][ \t]*\Z", text[line_start:sp.start]):
-        return sp.start  # (the last: a state's code after its city, "São Paulo - " + "SP\n01426-001")
-    next_end = text.find("\n", nl + 1, sp.end)
-    next_line = text[nl + 1:next_end if next_end >= 0 else sp.end]
-    street = _opens_street_line(text, nl + 1, sp.end) or _holds_street_word(next_line) \
-        or CASED_WORD_AND_NUMBER.match(next_line) is not None
-    return nl + 1 if street else sp.start
+def _ends_a_name_line(first: str, before: str) -> bool:
+    """`first`, a span's first line, ends a line the span began inside (`before`, the line's text
+    before the span, holds a letter) and holds no digit, house name or street word, nor a state's
+    code after its city ("São Paulo - " + "SP")."""
+    return re.search(r"[^\W\d_]", before) is not None and not any(ch.isdigit() for ch in first) \
+        and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first) \
+        and not (re.fullmatch(r"[ \t]*[A-Z]{2,3}[ \t]*", first) and re.search(r"[-–/,][ \t]*\Z", before))
 
 
 CASED_WORD_AND_NUMBER = re.compile(r"[ \t]*[^\W\d_]*[a-z][^\W\d_]*\.?[ \t]+\d")
@@ -764,8 +765,6 @@ def with_address_edges(text: str, spans: list[PIISpan]) -> list[PIISpan]:
                 start = without_building(text, sp)
             if start == sp.start:
                 start = without_line_above_street(text, sp)
-            if start == sp.start:
-                start = without_end_of_a_name_line(text, sp)
             if end == sp.end:
                 end = without_tail_words(text, sp)
             if (start, end) != (sp.start, sp.end):
