@@ -689,15 +689,17 @@ def test_rule_layer_trims_names_to_the_name(span_text, expected):
     assert [s.text for s in apply_validators(text, [sp])] == expected
 
 
-def _word_probs(tok, text: str, scores: dict[str, tuple[str, float]]) -> np.ndarray:
-    """Per token: the given (label, probability) of the word it lies in, the rest on O."""
+def _word_probs(tok, text: str, scores: dict[str, tuple[str, float]], every: bool = False) -> np.ndarray:
+    """Per token: the given (label, probability) of the word it lies in (its first occurrence, or
+    `every` one), the rest on O."""
     probs = np.zeros((len(tok.offsets), len(CLASSES)), dtype=np.float32)
     probs[:, 0] = 1.0
     for word, (label, p) in scores.items():
-        a = text.index(word)
-        for i, (s, e) in enumerate(tok.offsets):
-            if a <= s and e <= a + len(word):
-                probs[i, 0], probs[i, CLASS_TO_ID[label]] = 1.0 - p, p
+        starts = [m.start() for m in re.finditer(re.escape(word), text)] if every else [text.index(word)]
+        for a in starts:
+            for i, (s, e) in enumerate(tok.offsets):
+                if a <= s and e <= a + len(word):
+                    probs[i, 0], probs[i, CLASS_TO_ID[label]] = 1.0 - p, p
     return probs
 
 
@@ -728,6 +730,34 @@ def test_a_chats_speakers_before_their_colon_are_names_at_the_slot_bar(minilm_to
     alone = "Joy: corny mo\nJoy: sige\nok"  # one speaker: a key or a heading as likely as a name
     tok = tokenize(minilm_tokenizer, alone)
     assert decode(alone, tok.offsets, _word_probs(tok, alone, {"Joy": ("PERSON", 0.3)}), {**HALF, "PERSON": 0.9}) == []
+
+@pytest.mark.parametrize(("text", "names"), [
+    # WhatsApp's export on Android: the stamp ends " - "
+    (("14/05/2024, 11:02 - Kunle: Venue?\n14/05/2024, 11:03 - Nomsa: 10am\n14/05/2024, 11:04 - Kunle: ok\n"
+     "14/05/2024, 11:05 - Nomsa: see you"), ["Kunle", "Nomsa"] * 2),
+    # KakaoTalk's: a space before the colon; Hangul has no capitals
+    (("2024. 5. 3. 오후 8:12, 김하늘 : 내일 몇시야??\n2024. 5. 3. 오후 8:13, 박서준 : 6시!\n"
+     "2024. 5. 3. 오후 8:15, 김하늘 : ㅇㅋ\n2024. 5. 3. 오후 8:16, 박서준 : 응"), ["김하늘", "박서준"] * 2),
+    # Devanagari's vowel signs are marks, not word characters
+    (("[14/04/24, 9:14 AM] राहुल: ठीक है\n[14/04/24, 9:15 AM] Pooja: ok\n[14/04/24, 9:16 AM] राहुल: ओके\n"
+     "[14/04/24, 9:17 AM] Pooja: done"), ["राहुल", "Pooja"] * 2),
+    # a role's lines make it a chat too; the role or title before a name is no part of it
+    ("상담원: 안녕하세요\n박서준: 네\n상담원: 감사합니다\n박서준: 네", ["박서준"] * 2),
+    (("[14:04] Operatrice Chiara: Buongiorno\n[14:05] Cliente: Salve\n[14:06] Operatrice Chiara: Certo\n"
+     "[14:07] Cliente: Grazie"), ["Chiara"] * 2),
+    (("[18/05/2024 08:03] Dona Cida: bom dia\n[18/05/2024 08:04] Paulo: oi\n[18/05/2024 08:05] Dona Cida: ok\n"
+     "[18/05/2024 08:06] Paulo: 👍"), ["Cida", "Paulo"] * 2),
+    # a French form's "Key : value" lines, a space before the colon without a stamp, are no chat
+    ("Nom : Dupont\nPrénom : Luc\nNom : Martin\nPrénom : Marie", []),
+])
+def test_chat_exports_of_more_apps_and_scripts_name_their_speakers(minilm_tokenizer, text, names):
+    tok = tokenize(minilm_tokenizer, text)
+    words = ("Kunle", "Nomsa", "김하늘", "박서준", "राहुल", "Pooja", "상담원", "Operatrice Chiara", "Cliente",
+             "Dona Cida", "Paulo", "Nom", "Prénom")
+    probs = _word_probs(tok, text, {w: ("PERSON", 0.3) for w in words if w in text}, every=True)
+    got = sorted(s.text for s in decode(text, tok.offsets, probs, {**HALF, "PERSON": 0.9}))
+    assert got == sorted(names)
+
 
 def test_a_name_in_brackets_after_a_chat_lines_role_is_a_name_at_the_slot_bar(minilm_tokenizer):
     """"Temsilci (Burak):" names its speaker in the bracket; not a bot's ("Lumi (bot):"), nor the

@@ -29,8 +29,8 @@ hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 passport pasaporte passeport reisepass passaporto license licence licencia führerschein
-mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby
-dña doña don shri sri smt merhaba habari sawa salamu mama pbro fru
+mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby pappa mamma papà
+dña doña dona don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
