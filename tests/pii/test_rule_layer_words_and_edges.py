@@ -183,6 +183,17 @@ def test_an_amount_with_its_currency_code_is_no_address(text, value, kept):
     ("Suivi de chantier : Julien Bertrand - 06 12 84 37 55", "06 12 84 37 55", True),  # a site's follow-up, no number
     ("хозяйка Людмила Петровна, номер +7 916 482-73-15", "+7 916 482-73-15", True),  # "номер": any number, a phone's too
     ('"Rūta Kazlauskienė","+370 612 44 871"', "+370 612 44 871", True),
+    # VAT, company, social-insurance, account, tracking, order, employee and chip numbers (twenty-fifth session)
+    ("Ferramenta Rossi srl - P.IVA 04471230961", "04471230961", False), ("GST/HST # 80431 2276 RT0001", "2276 RT0001", False),
+    ("KvK-nummer 61284479, hierbij", "61284479", False), ("n° d'entreprise BE 0552.318.774", "0552.318.774", False),
+    ("N° de sécurité sociale : 1 88 04 69 123 045 21", "1 88 04 69 123 045 21", False),
+    ("T.C. Kimlik No: 30218877461", "30218877461", False), ("Banking details: FNB, Acc 6231 448 109", "448 109", False),
+    ("Paying via M-Pesa till 5513408", "5513408", False), ("VIA CERTIFIED MAIL (No. 7021 1970 0002 3318 4409)",
+                                                            "7021 1970 0002 3318 4409", False),
+    ("Lettre recommandée avec AR n° 1A 171 338 2209 4", "1A 171 338 2209 4", False),
+    ("Pedido nº 2211-4478-0932 — Loja", "2211-4478-0932", False), ("运单号：SF 1377 4410 2286", "1377 4410 2286", False),
+    ("Ihr Arbeitsvertrag – Personalnummer 31-8820", "31-8820", False), ("Microchip: 956 000 118 342 771", "118 342 771", False),
+    ("Survey code: 2287-4410-9913", "2287-4410-9913", False),
 ])
 def test_tax_national_and_bank_numbers_are_no_phones(text, value, kept):
     assert _validated(text, value, "PHONE_NUMBER") == ([value] if kept else [])
