@@ -1521,6 +1521,12 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("thanks @anna_k, merged", "anna_k", False), ("said maria lopez", "maria lopez", True),
     ("Bill to: Fynbos Press (Pty) Ltd, Attn: Go", "Fynbos Press", False),  # a firm's word taken in
     ("Hartley & Osei Solicitors LLP", "Hartley", False),  # a partner's name before "& Osei Solicitors"
+    # a firm named after its owner: words and a legal form after the name, or a trade's word, or "& Partners"
+    ("Whitfield Properties LLC\n22 Elm St", "Whitfield", False), ("Salazar Custom Builders, Inc.", "Salazar", False),
+    ("Donnelly Joinery\nUnit 7/22", "Donnelly", False),
+    ("Accounts Assistant, Adebisi & Partners (Chartered Accountants)", "Adebisi", False),
+    ("Dale Whitfield\nWhitfield Properties LLC", "Dale Whitfield", True),
+    ("met Dale Whitfield Tuesday at the LLC office", "Dale Whitfield", True),
     ("Subscriber: CHEN, DAVID W              Group: 0047712-A", "CHEN, DAVID W", True),  # the next column's key
     ("address while she's in hospital: Erik Halvorsen, 4718 50 St", "Erik Halvorsen", True),  # a place in prose
     ("Hospital: Mercy General", "Mercy General", False),
