@@ -682,6 +682,10 @@ def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenize
     ("Uncle Raj", ["Raj"]), ("Grandma", []),  # kinship words
     ("Hotel Sakura, Kyoto", []), ("Park Ji-sung", ["Park Ji-sung"]),  # a venue's word opening it; a surname
     ("Hoi Sanne", ["Sanne"]), ("Ahoj Kačko", ["Kačko"]), ("Mbak Sari", ["Sari"]),  # greetings, forms of address
+    # honorifics, kinship words and welcomes of more languages (twenty-fifth session)
+    ("Alhaji Sani", ["Sani"]), ("Mwalimu Otieno", ["Otieno"]), ("Kamla Bua", ["Kamla"]), ("Nonna Carmela", ["Carmela"]),
+    ("Pandit Srinivasa Acharyulu", ["Srinivasa Acharyulu"]), ("Encik Lim Chee Keong", ["Lim Chee Keong"]),
+    ("Karibu Ryan", ["Ryan"]), ("Willkommen Magdalena", ["Magdalena"]),
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
@@ -1838,6 +1842,7 @@ def test_phone_spans_split_take_their_country_code_and_leave_keyed_numbers(text,
     # A chat export's speaker whose first word is a given name Faker knows, with the known names after it.
     ("[14/02/25, 8:05:40 PM] Tunde: Mummy I go do am", ["Tunde"]),
     ("[14/02/25, 8:15:47 PM] Emeka UK: I don send am", ["Emeka"]),  # "UK" is no name
+    ("[14/04/24, 9:12 AM] Pooja Didi: kal aana", ["Pooja"]),  # a kinship word after the name, known as a name too
     ("[14:02] Vattig Bot: Hoi!\n[14:03] Mummy: ok", []),
 ])
 def test_a_name_its_email_address_spells_is_a_name(text, expected):

@@ -125,7 +125,7 @@ def _chat_speakers(text: str) -> list[tuple[int, int]]:
             continue
         end = words[0].end()
         for w in words[1:]:
-            if plain(w.group()) not in known_names():
+            if plain(w.group()) not in known_names() or w.group().lower() in NOT_NAME:  # "Pooja Didi:"
                 break
             end = w.end()
         out.append((m.start(1), m.start(1) + end))

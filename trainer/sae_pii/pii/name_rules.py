@@ -34,6 +34,9 @@ dña doña dona don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
 ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
+alhaji alhaja hajia mwalimu didi bhaiya bhaiyya bua nana nonna nonno gogo tannie mamaie suor deacon deaconess
+pandit qari opanin encik puan presidente presidenta ejecutivo ejecutiva namaste karibu bienvenue willkommen
+bienvenida bienvenido
 sohn tochter ehefrau ehemann kollege kollegin mutter vater bruder schwester tante onkel
 pan pani panie я фоп ип fpi fpo ref forename forenames bgc ふりがな フリガナ श्री श्रीमती
 bs bs.ckii bs.cki ths ts pgs gs ths.bs ts.bs pgs.ts gs.ts bot chatbot
