@@ -1679,6 +1679,11 @@ def test_column_header_is_the_first_row_of_the_cells_block():
     ("IN MEMORIAM\nHOLROYD, Edna May. Treasured memories", ["HOLROYD", "Edna May"], ["HOLROYD, Edna May"]),
     ("SOLOMON, BEATRICE A          DOB: 11/03/1950", ["SOLOMON", "BEATRICE"], ["SOLOMON, BEATRICE A"]),  # her initial
     ("onboarded: Sami Haddad, DVLA licence HADDA803", ["Sami Haddad", "DVLA"], ["Sami Haddad", "DVLA"]),  # an acronym
+    # A surname opening a field's value or a line takes given names the lexicon knows, up to three.
+    ("Name on record: Whitecloud, Aiyana Marie\nDate", ["Whitecloud", "Aiyana Marie"], ["Whitecloud, Aiyana Marie"]),
+    ("Dependents\nNguyen, Minh Anh       Child", ["Nguyen", "Minh Anh"], ["Nguyen, Minh Anh"]),
+    ("Apologies: Grace, Mark Pemberton\n", ["Grace", "Mark Pemberton"], ["Grace", "Mark Pemberton"]),  # a list
+    ("Owners: Ana Pires, Luis Sousa\n", ["Ana Pires", "Luis Sousa"], ["Ana Pires", "Luis Sousa"]),  # two full names
     # A quoted display name, surname first, whichever half the probe found.
     ('2024-03-14,n.okafor@helixbio.com,"Okafor, Ngozi",102.89.34.210', ["Okafor"], ["Okafor, Ngozi"]),
     ('Cc: "Ng, Siew Ling" <siewling.ng@nus.edu.sg>', ["Ng", "Siew Ling"], ["Ng, Siew Ling"]),
