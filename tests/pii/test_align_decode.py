@@ -686,6 +686,7 @@ def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenize
     ("Alhaji Sani", ["Sani"]), ("Mwalimu Otieno", ["Otieno"]), ("Kamla Bua", ["Kamla"]), ("Nonna Carmela", ["Carmela"]),
     ("Pandit Srinivasa Acharyulu", ["Srinivasa Acharyulu"]), ("Encik Lim Chee Keong", ["Lim Chee Keong"]),
     ("Karibu Ryan", ["Ryan"]), ("Willkommen Magdalena", ["Magdalena"]),
+    ("PM Wei Zhang", ["Wei Zhang"]),  # a reply header's time: "On Wed, Jan 8, 2025 at 9:03 PM Wei Zhang <...>"
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"

@@ -33,7 +33,7 @@ mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather unc
 dña doña dona don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
-ma'am maam sir kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
+ma'am maam sir am pm kuya tita ate ibu bapak pak bu hanım bey exma exmo dra
 alhaji alhaja hajia mwalimu didi bhaiya bhaiyya bua nana nonna nonno gogo tannie mamaie suor deacon deaconess
 pandit qari opanin encik puan presidente presidenta ejecutivo ejecutiva namaste karibu bienvenue willkommen
 bienvenida bienvenido
