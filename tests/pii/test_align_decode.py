@@ -1209,6 +1209,7 @@ def test_a_name_stops_at_a_column_gap_and_name_keys_and_columns_make_names(minil
     ("Ksh800.00 sent to Wanjiku  Otieno 0745 318 662", ["Wanjiku", "Otieno"], ["Wanjiku  Otieno"]),
     ("Name   Surname\nKamau   Njoroge", ["Kamau", "Njoroge"], ["Kamau", "Njoroge"]),
     ("Lp.  J.m.  Ilość\n", ["J.m.", "Ilość"], ["J.m.", "Ilość"]),
+    ("Mr  Daniel  J.  Okoro\n14 High St", ["Daniel", "J.  Okoro"], ["Daniel  J.  Okoro"]),  # an initial's dot
 ])
 def test_a_name_takes_its_surname_particles_and_nickname_and_no_digits(minilm_tokenizer, text, spans, expected):
     tok = tokenize(minilm_tokenizer, text)
