@@ -237,7 +237,7 @@ INITIAL = re.compile(r"[A-Z]\.")
 
 
 def _join_double_spaced(text: str, spans: list[PIISpan]) -> list[PIISpan]:
-    """Two capitalised PERSON spans two spaces apart, without a dot, are one name of four words at most, typed so
+    """Two capitalised PERSON spans two spaces apart, with no dot but an initial's, are one name of four words at most, typed so
     on a form or in a text message ("Grace  Achieng", "Print:  Miriam  Rodriguez Palma", "Daniel  J.  Okoro":
     8 names made whole on the realistic sets when initials joined, none broken); three spaces or a tab
     part columns (name_rules.COLUMN_GAP)."""
