@@ -1277,6 +1277,20 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("Level 2, 150 Oxford Street, Bondi Junction", "STREET_ADDRESS")]),
     ("Boarding at Gate 12, 150 Oxford Street", [("12, 150 Oxford Street", "STREET_ADDRESS")],
      [("12, 150 Oxford Street", "STREET_ADDRESS")]),  # a gate is no street
+    # Type words of more languages, "P." of "P.O. Box", a Dutch street's "Van", a capitalised office
+    ("Διεύθυνση: Λεωφ. Κηφισίας 124, 115 26 Αθήνα", [("Κηφισίας 124, 115 26 Αθήνα", "STREET_ADDRESS")],
+     [("Λεωφ. Κηφισίας 124, 115 26 Αθήνα", "STREET_ADDRESS")]),
+    ("spedizione: Corso Vittorio Emanuele II 118, 10121 Torino TO",
+     [("Vittorio Emanuele II 118, 10121 Torino TO", "STREET_ADDRESS")],
+     [("Corso Vittorio Emanuele II 118, 10121 Torino TO", "STREET_ADDRESS")]),
+    ("Claims · P.O. Box 9012 · Harrisburg, PA 17105", [("O. Box 9012 · Harrisburg, PA 17105", "STREET_ADDRESS")],
+     [("P.O. Box 9012 · Harrisburg, PA 17105", "STREET_ADDRESS")]),
+    ("brengen op de Van Woustraat 141-III, 1074 AH Amsterdam", [("Woustraat 141-III, 1074 AH Amsterdam", "STREET_ADDRESS")],
+     [("Van Woustraat 141-III, 1074 AH Amsterdam", "STREET_ADDRESS")]),
+    ("FZ-LLC, Office 1803, Jumeirah Bay Tower X2, Dubai", [("1803, Jumeirah Bay Tower X2, Dubai", "STREET_ADDRESS")],
+     [("Office 1803, Jumeirah Bay Tower X2, Dubai", "STREET_ADDRESS")]),
+    ("come to my shop 15 Adeniran Ogunsanya Street, Lagos", [("15 Adeniran Ogunsanya Street, Lagos", "STREET_ADDRESS")],
+     [("15 Adeniran Ogunsanya Street, Lagos", "STREET_ADDRESS")]),  # a shop in prose
     # Another field after the address: the next column's words, a key after its last comma (taken
     # in or not), a phone on its last line; an indented country line stays.
     ("Current address: 7731 S Merrill Ave, Chicago, IL 60649   Reported 02/2025",
