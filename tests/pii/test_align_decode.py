@@ -1870,6 +1870,16 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
 
 
+def test_a_vcards_address_is_an_address_field_separators_and_all():
+    """The fields of a vCard's ADR line after its empty post-office box and extension; not a line
+    that only opens with "ADR", nor an ADR line of separators alone."""
+    text = ("BEGIN:VCARD\nFN:Karin Lindgren\nADR;TYPE=WORK:;;Sveavägen 44;Stockholm;;111 34;Sverige\n"
+            "ADRESS: see above\nADR;TYPE=HOME:;;;;;;\nEND:VCARD")
+    given = [PIISpan(text.index("Sveavägen 44"), text.index("Sveavägen 44") + 12, "STREET_ADDRESS", 0.9, "Sveavägen 44")]
+    assert [(s.text, s.label) for s in apply_validators(text, given) if s.label == "STREET_ADDRESS"] == [
+        ("Sveavägen 44;Stockholm;;111 34;Sverige", "STREET_ADDRESS")]
+
+
 @pytest.mark.parametrize(("text", "value", "expected"), [
     ('7,"Okafor, Ngozi",n.okafor@helixbio.com', "Okafor, Ngozi", ["Okafor, Ngozi"]),  # a whole name around the find
     ("7,Thị Lan,Nguyễn,lan.nguyen@x.vn", "Thị Lan,Nguyễn", ["Thị Lan", "Nguyễn"]),  # a span across two cells
