@@ -1623,6 +1623,12 @@ def test_a_tables_id_column_holds_that_documents_numbers():
     ("Thank you for seeing Aziz, Priya (DOB 14 June 2014), a patient", ["14 June 2014"]),
     ("Geburtsdatum: 03.02.1987", ["03.02.1987"]),
     ("İzmir / née le 03/11/1983", ["03/11/1983"]),  # "İ" lower-cases to two characters: the plain scan
+    # keys of more languages, a year first, a note on the date's layout (twenty-fifth session)
+    ("الاسم: أمل\nتاريخ الميلاد: 14/03/1990\n", ["14/03/1990"]), ("- 생년월일: 1988.07.21\n", ["1988.07.21"]),
+    ("תאריך לידה: 11/08/1987", ["11/08/1987"]), ("Datum rođenja: 22.07.1989", ["22.07.1989"]),
+    ("Ion Ionescu, născut la 12 noiembrie 1936 în comuna", ["12 noiembrie 1936"]),
+    ("Zuzanna Grabowska, ur. 04.02.2020", ["04.02.2020"]), ("Date of birth (YYYY/MM/DD): 2015/10/02", ["2015/10/02"]),
+    ("Cliente: 55 4187 2290, naci el 3 de octubre de 1988", ["3 de octubre de 1988"]),
     ("Patient: Luna   DOB: 05/2019", []),  # a month and year: no date to find
     ("Issued: 2019-03-02, born in 1990", []),  # no date right after a birth key
 ])

@@ -153,7 +153,7 @@ KEYED_LICENCE = re.compile(r"(?<![\w/-])(?:(?i:driv(?:er'?s?|ing)[ _-]*licen[cs]
 # A birth date's key and a date right after it ("Born: 11APR82", "DOB 4/7/69", "Geburtsdatum: 03.02.1987").
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
 _MONTHS = _MONTH + r"[a-z]*\.?"
-_DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}([./-])\d{{1,2}}\2\d{{2,4}}|"
+_DATE_VALUE = (rf"\d{{1,2}}{_MONTH}\d{{2,4}}|\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}|\d{{1,2}}([./-])\d{{1,2}}\2\d{{2,4}}|"
                rf"\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{_MONTHS},?[ \t]+\d{{4}}|"
                rf"{_MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}|"
                # a month's name in another language: "3 de abril de 1994", "7 février 1997", "4. März 1990"
@@ -165,7 +165,12 @@ KEYED_BIRTH_DATE = re.compile(
     r"geboortedatum|\bn[ée]e?[ \t]+le|nacid[oa][ \t]+el|nascid[oa][ \t]+em|geboren[ \t]+am|"
     r"naci[óo](?:[ \t]+en[ \t][^\n\d]{1,40}?)?,?[ \t]+el(?:[ \t]+d[íi]a)?|"  # "nació en Zapopan, Jal., el día"
     r"fecha[ \t]+de[ \t]+nac\.|\bnasc\.|ng[àa]y[ \t]+sinh|tanggal[ \t]+lahir|tgl\.?[ \t]*lahir|जन्म[ \t]+तिथि|"
-    r"出生日期|生年月日|alizaliwa(?:[ \t]+tarehe)?)"
+    r"出生日期|生年月日|alizaliwa(?:[ \t]+tarehe)?|"
+    # Arabic, Persian, Korean, Hebrew, Croatian, Romanian and Polish ones; Spanish's "I was born on"
+    # (with a year first and a layout note: 14 birth dates found on the realistic sets, none false)
+    r"تاريخ[ \t]+الميلاد|المولود[ \t]+بتاريخ|متولد|생년월일|תאריך[ \t]+לידה|datum[ \t]+ro[đd]enja|"
+    r"n[ăa]scut[ăa]?[ \t]+(?:la|pe)|\bur\.|\bnaci[ \t]+el)"
+    r"(?:[ \t]*\([^()\n]{1,16}\))?"  # "Date of birth (YYYY/MM/DD):"
     r"[\"' \t:：.=|-]*\n?[ \t]*(" + _DATE_VALUE + r")(?![\w/.-]?\d)")  # '"dob": "1988-02-11"' too
 
 
@@ -184,7 +189,8 @@ PASSPORT_KEY_START = re.compile(r"pass|pasa|pasz|pasp|reise|pp\b|паспорт|
 LICENCE_KEY_START = re.compile(r"driv|c?dl|lic|cnh|f(?:ü|ue)hrer|permis|licencia|rijbewijs|praw[oa]|carta|patente|k[öø]rekort|"
                                r"ehliyet|instruction|learner|免許|驾|운전")  # lower-cased text: "dl" of "DL"
 BIRTH_KEY_START = re.compile(r"born|dob|d\.o\.b|date|birth|geburt|fecha|data|geboorte|n[ée]e?\b|nacid|naci[óo]|nascid|"
-                             r"nasc\.|geboren|ng[àa]y|tanggal|tgl|जन्म|出生|生年月日|alizaliwa")
+                             r"nasc\.|geboren|ng[àa]y|tanggal|tgl|जन्म|出生|生年月日|alizaliwa|"
+                             r"تاريخ|المولود|متولد|생년월일|תאריך|datum|n[ăa]scut|ur\.|naci\b")
 
 
 def _matches_at(pattern: re.Pattern, key_start: re.Pattern, text: str, low: str) -> list[re.Match]:
