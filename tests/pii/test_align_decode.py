@@ -285,6 +285,14 @@ def test_initials_and_month_names_join_their_span(minilm_tokenizer):
     assert got == [("A. Pawlonka", "PERSON"), ("Mar 4, 1980", "DATE_OF_BIRTH"), ("11/19/1992", "DATE_OF_BIRTH")]
 
 
+def test_a_day_before_a_month_of_another_language_joins_the_date(minilm_tokenizer):
+    text = "Manuel Ferreira, n. 30 de julho de 1952 em Tondela; nacido el 8 agosto 1940."
+    tok, probs = _label_chars(minilm_tokenizer, text, [("de julho de 1952", "DATE_OF_BIRTH"),
+                                                       ("agosto 1940", "DATE_OF_BIRTH")])
+    got = [(s.text, s.label) for s in decode(text, tok.offsets, probs, HALF)]
+    assert got == [("30 de julho de 1952", "DATE_OF_BIRTH"), ("8 agosto 1940", "DATE_OF_BIRTH")]
+
+
 @pytest.mark.parametrize(("label", "value", "expected"), [
     ("IBAN_CODE", "4111 1111 1111 1111", "CREDIT_CARD"), ("CREDIT_CARD", "DE89370400440532013000", "IBAN_CODE"),
     ("PHONE_NUMBER", "123-45-6789", "US_SSN"), ("US_SSN", "123-45-6789", "US_SSN"),

@@ -500,17 +500,18 @@ BARE_INITIALS_BEFORE = re.compile(r"(?:(?<=[ \t])|^)(?:[A-Z] ){1,2}$")  # "M A "
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 MONTH_BEFORE = re.compile(r"(?i)(?:(?<=\W)|^)(?:\d{1,2}(?:st|nd|rd|th)?\s+)?" + MONTH + r",?\s+$")
-DAY_BEFORE = re.compile(r"(?:(?<=\s)|^)\d{1,2}(?:st|nd|rd|th)?\.?\s+$")
+DAY_BEFORE = re.compile(r"(?:(?<=\s)|^)\d{1,2}(?:st|nd|rd|th|º)?\.?\s+(?:de\s+)?$")  # "30 de " of "30 de julho de 1952"
 MONTH_START = re.compile(r"(?i)" + MONTH + r"\b")
 
 
 def _with_month(text: str, sp: PIISpan) -> PIISpan:
-    """A date's month name and day ("Mar 4, 1980", "9 April 2027") belong to the date span."""
+    """A date's month name and day ("Mar 4, 1980", "9 April 2027"; a day before a month of another
+    language, "8 de agosto de 1940") belong to the date span."""
     if sp.label != "DATE_OF_BIRTH":
         return sp
     m = MONTH_BEFORE.search(text, max(0, sp.start - 16), sp.start)
-    if m is None and MONTH_START.match(sp.text):
-        m = DAY_BEFORE.search(text, max(0, sp.start - 6), sp.start)
+    if m is None and sp.text[:1].isalpha():
+        m = DAY_BEFORE.search(text, max(0, sp.start - 9), sp.start)
     if m is None:
         return sp
     return PIISpan(m.start(), sp.end, sp.label, sp.score, text[m.start():sp.end])
