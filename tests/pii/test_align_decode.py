@@ -694,7 +694,7 @@ def test_an_address_goes_on_across_a_spaced_dash_to_its_postcode(minilm_tokenize
     ("Alhaji Sani", ["Sani"]), ("Mwalimu Otieno", ["Otieno"]), ("Kamla Bua", ["Kamla"]), ("Nonna Carmela", ["Carmela"]),
     ("Pandit Srinivasa Acharyulu", ["Srinivasa Acharyulu"]), ("Encik Lim Chee Keong", ["Lim Chee Keong"]),
     ("Karibu Ryan", ["Ryan"]), ("Willkommen Magdalena", ["Magdalena"]),
-    ("PM Wei Zhang", ["Wei Zhang"]),  # a reply header's time: "On Wed, Jan 8, 2025 at 9:03 PM Wei Zhang <...>"
+    ("Mãe do Enzo", ["Enzo"]), ("PM Wei Zhang", ["Wei Zhang"]),  # a reply header's time: "On Wed, Jan 8, 2025 at 9:03 PM Wei Zhang <...>"
 ])
 def test_rule_layer_trims_names_to_the_name(span_text, expected):
     text = f"said {span_text} today"
@@ -1550,6 +1550,7 @@ def test_an_airline_style_passenger_name_is_one_name(text, found, expected):
     ("Bill to: Fynbos Press (Pty) Ltd, Attn: Go", "Fynbos Press", False),  # a firm's word taken in
     ("Hartley & Osei Solicitors LLP", "Hartley", False),  # a partner's name before "& Osei Solicitors"
     # a firm named after its owner: words and a legal form after the name, or a trade's word, or "& Partners"
+    ("Van: Sanne de Vries <sanne@devries.nl>", "Van", False), ("De: Ana Lima", "Ana Lima", True),  # a mail header
     ("Whitfield Properties LLC\n22 Elm St", "Whitfield", False), ("Salazar Custom Builders, Inc.", "Salazar", False),
     ("Donnelly Joinery\nUnit 7/22", "Donnelly", False),
     ("Accounts Assistant, Adebisi & Partners (Chartered Accountants)", "Adebisi", False),

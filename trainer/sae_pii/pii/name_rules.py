@@ -29,7 +29,7 @@ hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
 passport pasaporte passeport reisepass passaporto license licence licencia führerschein
-mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby pappa mamma papà
+mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby pappa mamma papà mãe kimlik
 dña doña dona don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden
@@ -369,6 +369,9 @@ BILINGUAL_KEY_AFTER = re.compile(r"[ \t]*/[ \t]*[A-Z][\w.]*(?: [\w.()]+){0,3}:")
 # "Local address / 現住所: 〒604": a key's words, a slash, the span, its colon.
 BILINGUAL_KEY_BEFORE = re.compile(r"(?:^|[|])[ \t]*[A-Za-z][\w.]*(?:[ \t][\w.()]+){0,3}[ \t]*/[ \t]*\Z", re.MULTILINE)
 KEY_COLON_AFTER = re.compile(r"[·\w]*[ \t]*[:：]")
+# An e-mail header's "From:" or "To:" in the languages whose word is a name's particle too ("Van:
+# Sanne de Vries <...>", "De: Ana Lima", "Von: Jan Kowalski").
+MAIL_HEADER_KEYS = frozenset({"Van", "Aan", "Von", "De", "Para", "Fra", "Till", "Od", "Do", "Da"})
 
 
 # A login or handle: one lower-case word holding a dot, an underscore or a digit ("m.okonkwo", "anna_k").
@@ -405,6 +408,7 @@ def not_a_person(text: str, sp: PIISpan) -> bool:
             or KEY_COLON_AFTER.match(text, sp.end) is not None
             and BILINGUAL_KEY_BEFORE.search(text, max(0, sp.start - 40), sp.start) is not None
             or COMPANY_AFTER.match(text, sp.end) is not None or _numbered_thing(text, sp)
+            or sp.text in MAIL_HEADER_KEYS and text.startswith(":", sp.end)
             or BOT_AFTER.match(text, sp.end) is not None
             or KEY_ACRONYM_AFTER.match(text, sp.end) is not None or city_before_country(text, sp)
             or text.startswith("=", sp.end) or DIRECTORY_PART_BEFORE.search(text, max(0, sp.start - 3), sp.start) is not None)
