@@ -2051,6 +2051,10 @@ def test_titles_relations_and_a_closing_quote(text, value, names):
     ("氏　　名　山本　さくら\n", ["山本\u3000さくら"]),  # a known surname and a given name in kana
     ("18:02 상담원 김하늘: 안녕하세요 고객님", ["김하늘"]),  # a Korean agent's name after the role
     ("상담원 이수민입니다", []),  # a name with its verb ending is no field value
+    # a name known by what follows it: a Japanese honorific, title or self-introduction, a Chinese form of address
+    ("株式会社サクラシステムズの田中でございます。", ["田中"]), ("配属となる中村 健太さんの情報", ["中村 健太"]),
+    ("CC：高橋部長\n", ["高橋"]), ("送达前电话联系李小姐", ["李"]), ("谢谢王总！", ["王"]),
+    ("東京の天気です", []), ("这位先生", []), ("各位女士", []),  # no surname Faker knows; a measure word
 ])
 def test_names_after_cjk_and_korean_name_keys(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
