@@ -783,7 +783,10 @@ def test_a_name_in_brackets_after_a_chat_lines_role_is_a_name_at_the_slot_bar(mi
 
 @pytest.mark.parametrize(("text", "name"), [
     ("Dewi: Bu Ratna sy transfer besok", "Ratna"), ("Hoi Sanne, ja hoor", "Sanne"), ("Geachte mevrouw Bosman,", "Bosman"),
-    ("Cześć Magda, tu", "Magda"), ("Kia ora Rangi and Kate", "Rangi")])
+    ("Cześć Magda, tu", "Magda"), ("Kia ora Rangi and Kate", "Rangi"),
+    # a relative, a partner, a friend or a colleague before the name
+    ("or my partner Aled on 07700 900127", "Aled"), ("Hennes bror Nils kommer", "Nils"),
+    ("(medewerker Daan, ticket KS-339104)", "Daan"), ("recapito: 333 184 2275 (figlia Elena)", "Elena")])
 def test_a_name_after_a_greeting_or_form_of_address_of_more_languages_is_a_name(minilm_tokenizer, text, name):
     tok = tokenize(minilm_tokenizer, text)
     probs = _word_probs(tok, text, {name: ("PERSON", 0.3)})
