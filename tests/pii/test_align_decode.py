@@ -1143,6 +1143,9 @@ def test_a_name_or_address_keeps_its_parts_around_a_find():
     ("Line 1: Laptops, 640 cartons, 9,280 kg", "640 cartons, 9", []),
     ("at 89 cours franklin roosevelt", "89 cours franklin roosevelt", [("89 cours franklin roosevelt", "STREET_ADDRESS")]),
     ("Guest: Mr. Hamid Karimi   Room 1208\nArrival 02-Mar-2024", "Room 1208", []),  # a room after a name
+    ("Anschrift: Hauptstr. 8, 04179 Leipzig\nKennzeichen: L-SK 2231\n", "L-SK 2231", []),  # a car's plate
+    ("a white Toyota Quantum, reg CA 482-117, driving slowly", "reg CA 482-117", []),  # its key taken in
+    ("Lives at 12 Reg Street, Leeds", "12 Reg Street, Leeds", [("12 Reg Street, Leeds", "STREET_ADDRESS")]),
     ("CVS #4471, 1250 Broadway, New York, NY 10001  (212) 555-0143", "1250 Broadway, New York, NY 10001  (212) 555-0143",
      [("1250 Broadway, New York, NY 10001", "STREET_ADDRESS"), ("(212) 555-0143", "PHONE_NUMBER")]),  # next column
     ("Address: 15 Admiralty Way, Lekki Phase 1, Lagos\nPhone: 0803", "15 Admiralty Way, Lekki Phase 1",

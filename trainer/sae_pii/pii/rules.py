@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from sae_pii.pii.address_lookalikes import no_address, unit_alone
+from sae_pii.pii.address_lookalikes import no_address, plate_after_key, unit_alone
 from sae_pii.pii.address_rules import addresses_apart, cell_end, with_address_edges, without_phone
 from sae_pii.pii.checksums import iban_ok, luhn_ok
 from sae_pii.pii.document_keys import (
@@ -265,6 +265,8 @@ def _checked(text: str, sp: PIISpan) -> PIISpan | None:
         return None  # "112 sq m", "640 cartons, 9", "750,00 zł", "9 października 2024", "699,80 TL\nAra": no address
     if sp.label == "STREET_ADDRESS" and unit_alone(text, sp):
         return None  # "Room 1208": a room with no street
+    if sp.label == "STREET_ADDRESS" and plate_after_key(text, sp):
+        return None  # "reg CA 482-117": a car's plate
     return sp
 
 
