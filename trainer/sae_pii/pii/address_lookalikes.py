@@ -3,8 +3,8 @@ quantity with its unit ("112 sq m"), an amount with its currency after it ("750,
 an invoice's lines ("699,80 TL\nAra Toplam"), a date
 with its month's name ("9 października 2024"), a room or flat with no street after words on its
 line ("Guest: Mr. Hamid Karimi Room 1208"), a car's registration plate after its key ("reg CA 482-117",
-"Kennzeichen: L-SK 2231"): 6 false addresses dropped on the realistic sets and 2 on the training
-    files, none lost (twenty-fifth session)."""
+"Kennzeichen: L-SK 2231"; 6 false addresses dropped on the realistic sets and 2 on the training
+files, none lost: twenty-fifth session)."""
 
 from __future__ import annotations
 
@@ -116,8 +116,8 @@ PLATE_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9 -]{2,12}")  # "CA 482-117", "KA 05 MN
 
 def plate_after_key(text: str, sp: PIISpan) -> bool:
     """A car's registration plate the probe called an address: capitals and digits right after a
-    plate's key on its line ("white Toyota Quantum, reg CA 482-117", "Kennzeichen: L-SK 2231"): 6 false addresses dropped on the realistic sets and 2 on the training
-    files, none lost (twenty-fifth session)."""
+    plate's key on its line, or with the key taken in ("white Toyota Quantum, reg CA 482-117",
+    "Kennzeichen: L-SK 2231")."""
     line_start = text.rfind("\n", 0, sp.start) + 1
     key = PLATE_KEY_START.match(sp.text)
     plate = sp.text[key.end():] if key is not None else sp.text
