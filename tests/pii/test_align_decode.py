@@ -1305,6 +1305,11 @@ def test_a_number_right_after_a_passport_key_is_the_passport(text, expected):
      [("Office 1803, Jumeirah Bay Tower X2, Dubai", "STREET_ADDRESS")]),
     ("come to my shop 15 Adeniran Ogunsanya Street, Lagos", [("15 Adeniran Ogunsanya Street, Lagos", "STREET_ADDRESS")],
      [("15 Adeniran Ogunsanya Street, Lagos", "STREET_ADDRESS")]),  # a shop in prose
+    # a Finnish street's ending; a German street's name apart before its type word
+    ("Aino Rantanen\nKivenlahdentie 7 C 21\n02320 Espoo", [("7 C 21\n02320 Espoo", "STREET_ADDRESS")],
+     [("Kivenlahdentie 7 C 21\n02320 Espoo", "STREET_ADDRESS")]),
+    ("Lena Hoffmann\nSubbelrather Str. 211\n50823 Köln", [("Str. 211\n50823 Köln", "STREET_ADDRESS")],
+     [("Subbelrather Str. 211\n50823 Köln", "STREET_ADDRESS")]),
     # Another field after the address: the next column's words, a key after its last comma (taken
     # in or not), a phone on its last line; an indented country line stays.
     ("Current address: 7731 S Merrill Ave, Chicago, IL 60649   Reported 02/2025",
