@@ -1896,6 +1896,20 @@ def test_a_name_its_email_address_spells_is_a_name(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected
 
 
+def test_a_name_found_once_is_a_name_wherever_else_the_document_writes_it():
+    """The other occurrences of a found name, as whole words, under the same checks as the probe's
+    names: not inside a longer word or an e-mail address, not before a firm's words, and not a name
+    in lower case or capitals, nor of two letters."""
+    text = ("[09:12] Sipho Dlamini: lands at 10\nAsk Sipho Dlamini at the gate. Sipho Dlaminis, sipho dlamini@x\n"
+            "Joubert Properties (Pty) Ltd will sign; Mr Joubert called.\nok will do\nAl says hi. Al")
+    given = [PIISpan(text.index(v), text.index(v) + len(v), "PERSON", 0.9, v) for v in ("Sipho Dlamini", "will", "Al")]
+    given.append(PIISpan(text.rindex("Joubert"), text.rindex("Joubert") + 7, "PERSON", 0.9, "Joubert"))
+    got = [(s.start, s.text) for s in apply_validators(text, sorted(given, key=lambda s: s.start)) if s.label == "PERSON"]
+    assert [t for _, t in got].count("Sipho Dlamini") == 2
+    assert ("Joubert" not in [t for a, t in got if a < text.rindex("Joubert")])  # "Joubert Properties" is a firm
+    assert [t for _, t in got].count("will") <= 1 and [t for _, t in got].count("Al") == 1
+
+
 def test_a_vcards_address_is_an_address_field_separators_and_all():
     """The fields of a vCard's ADR line after its empty post-office box and extension; not a line
     that only opens with "ADR", nor an ADR line of separators alone."""
