@@ -101,9 +101,8 @@ def _street_types_first() -> frozenset[str]:
                      | {"вул.", "ул.", "Cad.", "Sok."}  # Ukrainian, Russian and Turkish ones
                      # Greek, Italian, Hebrew, Romanian, Mexican, Polish and Vietnamese ones, and a plot's
                      # (with "P." of "P.O. Box", a Dutch "Van" and an office's number: 20 addresses made exact
-                     # on the eighteen realistic sets, 1 on generated_large and 2 on the training files, 4 more
-                     # closer, none lost;
-                     # twenty-fifth session)
+                     # on the eighteen realistic sets, 1 on generated_large and 2 on the training files, 4
+                     # more closer, none lost; twenty-fifth session)
                      | {"Λεωφ.", "Οδός", "Οδ.", "Corso", "Viale", "Largo", "Vicolo", "רחוב", "Bd.", "Bdul.", "Str.",
                         "Calea", "Șos.", "Priv.", "Privada", "Calz.", "os.", "số", "ngõ", "hẻm", "đường", "Plot"})
 

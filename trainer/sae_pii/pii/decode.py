@@ -501,7 +501,6 @@ BARE_INITIALS_BEFORE = re.compile(r"(?:(?<=[ \t])|^)(?:[A-Z] ){1,2}$")  # "M A "
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 MONTH_BEFORE = re.compile(r"(?i)(?:(?<=\W)|^)(?:\d{1,2}(?:st|nd|rd|th)?\s+)?" + MONTH + r",?\s+$")
 DAY_BEFORE = re.compile(r"(?:(?<=\s)|^)\d{1,2}(?:st|nd|rd|th|º)?\.?\s+(?:de\s+)?$")  # "30 de " of "30 de julho de 1952"
-MONTH_START = re.compile(r"(?i)" + MONTH + r"\b")
 
 
 def _with_month(text: str, sp: PIISpan) -> PIISpan:

@@ -4,8 +4,8 @@ country puts them; check digits aside, since a made-up or mistyped IBAN is still
 IPv4/IPv6 address that parses (not written as a version), a Luhn-valid card number after a card key
 on its line ('"card":"4010928159013962"', "cc 4047737215142"), an airline-style passenger name
 with its title ("KOWALSKI/JAN MR") and a vCard's ADR line (4 addresses made whole on the realistic
-sets and 3 on the training files, none lost; twenty-fifth session) are PII wherever they stand, whatever the probe made of their
-context. The probe misses them in contexts it never saw ("Payroll Team
+sets and 3 on the training files, none lost; twenty-fifth session) are PII wherever they stand,
+whatever the probe made of their context. The probe misses them in contexts it never saw ("Payroll Team
 <payroll@vestlandenergi.no>", a ";"-separated payment file, a lower-case IBAN in a chat, "Origin:"
 glued to an IPv6); their syntax is exact enough that finding them by it costs no measurable
 precision on any of our evaluation sets, and every e-mail address in the hand-labelled sets is

@@ -28,8 +28,9 @@ moin servus liebe lieber viele grüße grüsse gruß mfg danke
 hej hei tack takk hälsningar groeten vriendelijke beste pozdrawiam dzień dobry
 user usuario cliente agente utente kunde klient witness neighbour neighbor técnico técnica
 según entre para por con sin mit für bei zwischen avec pour chez dirección endereço adresse indirizzo
-passport pasaporte passeport reisepass passaporto license licence licencia führerschein
-mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby pappa mamma papà mãe kimlik
+passport pasaporte passeport reisepass passaporto license licence licencia führerschein kimlik
+mom mum mommy mummy dad daddy grandma grandpa granny grandmother grandfather uncle aunt auntie aunty baby
+pappa mamma papà mãe
 dña doña dona don shri sri smt merhaba habari sawa salamu mama pbro fru
 principal councilman councilwoman councillor councilor mayor csr
 legal display preferred maiden

@@ -493,6 +493,6 @@ def names_found_again(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         # not before another capitalised word: part of a longer name or a firm's ("Jordan" of "Jordan Smith")
         for m in re.finditer(r"(?<![\w@.-])" + re.escape(name) + r"(?![\w@-]|\.\w|[ \t]+[A-Z])", text):
             find = PIISpan(m.start(), m.end(), "PERSON", FIND_SCORE, name)
-            if _checked(text, find) == find:  # the same checks as the probe's names: "Joubert" of "Joubert Properties"
+            if _checked(text, find) == find:
                 finds.append(find)
     return with_finds(spans, sorted(finds, key=lambda s: s.start)) if finds else spans
