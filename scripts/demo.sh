@@ -28,8 +28,8 @@ if [[ -z "${PROBE_SEEDS:-}" ]]; then
   # The probes' fit is most of the demo's time and runs in float32. With two probes of each kind
   # (+0.004-0.008 F1 on the blind realistic sets) the demo took 13 minutes on an Intel CPU with
   # AVX-512, and about 19 on an AVX2-only AMD EPYC (twenty-second session, before the probes
-  # trained side by side); one there takes 12-14.5 minutes (docs/pii.md, twenty-third and
-  # twenty-fourth sessions).
+  # trained side by side); one there takes 12-14.5 minutes, and 15.5 in a slow stretch of the VM
+  # (docs/pii.md, twenty-third to twenty-fifth sessions).
   cpu=$(.venv/bin/python -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')
   case "$cpu" in AVX512*) PROBE_SEEDS=2 ;; *) PROBE_SEEDS=1 ;; esac
   echo "probe seeds: $PROBE_SEEDS per kind (this CPU's vector unit: $cpu; PROBE_SEEDS=N chooses)"
