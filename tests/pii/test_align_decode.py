@@ -2158,6 +2158,18 @@ def test_a_nickname_inside_a_name_still_joins(minilm_tokenizer):
     ("民族：汉\n出生日期：1994年7月26日          籍贯", [("1994年7月26日", "DATE_OF_BIRTH")]),  # a full-width colon
     ("护照号码：E83917264\n手机", [("E83917264", "US_PASSPORT")]),
     ("Conducente: idem. Patente n. U1K928374R\n", [("U1K928374R", "US_DRIVER_LICENSE")]),
+    # more languages' keys, "n.:" and "br.:", an airline list's "PPT" (twenty-fifth session)
+    ("Passaporto n.: C4F7R2K91 (Germania)\nPatente n.: BO5213874K   rilasciata",
+     [("C4F7R2K91", "US_PASSPORT"), ("BO5213874K", "US_DRIVER_LICENSE")]),
+    ("Putovnica br.: 118472930\nVozačka dozvola br.: 13820475\n",
+     [("118472930", "US_PASSPORT"), ("13820475", "US_DRIVER_LICENSE")]),
+    ("رقم جواز السفر: A27704519\n", [("A27704519", "US_PASSPORT")]),
+    ("1. OKAFOR/CHIDI MR    ADT  DOB 11APR82  PPT A09927415 NGA",
+     [("OKAFOR/CHIDI", "PERSON"), ("11APR82", "DATE_OF_BIRTH"), ("A09927415", "US_PASSPORT")]),
+    ("Führerscheinnummer: B072RRE2I55\n", [("B072RRE2I55", "US_DRIVER_LICENSE")]),
+    ("tél. 07 52 19 44 06, permis n° 920375104416\n", [("920375104416", "US_DRIVER_LICENSE")]),
+    ("seria și numărul permisului de conducere nr. 100482937,", [("100482937", "US_DRIVER_LICENSE")]),
+    ("sent the ppt 20240311 to Kim; permis de séjour 75021993", []),  # "ppt" in lower case, "permis" without "n°"
     ("Validade: ver abaixo\nCNH nº: 04827719350   Categoria: AB", [("04827719350", "US_DRIVER_LICENSE")]),
     ("Patente: AB 123 CD, Ford Ka", []),  # a car's plate, not a licence
     ("№ | ПІБ | Дата народження | Телефон\n1 | Іваненко Марія | 03.07.1985 | —", [("03.07.1985", "DATE_OF_BIRTH")]),
