@@ -1910,11 +1910,21 @@ def test_a_name_found_once_is_a_name_wherever_else_the_document_writes_it():
     assert [t for _, t in got].count("will") <= 1 and [t for _, t in got].count("Al") == 1
 
 
+def test_names_found_again_never_overlap():
+    """Two found names, one inside the other ("Sipho Dlamini", "Dlamini"), meet at one place: the
+    longer one is found there, and the shorter one not inside it."""
+    text = "Ask Sipho Dlamini today.\nLater Dlamini and Sipho Dlamini met."
+    given = [PIISpan(4, 17, "PERSON", 0.9, "Sipho Dlamini"),
+             PIISpan(text.index("Dlamini and"), text.index("Dlamini and") + 7, "PERSON", 0.9, "Dlamini")]
+    got = [(s.start, s.text) for s in apply_validators(text, given)]
+    assert got == [(4, "Sipho Dlamini"), (31, "Dlamini"), (43, "Sipho Dlamini")]
+
+
 def test_a_vcards_address_is_an_address_field_separators_and_all():
     """The fields of a vCard's ADR line after its empty post-office box and extension; not a line
-    that only opens with "ADR", nor an ADR line of separators alone."""
+    that only opens with "ADR", nor an ADR line of separators alone or of a postcode without a word."""
     text = ("BEGIN:VCARD\nFN:Karin Lindgren\nADR;TYPE=WORK:;;Sveavägen 44;Stockholm;;111 34;Sverige\n"
-            "ADRESS: see above\nADR;TYPE=HOME:;;;;;;\nEND:VCARD")
+            "ADRESS: see above\nADR;TYPE=HOME:;;;;;;\nADR;TYPE=OTHER:;;;;;12345;\nEND:VCARD")
     given = [PIISpan(text.index("Sveavägen 44"), text.index("Sveavägen 44") + 12, "STREET_ADDRESS", 0.9, "Sveavägen 44")]
     assert [(s.text, s.label) for s in apply_validators(text, given) if s.label == "STREET_ADDRESS"] == [
         ("Sveavägen 44;Stockholm;;111 34;Sverige", "STREET_ADDRESS")]
@@ -2080,6 +2090,7 @@ def test_titles_relations_and_a_closing_quote(text, value, names):
     ("株式会社サクラシステムズの田中でございます。", ["田中"]), ("配属となる中村 健太さんの情報", ["中村 健太"]),
     ("CC：高橋部長\n", ["高橋"]), ("送达前电话联系李小姐", ["李"]), ("谢谢王总！", ["王"]),
     ("東京の天気です", []), ("这位先生", []), ("各位女士", []),  # no surname Faker knows; a measure word
+    ("备注：王先生", ["王"]),  # the Japanese and the Chinese pattern both find it: one span
 ])
 def test_names_after_cjk_and_korean_name_keys(text, expected):
     assert [s.text for s in apply_validators(text, []) if s.label == "PERSON"] == expected

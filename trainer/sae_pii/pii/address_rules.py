@@ -137,6 +137,7 @@ GERMAN_TYPE_START = re.compile(r"(?:Str\.|Straße|Strasse|Landstraße|Landstrass
 # A street whose type is the end of its one word, before a house number the span opens with
 # ("Industriestraße" of "Industriestraße 17", "Keizersgracht 42", "Drottninggatan 5").
 STREET_ENDING_BEFORE_NUMBER = re.compile(rf"(?<![^\W\d_-])[^\W\d_][\w-]*?{STREET_ENDINGS}[ \t]+\Z", re.IGNORECASE)
+STREET_ENDING_WORD = re.compile(rf"[^\W\d_][\w-]*?{STREET_ENDINGS}", re.IGNORECASE)  # the word alone: "Woustraat"
 # A street line of its own above a span that opens with the postcode ("BILLSTRASSE 112" over
 # "20539 HAMBURG", "Am Kirchberg 7" over "69151 Neckargemünd"): a street word or opening, a house number.
 STREET_LINE_ABOVE = re.compile(
@@ -172,7 +173,7 @@ def street_start(text: str, sp: PIISpan, lo: int) -> int:
         m = PO_BEFORE_BOX.search(text, lo, sp.start)
     if m is None and re.match(r"O\.[ \t]?Box", sp.text):
         m = P_BEFORE_O_BOX.search(text, lo, sp.start)
-    if m is None and STREET_ENDING_BEFORE_NUMBER.match(sp.text.split(" ")[0] + " "):
+    if m is None and STREET_ENDING_WORD.fullmatch(first_word):
         m = DUTCH_STREET_OPENING.search(text, lo, sp.start)
     if m is None and sp.text[:1].isdigit():
         m = BOX_BEFORE_NUMBER.search(text, lo, sp.start)
@@ -286,8 +287,7 @@ def without_line_above_street(text: str, sp: PIISpan) -> int:
     opens_street = _opens_street_line(text, rest, sp.end)
     if opens_street:
         number_alone = re.fullmatch(r"[\d\s.,:/-]+", first) is not None and WORD_BEFORE.search(before) is None
-        words_only = re.search(r"[^\W\d_]{3}", first) is not None and not any(ch.isdigit() for ch in first) \
-            and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first)
+        words_only = re.search(r"[^\W\d_]{3}", first) is not None and _no_address_words(first)
         # a firm's legal form or a venue's word ending the line: "Atlântico Seguros, S.A.\nAv. da Liberdade 190"
         firm = _ends_firm_or_venue(first.rstrip(" \t,"))
         if number_alone or words_only or firm:
@@ -303,9 +303,13 @@ def _ends_a_name_line(first: str, before: str) -> bool:
     """`first`, a span's first line, ends a line the span began inside (`before`, the line's text
     before the span, holds a letter) and holds no digit, house name or street word, nor a state's
     code after its city ("São Paulo - " + "SP")."""
-    return re.search(r"[^\W\d_]", before) is not None and not any(ch.isdigit() for ch in first) \
-        and HOUSE_NAME_END.search(first) is None and not _holds_street_word(first) \
+    return re.search(r"[^\W\d_]", before) is not None and _no_address_words(first) \
         and not (re.fullmatch(r"[ \t]*[A-Z]{2,3}[ \t]*", first) and re.search(r"[-–/,][ \t]*\Z", before))
+
+
+def _no_address_words(line: str) -> bool:
+    """No digit, house name or street word in `line`: a name's or a firm's words, not an address's."""
+    return not any(ch.isdigit() for ch in line) and HOUSE_NAME_END.search(line) is None and not _holds_street_word(line)
 
 
 CASED_WORD_AND_NUMBER = re.compile(r"[ \t]*[^\W\d_]*[a-z][^\W\d_]*\.?[ \t]+\d")

@@ -226,8 +226,12 @@ def keyed_finds(text: str, spans: list[PIISpan]) -> list[PIISpan]:
 
 
 def with_finds(spans: list[PIISpan], finds: list[PIISpan]) -> list[PIISpan]:
-    """`spans` and the finds that overlap none of them, in text order."""
-    free = [f for f in finds if not any(sp.start < f.end and f.start < sp.end for sp in spans)]
+    """`spans` and the finds that overlap none of them nor an earlier find of the list (two patterns
+    that found the same stretch), in text order."""
+    free: list[PIISpan] = []
+    for f in finds:
+        if not any(o.start < f.end and f.start < o.end for o in (*spans, *free)):
+            free.append(f)
     return sorted(spans + free, key=lambda s: (s.start, s.end)) if free else spans
 
 

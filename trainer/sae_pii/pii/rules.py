@@ -495,4 +495,5 @@ def names_found_again(text: str, spans: list[PIISpan]) -> list[PIISpan]:
             find = PIISpan(m.start(), m.end(), "PERSON", FIND_SCORE, name)
             if _checked(text, find) == find:
                 finds.append(find)
-    return with_finds(spans, sorted(finds, key=lambda s: s.start)) if finds else spans
+    # at one place, the longest name first: "Sipho Dlamini", not "Dlamini" of it
+    return with_finds(spans, sorted(finds, key=lambda s: (s.start, -s.end))) if finds else spans

@@ -280,8 +280,7 @@ def keyed_script_names(text: str, spans: list[PIISpan]) -> list[PIISpan]:
         if end > start and not script_says_no_name(text, start, end):
             found.append(PIISpan(start, end, "PERSON", FIND_SCORE, text[start:end]))
     if HAN.search(text):
-        found += [PIISpan(a, b, "PERSON", FIND_SCORE, text[a:b]) for a, b in _names_before_titles(text)
-                  if not any(f.start < b and a < f.end for f in found)]  # a key found it already
+        found += [PIISpan(a, b, "PERSON", FIND_SCORE, text[a:b]) for a, b in _names_before_titles(text)]
     return with_finds(spans, found)
 
 
