@@ -482,7 +482,7 @@ def names_found_again(text: str, spans: list[PIISpan]) -> list[PIISpan]:
     same checks as the probe's names (not "Joubert" of "Joubert Properties"), when the name is
     capitalised, not in capitals, longer than two letters, and no capitalised word follows it there
     ("Jordan" of "Jordan Smith"). Stored probabilities of the demo run: 63 names found on the eighteen
-    realistic sets for 12 false ones, 26 for 14 on the training files (twenty-fifth session); without
+    realistic sets for 11 false ones, 26 for 14 on the training files (twenty-fifth session); without
     those limits, 79 for 59 and 30 for 45."""
     names = {sp.text for sp in spans if sp.label == "PERSON" and len(sp.text) > 2 and not sp.text[:1].islower()
              and not sp.text.isupper()}
